@@ -6,6 +6,8 @@
 #include "dorm/query/expressions.hpp"
 #include "dorm/query/q.hpp"
 #include "dorm/query/queryset.hpp"
+#include "dorm/query/related.hpp"
+#include "dorm/relations.hpp"
 #include "dorm/shortcuts.hpp"
 #include "dorm/sql/connection.hpp"
 #include "dorm/sql/schema.hpp"

@@ -50,6 +50,14 @@ struct DatabaseError : Error {
 struct IntegrityError : DatabaseError { // a constraint failed: UNIQUE, NOT NULL, FOREIGN KEY
     using DatabaseError::DatabaseError;
 };
+// delete() refused: rows refer to the deleted ones through an on_delete=protect (restrict)
+// ForeignKey. Nothing was deleted.
+struct ProtectedError : IntegrityError {
+    using IntegrityError::IntegrityError;
+};
+struct RestrictedError : IntegrityError {
+    using IntegrityError::IntegrityError;
+};
 struct OperationalError : DatabaseError { // locked, busy, I/O, cannot open
     using DatabaseError::DatabaseError;
 };

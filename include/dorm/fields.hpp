@@ -4,6 +4,7 @@
 // fields costs no template instantiation per field: one switch per C++ type serves all.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,15 +27,22 @@ enum class FieldKind : std::uint8_t {
     Text,       // TextField
     Date,       // DateField
     DateTime,   // DateTimeField (microseconds)
+    ForeignKey, // ForeignKey: the target's primary key in a "<name>_id" column
+    OneToOne,   // OneToOneField: a unique ForeignKey
+    ManyToMany, // ManyToManyField: no column; rows of a join table
 };
+
+// What deleting a referenced row does to the rows that refer to it (Django's on_delete).
+enum class OnDelete : std::uint8_t { Cascade, Protect, Restrict, SetNull, SetDefault, DoNothing };
 
 // The type a value of the field (or of a transform of it) has in a query.
 enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time };
 
 inline std::string_view field_kind_name(FieldKind k) {
     constexpr std::string_view names[] = {
-        "AutoField",    "BigAutoField", "IntegerField", "BigIntegerField", "FloatField",
-        "BooleanField", "CharField",    "TextField",    "DateField",       "DateTimeField"};
+        "AutoField",    "BigAutoField",  "IntegerField",   "BigIntegerField", "FloatField",
+        "BooleanField", "CharField",     "TextField",      "DateField",       "DateTimeField",
+        "ForeignKey",   "OneToOneField", "ManyToManyField"};
     return names[static_cast<int>(k)];
 }
 
@@ -62,12 +70,17 @@ inline ValueType value_type_of(FieldKind k) {
         return ValueType::Date;
     case FieldKind::DateTime:
         return ValueType::DateTime;
+    case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
+    case FieldKind::OneToOne:
+    case FieldKind::ManyToMany:
+        return ValueType::Integer;
     }
     return ValueType::Text;
 }
 
 // The C++ type of the member that holds the field.
-enum class CType : std::uint8_t { I32, I64, F64, F32, Bool, String, Date, DateTime };
+// Related: a ForeignKey<T> / OneToOne<T> member (its id is a Value); None: no column.
+enum class CType : std::uint8_t { I32, I64, F64, F32, Bool, String, Date, DateTime, Related, None };
 
 namespace detail {
 template <class M>
@@ -106,6 +119,8 @@ concept field_member = requires {
 };
 } // namespace detail
 
+struct ModelMeta;
+
 // One field option; combine several in a field declaration.
 struct Option {
     enum class Tag : std::uint8_t {
@@ -117,14 +132,21 @@ struct Option {
         DbIndex,
         MaxLength,
         DbColumn,
-        Default
+        Default,
+        OnDelete,         // relations: number is the OnDelete
+        RelatedName,      // relations: the reverse accessor and query name ("+": none)
+        RelatedQueryName, // relations: the reverse query name alone
+        Through,          // many-to-many: the model of the join table
+        DbTable,          // many-to-many: the name of the automatic join table
     };
-    explicit Option(Tag t, std::int64_t n = 0, std::string s = {}, Value v = {})
-        : tag(t), number(n), text(std::move(s)), value(std::move(v)) {}
+    explicit Option(Tag t, std::int64_t n = 0, std::string s = {}, Value v = {},
+                    const ModelMeta& (*m)() = nullptr)
+        : tag(t), number(n), text(std::move(s)), value(std::move(v)), model(m) {}
     Tag tag;
     std::int64_t number;
     std::string text;
     Value value;
+    const ModelMeta& (*model)();
 };
 
 inline const Option primary_key{Option::Tag::PrimaryKey};
@@ -145,7 +167,28 @@ inline Option default_(Value v) {
     return Option(Option::Tag::Default, 0, {}, std::move(v));
 }
 
-struct ModelMeta;
+// on_delete of a ForeignKey or OneToOneField; cascade when none is given.
+inline const Option cascade{Option::Tag::OnDelete, static_cast<int>(OnDelete::Cascade)};
+inline const Option protect{Option::Tag::OnDelete, static_cast<int>(OnDelete::Protect)};
+inline const Option restrict {Option::Tag::OnDelete, static_cast<int>(OnDelete::Restrict)};
+inline const Option set_null{Option::Tag::OnDelete, static_cast<int>(OnDelete::SetNull)};
+inline const Option set_default{Option::Tag::OnDelete, static_cast<int>(OnDelete::SetDefault)};
+inline const Option do_nothing{Option::Tag::OnDelete, static_cast<int>(OnDelete::DoNothing)};
+// The name of the reverse relation: blog.related("entries") and filter("entries__...").
+inline Option related_name(std::string name) {
+    return Option(Option::Tag::RelatedName, 0, std::move(name));
+}
+inline Option related_query_name(std::string name) {
+    return Option(Option::Tag::RelatedQueryName, 0, std::move(name));
+}
+inline Option db_table(std::string name) {
+    return Option(Option::Tag::DbTable, 0, std::move(name));
+}
+// ManyToManyField(through=M): M has a ForeignKey to each side.
+template <class M>
+Option through() {
+    return Option(Option::Tag::Through, 0, {}, {}, &M::meta);
+}
 
 struct FieldMeta {
     std::string name;
@@ -159,14 +202,29 @@ struct FieldMeta {
     std::int64_t max_length = 0;
     std::optional<Value> default_value;
     std::size_t offset = 0; // of the member inside the model object
-    std::size_t index = 0;  // position in ModelMeta::fields
+    std::size_t index = 0;  // position in ModelMeta::fields (or ModelMeta::many_to_many)
     const ModelMeta* model = nullptr;
+
+    // Relations (ForeignKey, OneToOne, ManyToMany).
+    const ModelMeta& (*target)() = nullptr; // the related model
+    OnDelete on_delete = OnDelete::Cascade;
+    std::string related_name;       // "" : Django's default; "+" : no reverse relation
+    std::string related_query_name; // "" : related_name, else the model's name in lower case
+    const ModelMeta& (*through)() = nullptr;       // many-to-many: a declared join model
+    std::shared_ptr<const ModelMeta> auto_through; // many-to-many: the automatic join model
+    std::string m2m_table;                         // many-to-many: db_table option
 
     bool null() const noexcept { return optional; }
     bool auto_created() const noexcept {
         return kind == FieldKind::Auto || kind == FieldKind::BigAuto;
     }
-    ValueType value_type() const noexcept { return value_type_of(kind); }
+    bool is_relation() const noexcept { return target != nullptr; }
+    bool is_foreign_key() const noexcept {
+        return kind == FieldKind::ForeignKey || kind == FieldKind::OneToOne;
+    }
+    const ModelMeta& related_model() const { return target(); }
+    const ModelMeta& through_model() const { return through ? through() : *auto_through; }
+    ValueType value_type() const; // of a relation: the type of the target's primary key
 
     void* member(void* obj) const noexcept { return static_cast<char*>(obj) + offset; }
     const void* member(const void* obj) const noexcept {

@@ -14,6 +14,8 @@
 //           m.field("rating", &Article::rating);
 //       }
 //   };
+#include <cctype>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <typeinfo>
@@ -22,6 +24,7 @@
 
 #include "dorm/detail/names.hpp"
 #include "dorm/fields.hpp"
+#include "dorm/relations.hpp"
 
 namespace dorm {
 
@@ -30,27 +33,57 @@ template <class T>
 class Manager;
 struct DeleteResult;
 
+namespace detail {
+struct InstanceState;
+}
+
 struct ModelMeta {
-    std::string name;  // "Article", for messages
-    std::string table; // "article"
-    std::vector<FieldMeta> fields;
+    std::string name;                    // "Article", for messages
+    std::string table;                   // "article"
+    std::vector<FieldMeta> fields;       // the fields with a column, in column order
+    std::vector<FieldMeta> many_to_many; // ManyToManyFields (no column)
     std::size_t pk_index = 0;
     std::vector<std::string> ordering; // Meta.ordering: "-pub_date", "headline"
     std::string get_latest_by;
+    bool auto_created = false; // the automatic join table of a ManyToManyField
+
+    // Making and reaching instances without knowing their C++ type (related objects).
+    std::shared_ptr<void> (*new_instance)() = nullptr;
+    detail::InstanceState* (*state_of)(void*) = nullptr;
+    std::shared_ptr<void> (*new_vector)(std::vector<std::shared_ptr<void>>&) = nullptr;
 
     const FieldMeta& pk() const noexcept { return fields[pk_index]; }
-    // A field by name; "pk" is the primary key. nullptr when there is none.
+    // A field with a column by name, or a relation by its id name ("blog_id"); "pk" is the
+    // primary key. nullptr when there is none.
     const FieldMeta* find(std::string_view field_name) const noexcept {
         if (field_name == "pk")
             return &pk();
         for (const auto& f : fields)
             if (f.name == field_name)
                 return &f;
+        for (const auto& f : fields)
+            if (f.is_foreign_key() && f.column == field_name && field_name.ends_with("_id"))
+                return &f;
         return nullptr;
+    }
+    const FieldMeta* find_many_to_many(std::string_view field_name) const noexcept {
+        for (const auto& f : many_to_many)
+            if (f.name == field_name)
+                return &f;
+        return nullptr;
+    }
+    // "entry": the default name of this model in reverse lookups.
+    std::string query_name() const {
+        std::string out = name;
+        for (auto& c : out)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return out;
     }
     std::vector<std::string> field_names() const {
         std::vector<std::string> out;
         for (const auto& f : fields)
+            out.push_back(f.name);
+        for (const auto& f : many_to_many)
             out.push_back(f.name);
         return out;
     }
@@ -74,6 +107,25 @@ struct InstanceState {
     Database* db = nullptr;              // where it was loaded from or saved to
     std::vector<std::uint16_t> deferred; // fields not loaded (defer/only), by index
     std::vector<std::pair<std::string, Value>> annotations; // annotate(), extra(select=...)
+    // prefetch_related(): the related objects of each relation, as a std::vector of the
+    // related model, keyed by the relation's field and direction.
+    struct Prefetched {
+        const FieldMeta* field;
+        bool reverse;
+        std::shared_ptr<const void> objects;
+    };
+    std::vector<Prefetched> prefetched;
+
+    InstanceState() = default;
+    explicit InstanceState(const bool*) {} // see Model<T>::_state
+};
+
+// Every model is listed here when the program starts (before main), so that the reverse
+// side of a relation is known even before the model that declares it was used.
+void register_model(const ModelMeta& (*meta)());
+template <class T>
+struct Registration {
+    static inline const bool done = (register_model(&T::meta), true);
 };
 
 [[noreturn]] inline void model_definition_error(const ModelMeta& m, const std::string& what) {
@@ -120,12 +172,55 @@ public:
         add(std::move(f), {opts...});
         return *this;
     }
+    // ForeignKey<U>, OneToOne<U>: a column holding U's primary key, "<name>_id".
+    template <class U, class... Opts>
+    ModelDef& field(std::string field_name, ForeignKey<U> T::*member, const Opts&... opts) {
+        return relation(std::move(field_name), member, FieldKind::ForeignKey, &U::meta, opts...);
+    }
+    template <class U, class... Opts>
+    ModelDef& field(std::string field_name, OneToOne<U> T::*member, const Opts&... opts) {
+        return relation(std::move(field_name), member, FieldKind::OneToOne, &U::meta, opts...);
+    }
+    // ManyToMany<U>: rows of a join table ("<table>_<name>", or through<M>()).
+    template <class U, class... Opts>
+    ModelDef& field(std::string field_name, ManyToMany<U> T::*member, const Opts&... opts) {
+        static_assert((std::is_same_v<Opts, Option> && ...),
+                      "dorm: field options are dorm::Option");
+        FieldMeta f;
+        f.name = std::move(field_name);
+        f.ctype = CType::None;
+        f.kind = FieldKind::ManyToMany;
+        f.target = &U::meta;
+        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
+                                            reinterpret_cast<const char*>(&probe_));
+        add_many_to_many(std::move(f), &T::meta, detail::type_name(typeid(U)), {opts...});
+        return *this;
+    }
     // A member pointer of another model does not compile.
     template <class M, class U, class... Opts>
     requires(!std::is_same_v<U, T>) ModelDef& field(std::string, M U::*, const Opts&...) = delete;
 
 private:
+    template <class M, class... Opts>
+    ModelDef& relation(std::string field_name, M T::*member, FieldKind kind,
+                       const ModelMeta& (*target)(), const Opts&... opts) {
+        static_assert((std::is_same_v<Opts, Option> && ...),
+                      "dorm: field options are dorm::Option");
+        FieldMeta f;
+        f.name = std::move(field_name);
+        f.ctype = CType::Related;
+        f.kind = kind;
+        f.target = target;
+        f.unique = kind == FieldKind::OneToOne;
+        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
+                                            reinterpret_cast<const char*>(&probe_));
+        add(std::move(f), {opts...});
+        return *this;
+    }
     void add(FieldMeta f, std::initializer_list<Option> opts);
+    static bool has_option(std::initializer_list<Option> opts, Option::Tag tag);
+    void add_many_to_many(FieldMeta f, const ModelMeta& (*self)(), std::string target_name,
+                          std::initializer_list<Option> opts);
 
     ModelMeta& meta_;
     const T& probe_;
@@ -170,7 +265,19 @@ public:
         throw FieldError(meta().name + " instance has no annotation '" + std::string(alias) + "'");
     }
 
-    detail::InstanceState _state;
+    // The relation of this instance through a field of any model: a forward ForeignKey's
+    // object is the member itself; a reverse relation gives a manager of the related
+    // objects (blog.related(&Entry::blog)), a ManyToMany one of the linked objects from
+    // either side (entry.related(&Entry::authors), author.related(&Entry::authors)), and the
+    // reverse of a OneToOne the one related object (place.related(&Restaurant::place)).
+    template <class U, class F>
+    auto related(F U::*field) const;
+    // The same by the reverse relation's name: blog.related<Entry>("entry_set").
+    template <class U>
+    auto related(std::string_view accessor) const;
+
+    // Listed as a model at start-up (the address is only taken so that it is instantiated).
+    detail::InstanceState _state{&detail::Registration<T>::done};
 };
 
 } // namespace dorm

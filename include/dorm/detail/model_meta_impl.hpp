@@ -1,6 +1,8 @@
 #pragma once
 // Building ModelMeta from a model's define(), and reading/writing fields through it.
+#include <algorithm>
 #include <limits>
+#include <mutex>
 
 #include "dorm/detail/unicode.hpp"
 #include "dorm/model.hpp"
@@ -24,7 +26,7 @@ void ModelDef<T>::add(FieldMeta f, std::initializer_list<Option> opts) {
             big_auto = o.tag == Option::Tag::BigAutoPk;
             break;
         case Option::Tag::Null:
-            if (!f.optional)
+            if (!f.optional && !f.is_relation())
                 detail::model_definition_error(
                     meta_, "field '" + f.name + "' is null but its member is not a std::optional");
             break;
@@ -43,7 +45,40 @@ void ModelDef<T>::add(FieldMeta f, std::initializer_list<Option> opts) {
         case Option::Tag::Default:
             f.default_value = o.value;
             break;
+        case Option::Tag::OnDelete:
+        case Option::Tag::RelatedName:
+        case Option::Tag::RelatedQueryName:
+            if (!f.is_relation())
+                detail::model_definition_error(meta_, "field '" + f.name +
+                                                          "' is not a relation: on_delete, "
+                                                          "related_name and related_query_name "
+                                                          "apply to relations only");
+            if (o.tag == Option::Tag::OnDelete)
+                f.on_delete = static_cast<OnDelete>(o.number);
+            else if (o.tag == Option::Tag::RelatedName)
+                f.related_name = o.text;
+            else
+                f.related_query_name = o.text;
+            break;
+        case Option::Tag::Through:
+        case Option::Tag::DbTable:
+            detail::model_definition_error(meta_, "field '" + f.name +
+                                                      "' is not a ManyToMany: through and "
+                                                      "db_table apply to many-to-many only");
         }
+    }
+    if (f.is_relation()) {
+        // A relation member says itself whether it may be NULL.
+        f.optional = f.optional || has_option(opts, Option::Tag::Null);
+        if (f.on_delete == OnDelete::SetNull && !f.optional)
+            detail::model_definition_error(
+                meta_, "field '" + f.name + "' specifies on_delete=set_null, but cannot be null");
+        if (f.on_delete == OnDelete::SetDefault && !f.default_value)
+            detail::model_definition_error(meta_, "field '" + f.name +
+                                                      "' specifies on_delete=set_default, but "
+                                                      "has no default value");
+        if (f.column.empty())
+            f.column = f.name + "_id";
     }
     if (f.column.empty())
         f.column = f.name;
@@ -58,6 +93,9 @@ void ModelDef<T>::add(FieldMeta f, std::initializer_list<Option> opts) {
     if (f.max_length && f.ctype != CType::String)
         detail::model_definition_error(meta_, "max_length on non-text field '" + f.name + "'");
     switch (f.ctype) {
+    case CType::Related:
+    case CType::None:
+        break; // the kind was set by the declaration
     case CType::I32:
     case CType::I64:
         f.kind = auto_field ? (big_auto ? FieldKind::BigAuto : FieldKind::Auto)
@@ -85,6 +123,91 @@ void ModelDef<T>::add(FieldMeta f, std::initializer_list<Option> opts) {
 }
 
 template <class T>
+bool ModelDef<T>::has_option(std::initializer_list<Option> opts, Option::Tag tag) {
+    for (const Option& o : opts)
+        if (o.tag == tag)
+            return true;
+    return false;
+}
+
+namespace detail {
+// The automatic join table of a ManyToManyField (Django's "<table>_<field>"): an id and one
+// ForeignKey to each side, "<source>_id" and "<target>_id" ("from_"/"to_" for a relation of a
+// model to itself), unique together.
+inline std::shared_ptr<const ModelMeta> make_auto_through(const ModelMeta& source,
+                                                          const FieldMeta& f,
+                                                          const ModelMeta& (*self)(),
+                                                          std::string target_name) {
+    auto m = std::make_shared<ModelMeta>();
+    m->auto_created = true;
+    m->table = f.m2m_table.empty() ? source.table + "_" + f.name : f.m2m_table;
+    m->name = source.name + "_" + f.name;
+    FieldMeta id;
+    id.name = "id";
+    id.column = "id";
+    id.kind = FieldKind::Auto;
+    id.ctype = CType::I64;
+    id.primary_key = true;
+    m->fields.push_back(id);
+    // The target's meta may not be built yet (it may be building this one): its name comes
+    // from its C++ type.
+    const bool to_self = f.target == self;
+    const std::string from = source.query_name();
+    for (auto& c : target_name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (int side = 0; side < 2; ++side) {
+        FieldMeta fk;
+        fk.kind = FieldKind::ForeignKey;
+        fk.ctype = CType::Related;
+        fk.target = side == 0 ? self : f.target;
+        fk.on_delete = OnDelete::Cascade;
+        fk.related_name = "+";
+        fk.name = to_self ? (side == 0 ? "from_" : "to_") + from : (side == 0 ? from : target_name);
+        fk.column = fk.name + "_id";
+        fk.index = m->fields.size();
+        m->fields.push_back(std::move(fk));
+    }
+    return m;
+}
+} // namespace detail
+
+template <class T>
+void ModelDef<T>::add_many_to_many(FieldMeta f, const ModelMeta& (*self)(), std::string target_name,
+                                   std::initializer_list<Option> opts) {
+    for (const Option& o : opts) {
+        switch (o.tag) {
+        case Option::Tag::RelatedName:
+            f.related_name = o.text;
+            break;
+        case Option::Tag::RelatedQueryName:
+            f.related_query_name = o.text;
+            break;
+        case Option::Tag::Through:
+            f.through = o.model;
+            break;
+        case Option::Tag::DbTable:
+            f.m2m_table = o.text;
+            break;
+        default:
+            detail::model_definition_error(meta_, "field '" + f.name +
+                                                      "' is a ManyToMany: it takes related_name, "
+                                                      "related_query_name, through and db_table");
+        }
+    }
+    if (f.name.empty() || f.name.find("__") != std::string::npos || f.name == "pk" ||
+        meta_.find(f.name) || meta_.find_many_to_many(f.name))
+        detail::model_definition_error(meta_, "invalid or repeated field name '" + f.name + "'");
+    if (f.through && !f.m2m_table.empty())
+        detail::model_definition_error(meta_, "field '" + f.name +
+                                                  "': db_table and through exclude each other");
+    f.column.clear();
+    f.index = meta_.many_to_many.size();
+    if (!f.through)
+        f.auto_through = detail::make_auto_through(meta_, f, self, std::move(target_name));
+    meta_.many_to_many.push_back(std::move(f));
+}
+
+template <class T>
 const ModelMeta& Model<T>::meta() {
     static ModelMeta m = [] {
         ModelMeta built;
@@ -106,16 +229,57 @@ const ModelMeta& Model<T>::meta() {
                 built, pks ? "more than one primary key"
                            : "no primary key (declare one field with dorm::auto_pk or "
                              "dorm::primary_key)");
+        built.new_instance = [] { return std::static_pointer_cast<void>(std::make_shared<T>()); };
+        built.state_of = [](void* obj) { return &static_cast<T*>(obj)->_state; };
+        built.new_vector = [](std::vector<std::shared_ptr<void>>& objs) {
+            auto v = std::make_shared<std::vector<T>>();
+            v->reserve(objs.size());
+            for (auto& o : objs)
+                v->push_back(*static_cast<T*>(o.get()));
+            return std::static_pointer_cast<void>(v);
+        };
         return built;
     }();
     // Pointers from fields to their model are set once the meta object has its address.
     static const bool linked = [] {
         for (auto& f : m.fields)
             f.model = &m;
+        for (auto& f : m.many_to_many) {
+            f.model = &m;
+            if (f.auto_through) {
+                auto& through = const_cast<ModelMeta&>(*f.auto_through);
+                for (auto& tf : through.fields)
+                    tf.model = &through;
+            }
+        }
         return true;
     }();
     (void)linked;
     return m;
+}
+
+namespace detail {
+struct ModelRegistry {
+    std::mutex mutex;
+    std::vector<const ModelMeta& (*)()> models;
+};
+inline ModelRegistry& model_registry() {
+    static ModelRegistry r;
+    return r;
+}
+} // namespace detail
+
+inline void detail::register_model(const ModelMeta& (*meta)()) {
+    auto& r = model_registry();
+    std::lock_guard lock(r.mutex);
+    if (std::find(r.models.begin(), r.models.end(), meta) == r.models.end())
+        r.models.push_back(meta);
+}
+
+inline ValueType FieldMeta::value_type() const {
+    if (is_relation())
+        return related_model().pk().value_type();
+    return value_type_of(kind);
 }
 
 inline std::string FieldMeta::qualified_name() const {
@@ -177,12 +341,42 @@ inline Value FieldMeta::get(const void* obj) const {
         return detail::get_member<Date>(p, optional);
     case CType::DateTime:
         return detail::get_member<DateTime>(p, optional);
+    case CType::Related:
+        return static_cast<const RelatedObject*>(p)->id();
+    case CType::None:
+        break;
     }
     return {};
 }
 
 inline void FieldMeta::set(void* obj, const Value& v) const {
     void* p = member(obj);
+    if (ctype == CType::Related) {
+        if (v.is_null() && !optional)
+            throw ValueError(qualified_name() + " may not be NULL");
+        Value id = v;
+        if (!v.is_null()) {
+            try {
+                switch (value_type()) {
+                case ValueType::Integer:
+                    id = Value(detail::checked_int(v, related_model().pk().ctype));
+                    break;
+                case ValueType::Text:
+                    id = Value(v.as_text());
+                    break;
+                default:
+                    break;
+                }
+            } catch (const ValueError& e) {
+                throw ValueError(qualified_name() + " (" + std::string(field_kind_name(kind)) +
+                                 "): " + e.what());
+            }
+        }
+        static_cast<RelatedObject*>(p)->set_id(std::move(id));
+        return;
+    }
+    if (ctype == CType::None)
+        throw ValueError(qualified_name() + " is a many-to-many relation: use related()");
     if (v.is_null()) {
         if (!optional)
             throw ValueError(qualified_name() + " may not be NULL");
@@ -210,6 +404,9 @@ inline void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::DateTime:
             detail::member_as<std::optional<DateTime>>(p).reset();
+            break;
+        case CType::Related:
+        case CType::None:
             break;
         }
         return;
@@ -240,6 +437,9 @@ inline void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::DateTime:
             detail::set_member(p, optional, v.as_datetime());
+            break;
+        case CType::Related:
+        case CType::None:
             break;
         }
     } catch (const ValueError& e) {

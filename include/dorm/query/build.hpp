@@ -49,8 +49,10 @@ inline void add_filter(Query& q, const Q& cond, bool exclude) {
     check_not_sliced(q, "filter");
     if (cond.empty())
         return;
-    // Two calls rather than `exclude ? ~cond : cond`, which would copy cond.
-    WhereNode node = exclude ? resolve_q(~cond, q, false) : resolve_q(cond, q, false);
+    // Two calls rather than `exclude ? ~cond : cond`, which would copy cond. One scope per
+    // call: its conditions on a multi-valued relation share the join (the same related row).
+    JoinScope scope;
+    WhereNode node = exclude ? resolve_q(~cond, q, false, scope) : resolve_q(cond, q, false, scope);
     WhereNode& target = uses_aggregate(node, q) ? q.having : q.where;
     target.children.push_back(std::move(node));
 }
@@ -72,7 +74,8 @@ inline void set_ordering(Query& q, const std::vector<std::string>& fields) {
             q.random_order = true;
             continue;
         }
-        q.order_by.push_back(resolve_order(f, q));
+        for (auto& t : resolve_order_terms(f, q))
+            q.order_by.push_back(std::move(t));
     }
 }
 
@@ -86,7 +89,9 @@ inline void add_annotation(Query& q, std::string alias, const Expr& e) {
                          q.model->name);
     if (q.annotation(alias))
         throw ValueError("The annotation '" + alias + "' is already set");
-    Expr resolved = resolve_expr(e, q);
+    JoinScope scope; // an annotation shares the joins made before it (filter-then-annotate)
+    scope.reuse_all = true;
+    Expr resolved = resolve_expr(e, q, scope);
     if (q.values_mode) {
         q.values.push_back({alias, [&] {
                                 Expr ref;
@@ -117,11 +122,10 @@ inline void set_values(Query& q, const std::vector<std::string>& names) {
             q.values.push_back({a.name, resolve_expr(F(a.name), q)});
         return;
     }
-    for (const auto& n : names) {
-        if (n.find("__") != std::string::npos)
-            unknown_name(q, n);
-        q.values.push_back({n, resolve_expr(F(n), q)});
-    }
+    JoinScope scope;
+    scope.reuse_all = true;
+    for (const auto& n : names)
+        q.values.push_back({n, resolve_expr(F(n), q, scope)});
 }
 
 inline void set_slice(Query& q, std::int64_t start, std::optional<std::int64_t> stop) {
@@ -156,6 +160,54 @@ inline void set_deferred(Query& q, const std::vector<std::string>& names, bool o
         for (auto i : named)
             if (!q.model->fields[i].primary_key && !q.is_deferred(i))
                 q.deferred.push_back(i);
+    }
+}
+
+// select_related("blog", "blog__owner"): joins the related tables and reads their objects in
+// the same query. Forward ForeignKey and OneToOne relations only, as Django's.
+inline int select_related_path(Query& q, std::string_view path) {
+    const auto parts = split_path(path);
+    const ModelMeta* m = q.model;
+    std::uint16_t alias = 0;
+    int parent = -1;
+    JoinScope scope;
+    scope.reuse_all = true;
+    for (const auto name : parts) {
+        const FieldMeta* f = m->find(name);
+        if (!f || !f->is_foreign_key() || f->name != name) {
+            std::vector<std::string> choices;
+            for (const auto& field : m->fields)
+                if (field.is_foreign_key())
+                    choices.push_back(field.name);
+            throw FieldError("Invalid field name(s) given in select_related: '" +
+                             std::string(name) + "' of " + m->name + suggestion(name, choices) +
+                             ". Choices are: " + (choices.empty() ? "(none)" : join(choices)));
+        }
+        alias = follow(q, alias, forward_step(*f), scope);
+        int found = -1;
+        for (std::size_t i = 0; i < q.select_related.size(); ++i)
+            if (q.select_related[i].alias == alias)
+                found = static_cast<int>(i);
+        if (found < 0) {
+            q.select_related.push_back({alias, f, parent});
+            found = static_cast<int>(q.select_related.size() - 1);
+        }
+        parent = found;
+        m = &f->related_model();
+    }
+    return parent;
+}
+
+// select_related() with no names: every non-null ForeignKey, to `depth` levels.
+inline void select_related_all(Query& q, const ModelMeta& m, const std::string& prefix, int depth) {
+    if (depth <= 0)
+        return;
+    for (const auto& f : m.fields) {
+        if (!f.is_foreign_key() || f.null())
+            continue;
+        const std::string path = prefix.empty() ? f.name : prefix + "__" + f.name;
+        select_related_path(q, path);
+        select_related_all(q, f.related_model(), path, depth - 1);
     }
 }
 

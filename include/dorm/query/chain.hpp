@@ -87,6 +87,35 @@ public:
         return derive([](Query& n) { n.for_update = true; });
     }
 
+    // Related objects read with the objects (joins): select_related() follows every
+    // non-null ForeignKey (5 levels, as Django), select_related("blog", "blog__owner") the
+    // ones named, select_related_depth(n) every non-null one to n levels.
+    template <class... S>
+    Derived select_related(const S&... paths) const {
+        std::vector<std::string> names{std::string(paths)...};
+        return derive([&](Query& n) {
+            if (names.empty())
+                detail::select_related_all(n, *n.model, {}, 5);
+            for (const auto& p : names)
+                detail::select_related_path(n, p);
+        });
+    }
+    Derived select_related_depth(int depth) const {
+        return derive([&](Query& n) { detail::select_related_all(n, *n.model, {}, depth); });
+    }
+    // Related objects read by one more query per relation after the objects
+    // (prefetch_related("authors", "entry_set", "entry_set__authors")).
+    template <class... S>
+    Derived prefetch_related(const S&... relations) const {
+        std::vector<std::string> names{std::string(relations)...};
+        return derive([&](Query& n) {
+            if (names.empty())
+                n.prefetch_related.clear(); // as Django: prefetch_related(None) clears
+            for (auto& r : names)
+                n.prefetch_related.push_back(r);
+        });
+    }
+
     // The SQL and parameters this queryset would run.
     sql::Compiled sql() const;
     const Query& query() const noexcept { return *q_; }

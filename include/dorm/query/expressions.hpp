@@ -32,6 +32,7 @@ struct Expr {
     Op op = Op::Literal;
     std::string name;                    // Field / Annotation / Extra: the name; "*" for Count("*")
     const FieldMeta* field = nullptr;    // Field, once resolved
+    std::uint16_t alias = 0;             // Field: the table it is read from (0: the model's)
     Value value;                         // Literal
     std::vector<Expr> args;              // operands, or the aggregate's argument
     bool distinct = false;               // Count(..., distinct)

@@ -15,6 +15,7 @@
 namespace dorm {
 
 struct Query;
+struct ModelMeta;
 template <class D>
 class QueryChain;
 
@@ -39,6 +40,20 @@ public:
     Arg(Subquery s) : v_(std::move(s)) {}
     template <class D>
     Arg(const QueryChain<D>& qs) : v_(Subquery{qs.query_ptr()}) {}
+    // A model instance stands for its primary key: filter("blog", blog).
+    template <class M>
+    requires requires(const M& m) {
+        M::meta();
+        m._state;
+        m.pk();
+    }
+    Arg(const M& obj) : v_(obj.pk()), model_(&M::meta) {
+        unsaved_ = obj._state.adding && (obj.pk().is_null() || obj.pk() == Value(0));
+    }
+
+    // The model of an instance given as the value, and whether it was never saved.
+    const ModelMeta* instance_model() const { return model_ ? &model_() : nullptr; }
+    bool unsaved_instance() const noexcept { return unsaved_; }
 
     const Value* value() const { return std::get_if<Value>(&v_); }
     const Values* list() const { return std::get_if<Values>(&v_); }
@@ -47,6 +62,8 @@ public:
 
 private:
     std::variant<Value, Values, Expr, Subquery> v_;
+    const ModelMeta& (*model_)() = nullptr;
+    bool unsaved_ = false;
 };
 
 using Kwarg = std::pair<std::string, Arg>;

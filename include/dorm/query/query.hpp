@@ -27,6 +27,24 @@ struct ExtraSelect {
     Values params;   // its share of extra(select_params=...), one per '?' in sql
 };
 
+// A table joined to follow a relation: `alias`.`field` = `parent alias`.`parent_field`.
+struct Join {
+    const ModelMeta* model = nullptr;
+    std::uint16_t parent = 0; // the alias joined to; 0 is the query's own table
+    const FieldMeta* parent_field = nullptr;
+    const FieldMeta* field = nullptr;
+    bool nullable = false; // some rows of the query have no joined row: LEFT OUTER JOIN
+    bool multi = false;    // one row of the parent may meet several joined rows
+    std::string alias;     // the SQL name: the table's, or T<n> when the table is taken
+};
+
+// select_related(): a related object read in the same query, from a join.
+struct RelatedSelection {
+    std::uint16_t alias = 0;          // the join whose columns are read
+    const FieldMeta* field = nullptr; // the ForeignKey (on the parent) that receives it
+    int parent = -1;                  // the selection it hangs from; -1: the query's objects
+};
+
 struct Query {
     const ModelMeta* model = nullptr;
     Database* db = nullptr; // using(); nullptr: the default database
@@ -57,6 +75,14 @@ struct Query {
     bool group_by_values = false;   // values() came before annotate(): GROUP BY them
 
     bool skip_remote = false; // local store only (used by the sync layer)
+
+    std::vector<Join> joins; // alias i + 1 is joins[i]
+    std::vector<RelatedSelection> select_related;
+    std::vector<std::string> prefetch_related; // relation names, read after the rows
+
+    const ModelMeta& model_of(std::uint16_t alias) const {
+        return alias ? *joins[alias - 1].model : *model;
+    }
 
     bool is_sliced() const noexcept { return offset != 0 || limit.has_value(); }
     bool has_aggregate_annotation() const {

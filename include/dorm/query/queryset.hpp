@@ -8,6 +8,7 @@
 
 #include "dorm/query/values.hpp"
 #include "dorm/sql/execute.hpp"
+#include "dorm/sql/prefetch.hpp"
 #include "dorm/sql/transaction.hpp"
 
 namespace dorm {
@@ -25,7 +26,7 @@ public:
     // --- evaluation -----------------------------------------------------------------------
     const std::vector<T>& results() const {
         if (!cache_)
-            cache_ = std::make_shared<const std::vector<T>>(sql::fetch<T>(*q_));
+            cache_ = std::make_shared<const std::vector<T>>(fetch(*q_));
         return *cache_;
     }
     auto begin() const { return results().begin(); }
@@ -61,13 +62,13 @@ public:
     }
 
     std::optional<T> first() const {
-        auto rows = sql::fetch<T>(*ordered_or_pk().slice(0, 1).q_);
+        auto rows = fetch(*ordered_or_pk().slice(0, 1).q_);
         if (rows.empty())
             return std::nullopt;
         return std::move(rows.front());
     }
     std::optional<T> last() const {
-        auto rows = sql::fetch<T>(*ordered_or_pk().reverse().slice(0, 1).q_);
+        auto rows = fetch(*ordered_or_pk().reverse().slice(0, 1).q_);
         if (rows.empty())
             return std::nullopt;
         return std::move(rows.front());
@@ -250,8 +251,34 @@ public:
         return obj;
     }
 
+protected:
+    // Results known without a query (prefetch_related()).
+    void set_cache(std::shared_ptr<const std::vector<T>> rows) const { cache_ = std::move(rows); }
+
 private:
     static const ModelMeta& meta() { return T::meta(); }
+
+    // The objects of a query, with their prefetch_related() relations.
+    static std::vector<T> fetch(const Query& q) {
+        std::vector<T> rows = sql::fetch<T>(q);
+        if (!q.prefetch_related.empty() && !rows.empty()) {
+            std::vector<void*> ptrs;
+            ptrs.reserve(rows.size());
+            for (T& r : rows)
+                ptrs.push_back(&r);
+            const auto& paths = q.prefetch_related;
+            for (std::size_t i = 0; i < paths.size(); ++i) {
+                // "a" is done by "a__b" (and a repeated path once).
+                bool covered = false;
+                for (std::size_t k = 0; k < paths.size(); ++k)
+                    covered = covered || (k != i && (paths[k].starts_with(paths[i] + "__") ||
+                                                     (paths[k] == paths[i] && k < i)));
+                if (!covered)
+                    sql::prefetch(meta(), ptrs, paths[i], sql::db_of(q));
+            }
+        }
+        return rows;
+    }
 
     // get() on a query. A query made for this call alone (filter(...).get(...): the only
     // owner, created by derive() as a non-const Query) is limited in place; any other is
@@ -268,7 +295,7 @@ private:
             own->limit = 21;
             q = std::move(own);
         }
-        auto rows = sql::fetch<T>(*q);
+        auto rows = fetch(*q);
         if (rows.empty())
             throw typename T::DoesNotExist(meta().name + " matching query does not exist.");
         if (rows.size() > 1)
@@ -370,7 +397,7 @@ public:
             T& obj = out.emplace_back();
             for (int i = 0; i < static_cast<int>(targets.size()); ++i) {
                 if (targets[i])
-                    cur.stmt().read_member(i, *targets[i], &obj);
+                    cur.stmt().read_member(i, *targets[i], &obj, &d);
                 else
                     obj._state.annotations.emplace_back(cur.stmt().column_name(i),
                                                         cur.stmt().column(i));
@@ -401,11 +428,21 @@ void Model<T>::save(const SaveOptions& opts) {
 template <class T>
 DeleteResult Model<T>::delete_() {
     Database& db = _state.db ? *_state.db : default_database();
-    const std::int64_t n = sql::delete_object(db, meta(), static_cast<T*>(this));
+    DeleteResult result;
+    if (sql::has_dependents(meta())) { // on_delete of the relations that point here
+        if (sql::pk_unset(meta(), static_cast<T*>(this)))
+            sql::delete_object(db, meta(), static_cast<T*>(this)); // says why it cannot
+        sql::Collector collector(db);
+        collector.collect(meta(), {pk()});
+        result = collector.run(meta());
+    } else {
+        const std::int64_t n = sql::delete_object(db, meta(), static_cast<T*>(this));
+        result = {n, {{meta().name, n}}};
+    }
     if (meta().pk().auto_created())
         meta().pk().set(static_cast<T*>(this), meta().pk().optional ? Value() : Value(0));
     _state.adding = true;
-    return {n, {{meta().name, n}}};
+    return result;
 }
 
 template <class T>

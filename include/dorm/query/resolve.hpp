@@ -9,6 +9,7 @@
 
 #include "dorm/detail/names.hpp"
 #include "dorm/detail/regex.hpp"
+#include "dorm/query/paths.hpp"
 #include "dorm/query/query.hpp"
 
 namespace dorm::detail {
@@ -29,7 +30,7 @@ inline std::vector<std::string_view> split_path(std::string_view key) {
 
 // Names a query may refer to besides fields, for "Choices:" in messages.
 inline std::vector<std::string> name_choices(const Query& q) {
-    auto names = q.model->field_names();
+    auto names = path_choices(*q.model);
     names.emplace_back("pk");
     for (const auto& a : q.annotations)
         names.push_back(a.name);
@@ -44,12 +45,24 @@ inline std::vector<std::string> name_choices(const Query& q) {
                      q.model->name + suggestion(name, choices) + ". Choices are: " + join(choices));
 }
 
-// Resolves names in an expression against the query's model and annotations.
+// Resolves names in an expression against the query's model and annotations. A name that
+// follows relations ("entry__rating") adds joins to `mq`; without it (update(), which
+// writes one table) such a name is an error, as in Django.
+inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope);
+
 inline Expr resolve_expr(const Expr& in, const Query& q) {
+    return resolve_expr(in, q, nullptr, nullptr);
+}
+inline Expr resolve_expr(const Expr& in, Query& q, JoinScope& scope) {
+    return resolve_expr(in, q, &q, &scope);
+}
+
+inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope) {
     Expr e = in;
     switch (e.op) {
     case Expr::Op::Field: {
-        if (auto f = q.model->find(e.name)) {
+        const FieldMeta* f = q.model->find(e.name);
+        if (f) {
             e.field = f;
             e.name = f->name;
             e.type = f->value_type();
@@ -60,7 +73,18 @@ inline Expr resolve_expr(const Expr& in, const Query& q) {
             e.op = Expr::Op::Extra;
             e.type = ValueType::Real;
         } else {
-            unknown_name(q, e.name);
+            const auto parts = split_path(e.name);
+            if (parts.size() == 1 && !names_field(*q.model, parts[0]))
+                unknown_name(q, e.name);
+            if (!mq)
+                throw FieldError("Joined field references are not permitted in this query: '" +
+                                 e.name + "' of " + q.model->name);
+            PathEnd end = walk_path(mq, *q.model, parts, *scope, e.name);
+            if (end.used != parts.size())
+                throw FieldError("Cannot resolve '" + e.name + "' into a field of " +
+                                 q.model->name + ": '" + std::string(parts[end.used]) +
+                                 "' is not a field of the related model");
+            return end.field;
         }
         return e;
     }
@@ -96,7 +120,7 @@ inline Expr resolve_expr(const Expr& in, const Query& q) {
         break;
     }
     for (auto& a : e.args) {
-        a = resolve_expr(a, q);
+        a = resolve_expr(a, q, mq, scope);
         if (e.is_aggregate() && a.contains_aggregate())
             throw FieldError("Cannot compute an aggregate of an aggregate ('" + a.name + "')");
     }
@@ -188,15 +212,16 @@ inline Value prepare_value(const Value& v, ValueType t, const std::string& what)
     return prepare_value(v, t, [&] { return what; });
 }
 
-inline bool expr_nullable(const Expr& e) {
+// May the expression be NULL? A column reached through a join that may find no row may.
+inline bool expr_nullable(const Expr& e, const Query& q) {
     if (e.op == Expr::Op::Field)
-        return e.field && e.field->null();
+        return (e.field && e.field->null()) || (e.alias && q.joins[e.alias - 1].nullable);
     if (e.op == Expr::Op::Annotation || e.op == Expr::Op::Extra)
         return true;
     if (e.is_aggregate())
         return e.op != Expr::Op::Count;
     for (const auto& a : e.args)
-        if (expr_nullable(a))
+        if (expr_nullable(a, q))
             return true;
     return false;
 }
@@ -223,16 +248,54 @@ inline void reject_extra_alias(const Expr& e, const Query& q) {
 // One condition "path__lookup" = value. `negated` is the polarity of the place the
 // condition stands in, as Django's current_negated: under negation, a nullable column gets
 // "AND col IS NOT NULL" so that NOT(...) keeps the rows where the column is NULL.
-inline WhereNode resolve_condition(const Kwarg& kv, const Query& q, bool negated) {
-    const auto parts = split_path(kv.first);
+inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope);
+
+// Under negation, a condition across a multi-valued relation means "no related row
+// matches" (Django's exclude): pk NOT IN (the rows where one does). The caller negates it.
+inline WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
+    auto inner = std::make_shared<Query>();
+    inner->model = q.model;
+    inner->db = q.db;
+    JoinScope inner_scope;
+    inner->where.children.push_back(resolve_condition(kv, *inner, false, inner_scope));
+    inner->values_mode = true;
+    inner->values = {{"pk", resolve_expr(F("pk"), *inner)}};
+    inner->order_by_set = true;
     Condition c;
-    {
-        Expr lhs;
-        lhs.op = Expr::Op::Field;
-        lhs.name = std::string(parts[0]);
-        if (parts[0].empty())
-            unknown_name(q, kv.first);
-        c.lhs = resolve_expr(lhs, q);
+    c.lhs = resolve_expr(F("pk"), q);
+    c.lhs_type = c.lhs.type;
+    c.lookup = LookupKind::In;
+    c.rhs = Subquery{std::move(inner)};
+    return WhereNode::leaf(std::move(c));
+}
+
+// One condition "path__lookup" = value. `negated` is the polarity of the place the
+// condition stands in, as Django's current_negated: under negation, a nullable column gets
+// "AND col IS NOT NULL" so that NOT(...) keeps the rows where the column is NULL.
+inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope) {
+    const auto parts = split_path(kv.first);
+    if (parts[0].empty())
+        unknown_name(q, kv.first);
+    Condition c;
+    std::size_t first_lookup = 1;
+    bool at_relation = false;
+    const bool own_name = names_field(*q.model, parts[0]);
+    if (!own_name && (q.annotation(parts[0]) || q.extra(parts[0]))) {
+        c.lhs = resolve_expr(F(std::string(parts[0])), q);
+    } else {
+        if (!own_name)
+            unknown_name(q, parts[0]);
+        if (negated && parts.size() > 1) {
+            bool crosses_many = false;
+            JoinScope dry;
+            walk_path(nullptr, *q.model, parts, dry, kv.first, &crosses_many);
+            if (crosses_many)
+                return related_rows_subquery(kv, q);
+        }
+        PathEnd end = walk_path(&q, *q.model, parts, scope, kv.first);
+        c.lhs = std::move(end.field);
+        first_lookup = end.used;
+        at_relation = end.ends_at_relation;
     }
     reject_extra_alias(c.lhs, q);
     c.lhs_type = c.lhs.type;
@@ -241,7 +304,7 @@ inline WhereNode resolve_condition(const Kwarg& kv, const Query& q, bool negated
         return c.field() ? c.field()->qualified_name() : q.model->name + "." + c.lhs.name;
     };
     const LookupDef* lookup = nullptr;
-    for (std::size_t i = 1; i < parts.size(); ++i) {
+    for (std::size_t i = first_lookup; i < parts.size(); ++i) {
         const bool last = i + 1 == parts.size();
         if (last)
             if ((lookup = find_lookup(parts[i], c.lhs_type)))
@@ -265,15 +328,43 @@ inline WhereNode resolve_condition(const Kwarg& kv, const Query& q, bool negated
     };
 
     const Arg& arg = kv.second;
+    // A model instance, or a queryset of objects, stands for primary keys: of the related
+    // model when the path ends at a ForeignKey, else of the model the column belongs to.
+    auto key_model = [&]() -> const ModelMeta* {
+        const FieldMeta* f = c.field();
+        const ModelMeta& here = q.model_of(c.lhs.alias);
+        if (f && f->is_foreign_key() && f != &here.pk())
+            return &f->related_model();
+        if (f && (f == &here.pk() || at_relation))
+            return &here;
+        return nullptr;
+    };
+    if (const ModelMeta* given = arg.instance_model()) {
+        const ModelMeta* wanted = key_model();
+        if (given != wanted)
+            throw ValueError("Cannot query \"" + given->name + "\": Must be \"" +
+                             (wanted ? wanted->name : std::string("a relation's")) +
+                             "\" instance (" + what() + ")");
+        if (arg.unsaved_instance())
+            throw ValueError("Model instances passed to related filters must be saved (" + what() +
+                             ")");
+    }
     if (const Expr* e = arg.expr()) {
         if (lookup->shape == RhsShape::List || lookup->shape == RhsShape::Pair ||
             lookup->shape == RhsShape::Flag || c.lookup == LookupKind::Regex ||
             c.lookup == LookupKind::IRegex || c.lookup == LookupKind::Search)
             throw ValueError(what() + " does not take an expression");
-        Expr rhs = resolve_expr(*e, q);
+        Expr rhs = resolve_expr(*e, q, scope);
         reject_extra_alias(rhs, q);
         c.rhs = std::move(rhs);
     } else if (const Subquery* s = arg.subquery()) {
+        if (at_relation && !s->query->values_mode) {
+            const ModelMeta* target = key_model();
+            if (target && s->query->model != target)
+                throw ValueError("Cannot use QuerySet for \"" + s->query->model->name +
+                                 "\": Use a QuerySet for \"" + target->name + "\" (" + what() +
+                                 ")");
+        }
         if (c.lookup != LookupKind::In && c.lookup != LookupKind::Exact)
             throw ValueError(what() + " does not take a QuerySet");
         if (s->query->values_mode && s->query->values.size() != 1)
@@ -353,10 +444,10 @@ inline WhereNode resolve_condition(const Kwarg& kv, const Query& q, bool negated
     const Expr lhs = c.lhs;
     const Expr* rhs_expr = std::get_if<Expr>(&c.rhs);
     const bool rhs_nullable =
-        rhs_expr && rhs_expr->op == Expr::Op::Field && expr_nullable(*rhs_expr);
+        rhs_expr && rhs_expr->op == Expr::Op::Field && expr_nullable(*rhs_expr, q);
     WhereNode leaf = WhereNode::leaf(c);
     WhereNode guarded; // leaf AND lhs IS NOT NULL [AND rhs IS NOT NULL]
-    if (expr_nullable(lhs))
+    if (expr_nullable(lhs, q))
         guarded.children.push_back(is_not_null(lhs));
     if (rhs_nullable)
         guarded.children.push_back(is_not_null(*rhs_expr));
@@ -366,11 +457,11 @@ inline WhereNode resolve_condition(const Kwarg& kv, const Query& q, bool negated
     return guarded;
 }
 
-inline WhereNode resolve_q(const Q& node, const Query& q, bool negated) {
+inline WhereNode resolve_q(const Q& node, Query& q, bool negated, JoinScope& scope) {
     const bool here = negated != node.negated();
     WhereNode out;
     if (node.is_leaf()) {
-        out = resolve_condition(node.condition(), q, here);
+        out = resolve_condition(node.condition(), q, here, scope);
         if (node.negated()) {
             if (out.kind == WhereNode::Kind::Leaf || out.negated) {
                 WhereNode wrap;
@@ -384,11 +475,56 @@ inline WhereNode resolve_q(const Q& node, const Query& q, bool negated) {
     out.kind = node.connector() == Q::Connector::Or ? WhereNode::Kind::Or : WhereNode::Kind::And;
     out.negated = node.negated();
     for (const auto& child : node.children())
-        out.children.push_back(resolve_q(child, q, here));
+        out.children.push_back(resolve_q(child, q, here, scope));
     return out;
 }
 
-// "-pub_date", "headline", "pk", "?", an annotation or an extra(select) alias.
+inline OrderTerm resolve_order(std::string_view spec, const Query& q);
+
+// "-pub_date", "headline", "pk", "?", an annotation, an extra(select) alias, or a path
+// across relations ("blog__name"). A relation orders by its model's Meta.ordering (else its
+// key), as Django.
+inline std::vector<OrderTerm> resolve_order_terms(std::string_view spec, Query& q, int depth = 0) {
+    bool descending = false;
+    std::string_view name = spec;
+    if (!name.empty() && (name[0] == '-' || name[0] == '+')) {
+        descending = name[0] == '-';
+        name.remove_prefix(1);
+    }
+    if (name == "?" || q.annotation(name) || q.extra(name) ||
+        (q.model->find(name) && !q.model->find(name)->is_foreign_key()))
+        return {resolve_order(spec, q)};
+    const auto parts = split_path(name);
+    if (!names_field(*q.model, parts[0]))
+        unknown_name(q, name);
+    JoinScope scope;
+    scope.reuse_all = true;
+    PathEnd end = walk_path(&q, *q.model, parts, scope, name);
+    if (end.used != parts.size())
+        throw FieldError("Cannot resolve '" + std::string(name) + "' into a field of " +
+                         q.model->name + " for order_by()");
+    std::vector<OrderTerm> out;
+    const FieldMeta* f = end.field.field;
+    const bool by_relation = end.ends_at_relation && f->is_foreign_key() && parts.back() == f->name;
+    if (by_relation && !f->related_model().ordering.empty() && depth < 4) {
+        // Follow the relation and order by the related model's own ordering.
+        for (const auto& related : f->related_model().ordering) {
+            const bool desc = related.starts_with('-');
+            const std::string rel_name = desc ? related.substr(1) : related;
+            if (rel_name == "?")
+                continue;
+            const std::string joined = std::string(name) + "__" + rel_name;
+            for (auto& t : resolve_order_terms(joined, q, depth + 1)) {
+                t.descending = t.descending != (desc != descending);
+                out.push_back(std::move(t));
+            }
+        }
+        return out;
+    }
+    out.push_back({std::move(end.field), descending});
+    return out;
+}
+
 inline OrderTerm resolve_order(std::string_view spec, const Query& q) {
     OrderTerm t;
     if (spec == "?") {

@@ -20,7 +20,7 @@ inline void check_writable(const Query& q, std::string_view what) {
 // query needs more than its own table.
 inline void write_where(const Query& q, std::string& out, Values& params) {
     Compiler comp(q);
-    if (!q.extra_tables.empty() || !q.having.empty()) {
+    if (!q.extra_tables.empty() || !q.having.empty() || !q.joins.empty()) {
         Query inner = q;
         inner.values_mode = true;
         inner.values = {{"pk", detail::resolve_expr(F("pk"), q)}};

@@ -138,6 +138,14 @@ public:
         append_column(out, f);
         return out;
     }
+    // "alias"."column" of a joined table.
+    void append_column(std::string& out, std::uint16_t alias, const FieldMeta& f) const {
+        if (!alias)
+            return append_column(out, f);
+        quote_into(out, q_.joins[alias - 1].alias);
+        out += '.';
+        quote_into(out, f.column);
+    }
     // "table"."column", appended in place (the compiler's most frequent output).
     void append_column(std::string& out, const FieldMeta& f) const {
         const auto& fields = q_.model->fields;
@@ -153,7 +161,7 @@ public:
     void expr(const Expr& e, std::string& out, Values& params, bool alias_refs = false) const {
         switch (e.op) {
         case Expr::Op::Field:
-            append_column(out, *e.field);
+            append_column(out, e.alias, *e.field);
             return;
         case Expr::Op::Annotation:
             if (alias_refs) {
@@ -480,10 +488,30 @@ public:
         }
     }
 
+    // The joins that follow relations, in the order they were made (a join's parent first).
+    void joins(std::string& out) const {
+        for (const Join& j : q_.joins) {
+            out += j.nullable ? " LEFT OUTER JOIN " : " INNER JOIN ";
+            quote_into(out, j.model->table);
+            if (j.alias != j.model->table) {
+                out += ' ';
+                quote_into(out, j.alias);
+            }
+            out += " ON (";
+            append_column(out, j.parent, *j.parent_field);
+            out += " = ";
+            quote_into(out, j.alias);
+            out += '.';
+            quote_into(out, j.field->column);
+            out += ')';
+        }
+    }
+
     // FROM, WHERE, GROUP BY and HAVING of a SELECT.
     void from_where(std::string& out, Values& params) const {
         out += " FROM ";
         out += table_;
+        joins(out);
         for (const auto& t : q_.extra_tables) {
             out += ", ";
             quote_into(out, t);
@@ -583,6 +611,12 @@ public:
                 c.text += " AS ";
                 quote_into(c.text, a.name);
             }
+            // select_related(): the columns of each related object, after the model's own.
+            for (const auto& r : q_.select_related)
+                for (const auto& f : q_.joins[r.alias - 1].model->fields) {
+                    sep();
+                    append_column(c.text, r.alias, f);
+                }
         }
         from_where(c.text, c.params);
         order_by(c.text, c.params);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dorm/query/build.hpp"
+#include "dorm/sql/collector.hpp"
 #include "dorm/sql/compile_summary.hpp"
 #include "dorm/sql/compile_writes.hpp"
 #include "dorm/sql/compiler.hpp"
@@ -65,16 +66,44 @@ inline RowLayout layout_of(const Query& q) {
     return l;
 }
 
+// select_related(): the related objects of one row, read after the model's own columns and
+// given to the ForeignKey members that point at them. A related row that is absent (a NULL
+// or dangling key) leaves the member as it is.
+inline void read_related(Statement& st, int col, void* obj, Database& db, const Query& q) {
+    std::vector<std::shared_ptr<void>> made(q.select_related.size());
+    for (std::size_t i = 0; i < q.select_related.size(); ++i) {
+        const RelatedSelection& r = q.select_related[i];
+        const ModelMeta& m = *q.joins[r.alias - 1].model;
+        const int first = col;
+        col += static_cast<int>(m.fields.size());
+        void* parent = r.parent < 0 ? obj : made[static_cast<std::size_t>(r.parent)].get();
+        if (!parent ||
+            sqlite3_column_type(st.handle(), first + static_cast<int>(m.pk_index)) == SQLITE_NULL)
+            continue;
+        std::shared_ptr<void> related = m.new_instance();
+        for (std::size_t k = 0; k < m.fields.size(); ++k)
+            st.read_member(first + static_cast<int>(k), m.fields[k], related.get(), &db);
+        detail::InstanceState* state = m.state_of(related.get());
+        state->adding = false;
+        state->db = &db;
+        detail::RelatedAccess::set_cache(detail::RelatedAccess::of(r.field->member(parent)),
+                                         related);
+        made[i] = std::move(related);
+    }
+}
+
 inline void read_object(Statement& st, const RowLayout& l, void* obj, detail::InstanceState& state,
                         Database& db, const Query& q) {
     int col = 0;
     for (const FieldMeta* f : l.fields)
-        st.read_member(col++, *f, obj);
+        st.read_member(col++, *f, obj, &db);
     for (const auto& [name, type] : l.extras)
         state.annotations.emplace_back(name, type ? st.column_as(col++, *type) : st.column(col++));
     state.adding = false;
     state.db = &db;
     state.deferred = q.deferred;
+    if (!q.select_related.empty())
+        read_related(st, col, obj, db, q);
 }
 
 template <class T>
@@ -133,11 +162,14 @@ inline bool exists(const Query& q) {
     return cur.next();
 }
 
-inline std::map<std::string, Value> aggregate(const Query& q,
+inline std::map<std::string, Value> aggregate(const Query& query,
                                               const std::vector<std::pair<std::string, Expr>>& in) {
+    Query q = query; // aggregates over related rows add joins
+    detail::JoinScope scope;
+    scope.reuse_all = true;
     std::vector<SelectItem> items;
     for (const auto& [alias, e] : in) {
-        Expr r = detail::resolve_expr(e, q);
+        Expr r = detail::resolve_expr(e, q, scope);
         if (!r.contains_aggregate())
             throw ValueError("aggregate(): '" + alias + "' is not an aggregate expression");
         std::string name = alias.empty() ? e.default_alias() : alias;
@@ -205,6 +237,21 @@ inline std::int64_t update(const Query& q, const Kwargs& values) {
 }
 
 inline DeleteResult delete_rows(const Query& q) {
+    if (has_dependents(*q.model)) {
+        check_writable(q, "delete");
+        Query pks = q;
+        pks.values_mode = true;
+        pks.values = {{"pk", detail::resolve_expr(F("pk"), q)}};
+        pks.order_by_set = true;
+        pks.order_by.clear();
+        pks.select_related.clear();
+        Values keys;
+        for (const Row& r : fetch_rows(pks))
+            keys.push_back(r[std::size_t{0}]);
+        Collector collector(db_of(q));
+        collector.collect(*q.model, keys);
+        return collector.run(*q.model);
+    }
     Compiled c = compile_delete(q);
     DeleteResult r;
     if (!q.empty) {

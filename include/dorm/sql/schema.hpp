@@ -13,6 +13,14 @@ namespace dorm::sql {
 
 // Django's SQLite column types.
 inline std::string column_type(const FieldMeta& f) {
+    if (f.is_foreign_key()) { // the type of the target's key; an auto key is a plain integer
+        const FieldMeta& target = f.related_model().pk();
+        if (target.kind == FieldKind::Auto)
+            return "integer";
+        if (target.kind == FieldKind::BigAuto)
+            return "bigint";
+        return column_type(target);
+    }
     switch (f.kind) {
     case FieldKind::Auto:
     case FieldKind::BigAuto:
@@ -32,6 +40,10 @@ inline std::string column_type(const FieldMeta& f) {
         return "date";
     case FieldKind::DateTime:
         return "datetime";
+    case FieldKind::ForeignKey:
+    case FieldKind::OneToOne:
+    case FieldKind::ManyToMany:
+        break;
     }
     return "text";
 }
@@ -47,6 +59,12 @@ inline std::string column_definition(const FieldMeta& f) {
     d += f.null() ? " NULL" : " NOT NULL";
     if (f.unique)
         d += " UNIQUE";
+    if (f.is_foreign_key()) {
+        // Checked at COMMIT, as Django's: a transaction may hold a row before its target.
+        const ModelMeta& target = f.related_model();
+        d += " REFERENCES " + quote(target.table) + " (" + quote(target.pk().column) +
+             ") DEFERRABLE INITIALLY DEFERRED";
+    }
     return d;
 }
 
@@ -144,10 +162,19 @@ inline void ensure_table(Database& db, const ModelMeta& m) {
         for (const FieldMeta* f : to_add)
             db.exec("ALTER TABLE " + quote(m.table) + " ADD COLUMN " + column_definition(*f));
     }
+    // db_index fields and ForeignKeys (as Django) get an index, unless unique already.
     for (const auto& f : m.fields)
-        if (f.db_index && !f.unique && !f.primary_key &&
+        if ((f.db_index || f.is_foreign_key()) && !f.unique && !f.primary_key &&
             !has_single_column_index(db, m.table, f.column))
             db.exec(create_index_sql(m, f));
+    if (m.auto_created) // a many-to-many join table links a pair once
+        db.exec("CREATE UNIQUE INDEX IF NOT EXISTS " +
+                quote(m.table + "_" + m.fields[1].column + "_" + m.fields[2].column + "_uniq") +
+                " ON " + quote(m.table) + " (" + quote(m.fields[1].column) + ", " +
+                quote(m.fields[2].column) + ")");
+    for (const auto& f : m.many_to_many)
+        if (f.auto_through)
+            ensure_table(db, *f.auto_through);
 }
 
 } // namespace dorm::sql

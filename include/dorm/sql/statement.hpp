@@ -7,6 +7,7 @@
 
 #include "dorm/errors.hpp"
 #include "dorm/fields.hpp"
+#include "dorm/relations.hpp"
 #include "dorm/value.hpp"
 
 namespace dorm::sql {
@@ -93,6 +94,8 @@ public:
     // Binds the field's member of obj directly, with no Value in between.
     void bind_member(int idx, const FieldMeta& f, const void* obj) {
         const void* p = f.member(obj);
+        if (f.ctype == CType::Related)
+            return bind(idx, static_cast<const RelatedObject*>(p)->id());
         if (f.optional) {
             if (!has_value(f.ctype, p)) {
                 sqlite3_bind_null(stmt_, idx);
@@ -127,6 +130,9 @@ public:
         case CType::DateTime:
             bind_text(idx, static_cast<const DateTime*>(p)->iso());
             break;
+        case CType::Related: // bound above
+        case CType::None:
+            break;
         }
     }
 
@@ -134,9 +140,19 @@ public:
     // One SQLite call per value in the common case: a NULL is told apart from 0 (numbers)
     // or by the null pointer (text) only when it could be one. Neither check converts the
     // stored value, so sqlite3_column_type still reports it as stored.
-    void read_member(int col, const FieldMeta& f, void* obj) const {
+    // db: where the row comes from (a relation's object is read from there when followed).
+    void read_member(int col, const FieldMeta& f, void* obj, Database* db = nullptr) const {
         void* p = f.member(obj);
         switch (f.ctype) {
+        case CType::Related: {
+            Value id = column_as(col, f.value_type());
+            if (id.is_null() && !f.optional)
+                return read_null(f, obj);
+            detail::RelatedAccess::load(*static_cast<RelatedObject*>(p), std::move(id), db);
+            return;
+        }
+        case CType::None:
+            return;
         case CType::I32: {
             const std::int32_t v = sqlite3_column_int(stmt_, col);
             if (v == 0 && is_null(col))
@@ -294,6 +310,8 @@ private:
         case CType::Date:
             return f(Date{});
         case CType::DateTime:
+        case CType::Related:
+        case CType::None:
             break;
         }
         return f(DateTime{});

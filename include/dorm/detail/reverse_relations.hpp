@@ -1,0 +1,124 @@
+#pragma once
+// The reverse side of relations: which fields of which models point at a model. Built from
+// every model listed at start-up (detail::register_model), once, and again only when more
+// models have been listed since.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dorm/model.hpp"
+
+namespace dorm::detail {
+
+struct ReverseRelation {
+    const ModelMeta* model = nullptr; // the model that declares the field
+    const FieldMeta* field = nullptr; // a ForeignKey/OneToOne of model->fields, or a ManyToMany
+    std::string query_name;           // in lookups on the target: "entry"
+    std::string accessor;             // the related manager's name: "entry_set"
+    bool hidden = false;              // related_name "+": no name, but deletes still follow it
+
+    bool multi() const noexcept { return field->kind != FieldKind::OneToOne; }
+};
+
+struct ReverseIndex {
+    std::size_t models_seen = 0;
+    std::unordered_map<const ModelMeta*, std::vector<ReverseRelation>> by_target;
+};
+
+inline ReverseRelation make_reverse(const ModelMeta& owner, const FieldMeta& f) {
+    ReverseRelation r;
+    r.model = &owner;
+    r.field = &f;
+    r.hidden = !f.related_name.empty() && f.related_name.back() == '+';
+    r.query_name = !f.related_query_name.empty() ? f.related_query_name
+                   : !f.related_name.empty()     ? f.related_name
+                                                 : owner.query_name();
+    r.accessor = !f.related_name.empty()         ? f.related_name
+                 : f.kind == FieldKind::OneToOne ? owner.query_name()
+                                                 : owner.query_name() + "_set";
+    return r;
+}
+
+inline std::shared_ptr<const ReverseIndex> reverse_index() {
+    static std::mutex mutex;
+    static std::shared_ptr<const ReverseIndex> current;
+    std::vector<const ModelMeta& (*)()> models;
+    {
+        auto& reg = model_registry();
+        std::lock_guard lock(reg.mutex);
+        {
+            std::lock_guard current_lock(mutex);
+            if (current && current->models_seen == reg.models.size())
+                return current;
+        }
+        models = reg.models;
+    }
+    std::lock_guard lock(mutex);
+    if (current && current->models_seen == models.size())
+        return current;
+    auto index = std::make_shared<ReverseIndex>();
+    index->models_seen = models.size();
+    for (auto meta : models) {
+        const ModelMeta* built = nullptr;
+        try {
+            built = &meta();
+        } catch (const Error&) {
+            continue; // a model that cannot be defined says so where it is used
+        }
+        const ModelMeta& owner = *built;
+        for (const auto& f : owner.fields)
+            if (f.is_foreign_key())
+                index->by_target[&f.related_model()].push_back(make_reverse(owner, f));
+        for (const auto& f : owner.many_to_many)
+            index->by_target[&f.related_model()].push_back(make_reverse(owner, f));
+    }
+    current = std::move(index);
+    return current;
+}
+
+// The relations that point at a model (what deleting one of its rows must look at).
+inline std::vector<ReverseRelation> reverse_relations(const ModelMeta& target) {
+    auto index = reverse_index();
+    auto it = index->by_target.find(&target);
+    return it == index->by_target.end() ? std::vector<ReverseRelation>{} : it->second;
+}
+
+// A reverse relation by its name in lookups ("entry") or, with accessor, its manager's name.
+inline std::optional<ReverseRelation> find_reverse(const ModelMeta& target, std::string_view name,
+                                                   bool accessor = false) {
+    auto index = reverse_index();
+    auto it = index->by_target.find(&target);
+    if (it == index->by_target.end())
+        return std::nullopt;
+    for (const auto& r : it->second)
+        if (!r.hidden && (accessor ? r.accessor : r.query_name) == name)
+            return r;
+    return std::nullopt;
+}
+
+// The two ForeignKeys of a many-to-many's join model: to the declaring model and to the
+// target (for a model related to itself: the first and the second).
+inline std::pair<const FieldMeta*, const FieldMeta*> through_fields(const FieldMeta& m2m) {
+    const ModelMeta& through = m2m.through_model();
+    const ModelMeta& source = *m2m.model;
+    const ModelMeta& target = m2m.related_model();
+    const FieldMeta* from = nullptr;
+    const FieldMeta* to = nullptr;
+    for (const auto& f : through.fields) {
+        if (!f.is_foreign_key())
+            continue;
+        if (!from && &f.related_model() == &source)
+            from = &f;
+        else if (!to && &f.related_model() == &target)
+            to = &f;
+    }
+    if (!from || !to)
+        throw FieldError("The join model " + through.name + " of " + m2m.qualified_name() +
+                         " needs a ForeignKey to " + source.name + " and one to " + target.name);
+    return {from, to};
+}
+
+} // namespace dorm::detail
