@@ -61,9 +61,12 @@ struct ModelMeta {
         for (const auto& f : fields)
             if (f.name == field_name)
                 return &f;
-        for (const auto& f : fields)
-            if (f.is_foreign_key() && f.column == field_name && field_name.ends_with("_id"))
-                return &f;
+        // A ForeignKey's id: "<name>_id", whatever its column is called.
+        if (field_name.ends_with("_id"))
+            for (const auto& f : fields)
+                if (f.is_foreign_key() && field_name.size() == f.name.size() + 3 &&
+                    field_name.starts_with(f.name))
+                    return &f;
         return nullptr;
     }
     const FieldMeta* find_many_to_many(std::string_view field_name) const noexcept {

@@ -109,9 +109,10 @@ inline void add_annotation(Query& q, std::string alias, const Expr& e) {
 inline void set_values(Query& q, const std::vector<std::string>& names) {
     q.values_mode = true;
     q.values.clear();
-    if (names.empty()) {
+    if (names.empty()) { // as Django: a ForeignKey appears as its id ("blog_id")
         for (const auto& f : q.model->fields)
-            q.values.push_back({f.name, resolve_expr(F(f.name), q)});
+            q.values.push_back(
+                {f.is_foreign_key() ? f.name + "_id" : f.name, resolve_expr(F(f.name), q)});
         for (const auto& e : q.extra_select) {
             Expr ref;
             ref.op = Expr::Op::Extra;

@@ -74,10 +74,6 @@ public:
                    const detail::InstanceState& owner_state)
         : QuerySet<T>(query_for(link, reverse, owner_pk, db)), link_(link), reverse_(reverse),
           owner_(std::move(owner_pk)), db_(db) {
-        if (owner_.is_null())
-            throw ValueError("The " + (link.model ? link.model->name : std::string()) +
-                             " instance needs a primary key before its relation '" + link.name +
-                             "' can be used");
         for (const auto& p : owner_state.prefetched)
             if (p.field == &link && p.reverse == reverse)
                 this->set_cache(std::static_pointer_cast<const std::vector<T>>(p.objects));
@@ -161,6 +157,12 @@ public:
 private:
     static std::shared_ptr<const Query> query_for(const FieldMeta& link, bool reverse,
                                                   const Value& owner, Database& db) {
+        const ModelMeta& owner_model =
+            link.kind == FieldKind::ManyToMany && !reverse ? *link.model : link.related_model();
+        if (owner.is_null() || (owner_model.pk().auto_created() && owner == Value(0)))
+            throw ValueError("The " + owner_model.name +
+                             " instance needs a primary key (save it) before its relation '" +
+                             link.name + "' can be used");
         auto q = std::make_shared<Query>();
         q->model = &T::meta();
         q->db = &db;

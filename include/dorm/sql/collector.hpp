@@ -81,6 +81,21 @@ public:
         check_protected();
         DeleteResult result;
         result.per_model.emplace_back(first.name, 0);
+        try {
+            apply(first, result);
+        } catch (const IntegrityError& e) {
+            throw IntegrityError("deleting " + first.name +
+                                     " refused by the database (a do_nothing relation, or a "
+                                     "table dorm does not know, still refers to the rows; "
+                                     "nothing was deleted): " +
+                                     e.what(),
+                                 e.code);
+        }
+        return result;
+    }
+
+private:
+    void apply(const ModelMeta& first, DeleteResult& result) {
         atomic(db_, [&] {
             for (const auto& u : updates_)
                 for_chunks(u.pks, [&](const Values& chunk, const std::string& marks) {
@@ -110,10 +125,8 @@ public:
                     add_count(result, it->model->name, n);
             }
         });
-        return result;
     }
 
-private:
     struct Batch {
         const ModelMeta* model;
         Values pks;

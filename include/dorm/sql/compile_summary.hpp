@@ -27,7 +27,7 @@ inline Query rows_to_summarize(const Query& q) {
 inline Compiled compile_count(const Query& q) {
     Compiler comp(q);
     if (needs_subquery(q)) {
-        Compiled inner = Compiler(rows_to_summarize(q)).select();
+        Compiled inner = compile_select(rows_to_summarize(q));
         return {"SELECT COUNT(*) FROM (" + inner.text + ") subquery", std::move(inner.params)};
     }
     Compiled c{"SELECT COUNT(*)", {}};
@@ -38,7 +38,7 @@ inline Compiled compile_count(const Query& q) {
 inline Compiled compile_exists(const Query& q) {
     Compiler comp(q);
     if (needs_subquery(q)) {
-        Compiled inner = Compiler(rows_to_summarize(q)).select();
+        Compiled inner = compile_select(rows_to_summarize(q));
         return {"SELECT 1 FROM (" + inner.text + ") subquery LIMIT 1", std::move(inner.params)};
     }
     Compiled c{"SELECT 1", {}};
@@ -67,7 +67,7 @@ inline Compiled compile_aggregate(const Query& q, const std::vector<SelectItem>&
         inner.deferred.clear();
         inner.extra_select.clear();
     }
-    Compiled sub = Compiler(inner).select();
+    Compiled sub = compile_select(inner);
     std::string outer;
     Values outer_params;
     for (std::size_t i = 0; i < items.size(); ++i) {

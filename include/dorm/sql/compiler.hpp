@@ -637,7 +637,29 @@ private:
     const std::string& table_;
 };
 
+// Does Meta.ordering follow a relation ("blog__name", or a ForeignKey's own name)?
+inline bool ordering_follows_relations(const ModelMeta& m) {
+    for (std::string_view spec : m.ordering) {
+        if (spec.starts_with('-') || spec.starts_with('+'))
+            spec.remove_prefix(1);
+        const FieldMeta* f = m.find(spec);
+        if (spec.find("__") != std::string_view::npos ||
+            (f && f->is_foreign_key() && f->name == spec))
+            return true;
+    }
+    return false;
+}
+
 inline Compiled compile_select(const Query& q) {
+    // Meta.ordering across relations needs joins: resolved on a copy of the query.
+    if (!q.order_by_set && !q.has_aggregate_annotation() && ordering_follows_relations(*q.model)) {
+        Query ordered = q;
+        ordered.order_by_set = true;
+        for (const auto& spec : q.model->ordering)
+            for (auto& t : detail::resolve_order_terms(spec, ordered))
+                ordered.order_by.push_back(std::move(t));
+        return Compiler(ordered).select();
+    }
     return Compiler(q).select();
 }
 
