@@ -140,9 +140,10 @@ inline std::uint16_t follow(Query& q, std::uint16_t from, const RelationStep& st
 }
 
 struct PathEnd {
-    Expr field;                    // a resolved Field expression (field and alias set)
-    std::size_t used = 0;          // how many parts named fields and relations
-    bool ends_at_relation = false; // the last name was a relation (compared by key)
+    Expr field;                         // a resolved Field expression (field and alias set)
+    std::size_t used = 0;               // how many parts named fields and relations
+    bool ends_at_relation = false;      // the last name was a relation (compared by key)
+    const ModelMeta* related = nullptr; // then: the model whose fields a next name would name
 };
 
 [[noreturn]] inline void no_such_path_name(const ModelMeta& m, std::string_view name,
@@ -186,7 +187,7 @@ inline PathEnd walk_path(Query* q, const ModelMeta& start,
                 !(i + 2 < parts.size() && names_field(target, parts[i + 2])))
                 return {field_expr(*f, i + 2), i + 2, false}; // blog__id: the blog_id column itself
             if (!more || !names_field(target, parts[i + 1]))
-                return {field_expr(*f, i + 1), i + 1, true};
+                return {field_expr(*f, i + 1), i + 1, true, &target};
             if (q)
                 alias = follow(*q, alias, forward_step(*f), scope);
             m = &target;
@@ -201,7 +202,7 @@ inline PathEnd walk_path(Query* q, const ModelMeta& start,
             alias = follow(*q, alias, *step, scope);
         m = step->target;
         if (!more || !names_field(*m, parts[i + 1]))
-            return {field_expr(m->pk(), i + 1), i + 1, true};
+            return {field_expr(m->pk(), i + 1), i + 1, true, m};
     }
     no_such_path_name(*m, parts.empty() ? std::string_view() : parts.back(), path);
 }

@@ -80,6 +80,8 @@ inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* s
                 throw FieldError("Joined field references are not permitted in this query: '" +
                                  e.name + "' of " + q.model->name);
             PathEnd end = walk_path(mq, *q.model, parts, *scope, e.name);
+            if (end.used != parts.size() && end.related)
+                no_such_path_name(*end.related, parts[end.used], e.name);
             if (end.used != parts.size())
                 throw FieldError("Cannot resolve '" + e.name + "' into a field of " +
                                  q.model->name + ": '" + std::string(parts[end.used]) +
@@ -279,6 +281,7 @@ inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, Join
     Condition c;
     std::size_t first_lookup = 1;
     bool at_relation = false;
+    const ModelMeta* related = nullptr; // at_relation: the model reached
     const bool own_name = names_field(*q.model, parts[0]);
     if (!own_name && (q.annotation(parts[0]) || q.extra(parts[0]))) {
         c.lhs = resolve_expr(F(std::string(parts[0])), q);
@@ -296,6 +299,7 @@ inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, Join
         c.lhs = std::move(end.field);
         first_lookup = end.used;
         at_relation = end.ends_at_relation;
+        related = end.related;
     }
     reject_extra_alias(c.lhs, q);
     c.lhs_type = c.lhs.type;
@@ -315,6 +319,16 @@ inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, Join
             continue;
         }
         const auto choices = lookup_choices(c.lhs_type);
+        if (related && i == first_lookup) { // "entry__hedline": a field or a lookup was meant
+            auto fields = path_choices(*related);
+            fields.emplace_back("pk");
+            auto all = fields;
+            all.insert(all.end(), choices.begin(), choices.end());
+            throw FieldError("Cannot resolve keyword '" + std::string(parts[i]) +
+                             "' into field of " + related->name + " (in '" + kv.first + "')" +
+                             suggestion(parts[i], all) + ". Choices are: " + join(fields) +
+                             "; or a lookup of " + subject() + ": " + join(choices));
+        }
         throw FieldError("Unsupported lookup '" + std::string(parts[i]) + "' for " + subject() +
                          " (" + std::string(value_type_name(c.lhs_type)) + ")" +
                          suggestion(parts[i], choices) + ". Choices are: " + join(choices));
@@ -500,6 +514,8 @@ inline std::vector<OrderTerm> resolve_order_terms(std::string_view spec, Query& 
     JoinScope scope;
     scope.reuse_all = true;
     PathEnd end = walk_path(&q, *q.model, parts, scope, name);
+    if (end.used != parts.size() && end.related)
+        no_such_path_name(*end.related, parts[end.used], name);
     if (end.used != parts.size())
         throw FieldError("Cannot resolve '" + std::string(name) + "' into a field of " +
                          q.model->name + " for order_by()");
