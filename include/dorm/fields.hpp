@@ -138,6 +138,7 @@ struct Option {
         RelatedQueryName, // relations: the reverse query name alone
         Through,          // many-to-many: the model of the join table
         DbTable,          // many-to-many: the name of the automatic join table
+        Symmetrical,      // many-to-many to the same model: number 0 or 1
     };
     explicit Option(Tag t, std::int64_t n = 0, std::string s = {}, Value v = {},
                     const ModelMeta& (*m)() = nullptr)
@@ -181,6 +182,11 @@ inline Option related_name(std::string name) {
 inline Option related_query_name(std::string name) {
     return Option(Option::Tag::RelatedQueryName, 0, std::move(name));
 }
+// A ManyToMany of a model to itself is symmetrical by default (Django's): adding b to a's
+// friends makes a one of b's. symmetrical(false) makes it one-way.
+inline Option symmetrical(bool yes) {
+    return Option(Option::Tag::Symmetrical, yes ? 1 : 0);
+}
 inline Option db_table(std::string name) {
     return Option(Option::Tag::DbTable, 0, std::move(name));
 }
@@ -213,6 +219,7 @@ struct FieldMeta {
     const ModelMeta& (*through)() = nullptr;       // many-to-many: a declared join model
     std::shared_ptr<const ModelMeta> auto_through; // many-to-many: the automatic join model
     std::string m2m_table;                         // many-to-many: db_table option
+    bool symmetrical = false; // many-to-many to its own model: links go both ways
 
     bool null() const noexcept { return optional; }
     bool auto_created() const noexcept {

@@ -194,6 +194,7 @@ public:
         f.ctype = CType::None;
         f.kind = FieldKind::ManyToMany;
         f.target = &U::meta;
+        f.symmetrical = std::is_same_v<U, T>;
         f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
                                             reinterpret_cast<const char*>(&probe_));
         add_many_to_many(std::move(f), &T::meta, detail::type_name(typeid(U)), {opts...});

@@ -26,12 +26,14 @@ using Strings = std::vector<std::string>;
 struct Person : dorm::Model<Person> {
     std::int64_t id = 0;
     std::string name;
-    dorm::ManyToMany<Person> friends; // a relation of a model to itself
+    dorm::ManyToMany<Person> friends; // a relation of a model to itself: symmetrical
+    dorm::ManyToMany<Person> follows; // ... and one declared one-way
     static void define(dorm::ModelDef<Person>& m) {
         m.table("person");
         m.field("id", &Person::id, dorm::auto_pk);
         m.field("name", &Person::name, dorm::max_length(50));
         m.field("friends", &Person::friends);
+        m.field("follows", &Person::follows, dorm::symmetrical(false));
     }
 };
 
@@ -136,7 +138,7 @@ void Membership::define(dorm::ModelDef<Membership>& m) {
     m.field("id", &Membership::id, dorm::auto_pk);
     m.field("person", &Membership::person);
     m.field("group", &Membership::group);
-    m.field("role", &Membership::role);
+    m.field("role", &Membership::role, dorm::default_("guest"));
 }
 
 // A ForeignKey does not take an object of another model, nor an unrelated type.
@@ -774,32 +776,59 @@ TEST_CASE_METHOD(Fixture, "ManyToMany: the same links from the target side") {
     CHECK(Entry::objects().count() == 4);
 }
 
-TEST_CASE_METHOD(Fixture, "ManyToMany: a model related to itself") {
+TEST_CASE_METHOD(Fixture, "ManyToMany: a model related to itself is symmetrical, as Django's") {
     Person ann = person("Ann"), bob = person("Bob"), cy = person("Cy");
     ann.related(&Person::friends).add(bob, cy);
     bob.related(&Person::friends).add(cy);
+    bob.related(&Person::friends).add(ann); // exists already, both ways: nothing changes
 
-    CHECK(scalar("SELECT COUNT(*) FROM person_friends") == 3);
+    // Every link is stored both ways, as Django's symmetrical ManyToManyField("self").
+    CHECK(scalar("SELECT COUNT(*) FROM person_friends") == 6);
     CHECK(scalar("SELECT COUNT(*) FROM person_friends WHERE from_person_id = ? AND "
                  "to_person_id = ?",
-                 {ann.id, bob.id}) == 1);
+                 {bob.id, ann.id}) == 1);
     CHECK(sorted(names(ann.related(&Person::friends))) == Strings{"Bob", "Cy"});
-    CHECK(names(bob.related(&Person::friends)) == Strings{"Cy"});
-    CHECK(cy.related(&Person::friends).count() == 0);
-    // The links are directed (Django's symmetrical=False): the other side is "person_set".
-    CHECK(names(bob.related<Person>("person_set")) == Strings{"Ann"});
-    CHECK(sorted(names(cy.related<Person>("person_set"))) == Strings{"Ann", "Bob"});
-
+    CHECK(sorted(names(bob.related(&Person::friends))) == Strings{"Ann", "Cy"});
+    CHECK(sorted(names(cy.related(&Person::friends))) == Strings{"Ann", "Bob"});
+    // There is no other side to name: "person_set" is the one-way "follows" relation.
+    CHECK(bob.related<Person>("person_set").count() == 0);
     CHECK(sorted(names(Person::objects().filter("friends__name", "Cy"))) == Strings{"Ann", "Bob"});
-    CHECK(names(Person::objects().filter("person__name", "Ann").order_by("name")) ==
-          Strings{"Bob", "Cy"});
-    CHECK(names(Person::objects().filter("friends__friends__name", "Cy")) == Strings{"Ann"});
     const std::string sql = Person::objects().filter("friends__name", "Cy").sql().text;
     CHECK(contains(sql, "ON (\"person\".\"id\" = \"person_friends\".\"from_person_id\")"));
     CHECK(contains(sql, "ON (\"person_friends\".\"to_person_id\" = \"T3\".\"id\")"));
 
-    ann.related(&Person::friends).remove(cy);
+    ann.related(&Person::friends).remove(cy); // both directions go
     CHECK(names(ann.related(&Person::friends)) == Strings{"Bob"});
+    CHECK(names(cy.related(&Person::friends)) == Strings{"Bob"});
+    bob.related(&Person::friends).clear();
+    CHECK(ann.related(&Person::friends).count() == 0);
+    CHECK(cy.related(&Person::friends).count() == 0);
+    CHECK(scalar("SELECT COUNT(*) FROM person_friends") == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "ManyToMany: a model related to itself with symmetrical(false)") {
+    Person ann = person("Ann"), bob = person("Bob"), cy = person("Cy");
+    ann.related(&Person::follows).add(bob, cy);
+    bob.related(&Person::follows).add(cy);
+
+    CHECK(scalar("SELECT COUNT(*) FROM person_follows") == 3);
+    CHECK(scalar("SELECT COUNT(*) FROM person_follows WHERE from_person_id = ? AND "
+                 "to_person_id = ?",
+                 {ann.id, bob.id}) == 1);
+    CHECK(sorted(names(ann.related(&Person::follows))) == Strings{"Bob", "Cy"});
+    CHECK(names(bob.related(&Person::follows)) == Strings{"Cy"});
+    CHECK(cy.related(&Person::follows).count() == 0);
+    // The links are directed: the other side is "person_set" / "person".
+    CHECK(names(bob.related<Person>("person_set")) == Strings{"Ann"});
+    CHECK(sorted(names(cy.related<Person>("person_set"))) == Strings{"Ann", "Bob"});
+
+    CHECK(sorted(names(Person::objects().filter("follows__name", "Cy"))) == Strings{"Ann", "Bob"});
+    CHECK(names(Person::objects().filter("person__name", "Ann").order_by("name")) ==
+          Strings{"Bob", "Cy"});
+    CHECK(names(Person::objects().filter("follows__follows__name", "Cy")) == Strings{"Ann"});
+
+    ann.related(&Person::follows).remove(cy);
+    CHECK(names(ann.related(&Person::follows)) == Strings{"Bob"});
     CHECK(names(cy.related<Person>("person_set")) == Strings{"Bob"});
 }
 
@@ -836,7 +865,22 @@ TEST_CASE_METHOD(Fixture, "ManyToMany: through a declared join model") {
     CHECK(names(Group::objects().filter({{"membership__person__name", "Bob"},
                                          {"membership__role", "tenor"}})) == Strings{"Choir"});
     CHECK(names(Person::objects().filter("group__isnull", true)) == Strings{"Cy"});
+
+    // add() through a declared join model makes a new Membership: the members' initial
+    // values and declared defaults fill its other fields (Django uses the fields' defaults).
+    choir.related(&Group::members).add(cy);
+    choir.related(&Group::members).add(cy); // linked already: nothing more
+    CHECK(sorted(names(choir.related(&Group::members))) == Strings{"Bob", "Cy"});
+    CHECK(scalar("SELECT COUNT(*) FROM membership WHERE person_id = ? AND role = 'guest'",
+                 {cy.id}) == 1);
+    choir.related(&Group::members).remove(cy);
+    CHECK(names(choir.related(&Group::members)) == Strings{"Bob"});
+    // A filter needs the joined rows: INNER JOINs (Django's join demotion); order_by does not.
     CHECK(contains(Group::objects().filter("members__name", "x").sql().text,
+                   "INNER JOIN \"membership\" ON (\"grp\".\"id\" = "
+                   "\"membership\".\"group_id\") INNER JOIN \"person\" ON "
+                   "(\"membership\".\"person_id\" = \"person\".\"id\")"));
+    CHECK(contains(Group::objects().order_by("members__name").sql().text,
                    "LEFT OUTER JOIN \"membership\" ON (\"grp\".\"id\" = "
                    "\"membership\".\"group_id\") LEFT OUTER JOIN \"person\" ON "
                    "(\"membership\".\"person_id\" = \"person\".\"id\")"));
@@ -953,13 +997,13 @@ TEST_CASE_METHOD(MultiValued, "multi-valued relations: one filter() call versus 
         Blog::objects().filter("entry__headline__contains", "Lennon").filter("entry__rating", 5);
     CHECK(names(chained) == Strings{"A", "B"});
     CHECK(one.sql().text ==
-          "SELECT \"blog\".\"id\", \"blog\".\"name\", \"blog\".\"owner_id\" FROM \"blog\" LEFT "
-          "OUTER JOIN \"entry\" ON (\"blog\".\"id\" = \"entry\".\"blog_id\") WHERE "
+          "SELECT \"blog\".\"id\", \"blog\".\"name\", \"blog\".\"owner_id\" FROM \"blog\" INNER "
+          "JOIN \"entry\" ON (\"blog\".\"id\" = \"entry\".\"blog_id\") WHERE "
           "(\"entry\".\"headline\" GLOB ? AND \"entry\".\"rating\" = ?) ORDER BY \"blog\".\"name\" "
           "ASC");
     CHECK(chained.sql().text ==
-          "SELECT \"blog\".\"id\", \"blog\".\"name\", \"blog\".\"owner_id\" FROM \"blog\" LEFT "
-          "OUTER JOIN \"entry\" ON (\"blog\".\"id\" = \"entry\".\"blog_id\") LEFT OUTER JOIN "
+          "SELECT \"blog\".\"id\", \"blog\".\"name\", \"blog\".\"owner_id\" FROM \"blog\" INNER "
+          "JOIN \"entry\" ON (\"blog\".\"id\" = \"entry\".\"blog_id\") INNER JOIN "
           "\"entry\" \"T3\" ON (\"blog\".\"id\" = \"T3\".\"blog_id\") WHERE "
           "(\"entry\".\"headline\" GLOB ? AND \"T3\".\"rating\" = ?) ORDER BY \"blog\".\"name\" "
           "ASC");
@@ -987,7 +1031,7 @@ TEST_CASE_METHOD(MultiValued, "multi-valued relations: exclude() means no relate
                     .exclude("entry__rating", 5)) == Strings{"D"});
     CHECK(Blog::objects().exclude("entry__headline", "Lennon tribute").sql().text ==
           "SELECT \"blog\".\"id\", \"blog\".\"name\", \"blog\".\"owner_id\" FROM \"blog\" WHERE "
-          "NOT (\"blog\".\"id\" IN (SELECT \"blog\".\"id\" AS \"pk\" FROM \"blog\" LEFT OUTER "
+          "NOT (\"blog\".\"id\" IN (SELECT \"blog\".\"id\" AS \"pk\" FROM \"blog\" INNER "
           "JOIN \"entry\" ON (\"blog\".\"id\" = \"entry\".\"blog_id\") WHERE "
           "\"entry\".\"headline\" = ?)) ORDER BY \"blog\".\"name\" ASC");
 }
@@ -1200,28 +1244,34 @@ TEST_CASE_METHOD(Fixture, "SQL of joins: forward, reverse, many-to-many and excl
                           "\"entry\".\"rating\" FROM \"entry\" INNER JOIN \"blog\" ON "
                           "(\"entry\".\"blog_id\" = \"blog\".\"id\") WHERE \"blog\".\"name\" = ?");
     CHECK(forward.params == Values{"x"});
-    // A nullable ForeignKey is joined with LEFT OUTER JOIN.
-    CHECK(contains(Blog::objects().filter("owner__name", "x").sql().text,
+    // A nullable ForeignKey is joined with LEFT OUTER JOIN unless a filter needs the row.
+    CHECK(contains(Blog::objects().order_by("owner__name").sql().text,
                    "FROM \"blog\" LEFT OUTER JOIN \"person\" ON (\"blog\".\"owner_id\" = "
+                   "\"person\".\"id\")"));
+    CHECK(contains(
+        Blog::objects().filter(dorm::Q("owner__name", "x") | dorm::Q("name", "y")).sql().text,
+        "FROM \"blog\" LEFT OUTER JOIN \"person\""));
+    CHECK(contains(Blog::objects().filter("owner__name", "x").sql().text,
+                   "FROM \"blog\" INNER JOIN \"person\" ON (\"blog\".\"owner_id\" = "
                    "\"person\".\"id\")"));
 
     const auto reverse = Blog::objects().filter("entry__headline", "x").sql();
     CHECK(reverse.text == "SELECT \"blog\".\"id\", \"blog\".\"name\", \"blog\".\"owner_id\" FROM "
-                          "\"blog\" LEFT OUTER JOIN \"entry\" ON (\"blog\".\"id\" = "
+                          "\"blog\" INNER JOIN \"entry\" ON (\"blog\".\"id\" = "
                           "\"entry\".\"blog_id\") WHERE \"entry\".\"headline\" = ? ORDER BY "
                           "\"blog\".\"name\" ASC");
     CHECK(reverse.params == Values{"x"});
 
     const auto m2m = Entry::objects().filter("authors__name", "x").sql();
     CHECK(m2m.text == "SELECT \"entry\".\"id\", \"entry\".\"blog_id\", \"entry\".\"headline\", "
-                      "\"entry\".\"rating\" FROM \"entry\" LEFT OUTER JOIN \"entry_authors\" ON "
-                      "(\"entry\".\"id\" = \"entry_authors\".\"entry_id\") LEFT OUTER JOIN "
+                      "\"entry\".\"rating\" FROM \"entry\" INNER JOIN \"entry_authors\" ON "
+                      "(\"entry\".\"id\" = \"entry_authors\".\"entry_id\") INNER JOIN "
                       "\"author\" ON (\"entry_authors\".\"author_id\" = \"author\".\"id\") WHERE "
                       "\"author\".\"name\" = ?");
     const auto m2m_reverse = Author::objects().filter("entry__headline", "x").sql();
     CHECK(m2m_reverse.text ==
-          "SELECT \"author\".\"id\", \"author\".\"name\" FROM \"author\" LEFT OUTER JOIN "
-          "\"entry_authors\" ON (\"author\".\"id\" = \"entry_authors\".\"author_id\") LEFT OUTER "
+          "SELECT \"author\".\"id\", \"author\".\"name\" FROM \"author\" INNER JOIN "
+          "\"entry_authors\" ON (\"author\".\"id\" = \"entry_authors\".\"author_id\") INNER "
           "JOIN \"entry\" ON (\"entry_authors\".\"entry_id\" = \"entry\".\"id\") WHERE "
           "\"entry\".\"headline\" = ?");
 
@@ -1229,8 +1279,8 @@ TEST_CASE_METHOD(Fixture, "SQL of joins: forward, reverse, many-to-many and excl
     CHECK(excluded.text ==
           "SELECT \"entry\".\"id\", \"entry\".\"blog_id\", \"entry\".\"headline\", "
           "\"entry\".\"rating\" FROM \"entry\" WHERE NOT (\"entry\".\"id\" IN (SELECT "
-          "\"entry\".\"id\" AS \"pk\" FROM \"entry\" LEFT OUTER JOIN \"entry_authors\" ON "
-          "(\"entry\".\"id\" = \"entry_authors\".\"entry_id\") LEFT OUTER JOIN \"author\" ON "
+          "\"entry\".\"id\" AS \"pk\" FROM \"entry\" INNER JOIN \"entry_authors\" ON "
+          "(\"entry\".\"id\" = \"entry_authors\".\"entry_id\") INNER JOIN \"author\" ON "
           "(\"entry_authors\".\"author_id\" = \"author\".\"id\") WHERE \"author\".\"name\" = ?))");
     CHECK(excluded.params == Values{"x"});
     // Excluding across a single-valued relation needs no subquery.

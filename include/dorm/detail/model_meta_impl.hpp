@@ -62,6 +62,7 @@ void ModelDef<T>::add(FieldMeta f, std::initializer_list<Option> opts) {
             break;
         case Option::Tag::Through:
         case Option::Tag::DbTable:
+        case Option::Tag::Symmetrical:
             detail::model_definition_error(meta_, "field '" + f.name +
                                                       "' is not a ManyToMany: through and "
                                                       "db_table apply to many-to-many only");
@@ -187,6 +188,13 @@ void ModelDef<T>::add_many_to_many(FieldMeta f, const ModelMeta& (*self)(), std:
             break;
         case Option::Tag::DbTable:
             f.m2m_table = o.text;
+            break;
+        case Option::Tag::Symmetrical:
+            if (o.number && !f.symmetrical)
+                detail::model_definition_error(meta_, "field '" + f.name +
+                                                          "': only a ManyToMany to its own model "
+                                                          "can be symmetrical");
+            f.symmetrical = o.number != 0;
             break;
         default:
             detail::model_definition_error(meta_, "field '" + f.name +

@@ -32,7 +32,8 @@ inline ReverseRelation make_reverse(const ModelMeta& owner, const FieldMeta& f) 
     ReverseRelation r;
     r.model = &owner;
     r.field = &f;
-    r.hidden = !f.related_name.empty() && f.related_name.back() == '+';
+    // A symmetrical many-to-many has no other side: both sides are the field itself.
+    r.hidden = (!f.related_name.empty() && f.related_name.back() == '+') || f.symmetrical;
     r.query_name = !f.related_query_name.empty() ? f.related_query_name
                    : !f.related_name.empty()     ? f.related_name
                                                  : owner.query_name();

@@ -53,8 +53,12 @@ inline void add_filter(Query& q, const Q& cond, bool exclude) {
     // call: its conditions on a multi-valued relation share the join (the same related row).
     JoinScope scope;
     WhereNode node = exclude ? resolve_q(~cond, q, false, scope) : resolve_q(cond, q, false, scope);
-    WhereNode& target = uses_aggregate(node, q) ? q.having : q.where;
-    target.children.push_back(std::move(node));
+    if (uses_aggregate(node, q)) {
+        q.having.children.push_back(std::move(node));
+        return;
+    }
+    require_joins(node, q);
+    q.where.children.push_back(std::move(node));
 }
 
 inline Q kwargs_q(std::initializer_list<Kwarg> conditions) {

@@ -34,8 +34,11 @@ struct Join {
     const FieldMeta* parent_field = nullptr;
     const FieldMeta* field = nullptr;
     bool nullable = false; // some rows of the query have no joined row: LEFT OUTER JOIN
+    bool required = false; // a filter needs a joined row: INNER JOIN, whatever nullable says
     bool multi = false;    // one row of the parent may meet several joined rows
-    std::string alias;     // the SQL name: the table's, or T<n> when the table is taken
+
+    bool outer() const noexcept { return nullable && !required; }
+    std::string alias; // the SQL name: the table's, or T<n> when the table is taken
 };
 
 // select_related(): a related object read in the same query, from a join.

@@ -367,6 +367,8 @@ private:
 
     template <class>
     friend class QuerySet;
+    template <class>
+    friend class RelatedManager;
     mutable std::shared_ptr<const std::vector<T>> cache_;
 };
 

@@ -76,7 +76,18 @@ public:
           owner_(std::move(owner_pk)), db_(db) {
         for (const auto& p : owner_state.prefetched)
             if (p.field == &link && p.reverse == reverse)
-                this->set_cache(std::static_pointer_cast<const std::vector<T>>(p.objects));
+                prefetched_ = std::static_pointer_cast<const std::vector<T>>(p.objects);
+        if (prefetched_)
+            this->set_cache(prefetched_);
+    }
+
+    // All the related objects; after prefetch_related(), the prefetched ones, with no query
+    // (Django's blog.entry_set.all()).
+    QuerySet<T> all() const {
+        QuerySet<T> qs = QuerySet<T>::all();
+        if (prefetched_)
+            qs.set_cache(prefetched_);
+        return qs;
     }
 
     // A new object, saved, related to the owner.
@@ -124,8 +135,10 @@ public:
             if (many()) {
                 sql::Cursor c(db_,
                               "DELETE FROM " + sql::quote(through().table) + " WHERE " +
-                                  sql::quote(near()->column) + " = ?",
-                              Values{owner_});
+                                  sql::quote(near()->column) + " = ?" +
+                                  (link_.symmetrical ? " OR " + sql::quote(far()->column) + " = ?"
+                                                     : std::string()),
+                              link_.symmetrical ? Values{owner_, owner_} : Values{owner_});
                 c.run();
                 return;
             }
@@ -225,17 +238,45 @@ private:
         add_all(one);
         return obj;
     }
+    // One link, unless it exists. A declared join model's row is made as a new instance of
+    // it (its members' initial values and declared defaults), as Django's add() uses the
+    // fields' defaults.
+    void link(const Value& from, const Value& to) const {
+        const ModelMeta& m = through();
+        const std::string table = sql::quote(m.table);
+        const std::string n = sql::quote(near()->column), f = sql::quote(far()->column);
+        if (!link_.through) {
+            sql::Cursor c(db_,
+                          "INSERT INTO " + table + " (" + n + ", " + f +
+                              ") SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM " + table +
+                              " WHERE " + n + " = ?1 AND " + f + " = ?2)",
+                          Values{from, to});
+            c.run();
+            return;
+        }
+        {
+            sql::Cursor c(db_, "SELECT 1 FROM " + table + " WHERE " + n + " = ? AND " + f + " = ?",
+                          Values{from, to});
+            if (c.next())
+                return;
+        }
+        std::shared_ptr<void> row = m.new_instance();
+        for (const auto& field : m.fields)
+            if (field.default_value)
+                field.set(row.get(), *field.default_value);
+        near()->set(row.get(), from);
+        far()->set(row.get(), to);
+        sql::insert_object(db_, m, row.get());
+    }
+
     void add_all(const std::vector<T*>& objs) const {
         atomic(db_, [&] {
             if (many()) {
-                const std::string table = sql::quote(through().table);
-                const std::string n = sql::quote(near()->column), f = sql::quote(far()->column);
-                const std::string insert = "INSERT INTO " + table + " (" + n + ", " + f +
-                                           ") SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM " +
-                                           table + " WHERE " + n + " = ?1 AND " + f + " = ?2)";
                 for (T* o : objs) {
-                    sql::Cursor c(db_, insert, Values{owner_, saved_pk(*o)});
-                    c.run();
+                    const Value pk = saved_pk(*o);
+                    link(owner_, pk);
+                    if (link_.symmetrical) // a friend of mine is a friend of his
+                        link(pk, owner_);
                 }
                 return;
             }
@@ -267,6 +308,17 @@ private:
                 }
                 sql::Cursor c(db_, sql + ")", std::move(params));
                 c.run();
+                if (link_.symmetrical) {
+                    std::string mirror = "DELETE FROM " + sql::quote(through().table) + " WHERE " +
+                                         sql::quote(far()->column) + " = ? AND " +
+                                         sql::quote(near()->column) + " IN (";
+                    for (std::size_t i = 0; i < pks.size(); ++i)
+                        mirror += i ? ", ?" : "?";
+                    Values mirror_params{owner_};
+                    mirror_params.insert(mirror_params.end(), pks.begin(), pks.end());
+                    sql::Cursor m(db_, mirror + ")", std::move(mirror_params));
+                    m.run();
+                }
                 return;
             }
             require_nullable("remove");
@@ -282,6 +334,7 @@ private:
     }
 
     const FieldMeta& link_;
+    std::shared_ptr<const std::vector<T>> prefetched_;
     bool reverse_;
     Value owner_;
     Database& db_;

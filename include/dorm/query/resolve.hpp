@@ -217,7 +217,7 @@ inline Value prepare_value(const Value& v, ValueType t, const std::string& what)
 // May the expression be NULL? A column reached through a join that may find no row may.
 inline bool expr_nullable(const Expr& e, const Query& q) {
     if (e.op == Expr::Op::Field)
-        return (e.field && e.field->null()) || (e.alias && q.joins[e.alias - 1].nullable);
+        return (e.field && e.field->null()) || (e.alias && q.joins[e.alias - 1].outer());
     if (e.op == Expr::Op::Annotation || e.op == Expr::Op::Extra)
         return true;
     if (e.is_aggregate())
@@ -252,6 +252,32 @@ inline void reject_extra_alias(const Expr& e, const Query& q) {
 // "AND col IS NOT NULL" so that NOT(...) keeps the rows where the column is NULL.
 inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope);
 
+// Joins that every row of the result needs become INNER JOINs, as Django's join demotion: a
+// condition that holds only when the joined row exists (not isnull=True, not under OR or NOT)
+// in the top-level AND of the query.
+inline void require_alias(Query& q, std::uint16_t alias) {
+    for (; alias; alias = q.joins[alias - 1].parent)
+        q.joins[alias - 1].required = true;
+}
+inline void require_joins(const WhereNode& n, Query& q) {
+    if (n.negated)
+        return;
+    if (n.kind == WhereNode::Kind::And) {
+        for (const auto& child : n.children)
+            require_joins(child, q);
+        return;
+    }
+    if (n.kind != WhereNode::Kind::Leaf)
+        return;
+    const Condition& c = *n.cond;
+    if (c.lookup == LookupKind::IsNull && c.value().as_bool())
+        return;
+    if (c.lhs.op == Expr::Op::Field)
+        require_alias(q, c.lhs.alias);
+    if (const Expr* rhs = std::get_if<Expr>(&c.rhs); rhs && rhs->op == Expr::Op::Field)
+        require_alias(q, rhs->alias);
+}
+
 // Under negation, a condition across a multi-valued relation means "no related row
 // matches" (Django's exclude): pk NOT IN (the rows where one does). The caller negates it.
 inline WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
@@ -260,6 +286,7 @@ inline WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
     inner->db = q.db;
     JoinScope inner_scope;
     inner->where.children.push_back(resolve_condition(kv, *inner, false, inner_scope));
+    require_joins(inner->where.children.back(), *inner);
     inner->values_mode = true;
     inner->values = {{"pk", resolve_expr(F("pk"), *inner)}};
     inner->order_by_set = true;

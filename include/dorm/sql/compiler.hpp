@@ -491,7 +491,7 @@ public:
     // The joins that follow relations, in the order they were made (a join's parent first).
     void joins(std::string& out) const {
         for (const Join& j : q_.joins) {
-            out += j.nullable ? " LEFT OUTER JOIN " : " INNER JOIN ";
+            out += j.outer() ? " LEFT OUTER JOIN " : " INNER JOIN ";
             quote_into(out, j.model->table);
             if (j.alias != j.model->table) {
                 out += ' ';

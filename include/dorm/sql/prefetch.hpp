@@ -110,18 +110,27 @@ inline void prefetch(const ModelMeta& m, const std::vector<void*>& objs, const s
     const PrefetchStep step = prefetch_step(m, name);
     const ModelMeta& r = *step.related;
 
-    // The key of each owner: its ForeignKey's id (forward), else its primary key.
+    // The key of each owner: its ForeignKey's id (forward), else its primary key. A forward
+    // relation already loaded (select_related, or followed) is not read again.
+    std::vector<std::pair<Value, std::shared_ptr<void>>> found;
     Values keys;
     std::set<Value> seen;
     for (void* o : objs) {
         Value k = step.forward_fk ? step.field->get(o) : m.pk().get(o);
-        if (!k.is_null() && seen.insert(k).second)
-            keys.push_back(std::move(k));
+        if (k.is_null() || !seen.insert(k).second)
+            continue;
+        if (step.forward_fk) {
+            const auto& member = ::dorm::detail::RelatedAccess::of(step.field->member(o));
+            if (const auto& cached = ::dorm::detail::RelatedAccess::cache(member)) {
+                found.emplace_back(std::move(k), cached);
+                continue;
+            }
+        }
+        keys.push_back(std::move(k));
     }
 
     // One query (per SQLite's bound-variable limit) for the related objects of all owners,
     // each with the key of the owner it belongs to.
-    std::vector<std::pair<Value, std::shared_ptr<void>>> found;
     const std::size_t per_query = detail_prefetch::max_keys(db);
     for (std::size_t i = 0; i < keys.size(); i += per_query) {
         Values chunk(keys.begin() + static_cast<std::ptrdiff_t>(i),
