@@ -106,19 +106,28 @@ inline void read_object(Statement& st, const RowLayout& l, void* obj, detail::In
         read_related(st, col, obj, db, q);
 }
 
-template <class T>
-std::vector<T> fetch(const Query& q) {
-    std::vector<T> out;
+// Runs the query and reads each row into the object next_object() gives: {object, state}.
+template <class Next>
+void read_objects(const Query& q, Next&& next_object) {
     if (q.empty)
-        return out;
+        return;
     Compiled c = compile_select(q);
     Database& db = db_of(q);
     const RowLayout l = layout_of(q);
     Cursor cur(db, c.text, std::move(c.params));
     while (cur.next()) {
-        T& obj = out.emplace_back();
-        read_object(cur.stmt(), l, &obj, obj._state, db, q);
+        auto [obj, state] = next_object();
+        read_object(cur.stmt(), l, obj, *state, db, q);
     }
+}
+
+template <class T>
+std::vector<T> fetch(const Query& q) {
+    std::vector<T> out;
+    read_objects(q, [&] {
+        T& obj = out.emplace_back();
+        return std::pair<void*, detail::InstanceState*>(&obj, &obj._state);
+    });
     return out;
 }
 

@@ -16,17 +16,10 @@ namespace dorm::sql {
 // Objects of any model from a query, each in its own allocation (see ModelMeta::new_instance).
 inline std::vector<std::shared_ptr<void>> fetch_erased(const Query& q) {
     std::vector<std::shared_ptr<void>> out;
-    if (q.empty)
-        return out;
-    Compiled c = compile_select(q);
-    Database& db = db_of(q);
-    const RowLayout l = layout_of(q);
-    Cursor cur(db, c.text, std::move(c.params));
-    while (cur.next()) {
-        std::shared_ptr<void> obj = q.model->new_instance();
-        read_object(cur.stmt(), l, obj.get(), *q.model->state_of(obj.get()), db, q);
-        out.push_back(std::move(obj));
-    }
+    read_objects(q, [&] {
+        void* obj = out.emplace_back(q.model->new_instance()).get();
+        return std::pair<void*, detail::InstanceState*>(obj, q.model->state_of(obj));
+    });
     return out;
 }
 
