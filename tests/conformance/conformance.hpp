@@ -97,7 +97,30 @@ struct Tag : dorm::Model<Tag> {
     }
 };
 
-// The Django model of a dorm model, from dorm's metadata.
+// Django's name of an on_delete.
+inline const char* on_delete_name(dorm::OnDelete d) {
+    switch (d) {
+    case dorm::OnDelete::Cascade:
+        return "CASCADE";
+    case dorm::OnDelete::Protect:
+        return "PROTECT";
+    case dorm::OnDelete::Restrict:
+        return "RESTRICT";
+    case dorm::OnDelete::SetNull:
+        return "SET_NULL";
+    case dorm::OnDelete::SetDefault:
+        return "SET_DEFAULT";
+    case dorm::OnDelete::DoNothing:
+        return "DO_NOTHING";
+    }
+    return "CASCADE";
+}
+
+// The Django model of a dorm model, from dorm's metadata. Relations become ForeignKey,
+// OneToOneField and ManyToManyField specs (target, on_delete, related_name,
+// related_query_name; a many-to-many's db_table or through model).
+inline json to_json(const dorm::Value& v);
+
 template <class T>
 dorm_test::OracleModel oracle_model() {
     const dorm::ModelMeta& m = T::meta();
@@ -116,6 +139,36 @@ dorm_test::OracleModel oracle_model() {
         of.unique = f.unique;
         of.db_index = f.db_index;
         of.max_length = static_cast<int>(f.max_length);
+        if (f.is_foreign_key()) {
+            if (f.column == f.name + "_id")
+                of.column.clear(); // Django's default column
+            of.extra["to"] = f.related_model().name;
+            of.extra["on_delete"] = on_delete_name(f.on_delete);
+            if (!f.related_name.empty())
+                of.extra["related_name"] = f.related_name;
+            if (!f.related_query_name.empty())
+                of.extra["related_query_name"] = f.related_query_name;
+            if (f.default_value) // on_delete=SET_DEFAULT needs it
+                of.extra["default"] = to_json(*f.default_value);
+            of.unique = f.unique && f.kind != dorm::FieldKind::OneToOne; // implied there
+        }
+        out.fields.push_back(std::move(of));
+    }
+    for (const auto& f : m.many_to_many) {
+        dorm_test::OracleField of;
+        of.name = f.name;
+        of.type = std::string(dorm::field_kind_name(f.kind));
+        of.extra["to"] = f.related_model().name;
+        if (!f.related_name.empty())
+            of.extra["related_name"] = f.related_name;
+        if (!f.related_query_name.empty())
+            of.extra["related_query_name"] = f.related_query_name;
+        if (f.through)
+            of.extra["through"] = f.through_model().name;
+        else if (!f.m2m_table.empty())
+            of.extra["db_table"] = f.m2m_table;
+        if (&f.related_model() == &m && !f.symmetrical)
+            of.extra["symmetrical"] = false;
         out.fields.push_back(std::move(of));
     }
     return out;
@@ -581,6 +634,9 @@ public:
     }
 
     std::size_t size() const { return cases_.size(); }
+    // How many statements the case being evaluated has run so far (to compare with
+    // len(connection.queries) on Django's side).
+    std::size_t queries_run() const { return log_.size(); }
     std::size_t departures() const {
         std::size_t n = 0;
         for (const auto& c : cases_)

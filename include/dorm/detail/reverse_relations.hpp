@@ -26,7 +26,34 @@ struct ReverseRelation {
 struct ReverseIndex {
     std::size_t models_seen = 0;
     std::unordered_map<const ModelMeta*, std::vector<ReverseRelation>> by_target;
+    // Reverse names that two relations (or a relation and a field) both claim, per target:
+    // naming a reverse relation of that model is then an error, as Django's check E302-E305.
+    std::unordered_map<const ModelMeta*, std::string> clashes;
 };
+
+inline std::string find_clash(const ModelMeta& target, const std::vector<ReverseRelation>& rs) {
+    auto label = [](const ReverseRelation& r) { return r.model->name + "." + r.field->name; };
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+        if (rs[i].hidden)
+            continue;
+        if (target.find(rs[i].query_name) || target.find_many_to_many(rs[i].query_name))
+            return "Reverse query name '" + rs[i].query_name + "' for '" + label(rs[i]) +
+                   "' clashes with field name '" + target.name + "." + rs[i].query_name +
+                   "'. Add or change a related_name for '" + label(rs[i]) + "'";
+        for (std::size_t k = i + 1; k < rs.size(); ++k) {
+            if (rs[k].hidden)
+                continue;
+            const bool query = rs[i].query_name == rs[k].query_name;
+            if (query || rs[i].accessor == rs[k].accessor)
+                return std::string(query ? "Reverse query name '" + rs[i].query_name
+                                         : "Reverse accessor '" + rs[i].accessor) +
+                       "' for '" + label(rs[i]) + "' clashes with the one for '" + label(rs[k]) +
+                       "'. Add or change a related_name for '" + label(rs[i]) + "' or '" +
+                       label(rs[k]) + "'";
+        }
+    }
+    return {};
+}
 
 inline ReverseRelation make_reverse(const ModelMeta& owner, const FieldMeta& f) {
     ReverseRelation r;
@@ -76,6 +103,9 @@ inline std::shared_ptr<const ReverseIndex> reverse_index() {
         for (const auto& f : owner.many_to_many)
             index->by_target[&f.related_model()].push_back(make_reverse(owner, f));
     }
+    for (const auto& [target, relations] : index->by_target)
+        if (std::string clash = find_clash(*target, relations); !clash.empty())
+            index->clashes[target] = std::move(clash);
     current = std::move(index);
     return current;
 }
@@ -94,6 +124,8 @@ inline std::optional<ReverseRelation> find_reverse(const ModelMeta& target, std:
     auto it = index->by_target.find(&target);
     if (it == index->by_target.end())
         return std::nullopt;
+    if (auto clash = index->clashes.find(&target); clash != index->clashes.end())
+        throw FieldError(clash->second);
     for (const auto& r : it->second)
         if (!r.hidden && (accessor ? r.accessor : r.query_name) == name)
             return r;

@@ -52,6 +52,8 @@ inline void add_filter(Query& q, const Q& cond, bool exclude) {
     // Two calls rather than `exclude ? ~cond : cond`, which would copy cond. One scope per
     // call: its conditions on a multi-valued relation share the join (the same related row).
     JoinScope scope;
+    scope.reusable = std::move(q.sticky_joins);
+    q.sticky_joins.clear();
     WhereNode node = exclude ? resolve_q(~cond, q, false, scope) : resolve_q(cond, q, false, scope);
     if (uses_aggregate(node, q)) {
         q.having.children.push_back(std::move(node));

@@ -80,6 +80,9 @@ struct Query {
     bool skip_remote = false; // local store only (used by the sync layer)
 
     std::vector<Join> joins; // alias i + 1 is joins[i]
+    // Joins the next filter()/exclude() may share although they are multi-valued: a related
+    // manager's own join, so that its filters speak of the same link row (Django's sticky).
+    std::vector<std::uint16_t> sticky_joins;
     std::vector<RelatedSelection> select_related;
     std::vector<std::string> prefetch_related; // relation names, read after the rows
 

@@ -186,7 +186,17 @@ public:
     }
     DeleteResult delete_() const {
         Database& d = db();
-        return atomic(d, [&] { return sql::delete_rows(*q_); });
+        try {
+            return atomic(d, [&] { return sql::delete_rows(*q_); });
+        } catch (const ProtectedError&) {
+            throw;
+        } catch (const RestrictedError&) {
+            throw;
+        } catch (const IntegrityError& e) {
+            if (std::string_view(e.what()).starts_with("deleting "))
+                throw;
+            sql::Collector::refused_by_database(meta(), e);
+        }
     }
 
     // --- other shapes ---------------------------------------------------------------------
@@ -439,7 +449,9 @@ DeleteResult Model<T>::delete_() {
         result = collector.run(meta());
     } else {
         const std::int64_t n = sql::delete_object(db, meta(), static_cast<T*>(this));
-        result = {n, {{meta().name, n}}};
+        result.total = n;
+        if (n)
+            result.per_model.emplace_back(meta().name, n);
     }
     if (meta().pk().auto_created())
         meta().pk().set(static_cast<T*>(this), meta().pk().optional ? Value() : Value(0));

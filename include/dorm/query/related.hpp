@@ -203,6 +203,8 @@ private:
         c.lhs_type = c.lhs.type;
         c.rhs = detail::prepare_value(owner, c.lhs_type, link.qualified_name());
         q->where.children.push_back(WhereNode::leaf(std::move(c)));
+        detail::require_joins(q->where.children.back(), *q);
+        q->sticky_joins.push_back(alias);
         return q;
     }
 

@@ -547,11 +547,11 @@ inline std::vector<OrderTerm> resolve_order_terms(std::string_view spec, Query& 
         throw FieldError("Cannot resolve '" + std::string(name) + "' into a field of " +
                          q.model->name + " for order_by()");
     std::vector<OrderTerm> out;
-    const FieldMeta* f = end.field.field;
-    const bool by_relation = end.ends_at_relation && f->is_foreign_key() && parts.back() == f->name;
-    if (by_relation && !f->related_model().ordering.empty() && depth < 4) {
+    // Any relation (forward, reverse, many-to-many) orders by its model's Meta.ordering.
+    const ModelMeta* related_model = end.ends_at_relation ? end.related : nullptr;
+    if (related_model && !related_model->ordering.empty() && depth < 4) {
         // Follow the relation and order by the related model's own ordering.
-        for (const auto& related : f->related_model().ordering) {
+        for (const auto& related : related_model->ordering) {
             const bool desc = related.starts_with('-');
             const std::string rel_name = desc ? related.substr(1) : related;
             if (rel_name == "?")

@@ -80,18 +80,22 @@ public:
     DeleteResult run(const ModelMeta& first) {
         check_protected();
         DeleteResult result;
-        result.per_model.emplace_back(first.name, 0);
         try {
             apply(first, result);
         } catch (const IntegrityError& e) {
-            throw IntegrityError("deleting " + first.name +
-                                     " refused by the database (a do_nothing relation, or a "
-                                     "table dorm does not know, still refers to the rows; "
-                                     "nothing was deleted): " +
-                                     e.what(),
-                                 e.code);
+            refused_by_database(first, e);
         }
         return result;
+    }
+
+    // A delete that the database refused when it checked the keys (at COMMIT).
+    [[noreturn]] static void refused_by_database(const ModelMeta& m, const IntegrityError& e) {
+        throw IntegrityError("deleting " + m.name +
+                                 " refused by the database (a do_nothing relation, or a table "
+                                 "dorm does not know, still refers to the rows; nothing was "
+                                 "deleted): " +
+                                 e.what(),
+                             e.code);
     }
 
 private:
@@ -119,10 +123,8 @@ private:
                     n += c.run();
                 });
                 result.total += n;
-                if (it->model == &first)
-                    result.per_model.front().second += n;
-                else if (n)
-                    add_count(result, it->model->name, n);
+                if (n) // as Django: models with nothing deleted are not listed
+                    add_count(result, it->model->name, n, it->model == &first);
             }
         });
     }
@@ -226,13 +228,16 @@ private:
         }
     }
 
-    static void add_count(DeleteResult& r, const std::string& name, std::int64_t n) {
+    static void add_count(DeleteResult& r, const std::string& name, std::int64_t n, bool first) {
         for (auto& [model, count] : r.per_model)
             if (model == name) {
                 count += n;
                 return;
             }
-        r.per_model.emplace_back(name, n);
+        if (first) // the model asked for comes first
+            r.per_model.emplace(r.per_model.begin(), name, n);
+        else
+            r.per_model.emplace_back(name, n);
     }
 
     Database& db_;

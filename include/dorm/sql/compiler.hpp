@@ -617,6 +617,14 @@ public:
                     sep();
                     append_column(c.text, r.alias, f);
                 }
+            // As in values(): fields of related tables the rows are ordered by are selected
+            // too (last, not read), so they take part in DISTINCT.
+            if (q_.distinct && !q_.random_order)
+                for (const OrderTerm& t : ordering())
+                    if (t.expr.op == Expr::Op::Field && t.expr.alias != 0) {
+                        sep();
+                        expr(t.expr, c.text, c.params);
+                    }
         }
         from_where(c.text, c.params);
         order_by(c.text, c.params);

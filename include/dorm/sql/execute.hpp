@@ -267,7 +267,8 @@ inline DeleteResult delete_rows(const Query& q) {
         Cursor cur(db_of(q), c.text, std::move(c.params));
         r.total = cur.run();
     }
-    r.per_model.emplace_back(q.model->name, r.total);
+    if (r.total) // as Django: a model with nothing deleted is not listed
+        r.per_model.emplace_back(q.model->name, r.total);
     return r;
 }
 
