@@ -40,7 +40,12 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "fold": "tests/unit/test_unicode_fold.cpp",
          "conf_lookups": "tests/conformance/django_lookups.cpp",
          "conf_qs": "tests/conformance/django_querysets.cpp",
-         "conf_w": "tests/conformance/django_writes.cpp"}
+         "conf_w": "tests/conformance/django_writes.cpp",
+         "rel": "tests/unit/test_relations.cpp", "load": "tests/unit/test_related_loading.cpp",
+         "cascade": "tests/unit/test_delete_cascade.cpp",
+         "relschema": "tests/unit/test_relation_schema.cpp",
+         "conf_rel": "tests/conformance/django_relations.cpp",
+         "conf_del": "tests/conformance/django_deletes.cpp"}
 
 def ref(stem, prefix):
     path = STEMS[stem]
@@ -199,6 +204,33 @@ section("Database, transactions, schema", "", [
     ("one Database per thread on the same file", [("threads", "threads: one Database per thread")], ""),
     ("db.set_query_log(...)", [("queryset", "query log: every statement")], ""),
 ])
+R = [("conf_rel", "Queries across relations agree")]
+section("Relations", "See [relations.md](relations.md).", [
+    ("dorm::ForeignKey<T> / OneToOne<T> / ManyToMany<T> fields, columns, join tables", [("rel", "declarations: relation fields"), ("relschema", "relation schema: CREATE TABLE text")], "Django's DDL, REFERENCES ... DEFERRABLE INITIALLY DEFERRED"),
+    ("through<M>(), db_table(...), related_name, related_query_name", [("rel", "ManyToMany: through a declared join model"), ("rel", "related_name: the accessor")], ""),
+    ("ManyToMany to its own model: symmetrical, symmetrical(false)", [("rel", "ManyToMany: a model related to itself is symmetrical"), ("rel", "ManyToMany: a model related to itself with symmetrical(false)")], ""),
+    ("entry.blog->f / get() / ptr(): lazy, one query, cached", [("rel", "forward ForeignKey: the first access"), ("rel", "forward ForeignKey: get() on a NULL")], ""),
+    ("entry.blog.id() / set_id() (Django's blog_id)", [("rel", "forward ForeignKey: the raw id")], ""),
+    ("entry.blog = obj (unsaved: ValueError), = nullptr", [("rel", "forward ForeignKey: assigning an unsaved"), ("rel", "forward ForeignKey: nullptr")], "another model's object does not compile"),
+    ("blog.related(&Entry::blog): all, filter, exclude, count, create, add, remove, clear, set", [("rel", "reverse ForeignKey manager: all"), ("rel", "reverse ForeignKey manager: create"), ("rel", "reverse ForeignKey manager: remove"), ("rel", "reverse ForeignKey manager: set()")], "remove/clear need a nullable ForeignKey"),
+    ("place.related(&Restaurant::place) (OneToOne reverse)", [("rel", "OneToOne: the reverse side")], ""),
+    ("entry.related(&Entry::authors), author.related(&Entry::authors)", [("rel", "ManyToMany: add, remove"), ("rel", "ManyToMany: the same links from the target side")], "adding an existing link is a no-op"),
+    (f'{L}("blog__name", v), several levels, reverse, many-to-many', [("rel", "lookups across relations: forward"), *R], ""),
+    (f'{L}("blog", obj), ("blog_id", 3), ("blog__id", 3), ("blog__in", qs)', [("rel", "lookups across relations: blog=obj"), ("rel", "lookups across relations: __in"), *R], "no join for blog_id / blog__id"),
+    (f'{L}("entry__isnull", b)', [("rel", "lookups across relations: __in"), *R], ""),
+    ("one filter() call vs chained filter() on multi-valued relations", [("rel", "multi-valued relations: one filter()"), *R], "as Django documents"),
+    ("exclude() across a multi-valued relation", [("rel", "multi-valued relations: exclude()"), *R], "NOT IN (subquery)"),
+    ("distinct() over rows repeated by joins", [("rel", "multi-valued relations: distinct()"), *R], ""),
+    ('order_by("blog__name"), order_by("blog") (its Meta.ordering)', [("rel", "order_by across relations"), *R], ""),
+    ('values("blog__name"), values_list(...)', [("rel", "values() over related fields"), *R], ""),
+    ('annotate(Count("entry")), aggregate(Avg("entry__rating"))', [("rel", "annotate() and aggregate() across relations"), *R], "row multiplication as Django documents"),
+    ("select_related(), select_related(names), select_related_depth(n)", [("load", "select_related: one query"), ("load", "select_related: nested"), ("load", "select_related_depth(1)")], "one query"),
+    ("prefetch_related(names)", [("load", "prefetch_related: a many-to-many"), ("load", "prefetch_related: a reverse ForeignKey"), ("load", "prefetch_related: two levels")], "one query per relation"),
+    ("delete_(): cascade", [("cascade", "cascade: deleting a blog"), ("conf_del", "deletes: cascade agrees")], "in one transaction"),
+    ("delete_(): protect / restrict (ProtectedError, RestrictedError)", [("cascade", "protect: ProtectedError names"), ("cascade", "restrict: Django's documented example"), ("conf_del", "deletes: protect, restrict")], "nothing deleted"),
+    ("delete_(): set_null / set_default / do_nothing", [("cascade", "set_null:"), ("cascade", "set_default:"), ("cascade", "do_nothing:"), ("conf_del", "deletes: set_null and set_default")], ""),
+    ("delete_(): many-to-many links; per-model counts", [("cascade", "through: the join model"), ("conf_del", "deletes: many-to-many links")], ""),
+])
 section("Errors", "", [
     ("every exception derives from dorm::Error", [("errors", "every dorm exception derives")], ""),
     ("FieldError: unknown field, with suggestion", [("errors", "unknown field")], ""),
@@ -240,7 +272,7 @@ out.append("""
 
 | API | local (SQLite) | notes |
 |---|---|---|
-| relations: `ForeignKey`, `OneToOneField`, `ManyToManyField`, lookups across them, `select_related`, `prefetch_related` | ✘ | a later issue |
+| `through_defaults=`, `prefetch_related(Prefetch(...))`, prefetching the reverse side of a OneToOne, generic relations | ✘ | |
 | `bulk_update`, `iterator()`, `union` / `intersection` / `difference`, `alias()`, `explain()` | ✘ | |
 | `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too |
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
