@@ -901,6 +901,9 @@ TEST_CASE_METHOD(Fixture, "do_nothing: dangling rows fail the deferred key check
     CHECK_FALSE(db.in_transaction());
     CHECK_THROWS_WITH(d.delete_(), Catch::Contains("Device") && Catch::Contains("FOREIGN KEY"));
     CHECK_THROWS_AS(Device::objects().filter("name", "d").delete_(), dorm::IntegrityError);
+    // The queryset delete names the model too (its COMMIT is the queryset's own).
+    CHECK_THROWS_WITH(Device::objects().filter("name", "d").delete_(),
+                      Catch::Contains("deleting Device") && Catch::Contains("FOREIGN KEY"));
     CHECK(counts() == before);
     // A device nothing refers to goes.
     check_result(spare.delete_(), 1, {{"Device", 1}});

@@ -1289,3 +1289,42 @@ TEST_CASE_METHOD(Fixture, "SQL of joins: forward, reverse, many-to-many and excl
           "\"entry\".\"rating\" FROM \"entry\" INNER JOIN \"blog\" ON (\"entry\".\"blog_id\" = "
           "\"blog\".\"id\") WHERE NOT (\"blog\".\"name\" = ?)");
 }
+
+// --- reverse names that clash ----------------------------------------------------------------
+
+struct Code : dorm::Model<Code> {
+    std::int64_t id = 0;
+    static void define(dorm::ModelDef<Code>& m) {
+        m.table("code");
+        m.field("id", &Code::id, dorm::auto_pk);
+    }
+};
+// Two relations to Code with the same default reverse name "labelled" (Django: E304/E305).
+struct Labelled : dorm::Model<Labelled> {
+    std::int64_t id = 0;
+    dorm::ForeignKey<Code> code;
+    dorm::ManyToMany<Code> tags;
+    static void define(dorm::ModelDef<Labelled>& m) {
+        m.table("labelled");
+        m.field("id", &Labelled::id, dorm::auto_pk);
+        m.field("code", &Labelled::code);
+        m.field("tags", &Labelled::tags);
+    }
+};
+
+TEST_CASE_METHOD(Fixture, "reverse names that clash are a FieldError naming both fields") {
+    dorm::create_tables<Code, Labelled>(db);
+    const std::string msg =
+        error_of([] { (void)Code::objects().filter("labelled__id", 1).count(); });
+    CHECK(contains(msg, "Labelled.code"));
+    CHECK(contains(msg, "Labelled.tags"));
+    CHECK(contains(msg, "related_name"));
+    // The forward side, and deleting, still work.
+    Code c;
+    c.save();
+    Labelled l;
+    l.code = c;
+    l.save();
+    CHECK(Labelled::objects().filter("code", c).count() == 1);
+    CHECK(c.delete_().total == 2);
+}
