@@ -77,7 +77,9 @@ inline Expr aggregate(Expr::Op op, std::string field, bool distinct = false) {
     Expr e;
     e.op = op;
     e.distinct = distinct;
-    if (field == "*") {
+    // Not `field == "*"`: g++ 12 at -O2 warns (-Wmaybe-uninitialized, a false positive) on
+    // that comparison of a moved-in temporary, in users' builds too.
+    if (field.size() == 1 && field.front() == '*') {
         e.name = "*";
     } else {
         e.args.push_back(F(std::move(field)));
