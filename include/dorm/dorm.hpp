@@ -8,6 +8,7 @@
 #include "dorm/query/queryset.hpp"
 #include "dorm/query/related.hpp"
 #include "dorm/relations.hpp"
+#include "dorm/remote/compile.hpp"
 #include "dorm/shortcuts.hpp"
 #include "dorm/sql/connection.hpp"
 #include "dorm/sql/schema.hpp"

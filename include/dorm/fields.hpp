@@ -139,6 +139,7 @@ struct Option {
         Through,          // many-to-many: the model of the join table
         DbTable,          // many-to-many: the name of the automatic join table
         Symmetrical,      // many-to-many to the same model: number 0 or 1
+        Remote,           // the field's name on the remote (text); number: RemoteRole
     };
     explicit Option(Tag t, std::int64_t n = 0, std::string s = {}, Value v = {},
                     const ModelMeta& (*m)() = nullptr)
@@ -190,6 +191,24 @@ inline Option symmetrical(bool yes) {
 inline Option db_table(std::string name) {
     return Option(Option::Tag::DbTable, 0, std::move(name));
 }
+// What a field is to the remote (a model mapped with ModelDef::remote()).
+enum class RemoteRole : std::uint8_t { None, Plain, Key, Modified };
+
+// The field's attribute on the remote: remote("Name"). A ForeignKey maps to the remote's
+// lookup attribute. Unmapped fields stay local.
+inline Option remote(std::string attribute) {
+    return Option(Option::Tag::Remote, static_cast<int>(RemoteRole::Plain), std::move(attribute));
+}
+// The field that keeps the remote's key of the row (a GUID, Django's cdms_pk).
+inline Option remote_key(std::string attribute) {
+    return Option(Option::Tag::Remote, static_cast<int>(RemoteRole::Key), std::move(attribute));
+}
+// The field that keeps the remote's last-modified stamp (e.g. ModifiedOn).
+inline Option remote_modified(std::string attribute) {
+    return Option(Option::Tag::Remote, static_cast<int>(RemoteRole::Modified),
+                  std::move(attribute));
+}
+
 // ManyToManyField(through=M): M has a ForeignKey to each side.
 template <class M>
 Option through() {
@@ -220,6 +239,11 @@ struct FieldMeta {
     std::shared_ptr<const ModelMeta> auto_through; // many-to-many: the automatic join model
     std::string m2m_table;                         // many-to-many: db_table option
     bool symmetrical = false; // many-to-many to its own model: links go both ways
+
+    // The remote (OData) side: the attribute's name, empty when the field stays local.
+    std::string remote_name;
+    RemoteRole remote_role = RemoteRole::None;
+    bool remote_mapped() const noexcept { return !remote_name.empty(); }
 
     bool null() const noexcept { return optional; }
     bool auto_created() const noexcept {

@@ -45,7 +45,8 @@ struct ModelMeta {
     std::size_t pk_index = 0;
     std::vector<std::string> ordering; // Meta.ordering: "-pub_date", "headline"
     std::string get_latest_by;
-    bool auto_created = false; // the automatic join table of a ManyToManyField
+    bool auto_created = false;     // the automatic join table of a ManyToManyField
+    std::string remote_entity_set; // the remote's entity set ("AccountSet"); empty: local only
 
     // Making and reaching instances without knowing their C++ type (related objects).
     std::shared_ptr<void> (*new_instance)() = nullptr;
@@ -53,6 +54,14 @@ struct ModelMeta {
     std::shared_ptr<void> (*new_vector)(std::vector<std::shared_ptr<void>>&) = nullptr;
 
     const FieldMeta& pk() const noexcept { return fields[pk_index]; }
+    bool remote() const noexcept { return !remote_entity_set.empty(); }
+    // The field holding the remote key (remote_key option), or nullptr.
+    const FieldMeta* remote_key() const noexcept {
+        for (const auto& f : fields)
+            if (f.remote_role == RemoteRole::Key)
+                return &f;
+        return nullptr;
+    }
     // A field with a column by name, or a relation by its id name ("blog_id"); "pk" is the
     // primary key. nullptr when there is none.
     const FieldMeta* find(std::string_view field_name) const noexcept {
@@ -151,6 +160,12 @@ public:
     }
     ModelDef& ordering(std::vector<std::string> fields) {
         meta_.ordering = std::move(fields);
+        return *this;
+    }
+    // The model also lives on a remote, in this entity set; fields declared with
+    // dorm::remote("Attr") / remote_key / remote_modified are mapped, the others stay local.
+    ModelDef& remote(std::string entity_set) {
+        meta_.remote_entity_set = std::move(entity_set);
         return *this;
     }
     ModelDef& get_latest_by(std::string field_name) {

@@ -60,6 +60,13 @@ void ModelDef<T>::add(FieldMeta f, std::initializer_list<Option> opts) {
             else
                 f.related_query_name = o.text;
             break;
+        case Option::Tag::Remote:
+            if (o.text.empty())
+                detail::model_definition_error(meta_, "field '" + f.name +
+                                                          "': an empty remote attribute name");
+            f.remote_name = o.text;
+            f.remote_role = static_cast<RemoteRole>(o.number);
+            break;
         case Option::Tag::Through:
         case Option::Tag::DbTable:
         case Option::Tag::Symmetrical:
@@ -237,6 +244,20 @@ const ModelMeta& Model<T>::meta() {
                 built, pks ? "more than one primary key"
                            : "no primary key (declare one field with dorm::auto_pk or "
                              "dorm::primary_key)");
+        if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
+                                          [](const FieldMeta& f) { return f.remote_mapped(); })) {
+            auto count = [&](RemoteRole r) {
+                return std::count_if(built.fields.begin(), built.fields.end(),
+                                     [&](const FieldMeta& f) { return f.remote_role == r; });
+            };
+            if (!built.remote())
+                detail::model_definition_error(built, "fields are mapped to a remote but the model "
+                                                      "names no entity set (m.remote(\"...Set\"))");
+            if (count(RemoteRole::Key) != 1 || count(RemoteRole::Modified) > 1)
+                detail::model_definition_error(
+                    built, "a remote model needs exactly one dorm::remote_key(...) field (the "
+                           "remote's key, a GUID) and at most one dorm::remote_modified(...)");
+        }
         built.new_instance = [] { return std::static_pointer_cast<void>(std::make_shared<T>()); };
         built.state_of = [](void* obj) { return &static_cast<T*>(obj)->_state; };
         built.new_vector = [](std::vector<std::shared_ptr<void>>& objs) {

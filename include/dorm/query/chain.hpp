@@ -12,6 +12,10 @@ namespace dorm {
 namespace sql {
 struct Compiled;
 }
+namespace odata {
+struct Request;
+struct Dialect;
+} // namespace odata
 
 template <class Derived>
 class QueryChain {
@@ -118,6 +122,10 @@ public:
 
     // The SQL and parameters this queryset would run.
     sql::Compiled sql() const;
+    // What it would ask of the remote in an OData dialect (a mapped model): the URL's query
+    // options, and whether the remote's answer is exact or a superset the local query
+    // narrows. request.url(base) is the whole URL.
+    odata::Request odata(const odata::Dialect& dialect) const;
     const Query& query() const noexcept { return *q_; }
     std::shared_ptr<const Query> query_ptr() const noexcept { return q_; }
 
