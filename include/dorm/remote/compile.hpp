@@ -156,7 +156,30 @@ private:
         case Bound::Kind::Expr:
             break;
         }
-        return Bound::expr("not (" + b.text + ")");
+        return Bound::expr("not " + (grouped(b.text) ? b.text : "(" + b.text + ")"));
+    }
+    // Is the whole text one parenthesized group ("(a and b)", not "(a) and (b)")?
+    static bool grouped(const std::string& t) {
+        if (t.empty() || t.front() != '(')
+            return false;
+        int depth = 0;
+        bool in_literal = false;
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            const char c = t[i];
+            if (in_literal) {
+                if (c == '\'' && i + 1 < t.size() && t[i + 1] == '\'')
+                    ++i;
+                else if (c == '\'')
+                    in_literal = false;
+            } else if (c == '\'') {
+                in_literal = true;
+            } else if (c == '(') {
+                ++depth;
+            } else if (c == ')' && --depth == 0 && i + 1 != t.size()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Bound leaf(const Condition& c, bool upper) {
