@@ -14,7 +14,7 @@
 
 namespace dorm::odata {
 
-inline std::string quoted(std::string_view s) {
+inline std::string string_literal(std::string_view s) {
     std::string out = "'";
     for (char c : s) {
         if (c == '\'')
@@ -71,7 +71,7 @@ inline std::string literal(const Value& v, const Dialect& d, bool guid = false) 
                 throw ValueError("remote key '" + s + "' is not a GUID");
             return v2 ? "guid'" + s + "'" : s;
         }
-        return quoted(s);
+        return string_literal(s);
     }
     case Value::Kind::Date:
         return v2 ? "datetime'" + v.as_date().iso() + "T00:00:00'" : v.as_date().iso();
