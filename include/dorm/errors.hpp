@@ -3,6 +3,7 @@
 // names the model, the field and what was expected.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace dorm {
 
@@ -66,6 +67,39 @@ struct SchemaError : DatabaseError { // an existing table disagrees with its mod
 };
 struct TransactionManagementError : DatabaseError {
     using DatabaseError::DatabaseError;
+};
+
+// The remote (OData). Every error carries the HTTP status (0 when there was no response),
+// the remote's error code and its message.
+struct RemoteError : Error {
+    RemoteError(const std::string& what, int status = 0, std::string code = {},
+                std::string remote_message = {})
+        : Error(what), status(status), code(std::move(code)),
+          remote_message(std::move(remote_message)) {}
+    int status;
+    std::string code;
+    std::string remote_message;
+};
+struct RemoteNotFound : RemoteError { // 404
+    using RemoteError::RemoteError;
+};
+struct PreconditionFailed : RemoteError { // 412: the ETag did not match
+    using RemoteError::RemoteError;
+};
+struct Unauthorized : RemoteError { // 401, 403
+    using RemoteError::RemoteError;
+};
+struct Throttled : RemoteError { // 429
+    using RemoteError::RemoteError;
+};
+struct RemoteServerError : RemoteError { // 5xx
+    using RemoteError::RemoteError;
+};
+struct RemoteTimeout : RemoteError { // no answer in time
+    using RemoteError::RemoteError;
+};
+struct MalformedResponse : RemoteError { // a body that is not what OData promises
+    using RemoteError::RemoteError;
 };
 
 } // namespace dorm
