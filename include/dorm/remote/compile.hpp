@@ -260,15 +260,16 @@ private:
         case LookupKind::Lt:
         case LookupKind::Lte: {
             // Text order follows the server's collation: only a case-sensitive server orders
-            // as SQLite does (by code point).
-            if (text && d_.case_insensitive)
+            // as SQLite does (by code point). A remote key is text here too: Dynamics orders
+            // its GUIDs as SQL Server's uniqueidentifier, not as text.
+            if (c.lhs_type == ValueType::Text && d_.case_insensitive)
                 return {};
             static const char* ops[] = {" gt ", " ge ", " lt ", " le "};
             const int i = static_cast<int>(c.lookup) - static_cast<int>(LookupKind::Gt);
             return {K::Exact, F + ops[i] + lit(c.value())};
         }
         case LookupKind::Range: {
-            if (text && d_.case_insensitive)
+            if (c.lhs_type == ValueType::Text && d_.case_insensitive)
                 return {};
             return {K::Exact, "(" + F + " ge " + lit(c.values()[0]) + " and " + F + " le " +
                                   lit(c.values()[1]) + ")"};
@@ -412,7 +413,10 @@ private:
                     return std::nullopt;
                 return Date{static_cast<int>(y), 1, 1};
             }
-            return v.as_date();
+            const Date d = v.as_date();
+            if (d.year < 1 || d >= Date{9999, 12, 31}) // no next day to end the range with
+                return std::nullopt;
+            return d;
         };
         auto next_of = [&](const Date& d) -> Date {
             if (tr == TransformKind::Year)
@@ -512,12 +516,15 @@ inline std::optional<RemoteOrder> remote_order(const Query& q, const Dialect& d)
     for (auto [f, desc] : terms) {
         if (q.reversed)
             desc = !desc;
+        // The server would order text (the remote key too: SQL Server orders GUIDs as
+        // uniqueidentifier) by its own collation.
         if (!f->remote_mapped() || f->is_foreign_key() ||
-            (f->value_type() == ValueType::Text && d.case_insensitive &&
-             f->remote_role != RemoteRole::Key))
-            return std::nullopt; // the server would order text by its own collation
+            (f->value_type() == ValueType::Text && d.case_insensitive))
+            return std::nullopt;
         out.text += (out.text.empty() ? "" : ",") + f->remote_name + (desc ? " desc" : " asc");
-        out.total = f->unique || f->primary_key || f->remote_role == RemoteRole::Key;
+        // A unique field that may be NULL leaves its NULLs tied; every remote row has a key.
+        out.total =
+            ((f->unique || f->primary_key) && !f->optional) || f->remote_role == RemoteRole::Key;
     }
     return out;
 }
@@ -553,6 +560,9 @@ inline Request compile(const Query& q, const Dialect& d, bool count = false) {
                                                              ? detail::lookup_attribute(f, d)
                                                              : f.remote_name);
     if (count) {
+        // The remote counts every matching row, not a slice of them.
+        if (q.is_sliced())
+            r.exact = false;
         r.count = d.has_count;
         r.top = d.has_count ? std::optional<std::int64_t>(0) : std::nullopt;
         r.select = m.remote_key() ? m.remote_key()->remote_name : std::string();
