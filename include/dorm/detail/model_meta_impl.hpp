@@ -253,6 +253,12 @@ const ModelMeta& Model<T>::meta() {
             if (!built.remote())
                 detail::model_definition_error(built, "fields are mapped to a remote but the model "
                                                       "names no entity set (m.remote(\"...Set\"))");
+            for (const auto& f : built.fields)
+                if (f.remote_role == RemoteRole::Key && f.ctype != CType::String)
+                    detail::model_definition_error(
+                        built, "the remote key field '" + f.name +
+                                   "' must be a std::optional<std::string> (or std::string) "
+                                   "member: it holds a GUID");
             if (count(RemoteRole::Key) != 1 || count(RemoteRole::Modified) > 1)
                 detail::model_definition_error(
                     built, "a remote model needs exactly one dorm::remote_key(...) field (the "

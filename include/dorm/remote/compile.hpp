@@ -575,7 +575,7 @@ inline Request compile(const Query& q, const Dialect& d, bool count = false) {
         // A slice is the remote's only when the remote filters and orders exactly as the
         // local query (a total order): else every candidate row is fetched, sliced locally.
         if (r.exact && order && order->total && !order->text.empty() &&
-            (d.has_skip || q.offset == 0)) {
+            (q.offset == 0 || (d.has_skip && (d.max_skip < 0 || q.offset <= d.max_skip)))) {
             r.top = q.limit;
             if (q.offset)
                 r.skip = q.offset;

@@ -2,6 +2,7 @@
 // What an OData service can say in a query: the three dialects dorm knows, and the server's
 // own text comparison (a setting apart from the dialect: Dynamics compares text ignoring
 // case whatever the protocol version; the CAP test server does not).
+#include <cstdint>
 #include <string>
 
 namespace dorm::odata {
@@ -17,6 +18,7 @@ struct Dialect {
     bool has_date_parts = true;      // year(F), month(F), ...
     bool has_in = true;              // F in ('a','b')
     bool has_skip = true;            // $skip
+    std::int64_t max_skip = -1;      // the largest $skip the server honours (-1: no limit)
     bool has_count = true;           // $count=true (V4) / $inlinecount=allpages (V2)
     bool like_wildcards = false;     // % _ [ inside contains/startswith/endswith are wildcards
     bool compares_properties = true; // F eq G (a property on the right)
@@ -35,6 +37,7 @@ inline Dialect crm2011() {
     d.has_in = false;
     d.has_count = false;
     d.compares_properties = false;
+    d.max_skip = 5000; // paging past 5000 rows with $skip breaks on CRM 2011
     return d;
 }
 

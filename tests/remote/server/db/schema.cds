@@ -1,0 +1,15 @@
+// The entities of dorm's remote tests. Element names are the "remote names" the C++ test
+// models map their fields to (dorm::remote("name"), dorm::remote_key("ID"), ...).
+namespace dorm.test;
+
+@cds.query.limit: { default: 50, max: 1000 }
+entity Accounts {
+  key ID         : UUID;
+      name       : String(160);
+      employees  : Integer;
+      rating     : Double;
+      active     : Boolean;
+      founded    : Date;
+      modifiedOn : Timestamp;
+      parent     : Association to Accounts; // managed: the column and property parent_ID
+}

@@ -1,0 +1,7 @@
+using { dorm.test as db } from '../db/schema';
+
+// Served at /odata/v4/crm and (through the V2 adapter) /odata/v2/crm.
+@path: 'crm'
+service CrmService {
+  entity Accounts as projection on db.Accounts;
+}

@@ -1,0 +1,526 @@
+// The OData test server (tests/remote/server, SAP CAP) and the OData compiler against it.
+//
+// 1. The server starts on 127.0.0.1 only, on a free port, and serves the seeded Accounts on
+//    its V4 and V2 endpoints (server-driven paging included).
+// 2. Differential: the same seed rows are loaded into a local SQLite store; for each queryset
+//    below the compiled OData request (odata_v4 on the V4 endpoint, odata_v2 on the V2
+//    endpoint; both case-sensitive, as CAP is) is sent to the server and every page read. The
+//    server's rows must contain the local rows (the remote may over-match, never
+//    under-match), and equal them when the compiler says the translation is exact.
+#include <catch2/catch.hpp>
+
+#include <dorm/dorm.hpp>
+
+#include "odata_server.hpp"
+#include "temp_dir.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace od = dorm::odata;
+using dorm::Date;
+using dorm::DateTime;
+using dorm::Q;
+using dorm::Value;
+using dorm::Values;
+using Ids = std::set<std::string>;
+
+// Mirrors entity dorm.test.Accounts (tests/remote/server/db/schema.cds).
+struct Account : dorm::Model<Account> {
+    std::int64_t id = 0;
+    std::optional<std::string> cdms_pk;
+    std::optional<std::string> name;
+    std::optional<int> employees;
+    std::optional<double> rating;
+    std::optional<bool> active;
+    std::optional<Date> founded;
+    DateTime modified_on;
+    dorm::ForeignKey<Account> parent;
+    static void define(dorm::ModelDef<Account>& m) {
+        m.table("account").remote("Accounts");
+        m.field("id", &Account::id, dorm::auto_pk);
+        m.field("cdms_pk", &Account::cdms_pk, dorm::remote_key("ID"), dorm::unique);
+        m.field("name", &Account::name, dorm::null, dorm::max_length(160), dorm::remote("name"));
+        m.field("employees", &Account::employees, dorm::remote("employees"));
+        m.field("rating", &Account::rating, dorm::remote("rating"));
+        m.field("active", &Account::active, dorm::remote("active"));
+        m.field("founded", &Account::founded, dorm::remote("founded"));
+        m.field("modified_on", &Account::modified_on, dorm::remote_modified("modifiedOn"));
+        m.field("parent", &Account::parent, dorm::null, dorm::remote("parent_ID"));
+    }
+};
+
+const std::string SERVER_DIR = std::string(DORM_TEST_SOURCE_DIR) + "/tests/remote/server";
+const std::string SEED_CSV = SERVER_DIR + "/db/data/dorm.test-Accounts.csv";
+
+// One CSV cell as CAP reads it (@sap/cds lib/compile/etc/csv.js): a quoted cell is taken
+// verbatim ("" is a quote, line breaks allowed); an unquoted one is trimmed, and empty is NULL.
+using Cell = std::optional<std::string>;
+std::vector<std::vector<Cell>> read_csv(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string s = ss.str();
+    std::vector<std::vector<Cell>> rows;
+    std::vector<Cell> row;
+    std::string cell;
+    bool quoted = false, in_quotes = false;
+    auto end_cell = [&] {
+        if (quoted) {
+            row.emplace_back(cell);
+        } else {
+            const auto b = cell.find_first_not_of(" \t\r");
+            const auto e = cell.find_last_not_of(" \t\r");
+            row.push_back(b == std::string::npos ? Cell{} : Cell{cell.substr(b, e - b + 1)});
+        }
+        cell.clear();
+        quoted = false;
+    };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (in_quotes) {
+            if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                in_quotes = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"' && cell.find_first_not_of(' ') == std::string::npos) {
+            cell.clear();
+            in_quotes = quoted = true;
+        } else if (c == ';') {
+            end_cell();
+        } else if (c == '\n') {
+            end_cell();
+            rows.push_back(std::move(row));
+            row.clear();
+        } else {
+            cell += c;
+        }
+    }
+    if (!cell.empty() || !row.empty()) {
+        end_cell();
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+// The seed rows (header first).
+const std::vector<std::vector<Cell>>& seed() {
+    static const auto rows = read_csv(SEED_CSV);
+    return rows;
+}
+
+// The seed rows saved into the (default) local database; parents linked by remote key.
+void load_seed() {
+    const auto& rows = seed();
+    REQUIRE(rows.size() > 51); // more than one server page
+    REQUIRE(rows[0] == std::vector<Cell>{"ID", "name", "employees", "rating", "active", "founded",
+                                         "modifiedOn", "parent_ID"});
+    std::map<std::string, Account> by_key;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        REQUIRE(r.size() == 8);
+        Account a;
+        a.cdms_pk = r[0];
+        a.name = r[1];
+        if (r[2])
+            a.employees = std::stoi(*r[2]);
+        if (r[3])
+            a.rating = std::stod(*r[3]);
+        if (r[4])
+            a.active = *r[4] == "true";
+        if (r[5])
+            a.founded = Date::parse(*r[5]);
+        REQUIRE(r[6]);
+        std::string stamp = *r[6];
+        REQUIRE(stamp.back() == 'Z');
+        stamp.pop_back();
+        const auto dt = DateTime::parse(stamp);
+        REQUIRE(dt);
+        a.modified_on = *dt;
+        a.save();
+        by_key.emplace(*r[0], a);
+    }
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        if (!rows[i][7])
+            continue;
+        Account& a = by_key.at(*rows[i][0]);
+        a.parent = by_key.at(*rows[i][7]);
+        a.save();
+    }
+}
+
+struct LocalStore {
+    dorm::Database db{":memory:"};
+    LocalStore() {
+        dorm::set_default_database(db);
+        dorm::create_tables<Account>(db);
+        load_seed();
+    }
+    ~LocalStore() { dorm::detail::default_database_slot() = nullptr; }
+    LocalStore(const LocalStore&) = delete;
+    LocalStore& operator=(const LocalStore&) = delete;
+};
+
+Ids local_ids(const dorm::QuerySet<Account>& qs) {
+    Ids out;
+    for (const Value& v : qs.values_list("cdms_pk").flat())
+        out.insert(v.as_text());
+    return out;
+}
+
+// Every page of a list request: V4 `value` + `@odata.nextLink` (relative to the service
+// root), V2 `d.results` + `d.__next` (absolute, host `localhost`).
+struct Listing {
+    Ids ids;
+    std::vector<nlohmann::json> rows;
+    int pages = 0;
+    std::string error; // non-empty: a page failed
+};
+Listing list_all(const std::string& service_root, const std::string& url, od::Version v) {
+    Listing out;
+    std::string next = url;
+    while (!next.empty()) {
+        if (++out.pages > 20) {
+            out.error = "more than 20 pages";
+            return out;
+        }
+        const auto r = dorm_test::http_get(next);
+        if (r.status != 200 || r.json.is_null()) {
+            out.error = "GET " + next + " -> " + std::to_string(r.status) + ": " + r.body;
+            return out;
+        }
+        const nlohmann::json* rows = nullptr;
+        next.clear();
+        if (v == od::Version::V4) {
+            rows = &r.json.at("value");
+            if (r.json.contains("@odata.nextLink"))
+                next = service_root + "/" + r.json["@odata.nextLink"].get<std::string>();
+        } else {
+            const auto& d = r.json.at("d");
+            rows = d.is_array() ? &d : &d.at("results");
+            if (d.is_object() && d.contains("__next")) {
+                next = d["__next"].get<std::string>();
+                const std::string host = "http://localhost:";
+                if (next.rfind(host, 0) == 0)
+                    next = "http://127.0.0.1:" + next.substr(host.size());
+            }
+        }
+        for (const auto& row : *rows) {
+            out.ids.insert(row.at("ID").get<std::string>());
+            out.rows.push_back(row);
+        }
+    }
+    return out;
+}
+
+// a0000000-...-000000000017 -> a17, b0000000-...-000000000003 -> b03 (ids in messages).
+std::string short_ids(const Ids& ids) {
+    std::string out;
+    for (const auto& id : ids)
+        out += (out.empty() ? "" : " ") + id.substr(0, 1) + id.substr(id.size() - 2);
+    return "{" + out + "}";
+}
+
+bool listens_only_on_loopback(int port, std::string& why) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "%04X", port);
+    bool loopback = false;
+    for (const char* file : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream in(file);
+        std::string line;
+        std::getline(in, line); // header
+        while (std::getline(in, line)) {
+            std::istringstream ls(line);
+            std::string sl, local, remote, state;
+            ls >> sl >> local >> remote >> state;
+            const auto colon = local.rfind(':');
+            if (colon == std::string::npos || local.substr(colon + 1) != hex || state != "0A")
+                continue; // not our port, or not LISTEN
+            const std::string addr = local.substr(0, colon);
+            if (addr == "0100007F") {
+                loopback = true;
+            } else {
+                why += std::string(file) + ": listening on " + addr + "\n";
+                return false;
+            }
+        }
+    }
+    if (!loopback)
+        why += "no LISTEN socket on 127.0.0.1:" + std::to_string(port) + "\n";
+    return loopback;
+}
+
+const nlohmann::json& row_of(const Listing& l, const std::string& id) {
+    for (const auto& r : l.rows)
+        if (r.at("ID") == id)
+            return r;
+    FAIL("no row " << id);
+    static const nlohmann::json none;
+    return none;
+}
+
+std::string key(int n) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
+    return buf;
+}
+
+} // namespace
+
+TEST_CASE("server starts on 127.0.0.1 and serves the seed rows on V4 and V2", "[remote]") {
+    dorm_test::ODataServer server;
+    INFO(server.log());
+    REQUIRE(server.port() > 0);
+    std::string why;
+    CHECK(listens_only_on_loopback(server.port(), why));
+    INFO(why);
+
+    const std::size_t seeded = seed().size() - 1;
+    const std::string root = "http://127.0.0.1:" + std::to_string(server.port());
+
+    // V4: 50 rows a page, then a next link; every seeded row comes back exactly once.
+    const auto first = dorm_test::http_get(server.base_v4() + "/Accounts");
+    REQUIRE(first.status == 200);
+    CHECK(first.json.at("value").size() == 50);
+    CHECK(first.json.contains("@odata.nextLink"));
+    const Listing v4 = list_all(server.base_v4(), server.base_v4() + "/Accounts", od::Version::V4);
+    REQUIRE(v4.error.empty());
+    CHECK(v4.pages >= 2);
+    CHECK(v4.rows.size() == seeded);
+    CHECK(v4.ids.size() == seeded);
+
+    const auto& obrien = row_of(v4, key(5));
+    CHECK(obrien.at("name") == "O''Brien & Sons");
+    CHECK(obrien.at("rating").is_null());
+    CHECK(obrien.at("parent_ID") == key(4));
+    CHECK(row_of(v4, key(6)).at("name") == "say \"hi\" corp");
+    CHECK(row_of(v4, key(6)).at("modifiedOn") == "2020-01-01T00:00:00.500Z");
+    CHECK(row_of(v4, key(9)).at("name") == "back\\slash");
+    CHECK(row_of(v4, key(10)).at("name") == "M\u00fcller GmbH");
+    CHECK(row_of(v4, key(13)).at("name") == "\U0001F680 Rocket");
+    CHECK(row_of(v4, key(14)).at("name") == "null"); // the string, quoted in the CSV
+    CHECK(row_of(v4, key(15)).at("name") == "");
+    CHECK(row_of(v4, key(16)).at("name").is_null());
+    CHECK(row_of(v4, key(16)).at("active").is_null());
+    CHECK(row_of(v4, key(17)).at("name") == "semi;colon");
+    CHECK(row_of(v4, key(18)).at("name") == "two\nlines");
+    CHECK(row_of(v4, key(19)).at("name") == "  padded  ");
+    CHECK(row_of(v4, key(1)).at("founded") == "2016-02-29");
+    CHECK(row_of(v4, key(1)).at("active") == true);
+    CHECK(row_of(v4, key(1)).at("employees") == 100);
+
+    // V2: the same rows through the adapter, with V2's shapes.
+    const Listing v2 = list_all(root, server.base_v2() + "/Accounts", od::Version::V2);
+    REQUIRE(v2.error.empty());
+    CHECK(v2.pages >= 2);
+    CHECK(v2.ids == v4.ids);
+    CHECK(v2.rows.size() == seeded);
+    const auto& acme = row_of(v2, key(1));
+    CHECK(acme.at("founded") == "/Date(1456704000000)/");         // 2016-02-29
+    CHECK(acme.at("modifiedOn") == "/Date(1456747200000+0000)/"); // 2016-02-29T12:00Z
+    CHECK(acme.contains("__metadata"));
+    CHECK(row_of(v2, key(22)).at("name") == "x') or true or ('");
+
+    // A filter with a hostile literal, percent-encoded by the compiler's url().
+    LocalStore local;
+    const auto r = Account::objects().filter("name", "x') or true or ('").odata(od::odata_v4());
+    const Listing one = list_all(server.base_v4(), r.url(server.base_v4()), od::Version::V4);
+    REQUIRE(one.error.empty());
+    CHECK(one.ids == Ids{key(22)});
+}
+
+namespace {
+
+struct Case {
+    std::string what;
+    dorm::QuerySet<Account> qs;
+};
+
+std::vector<Case> cases() {
+    const auto A = [] { return Account::objects().all(); };
+    const std::string k1 = key(1), k4 = key(4), k10 = key(10), k22 = key(22);
+    std::vector<Case> c;
+    auto add = [&](std::string what, dorm::QuerySet<Account> qs) {
+        c.push_back({std::move(what), std::move(qs)});
+    };
+    add("all", A());
+    add("none", A().none());
+    // exact / iexact / isnull on text, hostile values
+    add("name=O'Brien Ltd", A().filter("name", "O'Brien Ltd"));
+    add("name=O''Brien & Sons", A().filter("name", "O''Brien & Sons"));
+    add("name=say \"hi\" corp", A().filter("name", "say \"hi\" corp"));
+    add("name=back\\slash", A().filter("name", "back\\slash"));
+    add("name='' (empty)", A().filter("name", ""));
+    add("name='null'", A().filter("name", "null"));
+    add("name=two\\nlines", A().filter("name", "two\nlines"));
+    add("name='  padded  '", A().filter("name", "  padded  "));
+    add("name=a&b=c?d#e+f/g", A().filter("name", "a&b=c?d#e+f/g"));
+    add("name=%25 literal", A().filter("name", "%25 literal"));
+    add("name=injection", A().filter("name", "x') or true or ('"));
+    add("name=Ünïcödé 東京", A().filter("name", "\u00dcn\u00efc\u00f6d\u00e9 \u6771\u4eac"));
+    add("name__isnull", A().filter("name__isnull", true));
+    add("name__isnull=false", A().filter("name__isnull", false));
+    add("name__iexact=ACME", A().filter("name__iexact", "ACME"));
+    add("name__iexact=müller kg (non-ASCII)", A().filter("name__iexact", "M\u00dcLLER KG"));
+    // pattern lookups
+    add("name__contains=%", A().filter("name__contains", "%"));
+    add("name__contains=_", A().filter("name__contains", "_"));
+    add("name__contains=\\", A().filter("name__contains", "\\"));
+    add("name__contains='", A().filter("name__contains", "'"));
+    add("name__contains=\"", A().filter("name__contains", "\""));
+    add("name__contains=🚀", A().filter("name__contains", "\U0001F680"));
+    add("name__contains=injection", A().filter("name__contains", "') or true or ('"));
+    add("name__startswith=Mü", A().filter("name__startswith", "M\u00fc"));
+    add("name__startswith=[bracket]", A().filter("name__startswith", "[bracket]"));
+    add("name__endswith=off_now\\", A().filter("name__endswith", "off_now\\"));
+    add("name__icontains=acme", A().filter("name__icontains", "acme"));
+    add("name__icontains=müller (non-ASCII)", A().filter("name__icontains", "m\u00fcller"));
+    add("name__istartswith=o'b", A().filter("name__istartswith", "o'b"));
+    add("name__iendswith=LABS", A().filter("name__iendswith", "LABS"));
+    add("name__regex=^A", A().filter("name__regex", "^A"));
+    // in, comparisons on text
+    add("name__in", A().filter("name__in", Values{"Acme", "ACME Corp", "x') or true or ('"}));
+    add("name__in=[] ", A().filter("name__in", Values{}));
+    add("name__gt=M", A().filter("name__gt", "M"));
+    add("name__range=A..Z", A().filter("name__range", Values{"A", "Z"}));
+    // numbers, booleans
+    add("employees__gt=20", A().filter("employees__gt", 20));
+    add("employees__lte=0", A().filter("employees__lte", 0));
+    add("employees__range=10..50", A().filter("employees__range", Values{10, 50}));
+    add("employees__in=0,3,100", A().filter("employees__in", Values{0, 3, 100}));
+    add("employees__isnull", A().filter("employees__isnull", true));
+    add("exclude employees__lt=20", A().exclude("employees__lt", 20));
+    add("rating__gte=2.5", A().filter("rating__gte", 2.5));
+    add("rating__lt=0", A().filter("rating__lt", 0));
+    add("rating=0.25", A().filter("rating", 0.25));
+    add("active=true", A().filter("active", true));
+    add("active=false", A().filter("active", false));
+    add("exclude active=true", A().exclude("active", true));
+    add("active__isnull", A().filter("active__isnull", true));
+    // dates
+    add("founded=2016-02-29", A().filter("founded", Date{2016, 2, 29}));
+    add("founded__year=2016", A().filter("founded__year", 2016));
+    add("founded__month=2 & day=29", A().filter("founded__month", 2).filter("founded__day", 29));
+    add("founded__gt=2016-02-28", A().filter("founded__gt", Date{2016, 2, 28}));
+    add("founded__range",
+        A().filter("founded__range", Values{Date{2000, 1, 1}, Date{2016, 2, 29}}));
+    add("founded__year__in", A().filter("founded__year__in", Values{2000, 2012}));
+    add("founded__year__gt=2016", A().filter("founded__year__gt", 2016));
+    add("founded__isnull", A().filter("founded__isnull", true));
+    add("founded__week_day=2", A().filter("founded__week_day", 2));
+    // datetimes (UTC)
+    add("modified_on__gte=2016-02-29", A().filter("modified_on__gte", DateTime(2016, 2, 29)));
+    add("modified_on__lt=2016-02-29T12:00",
+        A().filter("modified_on__lt", DateTime(2016, 2, 29, 12, 0, 0)));
+    add("modified_on=2020-01-01T00:00:00.5",
+        A().filter("modified_on", DateTime(2020, 1, 1, 0, 0, 0, 500000)));
+    add("modified_on__gt=2020-01-01T00:00:00",
+        A().filter("modified_on__gt", DateTime(2020, 1, 1, 0, 0, 0)));
+    add("modified_on__date=2016-02-29", A().filter("modified_on__date", Date{2016, 2, 29}));
+    add("modified_on__year=2017", A().filter("modified_on__year", 2017));
+    add("modified_on__hour=23", A().filter("modified_on__hour", 23));
+    add("modified_on__minute=59", A().filter("modified_on__minute", 59));
+    add("modified_on__second__gte=59", A().filter("modified_on__second__gte", 59));
+    // remote key and the FK's lookup attribute
+    add("cdms_pk=k4", A().filter("cdms_pk", k4));
+    add("cdms_pk__in", A().filter("cdms_pk__in", Values{k1, k22, k10}));
+    add("parent__cdms_pk=k1", A().filter("parent__cdms_pk", k1));
+    add("parent__cdms_pk__in", A().filter("parent__cdms_pk__in", Values{k10, k22}));
+    add("parent__isnull", A().filter("parent__isnull", true));
+    add("parent__isnull=false", A().filter("parent__isnull", false));
+    add("parent__name=Acme (across the relation)", A().filter("parent__name", "Acme"));
+    add("id__gt=3 (local field)", A().filter("id__gt", 3));
+    // AND / OR / NOT nesting
+    add("startswith Acme | employees>300",
+        A().filter(Q("name__startswith", "Acme") | Q("employees__gt", 300)));
+    add("active & (rating>3 | founded year 2017)",
+        A().filter(Q("active", true) & (Q("rating__gt", 3) | Q("founded__year", 2017))));
+    add("~contains Filler", A().filter(~Q("name__contains", "Filler")));
+    add("~(employees>=10 & ~active=false)",
+        A().filter(~(Q("employees__gte", 10) & ~Q("active", false))));
+    add("exclude(regex | employees=3)", A().exclude(Q("name__regex", "x") | Q("employees", 3)));
+    add("iregex | employees<5", A().filter(Q("name__iregex", "acme") | Q("employees__lt", 5)));
+    add("~(icontains müller | rating isnull)",
+        A().filter(~(Q("name__icontains", "m\u00fcller") | Q("rating__isnull", true))));
+    add("filter(contains Filler).exclude(employees in ...)",
+        A().filter("name__contains", "Filler").exclude("employees__in", Values{10, 20, 400}));
+    add("(a | b) & ~(c | d)", A().filter((Q("name__contains", "'") | Q("name__contains", "%")) &
+                                         ~(Q("active", false) | Q("employees__gt", 20))));
+    add("~~(founded week_day) | name=Acme",
+        A().filter(~~Q("founded__week_day", 2) | Q("name", "Acme")));
+    // ordering and slices
+    add("order_by employees [:5]", A().order_by("employees", "cdms_pk").slice(0, 5));
+    add("order_by -cdms_pk [2:60]", A().order_by("-cdms_pk").slice(2, 60));
+    return c;
+}
+
+// skip_fk_lookups: leave out the conditions on the ForeignKey's lookup attribute.
+void differential(const std::string& base, const od::Dialect& dialect, int min_exact,
+                  bool skip_fk_lookups = false) {
+    LocalStore local;
+    int exact = 0, nonempty = 0;
+    for (const auto& c : cases()) {
+        if (skip_fk_lookups &&
+            (c.what.rfind("parent__cdms_pk", 0) == 0 || c.what.rfind("parent__isnull", 0) == 0))
+            continue;
+        const od::Request r = c.qs.odata(dialect);
+        const std::string url = r.url(base);
+        const Ids want = local_ids(c.qs);
+        const Listing got = list_all(base, url, dialect.version);
+        INFO(dialect.name << " | " << c.what << "\n  url: " << url
+                          << "\n  exact: " << (r.exact ? "yes" : "no (superset)")
+                          << "\n  local:  " << short_ids(want)
+                          << "\n  remote: " << short_ids(got.ids) << "\n  " << got.error);
+        CHECK(got.error.empty());
+        Ids missing;
+        std::set_difference(want.begin(), want.end(), got.ids.begin(), got.ids.end(),
+                            std::inserter(missing, missing.end()));
+        INFO("  missing remotely: " << short_ids(missing));
+        CHECK(missing.empty()); // the remote may over-match, never under-match
+        if (r.exact) {
+            ++exact;
+            CHECK(got.ids == want);
+        }
+        nonempty += !want.empty();
+    }
+    CHECK(exact >= min_exact);
+    CHECK(nonempty >= 55);
+}
+
+} // namespace
+
+TEST_CASE("differential odata_v4 on the V4 endpoint", "[remote]") {
+    dorm_test::ODataServer server;
+    differential(server.base_v4(), od::odata_v4(), 60);
+}
+
+TEST_CASE("differential odata_v2 on the V2 endpoint", "[remote]") {
+    dorm_test::ODataServer server;
+    differential(server.base_v2(), od::odata_v2(), 60);
+}
+
+// CRM 2011's dialect (no tolower, no date parts, no `in`) on the V2 endpoint, told that the
+// server compares case-sensitively (CAP does): the superset paths run for real. CRM 2011
+// filters a lookup through its EntityReference (`parent_ID/Id`), which CAP does not have:
+// those conditions are left out here (odata_v2 above covers them on this endpoint).
+TEST_CASE("differential crm2011 on the V2 endpoint", "[remote]") {
+    dorm_test::ODataServer server;
+    od::Dialect d = od::crm2011();
+    d.case_insensitive = false;
+    differential(server.base_v2(), d, 40, /*skip_fk_lookups=*/true);
+}
