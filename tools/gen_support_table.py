@@ -14,7 +14,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Parse TEST_CASE / TEST_CASE_METHOD names (with adjacent string literal concatenation).
 def test_names(root=os.path.join(REPO, "tests")):
     out = {}
-    for path in sorted(glob.glob(root + "/unit/*.cpp") + glob.glob(root + "/conformance/*.cpp")):
+    for path in sorted(glob.glob(root + "/unit/*.cpp") + glob.glob(root + "/conformance/*.cpp") +
+                       glob.glob(root + "/remote/*.cpp")):
         src = open(path).read()
         rel = os.path.relpath(path, REPO)
         for m in re.finditer(r"\bTEST_CASE(?:_METHOD)?\s*\(", src):
@@ -47,7 +48,8 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "conf_rel": "tests/conformance/django_relations.cpp",
          "conf_del": "tests/conformance/django_deletes.cpp",
          "odata": "tests/unit/test_odata_compile.cpp", "oparse": "tests/unit/test_odata_parse.cpp",
-         "server": "tests/remote/test_odata_server.cpp"}
+         "server": "tests/remote/test_odata_server.cpp",
+         "client": "tests/remote/test_odata_client.cpp"}
 
 def ref(stem, prefix):
     path = STEMS[stem]
@@ -234,7 +236,7 @@ section("Relations", "See [relations.md](relations.md).", [
     ("delete_(): many-to-many links; per-model counts", [("cascade", "through: the join model"), ("conf_del", "deletes: many-to-many links")], ""),
 ])
 D = [("server", "differential odata_v4"), ("server", "differential odata_v2"), ("server", "differential crm2011")]
-section("Remote: OData compilation (issue 4, first part)", "The client and sync are not built yet: this is what `qs.odata(dialect)` produces. See [remote.md](remote.md) for each lookup in each dialect.", [
+section("Remote: OData compilation and client (issue 4, in progress)", "The sync engine is not built yet: this is what `qs.odata(dialect)` produces and what `dorm::odata::Client` does. See [remote.md](remote.md) for each lookup in each dialect.", [
     ('ModelDef::remote("Set"), remote("Attr"), remote_key, remote_modified', [("odata", "remote mapping errors"), ("odata", "select lists the mapped fields")], ""),
     ("qs.odata(crm2011() / odata_v2() / odata_v4() / dataverse())", [("odata", "text exact:"), ("odata", "url joins"), *D], "compared with a real CAP server, V4 and V2"),
     ("text lookups per server case sensitivity", [("odata", "contains, startswith"), ("odata", "icontains"), ("odata", "iexact"), *D], ""),
@@ -244,6 +246,11 @@ section("Remote: OData compilation (issue 4, first part)", "The client and sync 
     ("literals: quotes, booleans, UTC datetimes, GUIDs; percent-encoding", [("odata", "hostile values stay inside"), ("odata", "remote keys:"), ("odata", "the query string percent-encodes")], "through libcurl"),
     ("$orderby, $top/$skip, count", [("odata", "ordering: order_by"), ("odata", "slices go to the remote"), ("odata", "count requests")], ""),
     ("reading V2/V4 responses, /Date(ms)/, errors", [("oparse", "V2 /Date(ms)/"), ("oparse", "pages: V2 d.results"), ("oparse", "error bodies")], "fuzzed by scripts/fuzz"),
+    ("odata::Client: list with paging, count", [("client", "list follows paging, stops at a row limit, filters and counts as local V4"), ("client", "list follows paging, stops at a row limit, filters and counts as local V2")], "against the CAP server"),
+    ("odata::Client: get, create, update (PATCH / MERGE), delete_", [("client", "get create update delete_ by remote key V4"), ("client", "get create update delete_ by remote key V2")], ""),
+    ("typed remote errors (404, 412, 401/403, 429, 5xx, timeout, malformed)", [("client", "401 and 403"), ("client", "a body that is not JSON"), ("client", "a server that never answers"), ("client", "503 beyond max_retries")], "faults injected by a transport wrapper"),
+    ("retries of GETs with backoff, Retry-After", [("client", "429 with Retry-After 0"), ("client", "503 twice"), ("client", "writes that get 503"), ("client", "Retry-After beyond max_wait"), ("client", "backoff continues")], ""),
+    ("request log without secrets", [("client", "the request log never shows")], ""),
 ])
 section("Errors", "", [
     ("every exception derives from dorm::Error", [("errors", "every dorm exception derives")], ""),

@@ -341,8 +341,9 @@ private:
 
     HttpResponse send_idempotent(const std::string& method, const std::string& url) {
         HttpRequest req{method, url, {{"Accept", "application/json"}}, {}};
-        auto wait = opts_.backoff;
+        auto backoff = opts_.backoff;
         for (int n = 1;; ++n) {
+            auto wait = backoff; // a Retry-After replaces this one wait only
             std::optional<HttpResponse> resp;
             try {
                 resp = attempt(req, n);
@@ -364,7 +365,7 @@ private:
                 }
             }
             std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(wait, opts_.max_wait));
-            wait *= 2;
+            backoff *= 2;
         }
     }
 

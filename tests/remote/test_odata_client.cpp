@@ -1,0 +1,808 @@
+// dorm::odata::Client against the real OData test server (tests/remote/server, SAP CAP), on
+// its V4 and V2 endpoints:
+//
+// 1. list() follows the server's paging, stops at a row limit, and returns the rows a local
+//    SQLite store (the same seed rows) says the query has; count() asks $count / $inlinecount.
+// 2. get / create / update / delete_ of single entities by remote key.
+// 3. Faults injected by a Transport that wraps the real CurlTransport: retries of GETs on
+//    429 / 503 / timeouts (honouring Retry-After, capped by max_wait), writes never retried,
+//    each HTTP status as its typed RemoteError.
+// 4. A real timeout against a loopback listener that never answers, and a request log that
+//    never shows the credentials.
+#include <catch2/catch.hpp>
+
+#include <dorm/dorm.hpp>
+#include <dorm/remote/client.hpp>
+
+#include "odata_server.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace od = dorm::odata;
+using dorm::Date;
+using dorm::DateTime;
+using dorm::Value;
+using dorm::Values;
+using Ids = std::set<std::string>;
+
+// Mirrors entity dorm.test.Accounts (tests/remote/server/db/schema.cds).
+struct Account : dorm::Model<Account> {
+    std::int64_t id = 0;
+    std::optional<std::string> cdms_pk;
+    std::optional<std::string> name;
+    std::optional<int> employees;
+    std::optional<double> rating;
+    std::optional<bool> active;
+    std::optional<Date> founded;
+    DateTime modified_on;
+    dorm::ForeignKey<Account> parent;
+    static void define(dorm::ModelDef<Account>& m) {
+        m.table("account").remote("Accounts");
+        m.field("id", &Account::id, dorm::auto_pk);
+        m.field("cdms_pk", &Account::cdms_pk, dorm::remote_key("ID"), dorm::unique);
+        m.field("name", &Account::name, dorm::null, dorm::max_length(160), dorm::remote("name"));
+        m.field("employees", &Account::employees, dorm::remote("employees"));
+        m.field("rating", &Account::rating, dorm::remote("rating"));
+        m.field("active", &Account::active, dorm::remote("active"));
+        m.field("founded", &Account::founded, dorm::remote("founded"));
+        m.field("modified_on", &Account::modified_on, dorm::remote_modified("modifiedOn"));
+        m.field("parent", &Account::parent, dorm::null, dorm::remote("parent_ID"));
+    }
+};
+
+const std::string SERVER_DIR = std::string(DORM_TEST_SOURCE_DIR) + "/tests/remote/server";
+const std::string SEED_CSV = SERVER_DIR + "/db/data/dorm.test-Accounts.csv";
+
+// One CSV cell as CAP reads it (@sap/cds lib/compile/etc/csv.js): a quoted cell is taken
+// verbatim ("" is a quote, line breaks allowed); an unquoted one is trimmed, and empty is NULL.
+using Cell = std::optional<std::string>;
+std::vector<std::vector<Cell>> read_csv(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string s = ss.str();
+    std::vector<std::vector<Cell>> rows;
+    std::vector<Cell> row;
+    std::string cell;
+    bool quoted = false, in_quotes = false;
+    auto end_cell = [&] {
+        if (quoted) {
+            row.emplace_back(cell);
+        } else {
+            const auto b = cell.find_first_not_of(" \t\r");
+            const auto e = cell.find_last_not_of(" \t\r");
+            row.push_back(b == std::string::npos ? Cell{} : Cell{cell.substr(b, e - b + 1)});
+        }
+        cell.clear();
+        quoted = false;
+    };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (in_quotes) {
+            if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                in_quotes = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"' && cell.find_first_not_of(' ') == std::string::npos) {
+            cell.clear();
+            in_quotes = quoted = true;
+        } else if (c == ';') {
+            end_cell();
+        } else if (c == '\n') {
+            end_cell();
+            rows.push_back(std::move(row));
+            row.clear();
+        } else {
+            cell += c;
+        }
+    }
+    if (!cell.empty() || !row.empty()) {
+        end_cell();
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+// The seed rows (header first).
+const std::vector<std::vector<Cell>>& seed() {
+    static const auto rows = read_csv(SEED_CSV);
+    return rows;
+}
+
+// The seed rows saved into the (default) local database; parents linked by remote key.
+void load_seed() {
+    const auto& rows = seed();
+    REQUIRE(rows.size() > 51); // more than one server page
+    REQUIRE(rows[0] == std::vector<Cell>{"ID", "name", "employees", "rating", "active", "founded",
+                                         "modifiedOn", "parent_ID"});
+    std::map<std::string, Account> by_key;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        REQUIRE(r.size() == 8);
+        Account a;
+        a.cdms_pk = r[0];
+        a.name = r[1];
+        if (r[2])
+            a.employees = std::stoi(*r[2]);
+        if (r[3])
+            a.rating = std::stod(*r[3]);
+        if (r[4])
+            a.active = *r[4] == "true";
+        if (r[5])
+            a.founded = Date::parse(*r[5]);
+        REQUIRE(r[6]);
+        std::string stamp = *r[6];
+        REQUIRE(stamp.back() == 'Z');
+        stamp.pop_back();
+        const auto dt = DateTime::parse(stamp);
+        REQUIRE(dt);
+        a.modified_on = *dt;
+        a.save();
+        by_key.emplace(*r[0], a);
+    }
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        if (!rows[i][7])
+            continue;
+        Account& a = by_key.at(*rows[i][0]);
+        a.parent = by_key.at(*rows[i][7]);
+        a.save();
+    }
+}
+
+struct LocalStore {
+    dorm::Database db{":memory:"};
+    LocalStore() {
+        dorm::set_default_database(db);
+        dorm::create_tables<Account>(db);
+        load_seed();
+    }
+    ~LocalStore() { dorm::detail::default_database_slot() = nullptr; }
+    LocalStore(const LocalStore&) = delete;
+    LocalStore& operator=(const LocalStore&) = delete;
+};
+
+Ids local_ids(const dorm::QuerySet<Account>& qs) {
+    Ids out;
+    for (const Value& v : qs.values_list("cdms_pk").flat())
+        out.insert(v.as_text());
+    return out;
+}
+
+// What the client's log hook saw (copied: LoggedRequest holds views).
+struct Logged {
+    std::string method, url;
+    int status = 0;
+    int attempt = 0;
+};
+struct Log {
+    std::vector<Logged> entries;
+    std::function<void(const od::LoggedRequest&)> hook() {
+        return [this](const od::LoggedRequest& r) {
+            entries.push_back({std::string(r.method), std::string(r.url), r.status, r.attempt});
+        };
+    }
+    int count(const std::string& method) const {
+        return static_cast<int>(std::count_if(entries.begin(), entries.end(),
+                                              [&](const Logged& l) { return l.method == method; }));
+    }
+};
+
+od::ClientOptions options(const std::string& base, const od::Dialect& d, Log& log) {
+    od::ClientOptions o;
+    o.base_url = base;
+    o.dialect = d;
+    o.backoff = std::chrono::milliseconds(1);
+    o.max_wait = std::chrono::milliseconds(50);
+    o.log = log.hook();
+    return o;
+}
+
+struct Endpoint {
+    const char* name;
+    od::Dialect dialect;
+    std::string (dorm_test::ODataServer::*base)() const;
+};
+const Endpoint V4{"V4", od::odata_v4(), &dorm_test::ODataServer::base_v4};
+const Endpoint V2{"V2", od::odata_v2(), &dorm_test::ODataServer::base_v2};
+
+Ids ids_of(const std::vector<nlohmann::json>& rows) {
+    Ids out;
+    for (const auto& r : rows)
+        out.insert(r.at("ID").get<std::string>());
+    return out;
+}
+
+std::string key(int n) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
+    return buf;
+}
+
+// A GUID no seed row has (seed keys start with a or b).
+std::string fresh_key(int n) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012d", n);
+    return buf;
+}
+
+// Forwards to the real server through a CurlTransport; `fault` may replace the answer of a
+// call (1-based), rewrite the real answer, or throw.
+struct FaultyTransport : od::Transport {
+    std::shared_ptr<od::Transport> real = std::make_shared<od::CurlTransport>();
+    // Before the real request: a replacement answer, or nullopt to forward.
+    std::function<std::optional<od::HttpResponse>(const od::HttpRequest&, int)> before;
+    // After the real request: may change the real answer.
+    std::function<void(const od::HttpRequest&, int, od::HttpResponse&)> after;
+    int calls = 0;
+    int forwarded = 0;
+    std::vector<std::string> methods;
+
+    od::HttpResponse send(const od::HttpRequest& r) override {
+        ++calls;
+        methods.push_back(r.method);
+        if (before)
+            if (auto replaced = before(r, calls))
+                return *replaced;
+        ++forwarded;
+        od::HttpResponse resp = real->send(r);
+        if (after)
+            after(r, calls, resp);
+        return resp;
+    }
+};
+
+od::HttpResponse status_only(int status, std::string retry_after = {}, std::string body = {}) {
+    od::HttpResponse r;
+    r.status = status;
+    if (!retry_after.empty())
+        r.headers.emplace_back("retry-after", retry_after);
+    r.body = body.empty() ? R"({"error":{"code":")" + std::to_string(status) +
+                                R"(","message":"injected )" + std::to_string(status) + R"("}})"
+                          : body;
+    r.headers.emplace_back("content-type", "application/json");
+    return r;
+}
+
+} // namespace
+
+namespace {
+
+struct Filtered {
+    std::string what;
+    dorm::QuerySet<Account> qs;
+};
+
+void listing(const Endpoint& e) {
+    dorm_test::ODataServer server;
+    LocalStore local;
+    const std::size_t seeded = seed().size() - 1;
+    REQUIRE(seeded == 65);
+    Log log;
+    od::Client c(options((server.*e.base)(), e.dialect, log));
+    INFO(e.name);
+
+    // Every row: 50 on the first page, 15 on the second.
+    const od::Request all = Account::objects().all().odata(e.dialect);
+    const auto rows = c.list(all);
+    CHECK(rows.size() == seeded);
+    CHECK(ids_of(rows) == local_ids(Account::objects().all()));
+    CHECK(log.count("GET") == 2);
+    for (const auto& l : log.entries) {
+        CHECK(l.status == 200);
+        CHECK(l.attempt == 1);
+    }
+    REQUIRE(rows.size() > 0);
+    CHECK_FALSE(rows.front().contains("d")); // V2: rows come out of d.results
+
+    // A row limit stops early: within the first page one GET, past it two.
+    log.entries.clear();
+    CHECK(c.list(all, 10).size() == 10);
+    CHECK(log.count("GET") == 1);
+    log.entries.clear();
+    const auto sixty = c.list(all, 60);
+    CHECK(sixty.size() == 60);
+    CHECK(ids_of(sixty).size() == 60);
+    CHECK(log.count("GET") == 2);
+    // ClientOptions::max_rows is the default limit.
+    {
+        Log l2;
+        auto o = options((server.*e.base)(), e.dialect, l2);
+        o.max_rows = 3;
+        od::Client small(o);
+        CHECK(small.list(all).size() == 3);
+    }
+
+    // Counting every row: one GET with $count / $inlinecount.
+    log.entries.clear();
+    CHECK(c.count(Account::objects().all().query()) == static_cast<std::int64_t>(seeded));
+    REQUIRE(log.entries.size() == 1);
+    CHECK(log.entries[0].url.find(e.dialect.version == od::Version::V4
+                                      ? "$count=true"
+                                      : "$inlinecount=allpages") != std::string::npos);
+
+    // Filtered lists and counts equal the local store's answer.
+    const auto A = [] { return Account::objects().all(); };
+    const std::vector<Filtered> cases{
+        {"employees__gt=20", A().filter("employees__gt", 20)},
+        {"name__contains=Filler", A().filter("name__contains", "Filler")},
+        {"name=O'Brien Ltd", A().filter("name", "O'Brien Ltd")},
+        {"active | employees<5", A().filter(dorm::Q("active", true) | dorm::Q("employees__lt", 5))},
+        {"founded__year=2016", A().filter("founded__year", 2016)},
+        {"none matches", A().filter("name", "no such account")},
+    };
+    int nonempty = 0;
+    for (const auto& f : cases) {
+        const od::Request r = f.qs.odata(e.dialect);
+        const Ids want = local_ids(f.qs);
+        INFO(f.what << "\n  url: " << r.url((server.*e.base)()));
+        REQUIRE(r.exact);
+        CHECK(ids_of(c.list(r)) == want);
+        CHECK(c.count(f.qs.query()) == static_cast<std::int64_t>(want.size()));
+        nonempty += !want.empty();
+    }
+    CHECK(nonempty >= 4);
+}
+
+} // namespace
+
+TEST_CASE("list follows paging, stops at a row limit, filters and counts as local V4", "[remote]") {
+    listing(V4);
+}
+
+TEST_CASE("list follows paging, stops at a row limit, filters and counts as local V2", "[remote]") {
+    listing(V2);
+}
+
+namespace {
+
+// The server's own error message for a GET (V4 message string, V2 message.value).
+std::string server_message(const std::string& url) {
+    const auto r = dorm_test::http_get(url);
+    if (!r.json.is_object() || !r.json.contains("error"))
+        return "(no error body: " + r.body + ")";
+    const auto& m = r.json["error"]["message"];
+    return m.is_string() ? m.get<std::string>() : m.at("value").get<std::string>();
+}
+
+void entities(const Endpoint& e) {
+    dorm_test::ODataServer server;
+    LocalStore local;
+    Log log;
+    auto t = std::make_shared<FaultyTransport>();
+    std::vector<od::HttpRequest> sent;
+    t->before = [&](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
+        sent.push_back(r);
+        return std::nullopt;
+    };
+    od::Client c(options((server.*e.base)(), e.dialect, log), t);
+    const bool v2 = e.dialect.version == od::Version::V2;
+    INFO(e.name);
+
+    // get: a seed row, unwrapped from V2's "d".
+    const auto acme = c.get("Accounts", key(1));
+    CHECK(acme.at("ID") == key(1));
+    CHECK(acme.at("name") == "Acme");
+    CHECK(acme.at("employees") == 100);
+    CHECK_FALSE(acme.contains("d"));
+    CHECK(acme.contains("__metadata") == v2);
+    CHECK(c.get("Accounts", key(5)).at("name") == "O''Brien & Sons");
+
+    // get of a missing key: 404 with the server's message, not retried.
+    const std::string missing = fresh_key(v2 ? 2999 : 4999);
+    t->calls = 0;
+    try {
+        c.get("Accounts", missing);
+        FAIL("no RemoteNotFound");
+    } catch (const dorm::RemoteNotFound& ex) {
+        CHECK(ex.status == 404);
+        REQUIRE_FALSE(ex.remote_message.empty());
+        CHECK(ex.remote_message == server_message(log.entries.back().url));
+        CHECK(std::string(ex.what()).find(ex.remote_message) != std::string::npos);
+    }
+    CHECK(t->calls == 1);
+
+    // create with a client-supplied key; then it exists.
+    const std::string k = fresh_key(v2 ? 2001 : 4001);
+    const nlohmann::json fields{
+        {"ID", k}, {"name", "New 'quoted' & M\u00fcller %_\\"}, {"employees", 7}, {"active", true}};
+    const auto created = c.create("Accounts", fields);
+    CHECK(created.at("ID") == k);
+    CHECK_FALSE(created.contains("d"));
+    CHECK(sent.back().method == "POST");
+    const auto got = c.get("Accounts", k);
+    CHECK(got.at("name") == fields["name"]);
+    CHECK(got.at("employees") == 7);
+    CHECK(got.at("active") == true);
+    CHECK(c.count(Account::objects().all().query()) == 66);
+
+    // update changes only the given field; PATCH on V4, POST + X-HTTP-Method: MERGE on V2;
+    // If-Match: * without an ETag.
+    c.update("Accounts", k, {{"employees", 8}});
+    const auto& req = sent.back();
+    auto header = [&](const std::string& name) -> std::string {
+        for (const auto& [n, v] : req.headers)
+            if (n == name)
+                return v;
+        return "(none)";
+    };
+    CHECK(req.method == (v2 ? "POST" : "PATCH"));
+    CHECK(header("X-HTTP-Method") == (v2 ? "MERGE" : "(none)"));
+    CHECK(header("If-Match") == "*");
+    CHECK(nlohmann::json::parse(req.body) == nlohmann::json{{"employees", 8}});
+    const auto updated = c.get("Accounts", k);
+    CHECK(updated.at("employees") == 8);
+    CHECK(updated.at("name") == fields["name"]);
+    CHECK(updated.at("active") == true);
+    CHECK(c.get("Accounts", key(1)).at("employees") == 100); // another row untouched
+
+    // delete_: then get is RemoteNotFound, and the count is the seed's again.
+    c.delete_("Accounts", k);
+    CHECK(sent.back().method == "DELETE");
+    CHECK_THROWS_AS(c.get("Accounts", k), dorm::RemoteNotFound);
+    CHECK(c.count(Account::objects().all().query()) == 65);
+    // Deleting it again: 404.
+    CHECK_THROWS_AS(c.delete_("Accounts", k), dorm::RemoteNotFound);
+    // Updating a missing key: If-Match: * makes it a 404 (or 412), never an upsert.
+    CHECK_THROWS_AS(c.update("Accounts", missing, {{"employees", 1}}), dorm::RemoteError);
+    CHECK_THROWS_AS(c.get("Accounts", missing), dorm::RemoteNotFound);
+}
+
+} // namespace
+
+TEST_CASE("get create update delete_ by remote key V4", "[remote]") {
+    entities(V4);
+}
+
+TEST_CASE("get create update delete_ by remote key V2", "[remote]") {
+    entities(V2);
+}
+
+namespace {
+
+struct Faults {
+    dorm_test::ODataServer server;
+    Log log;
+    std::shared_ptr<FaultyTransport> t = std::make_shared<FaultyTransport>();
+    od::ClientOptions opts;
+    explicit Faults(const Endpoint& e = V4) : opts(options((server.*e.base)(), e.dialect, log)) {}
+    od::Client client() { return od::Client(opts, t); }
+    std::vector<int> statuses() const {
+        std::vector<int> out;
+        for (const auto& l : log.entries)
+            out.push_back(l.status);
+        return out;
+    }
+    std::vector<int> attempts() const {
+        std::vector<int> out;
+        for (const auto& l : log.entries)
+            out.push_back(l.attempt);
+        return out;
+    }
+};
+
+} // namespace
+
+TEST_CASE("429 with Retry-After 0 then success is retried", "[remote]") {
+    Faults f;
+    f.t->before = [](const od::HttpRequest&, int n) -> std::optional<od::HttpResponse> {
+        if (n == 1)
+            return status_only(429, "0");
+        return std::nullopt;
+    };
+    auto c = f.client();
+    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    CHECK(f.statuses() == std::vector<int>{429, 200});
+    CHECK(f.attempts() == std::vector<int>{1, 2});
+    CHECK(f.t->calls == 2);
+}
+
+TEST_CASE("503 twice then success is retried", "[remote]") {
+    for (const Endpoint* e : {&V4, &V2}) {
+        Faults f(*e);
+        INFO(e->name);
+        f.t->before = [](const od::HttpRequest&, int n) -> std::optional<od::HttpResponse> {
+            if (n <= 2)
+                return status_only(503);
+            return std::nullopt;
+        };
+        auto c = f.client();
+        const auto rows = c.list(Account::objects().all().odata(e->dialect));
+        CHECK(rows.size() == 65);
+        // Two failed tries of page 1, then page 1 and page 2.
+        CHECK(f.statuses() == std::vector<int>{503, 503, 200, 200});
+        CHECK(f.attempts() == std::vector<int>{1, 2, 3, 1});
+    }
+}
+
+TEST_CASE("503 beyond max_retries is RemoteServerError", "[remote]") {
+    Faults f;
+    f.opts.max_retries = 2;
+    f.t->before = [](const od::HttpRequest&, int) -> std::optional<od::HttpResponse> {
+        return status_only(503);
+    };
+    auto c = f.client();
+    try {
+        c.get("Accounts", key(1));
+        FAIL("no RemoteServerError");
+    } catch (const dorm::RemoteServerError& ex) {
+        CHECK(ex.status == 503);
+        CHECK(ex.code == "503");
+        CHECK(ex.remote_message == "injected 503");
+    }
+    CHECK(f.t->calls == 3); // the first try and max_retries more
+    CHECK(f.attempts() == std::vector<int>{1, 2, 3});
+}
+
+TEST_CASE("429 beyond max_retries is Throttled", "[remote]") {
+    Faults f;
+    f.opts.max_retries = 1;
+    f.t->before = [](const od::HttpRequest&, int) -> std::optional<od::HttpResponse> {
+        return status_only(429, "0");
+    };
+    auto c = f.client();
+    try {
+        c.list(Account::objects().all().odata(od::odata_v4()));
+        FAIL("no Throttled");
+    } catch (const dorm::Throttled& ex) {
+        CHECK(ex.status == 429);
+        CHECK(ex.remote_message == "injected 429");
+    }
+    CHECK(f.t->calls == 2);
+}
+
+TEST_CASE("writes that get 503 are not retried", "[remote]") {
+    Faults f;
+    f.opts.max_retries = 3;
+    // The write reaches the server, its answer is lost: a retry would apply it twice.
+    f.t->after = [](const od::HttpRequest& r, int, od::HttpResponse& resp) {
+        if (r.method != "GET")
+            resp = status_only(503);
+    };
+    auto c = f.client();
+    const std::string k = fresh_key(7001);
+    CHECK_THROWS_AS(c.create("Accounts", {{"ID", k}, {"name", "once"}}), dorm::RemoteServerError);
+    CHECK(f.t->methods == std::vector<std::string>{"POST"});
+    CHECK(f.attempts() == std::vector<int>{1});
+    CHECK(f.statuses() == std::vector<int>{503});
+    CHECK(c.get("Accounts", k).at("name") == "once"); // applied once
+
+    f.t->methods.clear();
+    CHECK_THROWS_AS(c.update("Accounts", k, {{"name", "twice"}}), dorm::RemoteServerError);
+    CHECK(f.t->methods == std::vector<std::string>{"PATCH"});
+    f.t->methods.clear();
+    CHECK_THROWS_AS(c.delete_("Accounts", k), dorm::RemoteServerError);
+    CHECK(f.t->methods == std::vector<std::string>{"DELETE"});
+}
+
+TEST_CASE("a body that is not JSON is MalformedResponse", "[remote]") {
+    Faults f;
+    f.t->after = [](const od::HttpRequest&, int, od::HttpResponse& resp) {
+        resp.body = "<html>gateway says hi";
+    };
+    auto c = f.client();
+    try {
+        c.get("Accounts", key(1));
+        FAIL("no MalformedResponse");
+    } catch (const dorm::MalformedResponse& ex) {
+        CHECK(ex.status == 200);
+    }
+    CHECK_THROWS_AS(c.list(Account::objects().all().odata(od::odata_v4())),
+                    dorm::MalformedResponse);
+    CHECK_THROWS_AS(c.count(Account::objects().all().query()), dorm::MalformedResponse);
+    CHECK(f.t->calls == 3); // not retried
+    // JSON, but not OData's shape.
+    f.t->after = [](const od::HttpRequest&, int, od::HttpResponse& resp) {
+        resp.body = R"({"rows": []})";
+    };
+    CHECK_THROWS_AS(c.list(Account::objects().all().odata(od::odata_v4())),
+                    dorm::MalformedResponse);
+}
+
+TEST_CASE("a timeout on the first GET is retried", "[remote]") {
+    Faults f;
+    f.t->before = [](const od::HttpRequest&, int n) -> std::optional<od::HttpResponse> {
+        if (n == 1)
+            throw dorm::RemoteTimeout("injected timeout");
+        return std::nullopt;
+    };
+    auto c = f.client();
+    CHECK(c.list(Account::objects().all().odata(od::odata_v4())).size() == 65);
+    CHECK(f.statuses() == std::vector<int>{0, 200, 200});
+    CHECK(f.attempts() == std::vector<int>{1, 2, 1});
+
+    // Timeouts beyond max_retries: RemoteTimeout.
+    f.opts.max_retries = 2;
+    f.t->calls = 0;
+    f.t->before = [](const od::HttpRequest&, int) -> std::optional<od::HttpResponse> {
+        throw dorm::RemoteTimeout("injected timeout");
+    };
+    auto c2 = f.client();
+    CHECK_THROWS_AS(c2.get("Accounts", key(1)), dorm::RemoteTimeout);
+    CHECK(f.t->calls == 3);
+}
+
+TEST_CASE("401 and 403 are Unauthorized, 412 PreconditionFailed, none retried", "[remote]") {
+    Faults f;
+    int reply = 401;
+    f.t->before = [&](const od::HttpRequest&, int) -> std::optional<od::HttpResponse> {
+        return status_only(reply);
+    };
+    auto c = f.client();
+    for (int s : {401, 403}) {
+        reply = s;
+        f.t->calls = 0;
+        try {
+            c.get("Accounts", key(1));
+            FAIL("no Unauthorized");
+        } catch (const dorm::Unauthorized& ex) {
+            CHECK(ex.status == s);
+            CHECK(ex.remote_message == "injected " + std::to_string(s));
+        }
+        CHECK(f.t->calls == 1);
+    }
+
+    // 412 on an update with an ETag: If-Match carries it.
+    reply = 412;
+    std::string if_match;
+    f.t->before = [&](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
+        for (const auto& [n, v] : r.headers)
+            if (n == "If-Match")
+                if_match = v;
+        return status_only(reply);
+    };
+    f.t->calls = 0;
+    try {
+        c.update("Accounts", key(1), {{"employees", 1}}, std::string("W/\"stale\""));
+        FAIL("no PreconditionFailed");
+    } catch (const dorm::PreconditionFailed& ex) {
+        CHECK(ex.status == 412);
+    }
+    CHECK(if_match == "W/\"stale\"");
+    CHECK_THROWS_AS(c.delete_("Accounts", key(1), std::string("W/\"stale\"")),
+                    dorm::PreconditionFailed);
+    CHECK(f.t->calls == 2);
+    // Other 4xx: a plain RemoteError with the status.
+    reply = 400;
+    try {
+        c.get("Accounts", key(1));
+        FAIL("no RemoteError");
+    } catch (const dorm::RemoteError& ex) {
+        CHECK(ex.status == 400);
+    }
+    // Nothing was changed on the server.
+    f.t->before = nullptr;
+    CHECK(c.get("Accounts", key(1)).at("employees") == 100);
+}
+
+TEST_CASE("Retry-After beyond max_wait is capped", "[remote]") {
+    Faults f;
+    f.opts.max_wait = std::chrono::milliseconds(50);
+    f.t->before = [](const od::HttpRequest&, int n) -> std::optional<od::HttpResponse> {
+        if (n <= 2)
+            return status_only(n == 1 ? 429 : 503, "30");
+        return std::nullopt;
+    };
+    auto c = f.client();
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    CHECK(f.statuses() == std::vector<int>{429, 503, 200});
+    CHECK(elapsed >= std::chrono::milliseconds(100)); // two waits of max_wait
+    CHECK(elapsed < std::chrono::milliseconds(1000));
+}
+
+TEST_CASE("a server that never answers is RemoteTimeout", "[remote]") {
+    // A loopback listener that accepts (in the kernel's backlog) and never answers.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(fd, 8) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    const std::string base = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/odata";
+
+    od::CurlOptions co;
+    co.total_timeout = std::chrono::milliseconds(200);
+    Log log;
+    auto o = options(base, od::odata_v4(), log);
+    o.max_retries = 1;
+    od::Client c(o, std::make_shared<od::CurlTransport>(co));
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        c.get("Accounts", key(1));
+        FAIL("no RemoteTimeout");
+    } catch (const dorm::RemoteTimeout& ex) {
+        CHECK(ex.status == 0);
+    }
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    CHECK(elapsed >= std::chrono::milliseconds(400)); // two tries of 200 ms
+    CHECK(elapsed < std::chrono::milliseconds(1500));
+    REQUIRE(log.entries.size() == 2);
+    CHECK(log.entries[0].status == 0);
+    CHECK(log.entries[1].attempt == 2);
+    ::close(fd);
+}
+
+TEST_CASE("the request log never shows the credentials", "[remote]") {
+    dorm_test::ODataServer server;
+    const std::string secret = "s3cr3t-P4ss\u00e9";
+    const std::string user = "dorm-user";
+    for (const Endpoint* e : {&V4, &V2}) {
+        INFO(e->name);
+        od::CurlOptions co;
+        co.auth = od::CurlOptions::Auth::Basic;
+        co.user = user;
+        co.secret = secret;
+        std::vector<std::string> fields;
+        od::ClientOptions o;
+        o.base_url = (server.*e->base)();
+        o.dialect = e->dialect;
+        o.backoff = std::chrono::milliseconds(1);
+        o.log = [&](const od::LoggedRequest& r) {
+            fields.emplace_back(r.method);
+            fields.emplace_back(r.url);
+        };
+        od::Client c(o, std::make_shared<od::CurlTransport>(co));
+        LocalStore local;
+        const std::string k = fresh_key(e == &V4 ? 8001 : 8002);
+        CHECK(c.list(Account::objects().all().odata(e->dialect)).size() == 65);
+        c.create("Accounts", {{"ID", k}, {"name", secret}}); // the secret as data is not logged
+        c.update("Accounts", k, {{"employees", 3}});
+        c.delete_("Accounts", k);
+        CHECK_THROWS_AS(c.get("Accounts", k), dorm::RemoteNotFound);
+        REQUIRE(fields.size() == 2 * 6);
+        for (const auto& s : fields) {
+            INFO(s);
+            CHECK(s.find(secret) == std::string::npos);
+            CHECK(s.find("s3cr3t") == std::string::npos);
+            CHECK(s.find(user) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("backoff continues after a Retry-After of 0", "[remote]") {
+    // Retry-After sets one wait; the next retry without it waits the doubled backoff again.
+    Faults f;
+    f.opts.backoff = std::chrono::milliseconds(100);
+    f.opts.max_wait = std::chrono::milliseconds(1000);
+    f.t->before = [](const od::HttpRequest&, int n) -> std::optional<od::HttpResponse> {
+        if (n == 1)
+            return status_only(429, "0");
+        if (n == 2)
+            return status_only(503);
+        return std::nullopt;
+    };
+    auto c = f.client();
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    CHECK(f.statuses() == std::vector<int>{429, 503, 200});
+    CHECK(elapsed >= std::chrono::milliseconds(200)); // 0, then 2 x 100 ms
+    CHECK(elapsed < std::chrono::milliseconds(1000));
+}
