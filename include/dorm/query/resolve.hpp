@@ -280,6 +280,16 @@ inline void require_joins(const WhereNode& n, Query& q) {
 
 // Under negation, a condition across a multi-valued relation means "no related row
 // matches" (Django's exclude): pk NOT IN (the rows where one does). The caller negates it.
+// The query made to select the primary keys of its rows, in no order: the inside of an
+// IN (...), or the rows a delete or an update starts from.
+inline void select_primary_keys(Query& q) {
+    q.values_mode = true;
+    q.values = {{"pk", resolve_expr(F("pk"), q)}};
+    q.order_by_set = true;
+    q.order_by.clear();
+    q.random_order = false;
+}
+
 inline WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
     auto inner = std::make_shared<Query>();
     inner->model = q.model;
@@ -287,9 +297,7 @@ inline WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
     JoinScope inner_scope;
     inner->where.children.push_back(resolve_condition(kv, *inner, false, inner_scope));
     require_joins(inner->where.children.back(), *inner);
-    inner->values_mode = true;
-    inner->values = {{"pk", resolve_expr(F("pk"), *inner)}};
-    inner->order_by_set = true;
+    select_primary_keys(*inner);
     Condition c;
     c.lhs = resolve_expr(F("pk"), q);
     c.lhs_type = c.lhs.type;

@@ -22,10 +22,7 @@ inline void write_where(const Query& q, std::string& out, Values& params) {
     Compiler comp(q);
     if (!q.extra_tables.empty() || !q.having.empty() || !q.joins.empty()) {
         Query inner = q;
-        inner.values_mode = true;
-        inner.values = {{"pk", detail::resolve_expr(F("pk"), q)}};
-        inner.order_by_set = true;
-        inner.order_by.clear();
+        detail::select_primary_keys(inner);
         Compiled sub = Compiler(inner).select();
         out += " WHERE " + comp.column(q.model->pk()) + " IN (" + sub.text + ")";
         params.insert(params.end(), sub.params.begin(), sub.params.end());

@@ -249,11 +249,7 @@ inline DeleteResult delete_rows(const Query& q) {
     if (has_dependents(*q.model)) {
         check_writable(q, "delete");
         Query pks = q;
-        pks.values_mode = true;
-        pks.values = {{"pk", detail::resolve_expr(F("pk"), q)}};
-        pks.order_by_set = true;
-        pks.order_by.clear();
-        pks.select_related.clear();
+        detail::select_primary_keys(pks);
         Values keys;
         for (const Row& r : fetch_rows(pks))
             keys.push_back(r[std::size_t{0}]);
