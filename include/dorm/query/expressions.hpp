@@ -55,6 +55,16 @@ struct Expr {
         e.value = std::move(v);
         return e;
     }
+    // A resolved column: a field read from the table joined as `alias` (0: the query's own).
+    static Expr column(const FieldMeta& f, std::uint16_t alias = 0) {
+        Expr e;
+        e.op = Op::Field;
+        e.name = f.name;
+        e.field = &f;
+        e.alias = alias;
+        e.type = f.value_type();
+        return e;
+    }
 };
 
 // F("rating"): the value of another field of the same row.

@@ -195,11 +195,7 @@ private:
         const auto alias = detail::follow(
             *q, 0, {{{&link.through_model(), &T::meta().pk(), far, true, true}}, nullptr}, scope);
         Condition c;
-        c.lhs.op = Expr::Op::Field;
-        c.lhs.name = link.name;
-        c.lhs.field = near;
-        c.lhs.alias = alias;
-        c.lhs.type = near->value_type();
+        c.lhs = Expr::column(*near, alias);
         c.lhs_type = c.lhs.type;
         c.rhs = detail::prepare_value(owner, c.lhs_type, link.qualified_name());
         q->where.children.push_back(WhereNode::leaf(std::move(c)));

@@ -12,16 +12,15 @@ enum class Version { V2, V4 };
 struct Dialect {
     std::string name;
     Version version = Version::V4;
-    bool case_insensitive = false;   // the server compares text ignoring case
-    bool has_tolower = true;         // tolower()
-    bool has_contains = true;        // contains(F,'v'); else V2's substringof('v',F)
-    bool has_date_parts = true;      // year(F), month(F), ...
-    bool has_in = true;              // F in ('a','b')
-    bool has_skip = true;            // $skip
-    std::int64_t max_skip = -1;      // the largest $skip the server honours (-1: no limit)
-    bool has_count = true;           // $count=true (V4) / $inlinecount=allpages (V2)
-    bool like_wildcards = false;     // % _ [ inside contains/startswith/endswith are wildcards
-    bool compares_properties = true; // F eq G (a property on the right)
+    bool case_insensitive = false; // the server compares text ignoring case
+    bool has_tolower = true;       // tolower()
+    bool has_contains = true;      // contains(F,'v'); else V2's substringof('v',F)
+    bool has_date_parts = true;    // year(F), month(F), ...
+    bool has_in = true;            // F in ('a','b')
+    bool has_skip = true;          // $skip
+    std::int64_t max_skip = -1;    // the largest $skip the server honours (-1: no limit)
+    bool has_count = true;         // $count=true (V4) / $inlinecount=allpages (V2)
+    bool like_wildcards = false;   // % _ [ inside contains/startswith/endswith are wildcards
 };
 
 // Microsoft Dynamics CRM 2011/2013 ("CDMS"), OData v2: substringof/startswith/endswith only,
@@ -36,7 +35,6 @@ inline Dialect crm2011() {
     d.has_date_parts = false;
     d.has_in = false;
     d.has_count = false;
-    d.compares_properties = false;
     d.max_skip = 5000; // paging past 5000 rows with $skip breaks on CRM 2011
     return d;
 }
@@ -73,7 +71,6 @@ inline Dialect dataverse() {
     d.has_in = false;
     d.has_skip = false;
     d.like_wildcards = true;
-    d.compares_properties = false;
     return d;
 }
 

@@ -40,16 +40,6 @@ inline Condition key_in(Expr column, Values keys) {
     return c;
 }
 
-inline Expr column_expr(const FieldMeta& f, std::uint16_t alias) {
-    Expr e;
-    e.op = Expr::Op::Field;
-    e.name = f.name;
-    e.field = &f;
-    e.alias = alias;
-    e.type = f.value_type();
-    return e;
-}
-
 } // namespace detail_prefetch
 
 void prefetch(const ModelMeta& m, const std::vector<void*>& objs, const std::string& path,
@@ -134,9 +124,9 @@ inline void prefetch(const ModelMeta& m, const std::vector<void*>& objs, const s
         q.db = &db;
         Expr key;
         if (step.forward_fk) {
-            key = detail_prefetch::column_expr(r.pk(), 0);
+            key = Expr::column(r.pk());
         } else if (step.field->kind != FieldKind::ManyToMany) {
-            key = detail_prefetch::column_expr(*step.field, 0);
+            key = Expr::column(*step.field);
         } else {
             auto [from, to] = ::dorm::detail::through_fields(*step.field);
             const FieldMeta* near = step.reverse ? to : from;
@@ -145,7 +135,7 @@ inline void prefetch(const ModelMeta& m, const std::vector<void*>& objs, const s
             const auto alias = ::dorm::detail::follow(
                 q, 0, {{{&step.field->through_model(), &r.pk(), far, false, true}}, nullptr},
                 scope);
-            key = detail_prefetch::column_expr(*near, alias);
+            key = Expr::column(*near, alias);
         }
         q.where.children.push_back(WhereNode::leaf(detail_prefetch::key_in(key, std::move(chunk))));
         q.annotations.push_back({"_prefetch_key", key});
