@@ -98,6 +98,12 @@ struct RemoteServerError : RemoteError { // 5xx
 struct RemoteTimeout : RemoteError { // no answer in time
     using RemoteError::RemoteError;
 };
+// No connection (refused, unresolvable, TLS failure), or it dropped before a whole answer
+// came (nothing received, a reset, a body shorter than its Content-Length). For a write the
+// remote may or may not have applied it.
+struct RemoteUnavailable : RemoteError {
+    using RemoteError::RemoteError;
+};
 struct MalformedResponse : RemoteError { // a body that is not what OData promises
     using RemoteError::RemoteError;
 };

@@ -14,6 +14,7 @@
 #include <dorm/dorm.hpp>
 #include <dorm/remote/client.hpp>
 
+#include "faulty_transport.hpp"
 #include "odata_accounts.hpp"
 #include "odata_server.hpp"
 
@@ -41,6 +42,7 @@ using dorm::Date;
 using dorm::DateTime;
 using dorm::Value;
 using dorm::Values;
+using dorm_test::FaultyTransport;
 
 using namespace odata_accounts;
 
@@ -100,32 +102,6 @@ std::string fresh_key(int n) {
     std::snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012d", n);
     return buf;
 }
-
-// Forwards to the real server through a CurlTransport; `fault` may replace the answer of a
-// call (1-based), rewrite the real answer, or throw.
-struct FaultyTransport : od::Transport {
-    std::shared_ptr<od::Transport> real = std::make_shared<od::CurlTransport>();
-    // Before the real request: a replacement answer, or nullopt to forward.
-    std::function<std::optional<od::HttpResponse>(const od::HttpRequest&, int)> before;
-    // After the real request: may change the real answer.
-    std::function<void(const od::HttpRequest&, int, od::HttpResponse&)> after;
-    int calls = 0;
-    int forwarded = 0;
-    std::vector<std::string> methods;
-
-    od::HttpResponse send(const od::HttpRequest& r) override {
-        ++calls;
-        methods.push_back(r.method);
-        if (before)
-            if (auto replaced = before(r, calls))
-                return *replaced;
-        ++forwarded;
-        od::HttpResponse resp = real->send(r);
-        if (after)
-            after(r, calls, resp);
-        return resp;
-    }
-};
 
 od::HttpResponse status_only(int status, std::string retry_after = {}, std::string body = {}) {
     od::HttpResponse r;

@@ -4,8 +4,6 @@
 // faults). Every failure is a typed RemoteError carrying the HTTP status, the remote's
 // error code and its message; idempotent requests (GET) are retried a bounded number of
 // times on 429, 503 and timeouts, honouring Retry-After.
-#include <curl/curl.h>
-
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -17,155 +15,12 @@
 #include <utility>
 #include <vector>
 
+#include "dorm/remote/batch.hpp"
 #include "dorm/remote/compile.hpp"
 #include "dorm/remote/parse.hpp"
+#include "dorm/remote/transport.hpp"
 
 namespace dorm::odata {
-
-struct HttpRequest {
-    std::string method; // GET, POST, PATCH, DELETE
-    std::string url;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-};
-
-struct HttpResponse {
-    int status = 0;
-    std::vector<std::pair<std::string, std::string>> headers; // names in lower case
-    std::string body;
-
-    std::optional<std::string> header(std::string_view name) const {
-        for (const auto& [n, v] : headers)
-            if (n.size() == name.size() &&
-                std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-                    return std::tolower(static_cast<unsigned char>(a)) ==
-                           std::tolower(static_cast<unsigned char>(b));
-                }))
-                return v;
-        return std::nullopt;
-    }
-};
-
-// Sends one HTTP request. Throws RemoteTimeout when no answer came in time, RemoteError
-// (status 0) when there was no answer at all.
-class Transport {
-public:
-    virtual ~Transport() = default;
-    virtual HttpResponse send(const HttpRequest& request) = 0;
-};
-
-struct CurlOptions {
-    std::chrono::milliseconds connect_timeout{10'000};
-    std::chrono::milliseconds total_timeout{60'000};
-    bool verify_tls = true;
-    enum class Auth { None, Bearer, Basic, Ntlm } auth = Auth::None;
-    std::string user;
-    std::string secret; // the password, or the bearer token
-};
-
-class CurlTransport : public Transport {
-public:
-    explicit CurlTransport(CurlOptions opts = {}) : opts_(std::move(opts)) {
-        static const bool global = [] {
-            curl_global_init(CURL_GLOBAL_DEFAULT);
-            return true;
-        }();
-        (void)global;
-        handle_ = curl_easy_init();
-        if (!handle_)
-            throw RemoteError("libcurl: cannot make a handle");
-        curl_easy_setopt(handle_, CURLOPT_COOKIEFILE, ""); // keep cookies between requests
-    }
-    CurlTransport(const CurlTransport&) = delete;
-    CurlTransport& operator=(const CurlTransport&) = delete;
-    ~CurlTransport() override { curl_easy_cleanup(handle_); }
-
-    HttpResponse send(const HttpRequest& r) override {
-        CURL* h = handle_;
-        HttpResponse out;
-        curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-        curl_easy_setopt(h, CURLOPT_NOBODY, r.method == "HEAD" ? 1L : 0L);
-        if (r.method == "GET") {
-            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
-        } else {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.c_str());
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-                             static_cast<curl_off_t>(r.body.size()));
-        }
-        curl_slist* headers = nullptr;
-        for (const auto& [n, v] : r.headers)
-            headers = curl_slist_append(headers, (n + ": " + v).c_str());
-        std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(headers,
-                                                                          &curl_slist_free_all);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                         static_cast<long>(opts_.connect_timeout.count()));
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.total_timeout.count()));
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, opts_.verify_tls ? 1L : 0L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, opts_.verify_tls ? 2L : 0L);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        switch (opts_.auth) {
-        case CurlOptions::Auth::None:
-            break;
-        case CurlOptions::Auth::Bearer:
-            curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
-            curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, opts_.secret.c_str());
-            break;
-        case CurlOptions::Auth::Basic:
-        case CurlOptions::Auth::Ntlm:
-            curl_easy_setopt(h, CURLOPT_HTTPAUTH,
-                             opts_.auth == CurlOptions::Auth::Basic ? CURLAUTH_BASIC
-                                                                    : CURLAUTH_NTLM);
-            curl_easy_setopt(h, CURLOPT_USERNAME, opts_.user.c_str());
-            curl_easy_setopt(h, CURLOPT_PASSWORD, opts_.secret.c_str());
-            break;
-        }
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CurlTransport::on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);
-        const CURLcode rc = curl_easy_perform(h);
-        if (rc == CURLE_OPERATION_TIMEDOUT)
-            throw RemoteTimeout(r.method + " " + r.url + ": no answer in time (" +
-                                curl_easy_strerror(rc) + ")");
-        if (rc != CURLE_OK)
-            throw RemoteError(r.method + " " + r.url + ": " + curl_easy_strerror(rc));
-        long status = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        out.status = static_cast<int>(status);
-        return out;
-    }
-
-private:
-    static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-        static_cast<std::string*>(user)->append(data, size * n);
-        return size * n;
-    }
-    static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
-        auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
-        std::string_view line(data, size * n);
-        if (line.starts_with("HTTP/")) // a new response (after a redirect or 100 Continue)
-            headers->clear();
-        const auto colon = line.find(':');
-        if (colon != std::string_view::npos) {
-            std::string name(line.substr(0, colon));
-            for (auto& c : name)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            std::string_view value = line.substr(colon + 1);
-            while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-                value.remove_prefix(1);
-            while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
-                value.remove_suffix(1);
-            headers->emplace_back(std::move(name), std::string(value));
-        }
-        return size * n;
-    }
-
-    CurlOptions opts_;
-    CURL* handle_ = nullptr;
-};
 
 // What the request log sees: never a password, token or cookie.
 struct LoggedRequest {
@@ -177,6 +32,12 @@ struct LoggedRequest {
 };
 
 struct ClientOptions {
+    // A constructor rather than aggregate initialization: `{url, dialect}` with the other
+    // members omitted would warn under -Wextra (-Wmissing-field-initializers).
+    ClientOptions() = default;
+    ClientOptions(std::string base_url, Dialect dialect)
+        : base_url(std::move(base_url)), dialect(std::move(dialect)) {}
+
     std::string base_url; // ".../OrganizationData.svc", ".../api/data/v9.2", ".../odata/v4/crm"
     Dialect dialect = odata_v4();
     int max_retries = 3;                        // for idempotent requests
@@ -270,16 +131,89 @@ public:
         send_once(req);
     }
 
+    // One atomic changeset in a `$batch` request: every operation is applied, or none (the
+    // server rolls the changeset back). Returns one result per operation, in order. A refused
+    // changeset throws the RemoteError of the operation the server named (its status, code
+    // and message), saying which operation it was. Never retried (a write).
+    std::vector<BatchResult> batch(const std::vector<BatchOperation>& ops) {
+        if (!opts_.dialect.has_batch)
+            throw NotSupported("the " + opts_.dialect.name + " dialect has no $batch");
+        if (ops.empty())
+            return {};
+        if (ops.size() > opts_.dialect.max_batch)
+            throw ValueError("a changeset of " + std::to_string(ops.size()) + " operations: the " +
+                             opts_.dialect.name + " dialect allows " +
+                             std::to_string(opts_.dialect.max_batch));
+        const BatchBody body = write_changeset(
+            ops, opts_.dialect, [this](const std::string& set, const std::string& key) {
+                return entity_path(set, key);
+            });
+        HttpRequest req{"POST",
+                        base() + "$batch",
+                        {{"Accept", "multipart/mixed"}, {"Content-Type", body.content_type}},
+                        body.body};
+        const HttpResponse resp = send_once(req);
+        const ChangesetAnswer answer =
+            read_changeset_answer(resp.header("content-type").value_or(""), resp.body, ops.size());
+
+        const auto describe = [&](std::size_t i) {
+            const auto& op = ops[i];
+            static constexpr const char* kinds[] = {"create in ", "update of ", "delete of "};
+            return "operation " + std::to_string(i + 1) + " of " + std::to_string(ops.size()) +
+                   " (" + kinds[static_cast<int>(op.kind)] +
+                   (op.kind == BatchOperation::Kind::Create ? op.entity_set
+                                                            : entity_path(op.entity_set, op.key)) +
+                   ")";
+        };
+        std::vector<BatchResult> results;
+        for (std::size_t i = 0; i < answer.responses.size(); ++i) {
+            const HttpResponse& r = answer.responses[i];
+            if (r.status < 200 || r.status >= 300) {
+                const std::string which =
+                    answer.failed_operation ? describe(*answer.failed_operation)
+                    : ops.size() == 1       ? describe(0)
+                                            : "an operation the server did not name";
+                throw_for_status("POST " + req.url + ": " + which +
+                                     " refused; the changeset was not applied",
+                                 r);
+            }
+            if (answer.failed_operation || answer.responses.size() != ops.size())
+                throw MalformedResponse("POST " + req.url + ": a single answer (HTTP " +
+                                        std::to_string(r.status) + ") to " +
+                                        std::to_string(ops.size()) + " operations");
+            BatchResult out{r.status, nullptr, r.header("etag")};
+            if (!r.body.empty() && r.status != 204) {
+                out.entity = entity(json_body(r, "POST", req.url));
+                if (!out.etag)
+                    out.etag = etag_of(out.entity);
+            }
+            results.push_back(std::move(out));
+        }
+        return results;
+    }
+
 private:
+    // The ETag an entity carries in its body (V4 @odata.etag, V2 __metadata.etag).
+    static std::optional<std::string> etag_of(const nlohmann::json& e) {
+        if (auto t = e.find("@odata.etag"); t != e.end() && t->is_string())
+            return t->get<std::string>();
+        if (auto m = e.find("__metadata"); m != e.end() && m->is_object())
+            if (auto t = m->find("etag"); t != m->end() && t->is_string())
+                return t->get<std::string>();
+        return std::nullopt;
+    }
     std::string base() const {
         std::string b = opts_.base_url;
         if (!b.empty() && b.back() != '/')
             b += '/';
         return b;
     }
+    // "Accounts(guid'…')", relative to the service root, percent-encoded.
+    std::string entity_path(const std::string& entity_set, const std::string& key) const {
+        return entity_set + "(" + url_encode(literal(Value(key), opts_.dialect, true)) + ")";
+    }
     std::string entity_url(const std::string& entity_set, const std::string& key) const {
-        return base() + entity_set + "(" + url_encode(literal(Value(key), opts_.dialect, true)) +
-               ")";
+        return base() + entity_path(entity_set, key);
     }
     // A next link may be relative to the service root (V4) or absolute (V2).
     std::string absolute(const std::string& next) const {
@@ -350,6 +284,9 @@ private:
             } catch (const RemoteTimeout&) {
                 if (n > opts_.max_retries)
                     throw;
+            } catch (const RemoteUnavailable&) {
+                if (n > opts_.max_retries)
+                    throw;
             }
             if (resp) {
                 const bool retry = resp->status == 429 || resp->status == 503;
@@ -373,10 +310,14 @@ private:
     void check(const HttpRequest& req, const HttpResponse& resp) const {
         if (resp.status >= 200 && resp.status < 300)
             return;
+        throw_for_status(req.method + " " + req.url, resp);
+    }
+    [[noreturn]] static void throw_for_status(const std::string& context,
+                                              const HttpResponse& resp) {
         auto [code, message] = parse_error(resp.body);
-        const std::string what =
-            req.method + " " + req.url + ": HTTP " + std::to_string(resp.status) +
-            (code.empty() ? "" : " [" + code + "]") + (message.empty() ? "" : ": " + message);
+        const std::string what = context + ": HTTP " + std::to_string(resp.status) +
+                                 (code.empty() ? "" : " [" + code + "]") +
+                                 (message.empty() ? "" : ": " + message);
         const int s = resp.status;
         if (s == 404)
             throw RemoteNotFound(what, s, code, message);

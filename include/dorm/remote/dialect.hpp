@@ -2,6 +2,7 @@
 // What an OData service can say in a query: the three dialects dorm knows, and the server's
 // own text comparison (a setting apart from the dialect: Dynamics compares text ignoring
 // case whatever the protocol version; the CAP test server does not).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -21,6 +22,8 @@ struct Dialect {
     std::int64_t max_skip = -1;    // the largest $skip the server honours (-1: no limit)
     bool has_count = true;         // $count=true (V4) / $inlinecount=allpages (V2)
     bool like_wildcards = false;   // % _ [ inside contains/startswith/endswith are wildcards
+    bool has_batch = true;         // $batch with atomic changesets
+    std::size_t max_batch = 1000;  // operations in one $batch (Dataverse's limit)
 };
 
 // Microsoft Dynamics CRM 2011/2013 ("CDMS"), OData v2: substringof/startswith/endswith only,
@@ -36,6 +39,7 @@ inline Dialect crm2011() {
     d.has_in = false;
     d.has_count = false;
     d.max_skip = 5000; // paging past 5000 rows with $skip breaks on CRM 2011
+    d.has_batch = false;
     return d;
 }
 

@@ -13,3 +13,14 @@ entity Accounts {
       modifiedOn : Timestamp;
       parent     : Association to Accounts; // managed: the column and property parent_ID
 }
+
+// A second entity with an ETag (the server's write stamp): a write must carry If-Match
+// (428 without), and a stale one is refused with 412.
+@cds.query.limit: { default: 50, max: 1000 }
+entity Contacts {
+  key ID         : UUID;
+      name       : String(160);
+      email      : String(160);
+      account    : Association to Accounts; // the column and property account_ID
+      modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now  @odata.etag;
+}

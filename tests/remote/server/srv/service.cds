@@ -4,4 +4,5 @@ using { dorm.test as db } from '../db/schema';
 @path: 'crm'
 service CrmService {
   entity Accounts as projection on db.Accounts;
+  entity Contacts as projection on db.Contacts;
 }
