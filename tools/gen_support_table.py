@@ -49,7 +49,9 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "conf_del": "tests/conformance/django_deletes.cpp",
          "odata": "tests/unit/test_odata_compile.cpp", "oparse": "tests/unit/test_odata_parse.cpp",
          "server": "tests/remote/test_odata_server.cpp",
-         "client": "tests/remote/test_odata_client.cpp"}
+         "client": "tests/remote/test_odata_client.cpp",
+         "batch": "tests/remote/test_odata_batch.cpp",
+         "bformat": "tests/unit/test_odata_batch_format.cpp"}
 
 def ref(stem, prefix):
     path = STEMS[stem]
@@ -251,6 +253,9 @@ section("Remote: OData compilation and client (issue 4, in progress)", "The sync
     ("typed remote errors (404, 412, 401/403, 429, 5xx, timeout, malformed)", [("client", "401 and 403"), ("client", "a body that is not JSON"), ("client", "a server that never answers"), ("client", "503 beyond max_retries")], "faults injected by a transport wrapper"),
     ("retries of GETs with backoff, Retry-After", [("client", "429 with Retry-After 0"), ("client", "503 twice"), ("client", "writes that get 503"), ("client", "Retry-After beyond max_wait"), ("client", "backoff continues")], ""),
     ("request log without secrets", [("client", "the request log never shows")], ""),
+    ("ETags: If-Match on update/delete, stale ETag is PreconditionFailed", [("batch", "ETags are sent as If-Match and a stale one is PreconditionFailed V4"), ("batch", "ETags are sent as If-Match and a stale one is PreconditionFailed V2")], "a real 412 from the server"),
+    ("odata::Client::batch: one atomic changeset", [("batch", "a changeset is applied whole V4"), ("batch", "a changeset is applied whole V2"), ("batch", "a refused changeset applies nothing and names the operation V4"), ("batch", "a refused changeset applies nothing and names the operation V2"), ("bformat", "a changeset is written as multipart")], "not on crm2011"),
+    ("$batch answers read strictly (MalformedResponse)", [("bformat", "answers that are not a whole multipart"), ("batch", "a batch answer that is not a whole multipart")], "fuzzed by scripts/fuzz"),
 ])
 section("Errors", "", [
     ("every exception derives from dorm::Error", [("errors", "every dorm exception derives")], ""),
