@@ -163,6 +163,28 @@ void listing(const Endpoint& e) {
         od::Client small(o);
         CHECK(small.list(all).size() == 3);
     }
+    // ClientOptions::page_size asks a V4 server for pages of that size on every page (CAP
+    // ignores the preference: the rows are the same); V2 has no such preference.
+    {
+        Log l3;
+        auto o = options((server.*e.base)(), e.dialect, l3);
+        o.page_size = 20;
+        auto t = std::make_shared<FaultyTransport>();
+        std::vector<std::string> prefer;
+        t->before = [&](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
+            for (const auto& [n, v] : r.headers)
+                if (n == "Prefer")
+                    prefer.push_back(v);
+            return std::nullopt;
+        };
+        od::Client paged(o, t);
+        CHECK(ids_of(paged.list(all)) == local_ids(Account::objects().all()));
+        CHECK(t->calls == 2);
+        if (e.dialect.version == od::Version::V4)
+            CHECK(prefer == std::vector<std::string>(2, "odata.maxpagesize=20"));
+        else
+            CHECK(prefer.empty());
+    }
 
     // Counting every row: one GET with $count / $inlinecount.
     log.entries.clear();

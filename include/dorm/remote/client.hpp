@@ -44,6 +44,7 @@ struct ClientOptions {
     std::chrono::milliseconds backoff{200};     // doubled at each retry
     std::chrono::milliseconds max_wait{30'000}; // the longest Retry-After honoured
     std::size_t max_rows = 100'000;             // list(): stop after this many rows
+    std::size_t page_size = 0; // list() on v4: Prefer: odata.maxpagesize (0: the server's)
     std::function<void(const LoggedRequest&)> log;
 };
 
@@ -62,7 +63,7 @@ public:
         std::vector<nlohmann::json> rows;
         std::string url = r.url(opts_.base_url);
         for (;;) {
-            HttpResponse resp = send_idempotent("GET", url);
+            HttpResponse resp = send_idempotent("GET", url, page_size_preference());
             Page page = parse_page(json_body(resp, "GET", url), opts_.dialect.version);
             for (auto& row : page.rows) {
                 if (rows.size() >= limit)
@@ -273,8 +274,17 @@ private:
         return resp;
     }
 
-    HttpResponse send_idempotent(const std::string& method, const std::string& url) {
+    // V4's way to ask for a page size (Dataverse honours it up to 5000; others may not).
+    std::vector<std::pair<std::string, std::string>> page_size_preference() const {
+        if (!opts_.page_size || opts_.dialect.version != Version::V4)
+            return {};
+        return {{"Prefer", "odata.maxpagesize=" + std::to_string(opts_.page_size)}};
+    }
+
+    HttpResponse send_idempotent(const std::string& method, const std::string& url,
+                                 std::vector<std::pair<std::string, std::string>> extra = {}) {
         HttpRequest req{method, url, {{"Accept", "application/json"}}, {}};
+        req.headers.insert(req.headers.end(), extra.begin(), extra.end());
         auto backoff = opts_.backoff;
         for (int n = 1;; ++n) {
             auto wait = backoff; // a Retry-After replaces this one wait only
