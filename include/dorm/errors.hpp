@@ -102,7 +102,11 @@ struct RemoteTimeout : RemoteError { // no answer in time
 // came (nothing received, a reset, a body shorter than its Content-Length). For a write the
 // remote may or may not have applied it.
 struct RemoteUnavailable : RemoteError {
-    using RemoteError::RemoteError;
+    explicit RemoteUnavailable(const std::string& what, bool maybe_sent = true)
+        : RemoteError(what), maybe_sent(maybe_sent) {}
+    // False when no connection was made (refused, unresolvable): a write was not applied.
+    // True when the request may have reached the server, which may have applied it.
+    bool maybe_sent;
 };
 struct MalformedResponse : RemoteError { // a body that is not what OData promises
     using RemoteError::RemoteError;

@@ -122,12 +122,19 @@ public:
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);
+        char detail[CURL_ERROR_SIZE] = {}; // what happened, beyond the kind of failure
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
         const CURLcode rc = curl_easy_perform(h);
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+        const std::string why = detail[0] ? detail : curl_easy_strerror(rc);
         if (rc == CURLE_OPERATION_TIMEDOUT)
-            throw RemoteTimeout(r.method + " " + r.url + ": no answer in time (" +
-                                curl_easy_strerror(rc) + ")");
-        if (rc != CURLE_OK)
-            throw RemoteUnavailable(r.method + " " + r.url + ": " + curl_easy_strerror(rc));
+            throw RemoteTimeout(r.method + " " + r.url + ": no answer in time (" + why + ")");
+        if (rc != CURLE_OK) {
+            // Without a connection the request cannot have been applied.
+            const bool sent = rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST &&
+                              rc != CURLE_COULDNT_RESOLVE_PROXY;
+            throw RemoteUnavailable(r.method + " " + r.url + ": " + why, sent);
+        }
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         out.status = static_cast<int>(status);
