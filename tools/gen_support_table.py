@@ -49,6 +49,7 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "conf_del": "tests/conformance/django_deletes.cpp",
          "odata": "tests/unit/test_odata_compile.cpp", "oparse": "tests/unit/test_odata_parse.cpp",
          "server": "tests/remote/test_odata_server.cpp",
+         "generated": "tests/remote/test_odata_generated.cpp",
          "client": "tests/remote/test_odata_client.cpp",
          "batch": "tests/remote/test_odata_batch.cpp",
          "bformat": "tests/unit/test_odata_batch_format.cpp"}
@@ -237,7 +238,8 @@ section("Relations", "See [relations.md](relations.md).", [
     ("delete_(): set_null / set_default / do_nothing", [("cascade", "set_null:"), ("cascade", "set_default:"), ("cascade", "do_nothing:"), ("conf_del", "deletes: set_null and set_default")], ""),
     ("delete_(): many-to-many links; per-model counts", [("cascade", "through: the join model"), ("conf_del", "deletes: many-to-many links")], ""),
 ])
-D = [("server", "differential odata_v4"), ("server", "differential odata_v2"), ("server", "differential crm2011")]
+D = [("server", "differential odata_v4"), ("server", "differential odata_v2"), ("server", "differential crm2011"),
+     ("generated", "generated querysets: odata_v4"), ("generated", "generated querysets: odata_v2"), ("generated", "generated querysets: crm2011")]
 section("Remote: OData compilation and client (issue 4, in progress)", "The sync engine is not built yet: this is what `qs.odata(dialect)` produces and what `dorm::odata::Client` does. See [remote.md](remote.md) for each lookup in each dialect.", [
     ('ModelDef::remote("Set"), remote("Attr"), remote_key, remote_modified', [("odata", "remote mapping errors"), ("odata", "select lists the mapped fields")], ""),
     ("qs.odata(crm2011() / odata_v2() / odata_v4() / dataverse())", [("odata", "text exact:"), ("odata", "url joins"), *D], "compared with a real CAP server, V4 and V2"),

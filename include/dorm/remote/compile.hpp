@@ -83,6 +83,12 @@ inline std::string lookup_attribute(const FieldMeta& fk, const Dialect& d) {
     return fk.remote_name;
 }
 
+// The property that holds a mapped field in a row the remote returns: a ForeignKey's
+// lookup attribute (CRM 2011 returns the lookup itself, an object with its Id).
+inline std::string row_attribute(const FieldMeta& f, const Dialect& d) {
+    return f.is_foreign_key() && d.name != "crm2011" ? lookup_attribute(f, d) : f.remote_name;
+}
+
 // A node's translation: a filter expression, or always true / always false.
 struct Bound {
     enum class Kind { Expr, True, False } kind = Kind::True;
@@ -245,6 +251,8 @@ private:
             return {}; // F() or a subquery on the right
         if (!c.transforms.empty())
             return transformed(c, *t);
+        if (c.lhs_type == ValueType::DateTime && has_fraction(c))
+            return whole_seconds(c, t->name);
         const bool text = c.lhs_type == ValueType::Text && !t->guid;
         auto lit = [&](const Value& v) { return literal(v, d_, t->guid); };
         const std::string& F = t->name;
@@ -303,6 +311,87 @@ private:
             return {};
         }
         return {};
+    }
+
+    // A datetime with a fraction of a second is not compared as written: servers keep
+    // datetimes to a precision of their own and cut a finer literal to it (CAP: milliseconds,
+    // so 10:00:00.000001 compares as 10:00:00; Dynamics: whole seconds). A condition on such
+    // a value is widened to the whole seconds around it, a superset wherever the server cuts.
+    static bool fractional(const Value& v) {
+        return v.kind() == Value::Kind::DateTime && v.as_datetime().time.microsecond != 0;
+    }
+    static bool has_fraction(const Condition& c) {
+        if (const Value* v = std::get_if<Value>(&c.rhs))
+            return fractional(*v);
+        for (const Value& v : c.values())
+            if (fractional(v))
+                return true;
+        return false;
+    }
+    LeafTranslation whole_seconds(const Condition& c, const std::string& F) const {
+        using K = LeafTranslation::Kind;
+        const Values one = std::holds_alternative<Value>(c.rhs) ? Values{c.value()} : Values{};
+        for (const Value& v : one.empty() ? c.values() : one)
+            if (fractional(v) && v.as_datetime() >= DateTime(9999, 12, 31, 23, 59, 59))
+                return {}; // no next second to end the range with
+        auto lit = [&](const DateTime& dt) { return literal(Value(dt), d_); };
+        auto floor = [](const Value& v) {
+            DateTime dt = v.as_datetime();
+            dt.time.microsecond = 0;
+            return dt;
+        };
+        auto ceil = [&](const Value& v) { // the next whole second
+            DateTime dt = floor(v);
+            if (++dt.time.second == 60) {
+                dt.time.second = 0;
+                if (++dt.time.minute == 60) {
+                    dt.time.minute = 0;
+                    if (++dt.time.hour == 24) {
+                        dt.time.hour = 0;
+                        const auto civil = dorm::detail::civil_from_days(
+                            dorm::detail::days_from_civil(dt.date.year, dt.date.month,
+                                                          dt.date.day) +
+                            1);
+                        dt.date = Date{civil.year, civil.month, civil.day};
+                    }
+                }
+            }
+            return dt;
+        };
+        // F >= v (or > v), F <= v (or < v), F = v.
+        auto from = [&](const Value& v, const char* op) {
+            return fractional(v) ? F + " ge " + lit(floor(v)) : F + op + literal(v, d_);
+        };
+        auto upto = [&](const Value& v, const char* op) {
+            return fractional(v) ? F + " lt " + lit(ceil(v)) : F + op + literal(v, d_);
+        };
+        auto eq = [&](const Value& v) {
+            return fractional(v) ? "(" + from(v, "") + " and " + upto(v, "") + ")"
+                                 : F + " eq " + literal(v, d_);
+        };
+        switch (c.lookup) {
+        case LookupKind::Exact:
+            return {K::Over, eq(c.value())};
+        case LookupKind::Gt:
+            return {K::Over, from(c.value(), " gt ")};
+        case LookupKind::Gte:
+            return {K::Over, from(c.value(), " ge ")};
+        case LookupKind::Lt:
+            return {K::Over, upto(c.value(), " lt ")};
+        case LookupKind::Lte:
+            return {K::Over, upto(c.value(), " le ")};
+        case LookupKind::Range:
+            return {K::Over, "(" + from(c.values()[0], " ge ") + " and " +
+                                 upto(c.values()[1], " le ") + ")"};
+        case LookupKind::In: {
+            std::string out;
+            for (std::size_t i = 0; i < c.values().size(); ++i)
+                out += (i ? " or " : "") + eq(c.values()[i]);
+            return {K::Over, c.values().size() > 1 ? "(" + out + ")" : out};
+        }
+        default:
+            return {};
+        }
     }
 
     // The text lookups. On a server that ignores case, a case-sensitive lookup over-matches
@@ -556,9 +645,7 @@ inline Request compile(const Query& q, const Dialect& d, bool count = false) {
     r.exact = r.exact && fc.exact() && q.extra_tables.empty();
     for (const auto& f : m.fields)
         if (f.remote_mapped())
-            r.select += (r.select.empty() ? "" : ",") + (f.is_foreign_key() && d.name != "crm2011"
-                                                             ? detail::lookup_attribute(f, d)
-                                                             : f.remote_name);
+            r.select += (r.select.empty() ? "" : ",") + detail::row_attribute(f, d);
     if (count) {
         // The remote counts every matching row, not a slice of them.
         if (q.is_sliced())
