@@ -69,6 +69,12 @@ struct TransactionManagementError : DatabaseError {
     using DatabaseError::DatabaseError;
 };
 
+// The sync engine (dorm/sync/): the local store and the remote disagree in a way the engine
+// may not settle alone (ObjectsNotInSync, in dorm/sync/errors.hpp), or a model cannot sync.
+struct SyncError : Error {
+    using Error::Error;
+};
+
 // The remote (OData). Every error carries the HTTP status (0 when there was no response),
 // the remote's error code and its message.
 struct RemoteError : Error {

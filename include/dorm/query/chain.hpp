@@ -68,6 +68,15 @@ public:
     Derived using_(Database& db) const {
         return derive([&](Query& n) { n.db = &db; });
     }
+    // The local store alone, for every method (CDMS's skip_cdms): no remote request.
+    Derived skip_cdms() const {
+        return derive([](Query& n) { n.skip_remote = true; });
+    }
+    // At most n rows read from the remote when this queryset is evaluated (the model's
+    // sync limit otherwise).
+    Derived sync_limit(std::size_t n) const {
+        return derive([&](Query& n2) { n2.sync_limit = n; });
+    }
     // Django's qs[start:stop]; slice(start) has no end.
     Derived slice(std::int64_t start, std::optional<std::int64_t> stop = std::nullopt) const {
         return derive([&](Query& n) { detail::set_slice(n, start, stop); });

@@ -77,7 +77,8 @@ struct Query {
     std::vector<SelectItem> values; // the projection in values_mode
     bool group_by_values = false;   // values() came before annotate(): GROUP BY them
 
-    bool skip_remote = false; // local store only (used by the sync layer)
+    bool skip_remote = false;              // skip_cdms(): the local store only
+    std::optional<std::size_t> sync_limit; // sync_limit(n): rows read from the remote
 
     std::vector<Join> joins; // alias i + 1 is joins[i]
     // Joins the next filter()/exclude() may share although they are multi-valued: a related

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "dorm/query/sync_read.hpp"
 #include "dorm/query/values.hpp"
 #include "dorm/sql/execute.hpp"
 #include "dorm/sql/prefetch.hpp"
@@ -26,7 +27,7 @@ public:
     // --- evaluation -----------------------------------------------------------------------
     const std::vector<T>& results() const {
         if (!cache_)
-            cache_ = std::make_shared<const std::vector<T>>(fetch(*q_));
+            cache_ = std::make_shared<const std::vector<T>>(read(*q_));
         return *cache_;
     }
     auto begin() const { return results().begin(); }
@@ -39,8 +40,8 @@ public:
     T operator[](std::size_t i) const {
         if (cache_)
             return cache_->at(i);
-        auto one = sql::fetch<T>(
-            *this->slice(static_cast<std::int64_t>(i), static_cast<std::int64_t>(i) + 1).q_);
+        auto one =
+            read(*this->slice(static_cast<std::int64_t>(i), static_cast<std::int64_t>(i) + 1).q_);
         if (one.empty())
             throw std::out_of_range(meta().name + " queryset index " + std::to_string(i) +
                                     " out of range");
@@ -48,9 +49,17 @@ public:
     }
 
     std::int64_t count() const {
-        return cache_ ? static_cast<std::int64_t>(cache_->size()) : sql::count(*q_);
+        if (cache_)
+            return static_cast<std::int64_t>(cache_->size());
+        detail::sync_read(*q_, ReadKind::Count);
+        return sql::count(*q_);
     }
-    bool exists() const { return cache_ ? !cache_->empty() : sql::exists(*q_); }
+    bool exists() const {
+        if (cache_)
+            return !cache_->empty();
+        detail::sync_read(*q_, ReadKind::Exists);
+        return sql::exists(*q_);
+    }
 
     T get() const { return get_one(q_); }
     T get(const Q& q) const { return get_one(this->filter(q).q_); }
@@ -62,13 +71,13 @@ public:
     }
 
     std::optional<T> first() const {
-        auto rows = fetch(*ordered_or_pk().slice(0, 1).q_);
+        auto rows = read(*ordered_or_pk().slice(0, 1).q_);
         if (rows.empty())
             return std::nullopt;
         return std::move(rows.front());
     }
     std::optional<T> last() const {
-        auto rows = fetch(*ordered_or_pk().reverse().slice(0, 1).q_);
+        auto rows = read(*ordered_or_pk().reverse().slice(0, 1).q_);
         if (rows.empty())
             return std::nullopt;
         return std::move(rows.front());
@@ -165,7 +174,7 @@ public:
         std::map<Value, T> out;
         if (ids.empty())
             return out;
-        for (T& obj : sql::fetch<T>(*this->filter(field + "__in", ids).q_)) {
+        for (T& obj : read(*this->filter(field + "__in", ids).q_)) {
             Value key = f.get(&obj);
             out.emplace(std::move(key), std::move(obj));
         }
@@ -173,7 +182,7 @@ public:
     }
     std::map<Value, T> in_bulk() const {
         std::map<Value, T> out;
-        for (T& obj : sql::fetch<T>(*q_)) {
+        for (T& obj : read(*q_)) {
             Value key = meta().pk().get(&obj);
             out.emplace(std::move(key), std::move(obj));
         }
@@ -214,14 +223,19 @@ public:
     }
     std::map<std::string, Value>
     aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
+        detail::sync_read(*q_, ReadKind::Rows);
         return sql::aggregate(*q_, items);
     }
     template <class... E>
     requires(std::same_as<E, Expr>&&...) std::map<std::string, Value> aggregate(const E&... items)
-    const { return sql::aggregate(*q_, {std::pair<std::string, Expr>{std::string(), items}...}); }
+    const {
+        detail::sync_read(*q_, ReadKind::Rows);
+        return sql::aggregate(*q_, {std::pair<std::string, Expr>{std::string(), items}...});
+    }
     std::vector<Date> dates(const std::string& field, const std::string& kind,
                             const std::string& order = "ASC") const {
         std::vector<Date> out;
+        detail::sync_read(*q_, ReadKind::Rows);
         for (const Value& v : sql::dates(*q_, field, kind, order, false))
             out.push_back(v.as_date());
         return out;
@@ -229,6 +243,7 @@ public:
     std::vector<DateTime> datetimes(const std::string& field, const std::string& kind,
                                     const std::string& order = "ASC") const {
         std::vector<DateTime> out;
+        detail::sync_read(*q_, ReadKind::Rows);
         for (const Value& v : sql::dates(*q_, field, kind, order, true))
             out.push_back(v.as_datetime());
         return out;
@@ -268,7 +283,12 @@ protected:
 private:
     static const ModelMeta& meta() { return T::meta(); }
 
-    // The objects of a query, with their prefetch_related() relations.
+    // The objects of a query, brought from the remote first when the model is mapped.
+    static std::vector<T> read(const Query& q, ReadKind kind = ReadKind::Rows) {
+        detail::sync_read(q, kind);
+        return fetch(q);
+    }
+    // The objects of a query in the local store, with their prefetch_related() relations.
     static std::vector<T> fetch(const Query& q) {
         std::vector<T> rows = sql::fetch<T>(q);
         if (!q.prefetch_related.empty() && !rows.empty()) {
@@ -305,7 +325,7 @@ private:
             own->limit = 21;
             q = std::move(own);
         }
-        auto rows = fetch(*q);
+        auto rows = read(*q, ReadKind::Get);
         if (rows.empty())
             throw typename T::DoesNotExist(meta().name + " matching query does not exist.");
         if (rows.size() > 1)
@@ -369,7 +389,7 @@ private:
             for (auto& f : fields)
                 f = f.starts_with('-') ? f.substr(1) : "-" + f;
         auto q = this->order_by(fields).slice(0, 1);
-        auto rows = sql::fetch<T>(*q.q_);
+        auto rows = read(*q.q_);
         if (rows.empty())
             throw typename T::DoesNotExist(meta().name + " matching query does not exist.");
         return std::move(rows.front());

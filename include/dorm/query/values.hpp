@@ -3,9 +3,17 @@
 #include <vector>
 
 #include "dorm/query/chain.hpp"
+#include "dorm/query/sync_read.hpp"
 #include "dorm/sql/execute.hpp"
 
 namespace dorm {
+
+namespace detail {
+inline std::vector<Row> read_rows(const Query& q) {
+    sync_read(q, ReadKind::Rows);
+    return sql::fetch_rows(q);
+}
+} // namespace detail
 
 template <class D>
 sql::Compiled QueryChain<D>::sql() const {
@@ -19,7 +27,7 @@ public:
 
     const std::vector<Row>& rows() const {
         if (!cache_)
-            cache_ = std::make_shared<const std::vector<Row>>(sql::fetch_rows(*q_));
+            cache_ = std::make_shared<const std::vector<Row>>(detail::read_rows(*q_));
         return *cache_;
     }
     auto begin() const { return rows().begin(); }
@@ -27,11 +35,20 @@ public:
     std::size_t size() const { return rows().size(); }
     const Row& operator[](std::size_t i) const { return rows().at(i); }
     std::int64_t count() const {
-        return cache_ ? static_cast<std::int64_t>(cache_->size()) : sql::count(*q_);
+        if (cache_)
+            return static_cast<std::int64_t>(cache_->size());
+        detail::sync_read(*q_, ReadKind::Count);
+        return sql::count(*q_);
     }
-    bool exists() const { return cache_ ? !cache_->empty() : sql::exists(*q_); }
+    bool exists() const {
+        if (cache_)
+            return !cache_->empty();
+        detail::sync_read(*q_, ReadKind::Exists);
+        return sql::exists(*q_);
+    }
     std::map<std::string, Value>
     aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
+        detail::sync_read(*q_, ReadKind::Rows);
         return sql::aggregate(*q_, items);
     }
 
@@ -64,14 +81,22 @@ public:
     auto end() const { return values().end(); }
     std::size_t size() const { return values().size(); }
     std::int64_t count() const {
-        return cache_ ? static_cast<std::int64_t>(cache_->size()) : sql::count(*q_);
+        if (cache_)
+            return static_cast<std::int64_t>(cache_->size());
+        detail::sync_read(*q_, ReadKind::Count);
+        return sql::count(*q_);
     }
-    bool exists() const { return cache_ ? !cache_->empty() : sql::exists(*q_); }
+    bool exists() const {
+        if (cache_)
+            return !cache_->empty();
+        detail::sync_read(*q_, ReadKind::Exists);
+        return sql::exists(*q_);
+    }
 
 private:
     const std::vector<Row>& values() const {
         if (!cache_)
-            cache_ = std::make_shared<const std::vector<Row>>(sql::fetch_rows(*q_));
+            cache_ = std::make_shared<const std::vector<Row>>(detail::read_rows(*q_));
         return *cache_;
     }
     mutable std::shared_ptr<const std::vector<Row>> cache_;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "dorm/detail/sync_hooks.hpp"
 #include "dorm/sql/functions.hpp"
 #include "dorm/sql/statement.hpp"
 
@@ -171,6 +172,10 @@ public:
 
     int transaction_depth = 0; // dorm::atomic nesting, managed by sql::Transaction
 
+    // The sync engine attached to this database (dorm::sync::attach), or nullptr.
+    SyncHooks* sync() const noexcept { return sync_.get(); }
+    void set_sync(std::shared_ptr<SyncHooks> hooks) { sync_ = std::move(hooks); }
+
 private:
     std::string path_;
     DatabaseOptions opts_;
@@ -179,6 +184,7 @@ private:
     QueryLog log_;
     std::unordered_map<std::string, std::unique_ptr<Cached>> statements_;
     Cached* recent_ = nullptr; // the statement leased last (one of statements_), or nullptr
+    std::shared_ptr<SyncHooks> sync_;
 };
 
 namespace detail {

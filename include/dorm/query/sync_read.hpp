@@ -1,0 +1,20 @@
+#pragma once
+// Where the query layer meets the sync engine: every evaluation of a queryset of a mapped
+// model first calls the engine attached to its database (dorm/detail/sync_hooks.hpp).
+#include "dorm/detail/sync_hooks.hpp"
+#include "dorm/sql/execute.hpp"
+
+namespace dorm {
+
+namespace detail {
+// Before the local store answers a query of a mapped model: the attached sync engine, if
+// any, brings the query's rows from the remote (dorm/detail/sync_hooks.hpp).
+inline void sync_read(const Query& q, ReadKind kind) {
+    if (q.skip_remote || q.empty || !q.model->remote())
+        return;
+    if (SyncHooks* s = sql::db_of(q).sync())
+        s->before_read(q, kind);
+}
+} // namespace detail
+
+} // namespace dorm

@@ -1,0 +1,23 @@
+#pragma once
+// ObjectsNotInSync: a row changed locally (saved with skip_cdms) after the remote's last
+// version of it, met where the engine must choose between the two. It carries both.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dorm/errors.hpp"
+#include "dorm/value.hpp"
+
+namespace dorm {
+
+struct ObjectsNotInSync : SyncError {
+    using Fields = std::vector<std::pair<std::string, Value>>; // mapped field -> value
+    ObjectsNotInSync(const std::string& what, std::string remote_key, Fields local, Fields remote)
+        : SyncError(what), remote_key(std::move(remote_key)), local(std::move(local)),
+          remote(std::move(remote)) {}
+    std::string remote_key;
+    Fields local;  // the local row's mapped fields
+    Fields remote; // the remote's version of them
+};
+
+} // namespace dorm

@@ -1,0 +1,206 @@
+#pragma once
+// Remote rows into the local store: a row the remote returned, decoded into the values of
+// the model's mapped fields, and written locally — inserted when new, updated when the
+// remote's stamp is newer, left alone when equal (or when the local row is newer: a change
+// saved with skip_cdms, which only get() reports). Unmapped fields are never touched.
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dorm/model.hpp"
+#include "dorm/remote/compile.hpp"
+#include "dorm/remote/parse.hpp"
+#include "dorm/sql/compiler.hpp"
+#include "dorm/sql/connection.hpp"
+#include "dorm/sql/persist.hpp"
+#include "dorm/sync/errors.hpp"
+
+namespace dorm::sync {
+
+// One remote row as values of the model's mapped fields. A ForeignKey holds the parent's
+// remote key here; LocalRows turns it into the parent's local primary key.
+struct RemoteRow {
+    std::string key;
+    std::vector<std::pair<const FieldMeta*, Value>> values; // mapped fields but the key
+    std::optional<DateTime> modified;                       // the remote_modified field's
+};
+
+// The field holding the remote key; a SyncError when the model has none.
+inline const FieldMeta& remote_key_field(const ModelMeta& m) {
+    const FieldMeta* k = m.remote_key();
+    if (!k)
+        throw SyncError(m.name + " is mapped to the remote entity set " + m.remote_entity_set +
+                        " but has no field declared with dorm::remote_key(...)");
+    return *k;
+}
+
+inline RemoteRow decode(const ModelMeta& m, const nlohmann::json& row, const odata::Dialect& d) {
+    if (!row.is_object())
+        throw MalformedResponse(m.name + ": a remote row that is not an object");
+    const FieldMeta& key = remote_key_field(m);
+    RemoteRow out;
+    for (const auto& f : m.fields) {
+        if (!f.remote_mapped())
+            continue;
+        const std::string attr = odata::detail::row_attribute(f, d);
+        const auto it = row.find(attr);
+        if (it == row.end())
+            throw MalformedResponse(m.remote_entity_set + ": a row without " + attr +
+                                    " (the attribute of " + f.qualified_name() + ")");
+        const ValueType t = f.is_foreign_key() ? ValueType::Text : f.value_type();
+        Value v = odata::parse_value(*it, t, d.version, attr);
+        if (&f == &key) {
+            if (v.kind() != Value::Kind::Text || v.as_text().empty())
+                throw MalformedResponse(m.remote_entity_set + ": a row without its key " + attr);
+            out.key = v.as_text();
+            continue;
+        }
+        if (f.remote_role == RemoteRole::Modified && v.kind() == Value::Kind::DateTime)
+            out.modified = v.as_datetime();
+        out.values.emplace_back(&f, std::move(v));
+    }
+    return out;
+}
+
+struct WriteCounts {
+    std::size_t inserted = 0, updated = 0, unchanged = 0, local_newer = 0;
+};
+
+// Writes remote rows into one Database; the caller holds the transaction. `fetch_parent`
+// reads a parent the local store does not have (one remote GET, remembered for the call).
+class LocalRows {
+public:
+    using FetchParent = std::function<nlohmann::json(const ModelMeta&, const std::string& key)>;
+    LocalRows(Database& db, const odata::Dialect& d, FetchParent fetch_parent)
+        : db_(db), d_(d), fetch_parent_(std::move(fetch_parent)) {}
+
+    // The local row holding a remote key: its primary key and remote stamp, if any.
+    struct Found {
+        Value pk;
+        Value modified;
+    };
+    std::optional<Found> find(const ModelMeta& m, const std::string& key) {
+        const FieldMeta& k = remote_key_field(m);
+        const FieldMeta* mod = modified_field(m);
+        std::string sql = "SELECT " + sql::quote(m.pk().column) +
+                          (mod ? ", " + sql::quote(mod->column) : std::string()) + " FROM " +
+                          sql::quote(m.table) + " WHERE " + sql::quote(k.column) + " = ?";
+        sql::Cursor cur(db_, sql, {Value(key)});
+        if (!cur.next())
+            return std::nullopt;
+        Found f{cur.stmt().column(0), mod ? cur.stmt().column(1) : Value()};
+        if (mod && !f.modified.is_null())
+            f.modified = Value(f.modified.as_datetime());
+        return f;
+    }
+
+    // Inserts or updates the local row of a remote row; returns its local primary key.
+    Value write(const ModelMeta& m, const RemoteRow& r, WriteCounts& counts) {
+        const auto found = find(m, r.key);
+        if (found && found->modified.kind() == Value::Kind::DateTime && r.modified) {
+            const DateTime local = found->modified.as_datetime();
+            if (local == *r.modified) {
+                ++counts.unchanged;
+                return found->pk;
+            }
+            if (*r.modified < local) {
+                ++counts.local_newer;
+                return found->pk;
+            }
+        }
+        std::shared_ptr<void> obj = m.new_instance();
+        remote_key_field(m).set(obj.get(), Value(r.key));
+        std::vector<const FieldMeta*> changed;
+        for (const auto& [f, v] : r.values) {
+            f->set(obj.get(), f->is_foreign_key() ? parent_pk(*f, v, counts) : v);
+            changed.push_back(f);
+        }
+        if (found) {
+            m.pk().set(obj.get(), found->pk);
+            if (!changed.empty())
+                sql::update_object(db_, m, obj.get(), changed);
+            ++counts.updated;
+            return found->pk;
+        }
+        sql::insert_object(db_, m, obj.get());
+        ++counts.inserted;
+        return m.pk().get(obj.get());
+    }
+
+    // Rows of one model, parents first where a row's parent is among them (so that a page
+    // of a self-referencing model needs no extra request for parents it holds itself).
+    void write_all(const ModelMeta& m, const std::vector<RemoteRow>& rows, WriteCounts& counts) {
+        batch_model_ = &m;
+        batch_.clear();
+        for (const auto& r : rows)
+            batch_.emplace(r.key, &r);
+        for (const auto& r : rows)
+            if (batch_.contains(r.key))
+                write_batched(m, r, counts);
+        batch_model_ = nullptr;
+    }
+
+    // The local primary key of the row with this remote key, read from the remote and
+    // written locally when the local store does not have it.
+    Value local_pk(const ModelMeta& m, const std::string& key, WriteCounts& counts) {
+        if (&m == batch_model_)
+            if (const auto it = batch_.find(key); it != batch_.end())
+                return write_batched(m, *it->second, counts);
+        if (const auto found = find(m, key))
+            return found->pk;
+        return write(m, decode(m, fetch_parent_(m, key), d_), counts);
+    }
+
+private:
+    // Each row of the batch once; a row that is its own ancestor is a SyncError.
+    Value write_batched(const ModelMeta& m, const RemoteRow& r, WriteCounts& counts) {
+        if (in_progress_.contains(r.key))
+            throw SyncError(m.name + " " + r.key + " is its own ancestor on the remote");
+        in_progress_.insert(r.key);
+        Value pk = write(m, r, counts);
+        in_progress_.erase(r.key);
+        batch_.erase(r.key);
+        return pk;
+    }
+
+    static const FieldMeta* modified_field(const ModelMeta& m) {
+        for (const auto& f : m.fields)
+            if (f.remote_role == RemoteRole::Modified)
+                return &f;
+        return nullptr;
+    }
+    Value parent_pk(const FieldMeta& fk, const Value& remote_key, WriteCounts& counts) {
+        if (remote_key.is_null())
+            return Value();
+        const ModelMeta& parent = fk.related_model();
+        if (!parent.remote() || !parent.remote_key())
+            throw SyncError(fk.qualified_name() + " is mapped to the remote, but " + parent.name +
+                            " has no remote entity set and remote_key to find its rows by");
+        try {
+            return local_pk(parent, remote_key.as_text(), counts);
+        } catch (const RemoteNotFound&) {
+            // A lookup to a row the remote no longer has (servers need not enforce them).
+            if (fk.null())
+                return Value();
+            throw SyncError(fk.qualified_name() + " refers to " + parent.name + " " +
+                            remote_key.as_text() + ", which the remote does not have, and " +
+                            fk.name + " cannot be NULL");
+        }
+    }
+
+    Database& db_;
+    const odata::Dialect& d_;
+    FetchParent fetch_parent_;
+    const ModelMeta* batch_model_ = nullptr;
+    std::map<std::string, const RemoteRow*> batch_; // rows of write_all() not written yet
+    std::set<std::string> in_progress_;
+};
+
+} // namespace dorm::sync
