@@ -251,7 +251,12 @@ struct SaveOptions {
     bool force_insert = false;
     bool force_update = false;
     std::vector<std::string> update_fields; // empty: every (loaded) field
+    bool skip_cdms = false; // a mapped model: write the local store only (out of sync after)
 };
+
+// obj.save(dorm::skip_cdms), obj.delete_(dorm::skip_cdms): the local store only.
+struct SkipCdms {};
+inline constexpr SkipCdms skip_cdms{};
 
 template <class T>
 class Model {
@@ -272,7 +277,13 @@ public:
         opts.using_ = &db;
         save(opts);
     }
+    void save(SkipCdms) {
+        SaveOptions opts;
+        opts.skip_cdms = true;
+        save(opts);
+    }
     DeleteResult delete_(); // delete is a C++ keyword
+    DeleteResult delete_(SkipCdms);
     void refresh_from_db(std::vector<std::string> fields = {});
 
     Value pk() const { return meta().pk().get(static_cast<const T*>(this)); }
@@ -295,6 +306,11 @@ public:
     template <class U>
     auto related(std::string_view accessor) const;
 
+private:
+    template <class Fn>
+    void keep_state_on_failure(Fn&& fn);
+
+public:
     // Listed as a model at start-up (the address is only taken so that it is instantiated).
     detail::InstanceState _state{&detail::Registration<T>::done};
 };

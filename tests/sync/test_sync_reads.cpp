@@ -234,8 +234,10 @@ TEST_CASE("get() of a row saved locally with skip_cdms after the remote is Objec
     Synced s(server, od::odata_v4());
     Account a = Account::objects().get("cdms_pk", key(1));
     a.name = "changed locally";
-    a.modified_on = dorm::DateTime(2031, 1, 1);
-    a.save(); // the engine does not write yet: a local change
+    const auto requests = s.requests();
+    a.save(dorm::skip_cdms); // the local store only; its remote stamp moves to now
+    CHECK(s.requests() == requests);
+    CHECK(a.modified_on > dorm::DateTime(2026, 1, 1));
     try {
         Account::objects().get("cdms_pk", key(1));
         FAIL("no ObjectsNotInSync");

@@ -4,9 +4,12 @@
 // mapped to a remote. The ORM knows only this interface; the engine that speaks OData
 // implements it. Without an attached engine, mapped models are local only.
 #include <cstdint>
+#include <functional>
 
 namespace dorm {
 
+class Database;
+struct ModelMeta;
 struct Query;
 
 // What an evaluation needs from the remote: every row of the query (iteration, size,
@@ -20,6 +23,18 @@ public:
     // rows of the query's scope from the remote into the local store; throws a RemoteError
     // when the remote fails (the local store is then unchanged).
     virtual void before_read(const Query& q, ReadKind kind) = 0;
+
+    // save() of an object of a mapped model: `local` writes it to the local store; the
+    // engine runs it inside one transaction with the remote write, so that a refused remote
+    // write leaves the local store as it was.
+    virtual void save(Database& db, const ModelMeta& m, void* obj,
+                      const std::function<void()>& local) = 0;
+    // save(dorm::skip_cdms) of an object of a mapped model: the local row is now newer than
+    // the remote's (the engine moves its remote stamp to now).
+    virtual void saved_locally(const ModelMeta& m, void* obj) = 0;
+    // delete_() of an object of a mapped model: `local` deletes it (with its cascades).
+    virtual void remove(Database& db, const ModelMeta& m, const void* obj,
+                        const std::function<void()>& local) = 0;
 };
 
 } // namespace dorm

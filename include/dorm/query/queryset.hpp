@@ -128,6 +128,7 @@ public:
 
     // INSERTs every object in one transaction and sets auto primary keys.
     std::vector<T>& bulk_create(std::vector<T>& objs) const {
+        detail::refuse_unsynced_bulk(*q_, "bulk_create()");
         Database& d = db();
         // All or nothing: when one INSERT fails, the transaction is rolled back and the
         // objects already inserted get back their unset primary keys and state. An INSERT
@@ -189,11 +190,15 @@ public:
         return out;
     }
 
-    std::int64_t update(const Kwargs& values) const { return sql::update(*q_, values); }
+    std::int64_t update(const Kwargs& values) const {
+        detail::refuse_unsynced_bulk(*q_, "update()");
+        return sql::update(*q_, values);
+    }
     std::int64_t update(std::initializer_list<Kwarg> values) const {
         return update(Kwargs(values));
     }
     DeleteResult delete_() const {
+        detail::refuse_unsynced_bulk(*q_, "delete_()");
         Database& d = db();
         try {
             return atomic(d, [&] { return sql::delete_rows(*q_); });
@@ -454,11 +459,50 @@ Manager<T> Model<T>::objects() {
 template <class T>
 void Model<T>::save(const SaveOptions& opts) {
     Database& db = opts.using_ ? *opts.using_ : (_state.db ? *_state.db : default_database());
-    sql::save_object(db, meta(), static_cast<T*>(this), _state, opts);
+    const auto local = [&] { sql::save_object(db, meta(), static_cast<T*>(this), _state, opts); };
+    if (meta().remote())
+        if (SyncHooks* s = db.sync()) {
+            if (!opts.skip_cdms)
+                return keep_state_on_failure(
+                    [&] { s->save(db, meta(), static_cast<T*>(this), local); });
+            s->saved_locally(meta(), static_cast<T*>(this));
+        }
+    local();
+}
+
+template <class T>
+template <class Fn>
+void Model<T>::keep_state_on_failure(Fn&& fn) {
+    // A synced write that failed was rolled back locally: the object is as it was (an
+    // auto primary key handed out by the rolled-back INSERT is taken back).
+    const Value pk_before = pk();
+    const detail::InstanceState before = _state;
+    try {
+        fn();
+    } catch (...) {
+        meta().pk().set(static_cast<T*>(this), pk_before);
+        _state = before;
+        throw;
+    }
 }
 
 template <class T>
 DeleteResult Model<T>::delete_() {
+    Database& db = _state.db ? *_state.db : default_database();
+    if (meta().remote())
+        if (SyncHooks* s = db.sync()) {
+            DeleteResult result;
+            keep_state_on_failure([&] {
+                s->remove(db, meta(), static_cast<const T*>(this),
+                          [&] { result = delete_(skip_cdms); });
+            });
+            return result;
+        }
+    return delete_(skip_cdms);
+}
+
+template <class T>
+DeleteResult Model<T>::delete_(SkipCdms) {
     Database& db = _state.db ? *_state.db : default_database();
     DeleteResult result;
     if (sql::has_dependents(meta())) { // on_delete of the relations that point here

@@ -15,6 +15,16 @@ inline void sync_read(const Query& q, ReadKind kind) {
     if (SyncHooks* s = sql::db_of(q).sync())
         s->before_read(q, kind);
 }
+// Bulk writes of a mapped model with a sync engine attached do not reach the remote yet:
+// refused rather than done locally alone, which would leave the two sides apart unasked.
+inline void refuse_unsynced_bulk(const Query& q, const char* what) {
+    if (q.skip_remote || !q.model->remote() || !sql::db_of(q).sync())
+        return;
+    throw NotSupported(q.model->name + ": " + what +
+                       " of a model synced with the remote is not supported yet; call it on "
+                       "objects().skip_cdms() to change the local store alone, or save() "
+                       "each object");
+}
 } // namespace detail
 
 } // namespace dorm

@@ -110,25 +110,33 @@ public:
     }
 
     // PATCH (MERGE on v2) of the changed fields only; If-Match when an ETag is known.
-    void update(const std::string& entity_set, const std::string& key,
-                const nlohmann::json& changes, const std::optional<std::string>& etag = {}) {
+    // Returns the updated entity when the server sends it (asked for with Prefer:
+    // return=representation; a v2 MERGE answers 204), else an empty object.
+    nlohmann::json update(const std::string& entity_set, const std::string& key,
+                          const nlohmann::json& changes,
+                          const std::optional<std::string>& etag = {}) {
         const std::string url = entity_url(entity_set, key);
         HttpRequest req{"PATCH", url, json_headers(), changes.dump()};
         if (opts_.dialect.version == Version::V2) {
             req.method = "POST";
             req.headers.emplace_back("X-HTTP-Method", "MERGE");
+        } else {
+            req.headers.emplace_back("Prefer", "return=representation");
         }
         // Without If-Match, a PATCH to a missing key creates it on Dataverse.
         req.headers.emplace_back("If-Match", etag ? *etag : "*");
-        send_once(req);
+        const HttpResponse resp = send_once(req);
+        if (resp.body.empty() || resp.status == 204)
+            return nlohmann::json::object();
+        return entity(json_body(resp, req.method, url));
     }
 
     void delete_(const std::string& entity_set, const std::string& key,
                  const std::optional<std::string>& etag = {}) {
         const std::string url = entity_url(entity_set, key);
         HttpRequest req{"DELETE", url, {{"Accept", "application/json"}}, {}};
-        if (etag)
-            req.headers.emplace_back("If-Match", *etag);
+        // A server that keeps ETags may insist on If-Match (428 without): * when none is known.
+        req.headers.emplace_back("If-Match", etag ? *etag : "*");
         send_once(req);
     }
 
@@ -193,7 +201,6 @@ public:
         return results;
     }
 
-private:
     // The ETag an entity carries in its body (V4 @odata.etag, V2 __metadata.etag).
     static std::optional<std::string> etag_of(const nlohmann::json& e) {
         if (auto t = e.find("@odata.etag"); t != e.end() && t->is_string())
@@ -203,6 +210,8 @@ private:
                 return t->get<std::string>();
         return std::nullopt;
     }
+
+private:
     std::string base() const {
         std::string b = opts_.base_url;
         if (!b.empty() && b.back() != '/')

@@ -12,14 +12,19 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "dorm/query/build.hpp"
 #include "dorm/remote/client.hpp"
+#include "dorm/remote/encode.hpp"
 #include "dorm/sql/collector.hpp"
 #include "dorm/sql/execute.hpp"
 #include "dorm/sql/transaction.hpp"
@@ -38,7 +43,8 @@ struct Options {
 
 // What the engine did, since it was attached.
 struct Counters {
-    std::size_t requests = 0;     // remote requests made by reads
+    std::size_t requests = 0;     // remote requests (first attempts)
+    std::size_t writes = 0;       // remote writes that succeeded
     std::size_t rows_fetched = 0; // rows the remote returned
     WriteCounts written;          // what became of them locally
     std::size_t deleted = 0;      // local rows deleted because the remote no longer has them
@@ -47,7 +53,9 @@ struct Counters {
 class Engine : public SyncHooks {
 public:
     Engine(Database& db, Options opts)
-        : db_(db), opts_(std::move(opts)), client_(make_client(opts_, counters_)) {}
+        : db_(db), opts_(std::move(opts)), client_(make_client(opts_, counters_)) {
+        ETags::create(db_);
+    }
 
     const odata::Dialect& dialect() const noexcept { return client_.dialect(); }
     odata::Client& client() noexcept { return client_; }
@@ -91,8 +99,246 @@ public:
         });
     }
 
+    // save(): the local INSERT or UPDATE and the remote create or update of the changed
+    // mapped fields, in one local transaction; any remote failure rolls the local write
+    // back. A new object gets its remote key here, so that a retry cannot create a second
+    // remote row.
+    void save(Database& db, const ModelMeta& m, void* obj,
+              const std::function<void()>& local) override {
+        const FieldMeta& key_field = remote_key_field(m);
+        const std::optional<Fields> before =
+            sql::pk_unset(m, obj) ? std::nullopt : mapped_row(db, m, m.pk().get(obj));
+        Value key = key_field.get(obj);
+        const bool create = !before || key.is_null() || key.as_text().empty();
+        if (create && (key.is_null() || key.as_text().empty())) {
+            key = Value(new_guid());
+            key_field.set(obj, key);
+        }
+        atomic(db, [&] {
+            local();
+            nlohmann::json answer;
+            if (create) {
+                answer = create_remote(db, m, key.as_text(), encode(db, m, obj, nullptr));
+            } else {
+                const nlohmann::json changes = encode(db, m, obj, &*before);
+                if (changes.empty())
+                    return;
+                try {
+                    answer = client_.update(m.remote_entity_set, key.as_text(), changes,
+                                            ETags::get(db, m, key.as_text()));
+                } catch (const PreconditionFailed& e) {
+                    throw ObjectsNotInSync(m.name + " " + key.as_text() +
+                                               ": the remote row changed since it was read "
+                                               "(HTTP 412); the local change was rolled back",
+                                           key.as_text(), {}, {});
+                }
+            }
+            ++counters_.writes;
+            keep_answer(db, m, obj, key.as_text(), answer);
+        });
+    }
+
+    void saved_locally(const ModelMeta& m, void* obj) override {
+        if (const FieldMeta* mod = modified_field(m))
+            mod->set(obj, Value(utc_now()));
+    }
+
+    // delete_(): the local DELETE (with its cascades) and the remote DELETE, in one local
+    // transaction. A row the remote no longer has is deleted locally all the same.
+    void remove(Database& db, const ModelMeta& m, const void* obj,
+                const std::function<void()>& local) override {
+        const Value key = remote_key_field(m).get(obj);
+        atomic(db, [&] {
+            local();
+            if (key.is_null() || key.as_text().empty())
+                return; // never reached the remote
+            try {
+                client_.delete_(m.remote_entity_set, key.as_text(),
+                                ETags::get(db, m, key.as_text()));
+            } catch (const RemoteNotFound&) {
+            } catch (const PreconditionFailed&) {
+                // Some servers (CAP) answer 412 for a row that is gone: gone is fine.
+                if (!exists_remotely(m, key.as_text()))
+                    return ETags::erase(db, m, key.as_text());
+                throw ObjectsNotInSync(m.name + " " + key.as_text() +
+                                           ": the remote row changed since it was read (HTTP "
+                                           "412); the local delete was rolled back",
+                                       key.as_text(), {}, {});
+            }
+            ++counters_.writes;
+            ETags::erase(db, m, key.as_text());
+        });
+    }
+
 private:
     static constexpr std::size_t small_limit = 50;
+
+    bool exists_remotely(const ModelMeta& m, const std::string& key) {
+        try {
+            client_.get(m.remote_entity_set, key);
+            return true;
+        } catch (const RemoteNotFound&) {
+            return false;
+        }
+    }
+    using Fields = std::vector<Value>; // the mapped fields of a row, in field order
+
+    static DateTime utc_now() {
+        const auto now = std::chrono::system_clock::now();
+        const auto us =
+            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+        const std::int64_t day_us = 86'400'000'000;
+        const std::int64_t days = us / day_us, rest = us % day_us;
+        const auto c = dorm::detail::civil_from_days(days);
+        const std::int64_t s = rest / 1'000'000;
+        return DateTime(c.year, c.month, c.day, static_cast<int>(s / 3600),
+                        static_cast<int>(s / 60 % 60), static_cast<int>(s % 60),
+                        static_cast<int>(rest % 1'000'000));
+    }
+
+    // A version 4 (random) GUID.
+    static std::string new_guid() {
+        static thread_local std::mt19937_64 random{std::random_device{}()};
+        const std::uint64_t hi = (random() & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
+        const std::uint64_t lo = (random() & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx",
+                      static_cast<unsigned long long>(hi >> 32),
+                      static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
+                      static_cast<unsigned long long>(hi & 0xFFFF),
+                      static_cast<unsigned long long>(lo >> 48),
+                      static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
+        return buf;
+    }
+
+    // The local row's mapped fields (nullopt when there is no row with this primary key).
+    static std::optional<Fields> mapped_row(Database& db, const ModelMeta& m, const Value& pk) {
+        std::string cols;
+        for (const auto& f : m.fields)
+            if (f.remote_mapped())
+                cols += (cols.empty() ? "" : ", ") + sql::quote(f.column);
+        sql::Cursor cur(db,
+                        "SELECT " + cols + " FROM " + sql::quote(m.table) + " WHERE " +
+                            sql::quote(m.pk().column) + " = ?",
+                        {pk});
+        if (!cur.next())
+            return std::nullopt;
+        Fields out;
+        for (int i = 0; i < cur.stmt().column_count(); ++i)
+            out.push_back(cur.stmt().column(i));
+        return out;
+    }
+
+    // The body of a write: every mapped field (create) or those that differ from `before`
+    // (update); never the remote stamp, which the remote keeps itself.
+    nlohmann::json encode(Database& db, const ModelMeta& m, const void* obj, const Fields* before) {
+        nlohmann::json body = nlohmann::json::object();
+        std::size_t i = 0;
+        for (const auto& f : m.fields) {
+            if (!f.remote_mapped())
+                continue;
+            const std::size_t at = i++;
+            if (f.remote_role == RemoteRole::Modified)
+                continue;
+            if (before && f.remote_role == RemoteRole::Key)
+                continue;
+            const Value v = f.get(obj);
+            if (before && same(f, (*before)[at], v))
+                continue;
+            if (f.is_foreign_key())
+                add_lookup(db, body, f, v);
+            else
+                body[f.remote_name] = odata::json_value(v, dialect().version);
+        }
+        return body;
+    }
+    static bool same(const FieldMeta& f, const Value& stored, const Value& now) {
+        if (stored.is_null() || now.is_null())
+            return stored.is_null() == now.is_null();
+        switch (f.value_type()) { // the store gives text for dates and integers for booleans
+        case ValueType::Date:
+            return stored.as_date() == now.as_date();
+        case ValueType::DateTime:
+            return stored.as_datetime() == now.as_datetime();
+        case ValueType::Bool:
+            return stored.as_bool() == now.as_bool();
+        default:
+            return stored == now;
+        }
+    }
+    // A ForeignKey is written as the parent's remote key, in the dialect's form.
+    void add_lookup(Database& db, nlohmann::json& body, const FieldMeta& fk, const Value& pk) {
+        if (pk.is_null()) {
+            body[fk.remote_name] = nullptr;
+            return;
+        }
+        const ModelMeta& parent = fk.related_model();
+        const FieldMeta& parent_key = remote_key_field(parent);
+        sql::Cursor cur(db,
+                        "SELECT " + sql::quote(parent_key.column) + " FROM " +
+                            sql::quote(parent.table) + " WHERE " + sql::quote(parent.pk().column) +
+                            " = ?",
+                        {pk});
+        if (!cur.next() || cur.stmt().column(0).is_null())
+            throw SyncError(fk.qualified_name() + ": the " + parent.name + " " + pk.repr() +
+                            " has no remote key (save it with sync first)");
+        const std::string key = cur.stmt().column(0).as_text();
+        if (dialect().name == "dataverse") {
+            body[fk.remote_name + "@odata.bind"] = "/" + parent.remote_entity_set + "(" + key + ")";
+        } else if (dialect().name == "crm2011") {
+            std::string logical = parent.remote_entity_set;
+            if (logical.ends_with("Set"))
+                logical.resize(logical.size() - 3);
+            for (auto& c : logical)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            body[fk.remote_name] = {{"Id", key}, {"LogicalName", logical}};
+        } else {
+            body[fk.remote_name] = key;
+        }
+    }
+
+    // POST with the client-made key. When the answer was lost (a timeout, a dropped
+    // connection, a server error) the create may have been applied: the key is looked up
+    // once, and a row found there is this create's.
+    nlohmann::json create_remote(Database&, const ModelMeta& m, const std::string& key,
+                                 const nlohmann::json& body) {
+        try {
+            return client_.create(m.remote_entity_set, body);
+        } catch (const RemoteUnavailable& e) {
+            if (!e.maybe_sent)
+                throw;
+            return created_after_all(m, key);
+        } catch (const RemoteTimeout&) {
+            return created_after_all(m, key);
+        } catch (const RemoteServerError&) {
+            return created_after_all(m, key);
+        }
+    }
+    nlohmann::json created_after_all(const ModelMeta& m, const std::string& key) {
+        const auto original = std::current_exception();
+        try {
+            return client_.get(m.remote_entity_set, key);
+        } catch (const RemoteError&) {
+            std::rethrow_exception(original);
+        }
+    }
+
+    // What the remote answered a write: its stamp goes into the object and the local row,
+    // its ETag beside it.
+    void keep_answer(Database& db, const ModelMeta& m, void* obj, const std::string& key,
+                     const nlohmann::json& answer) {
+        ETags::put(db, m, key, odata::Client::etag_of(answer));
+        const FieldMeta* mod = modified_field(m);
+        if (!mod || !answer.is_object())
+            return;
+        const auto it = answer.find(mod->remote_name);
+        if (it == answer.end() || it->is_null())
+            return;
+        const Value stamp =
+            odata::parse_value(*it, mod->value_type(), dialect().version, mod->remote_name);
+        mod->set(obj, stamp);
+        sql::update_object(db, m, obj, {mod});
+    }
 
     static odata::Client make_client(const Options& o, Counters& c) {
         odata::ClientOptions co = o.client;

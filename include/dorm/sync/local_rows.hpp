@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dorm/model.hpp"
+#include "dorm/remote/client.hpp"
 #include "dorm/remote/compile.hpp"
 #include "dorm/remote/parse.hpp"
 #include "dorm/sql/compiler.hpp"
@@ -30,6 +31,7 @@ struct RemoteRow {
     std::string key;
     std::vector<std::pair<const FieldMeta*, Value>> values; // mapped fields but the key
     std::optional<DateTime> modified;                       // the remote_modified field's
+    std::optional<std::string> etag;
 };
 
 // The field holding the remote key; a SyncError when the model has none.
@@ -66,8 +68,48 @@ inline RemoteRow decode(const ModelMeta& m, const nlohmann::json& row, const oda
             out.modified = v.as_datetime();
         out.values.emplace_back(&f, std::move(v));
     }
+    out.etag = odata::Client::etag_of(row);
     return out;
 }
+
+// The ETags the remote gave the local rows, kept beside the models' tables (a model need
+// not have a field for them): sent as If-Match with the next write of the row.
+struct ETags {
+    static constexpr const char* table = "dorm_sync_etag";
+    static void create(Database& db) {
+        db.exec(std::string("CREATE TABLE IF NOT EXISTS ") + table +
+                " (entity_set TEXT NOT NULL, remote_key TEXT NOT NULL, etag TEXT NOT NULL, "
+                "PRIMARY KEY (entity_set, remote_key)) WITHOUT ROWID");
+    }
+    static std::optional<std::string> get(Database& db, const ModelMeta& m,
+                                          const std::string& key) {
+        sql::Cursor cur(db,
+                        std::string("SELECT etag FROM ") + table +
+                            " WHERE entity_set = ? AND remote_key = ?",
+                        {Value(m.remote_entity_set), Value(key)});
+        if (!cur.next())
+            return std::nullopt;
+        return cur.stmt().column(0).as_text();
+    }
+    static void put(Database& db, const ModelMeta& m, const std::string& key,
+                    const std::optional<std::string>& etag) {
+        if (!etag) {
+            erase(db, m, key);
+            return;
+        }
+        sql::Cursor(db,
+                    std::string("INSERT OR REPLACE INTO ") + table +
+                        " (entity_set, remote_key, etag) VALUES (?, ?, ?)",
+                    {Value(m.remote_entity_set), Value(key), Value(*etag)})
+            .run();
+    }
+    static void erase(Database& db, const ModelMeta& m, const std::string& key) {
+        sql::Cursor(
+            db, std::string("DELETE FROM ") + table + " WHERE entity_set = ? AND remote_key = ?",
+            {Value(m.remote_entity_set), Value(key)})
+            .run();
+    }
+};
 
 struct WriteCounts {
     std::size_t inserted = 0, updated = 0, unchanged = 0, local_newer = 0;
@@ -106,7 +148,7 @@ public:
         const auto found = find(m, r.key);
         if (found && found->modified.kind() == Value::Kind::DateTime && r.modified) {
             const DateTime local = found->modified.as_datetime();
-            if (local == *r.modified) {
+            if (local == *r.modified && (!r.etag || ETags::get(db_, m, r.key) == r.etag)) {
                 ++counts.unchanged;
                 return found->pk;
             }
@@ -122,6 +164,8 @@ public:
             f->set(obj.get(), f->is_foreign_key() ? parent_pk(*f, v, counts) : v);
             changed.push_back(f);
         }
+        if (r.etag || found)
+            ETags::put(db_, m, r.key, r.etag);
         if (found) {
             m.pk().set(obj.get(), found->pk);
             if (!changed.empty())
