@@ -16,6 +16,7 @@
 #include <dorm/remote/client.hpp>
 
 #include "faulty_transport.hpp"
+#include "odata_fixtures.hpp"
 #include "odata_server.hpp"
 
 #include <cstdio>
@@ -27,32 +28,14 @@
 namespace {
 
 namespace od = dorm::odata;
+using dorm_test::account_key;
+using dorm_test::contact_key;
+using dorm_test::Endpoint;
 using dorm_test::FaultyTransport;
+using dorm_test::fresh_key;
+using dorm_test::V2;
+using dorm_test::V4;
 using Op = od::BatchOperation;
-
-std::string account(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
-std::string contact(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "c1000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
-std::string fresh(int n) { // a key no seed row has
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012d", n);
-    return buf;
-}
-
-struct Endpoint {
-    const char* name;
-    od::Dialect dialect;
-    std::string (dorm_test::ODataServer::*base)() const;
-};
-const Endpoint V4{"V4", od::odata_v4(), &dorm_test::ODataServer::base_v4};
-const Endpoint V2{"V2", od::odata_v2(), &dorm_test::ODataServer::base_v2};
 
 struct Fixture {
     dorm_test::ODataServer server;
@@ -91,10 +74,10 @@ void applied_whole(const Endpoint& e) {
     INFO(e.name);
     const std::size_t before = f.rows("Accounts");
     const auto results = f.client.batch({
-        Op::create("Accounts", {{"ID", fresh(1)}, {"name", hostile}, {"employees", 1}}),
-        Op::create("Accounts", {{"ID", fresh(2)}, {"name", "second"}, {"active", false}}),
-        Op::update("Accounts", account(2), {{"employees", 8}, {"name", "acme labs 'renamed'"}}),
-        Op::delete_("Accounts", account(3)),
+        Op::create("Accounts", {{"ID", fresh_key(1)}, {"name", hostile}, {"employees", 1}}),
+        Op::create("Accounts", {{"ID", fresh_key(2)}, {"name", "second"}, {"active", false}}),
+        Op::update("Accounts", account_key(2), {{"employees", 8}, {"name", "acme labs 'renamed'"}}),
+        Op::delete_("Accounts", account_key(3)),
     });
     // One request for the whole changeset.
     CHECK(f.transport->calls == 1);
@@ -102,7 +85,7 @@ void applied_whole(const Endpoint& e) {
 
     REQUIRE(results.size() == 4);
     CHECK(results[0].status == 201);
-    CHECK(results[0].entity.at("ID") == fresh(1));
+    CHECK(results[0].entity.at("ID") == fresh_key(1));
     CHECK(results[0].entity.at("name") == hostile);
     CHECK(results[1].status == 201);
     CHECK(results[1].entity.at("active") == false);
@@ -111,14 +94,14 @@ void applied_whole(const Endpoint& e) {
     CHECK(results[3].entity.is_null());
 
     // What the server holds now.
-    CHECK(f.row("Accounts", fresh(1)).at("name") == hostile);
-    CHECK(f.row("Accounts", fresh(1)).at("employees") == 1);
-    CHECK(f.row("Accounts", fresh(2)).at("name") == "second");
-    const auto updated = f.row("Accounts", account(2));
+    CHECK(f.row("Accounts", fresh_key(1)).at("name") == hostile);
+    CHECK(f.row("Accounts", fresh_key(1)).at("employees") == 1);
+    CHECK(f.row("Accounts", fresh_key(2)).at("name") == "second");
+    const auto updated = f.row("Accounts", account_key(2));
     CHECK(updated.at("employees") == 8);
     CHECK(updated.at("name") == "acme labs 'renamed'");
     CHECK(updated.at("rating") == 2.25); // a field the update did not name is unchanged
-    CHECK(f.row("Accounts", account(3)).is_null());
+    CHECK(f.row("Accounts", account_key(3)).is_null());
     CHECK(f.rows("Accounts") == before + 1);
 }
 
@@ -126,12 +109,12 @@ void refused_applies_nothing(const Endpoint& e) {
     Fixture f(e);
     INFO(e.name);
     const std::size_t before = f.rows("Accounts");
-    const std::string missing = fresh(99);
+    const std::string missing = fresh_key(99);
     try {
         f.client.batch({
-            Op::create("Accounts", {{"ID", fresh(3)}, {"name", "never"}}),
-            Op::update("Accounts", account(2), {{"employees", 9}}),
-            Op::delete_("Accounts", account(4)),
+            Op::create("Accounts", {{"ID", fresh_key(3)}, {"name", "never"}}),
+            Op::update("Accounts", account_key(2), {{"employees", 9}}),
+            Op::delete_("Accounts", account_key(4)),
             Op::update("Accounts", missing, {{"employees", 1}}),
         });
         FAIL("the changeset was accepted");
@@ -145,9 +128,9 @@ void refused_applies_nothing(const Endpoint& e) {
     }
     CHECK(f.transport->calls == 1); // a write: not retried
     // Nothing of the changeset happened.
-    CHECK(f.row("Accounts", fresh(3)).is_null());
-    CHECK(f.row("Accounts", account(2)).at("employees") == 5);
-    CHECK_FALSE(f.row("Accounts", account(4)).is_null());
+    CHECK(f.row("Accounts", fresh_key(3)).is_null());
+    CHECK(f.row("Accounts", account_key(2)).at("employees") == 5);
+    CHECK_FALSE(f.row("Accounts", account_key(4)).is_null());
     CHECK(f.rows("Accounts") == before);
 }
 
@@ -155,25 +138,27 @@ void etags(const Endpoint& e) {
     Fixture f(e);
     INFO(e.name);
     // A single update with the current ETag passes and changes it; the old one is now stale.
-    const auto first = f.client.get("Contacts", contact(2));
+    const auto first = f.client.get("Contacts", contact_key(2));
     const std::string old_etag = etag_of(first);
     CHECK(old_etag == "W/\"2020-01-01T00:00:00.000Z\"");
-    f.client.update("Contacts", contact(2), {{"email", "bob@new.example"}}, old_etag);
-    const auto second = f.client.get("Contacts", contact(2));
+    f.client.update("Contacts", contact_key(2), {{"email", "bob@new.example"}}, old_etag);
+    const auto second = f.client.get("Contacts", contact_key(2));
     CHECK(second.at("email") == "bob@new.example");
     const std::string new_etag = etag_of(second);
     CHECK(new_etag != old_etag);
-    CHECK_THROWS_AS(f.client.update("Contacts", contact(2), {{"email", "lost@update"}}, old_etag),
+    CHECK_THROWS_AS(
+        f.client.update("Contacts", contact_key(2), {{"email", "lost@update"}}, old_etag),
+        dorm::PreconditionFailed);
+    CHECK(f.row("Contacts", contact_key(2)).at("email") == "bob@new.example");
+    CHECK_THROWS_AS(f.client.delete_("Contacts", contact_key(2), old_etag),
                     dorm::PreconditionFailed);
-    CHECK(f.row("Contacts", contact(2)).at("email") == "bob@new.example");
-    CHECK_THROWS_AS(f.client.delete_("Contacts", contact(2), old_etag), dorm::PreconditionFailed);
-    CHECK_FALSE(f.row("Contacts", contact(2)).is_null());
+    CHECK_FALSE(f.row("Contacts", contact_key(2)).is_null());
 
     // In a changeset: a stale ETag refuses the whole changeset.
     try {
         f.client.batch({
-            Op::create("Contacts", {{"ID", fresh(10)}, {"name", "never"}}),
-            Op::update("Contacts", contact(1), {{"email", "x@y"}},
+            Op::create("Contacts", {{"ID", fresh_key(10)}, {"name", "never"}}),
+            Op::update("Contacts", contact_key(1), {{"email", "x@y"}},
                        "W/\"2000-01-01T00:00:00.000Z\""),
         });
         FAIL("the changeset was accepted");
@@ -182,22 +167,22 @@ void etags(const Endpoint& e) {
         CHECK(ex.status == 412);
         CHECK(std::string(ex.what()).find("operation 2 of 2") != std::string::npos);
     }
-    CHECK(f.row("Contacts", fresh(10)).is_null());
-    CHECK(f.row("Contacts", contact(1)).at("email") == "ann@example.com");
+    CHECK(f.row("Contacts", fresh_key(10)).is_null());
+    CHECK(f.row("Contacts", contact_key(1)).at("email") == "ann@example.com");
 
     // With current ETags it is applied, and each result carries the entity's new ETag.
-    const std::string c1 = etag_of(f.client.get("Contacts", contact(1)));
+    const std::string c1 = etag_of(f.client.get("Contacts", contact_key(1)));
     const auto results = f.client.batch({
-        Op::update("Contacts", contact(1), {{"email", "ann@new.example"}}, c1),
-        Op::delete_("Contacts", contact(2), new_etag),
+        Op::update("Contacts", contact_key(1), {{"email", "ann@new.example"}}, c1),
+        Op::delete_("Contacts", contact_key(2), new_etag),
     });
     REQUIRE(results.size() == 2);
-    CHECK(f.row("Contacts", contact(1)).at("email") == "ann@new.example");
-    CHECK(f.row("Contacts", contact(2)).is_null());
+    CHECK(f.row("Contacts", contact_key(1)).at("email") == "ann@new.example");
+    CHECK(f.row("Contacts", contact_key(2)).is_null());
     if (results[0].status == 200) {
         REQUIRE(results[0].etag);
         CHECK(*results[0].etag != c1);
-        CHECK(*results[0].etag == etag_of(f.client.get("Contacts", contact(1))));
+        CHECK(*results[0].etag == etag_of(f.client.get("Contacts", contact_key(1))));
     }
 }
 
@@ -226,13 +211,13 @@ TEST_CASE("a changeset of 300 creates is one request", "[remote]") {
     Fixture f(V4);
     std::vector<Op> ops;
     for (int i = 0; i < 300; ++i)
-        ops.push_back(Op::create("Accounts", {{"ID", fresh(1000 + i)}, {"name", "bulk"}}));
+        ops.push_back(Op::create("Accounts", {{"ID", fresh_key(1000 + i)}, {"name", "bulk"}}));
     const std::size_t before = f.rows("Accounts");
     const auto results = f.client.batch(ops);
     CHECK(f.transport->calls == 1);
     REQUIRE(results.size() == 300);
     for (int i = 0; i < 300; ++i)
-        CHECK(results[static_cast<std::size_t>(i)].entity.at("ID") == fresh(1000 + i));
+        CHECK(results[static_cast<std::size_t>(i)].entity.at("ID") == fresh_key(1000 + i));
     CHECK(f.rows("Accounts") == before + 300);
 }
 
@@ -242,7 +227,7 @@ TEST_CASE("batch limits are checked before any request", "[remote]") {
         FAIL("a request was sent");
         return std::nullopt;
     };
-    const std::vector<Op> one{Op::delete_("Accounts", account(1))};
+    const std::vector<Op> one{Op::delete_("Accounts", account_key(1))};
 
     od::Client crm(od::ClientOptions("http://127.0.0.1:9/crm", od::crm2011()), transport);
     try {
@@ -270,8 +255,8 @@ TEST_CASE("batch limits are checked before any request", "[remote]") {
 TEST_CASE("a batch answer that is not a whole multipart is MalformedResponse", "[remote]") {
     Fixture f(V4);
     const std::vector<Op> ops{
-        Op::update("Accounts", account(2), {{"employees", 11}}),
-        Op::update("Accounts", account(6), {{"employees", 12}}),
+        Op::update("Accounts", account_key(2), {{"employees", 11}}),
+        Op::update("Accounts", account_key(6), {{"employees", 12}}),
     };
     const auto malformed = [&](std::function<void(od::HttpResponse&)> spoil) {
         f.transport->calls = 0;
@@ -294,5 +279,5 @@ TEST_CASE("a batch answer that is not a whole multipart is MalformedResponse", "
         r.body.erase(second, r.body.find(changeset + "--") - second);
     });
     // The real answers were applied (the spoiling happened after the server answered).
-    CHECK(f.row("Accounts", account(2)).at("employees") == 11);
+    CHECK(f.row("Accounts", account_key(2)).at("employees") == 11);
 }

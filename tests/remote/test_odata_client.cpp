@@ -16,6 +16,7 @@
 
 #include "faulty_transport.hpp"
 #include "odata_accounts.hpp"
+#include "odata_fixtures.hpp"
 #include "odata_server.hpp"
 
 #include <netinet/in.h>
@@ -42,7 +43,12 @@ using dorm::Date;
 using dorm::DateTime;
 using dorm::Value;
 using dorm::Values;
+using dorm_test::account_key;
+using dorm_test::Endpoint;
 using dorm_test::FaultyTransport;
+using dorm_test::fresh_key;
+using dorm_test::V2;
+using dorm_test::V4;
 
 using namespace odata_accounts;
 
@@ -75,14 +81,6 @@ od::ClientOptions options(const std::string& base, const od::Dialect& d, Log& lo
     return o;
 }
 
-struct Endpoint {
-    const char* name;
-    od::Dialect dialect;
-    std::string (dorm_test::ODataServer::*base)() const;
-};
-const Endpoint V4{"V4", od::odata_v4(), &dorm_test::ODataServer::base_v4};
-const Endpoint V2{"V2", od::odata_v2(), &dorm_test::ODataServer::base_v2};
-
 Ids ids_of(const std::vector<nlohmann::json>& rows) {
     Ids out;
     for (const auto& r : rows)
@@ -90,18 +88,7 @@ Ids ids_of(const std::vector<nlohmann::json>& rows) {
     return out;
 }
 
-std::string key(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
-
 // A GUID no seed row has (seed keys start with a or b).
-std::string fresh_key(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012d", n);
-    return buf;
-}
 
 od::HttpResponse status_only(int status, std::string retry_after = {}, std::string body = {}) {
     od::HttpResponse r;
@@ -253,13 +240,13 @@ void entities(const Endpoint& e) {
     INFO(e.name);
 
     // get: a seed row, unwrapped from V2's "d".
-    const auto acme = c.get("Accounts", key(1));
-    CHECK(acme.at("ID") == key(1));
+    const auto acme = c.get("Accounts", account_key(1));
+    CHECK(acme.at("ID") == account_key(1));
     CHECK(acme.at("name") == "Acme");
     CHECK(acme.at("employees") == 100);
     CHECK_FALSE(acme.contains("d"));
     CHECK(acme.contains("__metadata") == v2);
-    CHECK(c.get("Accounts", key(5)).at("name") == "O''Brien & Sons");
+    CHECK(c.get("Accounts", account_key(5)).at("name") == "O''Brien & Sons");
 
     // get of a missing key: 404 with the server's message, not retried.
     const std::string missing = fresh_key(v2 ? 2999 : 4999);
@@ -307,7 +294,7 @@ void entities(const Endpoint& e) {
     CHECK(updated.at("employees") == 8);
     CHECK(updated.at("name") == fields["name"]);
     CHECK(updated.at("active") == true);
-    CHECK(c.get("Accounts", key(1)).at("employees") == 100); // another row untouched
+    CHECK(c.get("Accounts", account_key(1)).at("employees") == 100); // another row untouched
 
     // delete_: then get is RemoteNotFound, and the count is the seed's again.
     c.delete_("Accounts", k);
@@ -364,7 +351,7 @@ TEST_CASE("429 with Retry-After 0 then success is retried", "[remote]") {
         return std::nullopt;
     };
     auto c = f.client();
-    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    CHECK(c.get("Accounts", account_key(1)).at("name") == "Acme");
     CHECK(f.statuses() == std::vector<int>{429, 200});
     CHECK(f.attempts() == std::vector<int>{1, 2});
     CHECK(f.t->calls == 2);
@@ -396,7 +383,7 @@ TEST_CASE("503 beyond max_retries is RemoteServerError", "[remote]") {
     };
     auto c = f.client();
     try {
-        c.get("Accounts", key(1));
+        c.get("Accounts", account_key(1));
         FAIL("no RemoteServerError");
     } catch (const dorm::RemoteServerError& ex) {
         CHECK(ex.status == 503);
@@ -455,7 +442,7 @@ TEST_CASE("a body that is not JSON is MalformedResponse", "[remote]") {
     };
     auto c = f.client();
     try {
-        c.get("Accounts", key(1));
+        c.get("Accounts", account_key(1));
         FAIL("no MalformedResponse");
     } catch (const dorm::MalformedResponse& ex) {
         CHECK(ex.status == 200);
@@ -491,7 +478,7 @@ TEST_CASE("a timeout on the first GET is retried", "[remote]") {
         throw dorm::RemoteTimeout("injected timeout");
     };
     auto c2 = f.client();
-    CHECK_THROWS_AS(c2.get("Accounts", key(1)), dorm::RemoteTimeout);
+    CHECK_THROWS_AS(c2.get("Accounts", account_key(1)), dorm::RemoteTimeout);
     CHECK(f.t->calls == 3);
 }
 
@@ -506,7 +493,7 @@ TEST_CASE("401 and 403 are Unauthorized, 412 PreconditionFailed, none retried", 
         reply = s;
         f.t->calls = 0;
         try {
-            c.get("Accounts", key(1));
+            c.get("Accounts", account_key(1));
             FAIL("no Unauthorized");
         } catch (const dorm::Unauthorized& ex) {
             CHECK(ex.status == s);
@@ -526,26 +513,26 @@ TEST_CASE("401 and 403 are Unauthorized, 412 PreconditionFailed, none retried", 
     };
     f.t->calls = 0;
     try {
-        c.update("Accounts", key(1), {{"employees", 1}}, std::string("W/\"stale\""));
+        c.update("Accounts", account_key(1), {{"employees", 1}}, std::string("W/\"stale\""));
         FAIL("no PreconditionFailed");
     } catch (const dorm::PreconditionFailed& ex) {
         CHECK(ex.status == 412);
     }
     CHECK(if_match == "W/\"stale\"");
-    CHECK_THROWS_AS(c.delete_("Accounts", key(1), std::string("W/\"stale\"")),
+    CHECK_THROWS_AS(c.delete_("Accounts", account_key(1), std::string("W/\"stale\"")),
                     dorm::PreconditionFailed);
     CHECK(f.t->calls == 2);
     // Other 4xx: a plain RemoteError with the status.
     reply = 400;
     try {
-        c.get("Accounts", key(1));
+        c.get("Accounts", account_key(1));
         FAIL("no RemoteError");
     } catch (const dorm::RemoteError& ex) {
         CHECK(ex.status == 400);
     }
     // Nothing was changed on the server.
     f.t->before = nullptr;
-    CHECK(c.get("Accounts", key(1)).at("employees") == 100);
+    CHECK(c.get("Accounts", account_key(1)).at("employees") == 100);
 }
 
 TEST_CASE("Retry-After beyond max_wait is capped", "[remote]") {
@@ -558,7 +545,7 @@ TEST_CASE("Retry-After beyond max_wait is capped", "[remote]") {
     };
     auto c = f.client();
     const auto started = std::chrono::steady_clock::now();
-    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    CHECK(c.get("Accounts", account_key(1)).at("name") == "Acme");
     const auto elapsed = std::chrono::steady_clock::now() - started;
     CHECK(f.statuses() == std::vector<int>{429, 503, 200});
     CHECK(elapsed >= std::chrono::milliseconds(100)); // two waits of max_wait
@@ -587,7 +574,7 @@ TEST_CASE("a server that never answers is RemoteTimeout", "[remote]") {
     od::Client c(o, std::make_shared<od::CurlTransport>(co));
     const auto started = std::chrono::steady_clock::now();
     try {
-        c.get("Accounts", key(1));
+        c.get("Accounts", account_key(1));
         FAIL("no RemoteTimeout");
     } catch (const dorm::RemoteTimeout& ex) {
         CHECK(ex.status == 0);
@@ -652,7 +639,7 @@ TEST_CASE("backoff continues after a Retry-After of 0", "[remote]") {
     };
     auto c = f.client();
     const auto started = std::chrono::steady_clock::now();
-    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    CHECK(c.get("Accounts", account_key(1)).at("name") == "Acme");
     const auto elapsed = std::chrono::steady_clock::now() - started;
     CHECK(f.statuses() == std::vector<int>{429, 503, 200});
     CHECK(elapsed >= std::chrono::milliseconds(200)); // 0, then 2 x 100 ms

@@ -20,6 +20,7 @@
 
 #include "loopback_proxy.hpp"
 #include "odata_accounts.hpp"
+#include "odata_fixtures.hpp"
 #include "odata_server.hpp"
 
 #include <chrono>
@@ -31,6 +32,8 @@
 namespace {
 
 namespace od = dorm::odata;
+using dorm_test::account_key;
+using dorm_test::fresh_key;
 using Fault = dorm_test::LoopbackProxy::Fault;
 using Clock = std::chrono::steady_clock;
 using odata_accounts::Account;
@@ -112,17 +115,6 @@ const char* name(Fault f) {
 const std::vector<Fault> DROPS{Fault::close_on_accept, Fault::reset, Fault::drop_after_request,
                                Fault::truncate_body};
 
-std::string key(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
-std::string fresh_key(int n) { // no seed row has it
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012d", n);
-    return buf;
-}
-
 // A row without V2's __metadata (its uri names the host and port the client asked).
 nlohmann::json bare(nlohmann::json row) {
     row.erase("__metadata");
@@ -171,13 +163,13 @@ TEST_CASE("a refused connection is RemoteUnavailable at once, GETs retried, writ
           "[remote]") {
     Rig rig;
     auto c = rig.client();
-    REQUIRE(c.get("Accounts", key(1)).at("name") == "Acme"); // the way through works
+    REQUIRE(c.get("Accounts", account_key(1)).at("name") == "Acme"); // the way through works
     rig.proxy.stop_listening();
     rig.log.clear();
 
     const auto started = Clock::now();
     try {
-        c.get("Accounts", key(1));
+        c.get("Accounts", account_key(1));
         FAIL("no RemoteUnavailable");
     } catch (const dorm::RemoteUnavailable& ex) {
         CHECK(ex.status == 0);
@@ -204,7 +196,7 @@ TEST_CASE("a GET whose connection drops twice is retried and returns the server'
     const od::Request all = Account::objects().all().odata(od::odata_v4());
     const auto want_rows = server_rows(rig, all.url(rig.server.base_v4()), false);
     REQUIRE(want_rows.size() == SEEDED);
-    const auto want_acme = rig.direct("/Accounts(" + key(1) + ")").json;
+    const auto want_acme = rig.direct("/Accounts(" + account_key(1) + ")").json;
     REQUIRE(want_acme.at("name") == "Acme");
 
     for (Fault f : DROPS) {
@@ -213,7 +205,7 @@ TEST_CASE("a GET whose connection drops twice is retried and returns the server'
         rig.log.clear();
         int before = rig.proxy.accepted();
         rig.proxy.next(f, 2);
-        CHECK(c.get("Accounts", key(1)) == want_acme);
+        CHECK(c.get("Accounts", account_key(1)) == want_acme);
         CHECK(rig.attempts() == std::vector<int>{1, 2, 3});
         CHECK(rig.statuses() == std::vector<int>{0, 0, 200});
         CHECK(rig.proxy.accepted() - before == 3); // one connection per try
@@ -246,7 +238,7 @@ TEST_CASE("a connection that drops every time is RemoteUnavailable after max_ret
         rig.log.clear();
         const int before = rig.proxy.accepted();
         try {
-            c.get("Accounts", key(1));
+            c.get("Accounts", account_key(1));
             FAIL("no RemoteUnavailable");
         } catch (const dorm::RemoteUnavailable& ex) {
             CHECK(ex.status == 0);
@@ -303,7 +295,7 @@ TEST_CASE("an answer that never comes is RemoteTimeout after the total timeout",
 
     auto started = Clock::now();
     try {
-        c.get("Accounts", key(1));
+        c.get("Accounts", account_key(1));
         FAIL("no RemoteTimeout");
     } catch (const dorm::RemoteTimeout& ex) {
         CHECK(ex.status == 0);
@@ -329,7 +321,7 @@ TEST_CASE("an answer that never comes is RemoteTimeout after the total timeout",
 
     // The same client works again once the answers come.
     rig.proxy.every(Fault::pass);
-    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    CHECK(c.get("Accounts", account_key(1)).at("name") == "Acme");
 }
 
 TEST_CASE("a slow answer within the timeout succeeds, one beyond it is RemoteTimeout", "[remote]") {
@@ -339,7 +331,7 @@ TEST_CASE("a slow answer within the timeout succeeds, one beyond it is RemoteTim
 
     rig.proxy.next(Fault::delay, 1, milliseconds(300));
     auto started = Clock::now();
-    CHECK(c.get("Accounts", key(1)).at("name") == "Acme");
+    CHECK(c.get("Accounts", account_key(1)).at("name") == "Acme");
     CHECK(Clock::now() - started >= milliseconds(300));
     CHECK(rig.attempts() == std::vector<int>{1}); // not retried
 
@@ -348,7 +340,7 @@ TEST_CASE("a slow answer within the timeout succeeds, one beyond it is RemoteTim
     auto once = rig.client();
     rig.proxy.next(Fault::delay, 1, milliseconds(2000));
     started = Clock::now();
-    CHECK_THROWS_AS(once.get("Accounts", key(1)), dorm::RemoteTimeout);
+    CHECK_THROWS_AS(once.get("Accounts", account_key(1)), dorm::RemoteTimeout);
     const auto elapsed = Clock::now() - started;
     CHECK(elapsed >= milliseconds(950)); // its 1 s timeout (curl may end a hair early)
     CHECK(elapsed < milliseconds(1900)); // gave up at its timeout, before the late answer

@@ -12,6 +12,7 @@
 #include <dorm/dorm.hpp>
 
 #include "odata_accounts.hpp"
+#include "odata_fixtures.hpp"
 #include "odata_listing.hpp"
 #include "odata_server.hpp"
 #include "temp_dir.hpp"
@@ -35,6 +36,7 @@ using dorm::DateTime;
 using dorm::Q;
 using dorm::Value;
 using dorm::Values;
+using dorm_test::account_key;
 
 using namespace odata_accounts;
 
@@ -76,12 +78,6 @@ const nlohmann::json& row_of(const Listing& l, const std::string& id) {
     return none;
 }
 
-std::string key(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
-
 } // namespace
 
 TEST_CASE("server starts on 127.0.0.1 and serves the seed rows on V4 and V2", "[remote]") {
@@ -106,25 +102,25 @@ TEST_CASE("server starts on 127.0.0.1 and serves the seed rows on V4 and V2", "[
     CHECK(v4.rows.size() == seeded);
     CHECK(v4.ids.size() == seeded);
 
-    const auto& obrien = row_of(v4, key(5));
+    const auto& obrien = row_of(v4, account_key(5));
     CHECK(obrien.at("name") == "O''Brien & Sons");
     CHECK(obrien.at("rating").is_null());
-    CHECK(obrien.at("parent_ID") == key(4));
-    CHECK(row_of(v4, key(6)).at("name") == "say \"hi\" corp");
-    CHECK(row_of(v4, key(6)).at("modifiedOn") == "2020-01-01T00:00:00.500Z");
-    CHECK(row_of(v4, key(9)).at("name") == "back\\slash");
-    CHECK(row_of(v4, key(10)).at("name") == "M\u00fcller GmbH");
-    CHECK(row_of(v4, key(13)).at("name") == "\U0001F680 Rocket");
-    CHECK(row_of(v4, key(14)).at("name") == "null"); // the string, quoted in the CSV
-    CHECK(row_of(v4, key(15)).at("name") == "");
-    CHECK(row_of(v4, key(16)).at("name").is_null());
-    CHECK(row_of(v4, key(16)).at("active").is_null());
-    CHECK(row_of(v4, key(17)).at("name") == "semi;colon");
-    CHECK(row_of(v4, key(18)).at("name") == "two\nlines");
-    CHECK(row_of(v4, key(19)).at("name") == "  padded  ");
-    CHECK(row_of(v4, key(1)).at("founded") == "2016-02-29");
-    CHECK(row_of(v4, key(1)).at("active") == true);
-    CHECK(row_of(v4, key(1)).at("employees") == 100);
+    CHECK(obrien.at("parent_ID") == account_key(4));
+    CHECK(row_of(v4, account_key(6)).at("name") == "say \"hi\" corp");
+    CHECK(row_of(v4, account_key(6)).at("modifiedOn") == "2020-01-01T00:00:00.500Z");
+    CHECK(row_of(v4, account_key(9)).at("name") == "back\\slash");
+    CHECK(row_of(v4, account_key(10)).at("name") == "M\u00fcller GmbH");
+    CHECK(row_of(v4, account_key(13)).at("name") == "\U0001F680 Rocket");
+    CHECK(row_of(v4, account_key(14)).at("name") == "null"); // the string, quoted in the CSV
+    CHECK(row_of(v4, account_key(15)).at("name") == "");
+    CHECK(row_of(v4, account_key(16)).at("name").is_null());
+    CHECK(row_of(v4, account_key(16)).at("active").is_null());
+    CHECK(row_of(v4, account_key(17)).at("name") == "semi;colon");
+    CHECK(row_of(v4, account_key(18)).at("name") == "two\nlines");
+    CHECK(row_of(v4, account_key(19)).at("name") == "  padded  ");
+    CHECK(row_of(v4, account_key(1)).at("founded") == "2016-02-29");
+    CHECK(row_of(v4, account_key(1)).at("active") == true);
+    CHECK(row_of(v4, account_key(1)).at("employees") == 100);
 
     // V2: the same rows through the adapter, with V2's shapes.
     const Listing v2 = list_all(root, server.base_v2() + "/Accounts", od::Version::V2);
@@ -132,18 +128,18 @@ TEST_CASE("server starts on 127.0.0.1 and serves the seed rows on V4 and V2", "[
     CHECK(v2.pages >= 2);
     CHECK(v2.ids == v4.ids);
     CHECK(v2.rows.size() == seeded);
-    const auto& acme = row_of(v2, key(1));
+    const auto& acme = row_of(v2, account_key(1));
     CHECK(acme.at("founded") == "/Date(1456704000000)/");         // 2016-02-29
     CHECK(acme.at("modifiedOn") == "/Date(1456747200000+0000)/"); // 2016-02-29T12:00Z
     CHECK(acme.contains("__metadata"));
-    CHECK(row_of(v2, key(22)).at("name") == "x') or true or ('");
+    CHECK(row_of(v2, account_key(22)).at("name") == "x') or true or ('");
 
     // A filter with a hostile literal, percent-encoded by the compiler's url().
     LocalStore local;
     const auto r = Account::objects().filter("name", "x') or true or ('").odata(od::odata_v4());
     const Listing one = list_all(server.base_v4(), r.url(server.base_v4()), od::Version::V4);
     REQUIRE(one.error.empty());
-    CHECK(one.ids == Ids{key(22)});
+    CHECK(one.ids == Ids{account_key(22)});
 }
 
 namespace {
@@ -155,7 +151,8 @@ struct Case {
 
 std::vector<Case> cases() {
     const auto A = [] { return Account::objects().all(); };
-    const std::string k1 = key(1), k4 = key(4), k10 = key(10), k22 = key(22);
+    const std::string k1 = account_key(1), k4 = account_key(4), k10 = account_key(10),
+                      k22 = account_key(22);
     std::vector<Case> c;
     auto add = [&](std::string what, dorm::QuerySet<Account> qs) {
         c.push_back({std::move(what), std::move(qs)});

@@ -11,6 +11,7 @@
 
 #include "faulty_transport.hpp"
 #include "odata_accounts.hpp"
+#include "odata_fixtures.hpp"
 #include "odata_server.hpp"
 #include "temp_dir.hpp"
 
@@ -25,14 +26,9 @@ namespace od = dorm::odata;
 using dorm::Q;
 using dorm::Value;
 using dorm::Values;
+using dorm_test::account_key;
 using dorm_test::FaultyTransport;
 using namespace odata_accounts;
-
-std::string key(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
 
 // The answers of the seed rows, from a local store that holds all of them (no engine).
 struct Oracle {
@@ -133,9 +129,9 @@ TEST_CASE("all() reads every page once, links parents, and count and exists foll
     CHECK(s.local_rows() == 65);
     CHECK(s.engine->counters().written.inserted == 65);
 
-    const Account child = Account::objects().skip_cdms().get("cdms_pk", key(5));
+    const Account child = Account::objects().skip_cdms().get("cdms_pk", account_key(5));
     REQUIRE_FALSE(child.parent.is_null());
-    CHECK(child.parent->cdms_pk == key(4));
+    CHECK(child.parent->cdms_pk == account_key(4));
     CHECK(child.name == "O''Brien & Sons");
     CHECK_FALSE(child.rating);
     CHECK(child.modified_on == dorm::DateTime(1999, 12, 31, 23, 59, 59));
@@ -180,69 +176,71 @@ TEST_CASE("a row changed remotely is updated locally, one deleted remotely is de
     dorm_test::ODataServer server;
     Synced s(server, od::odata_v4());
     REQUIRE(Account::objects().count() == 65);
-    const auto local_id = Account::objects().skip_cdms().get("cdms_pk", key(2)).id;
+    const auto local_id = Account::objects().skip_cdms().get("cdms_pk", account_key(2)).id;
 
     // Remotely: a02 renamed with a newer stamp, a08 deleted, a03 renamed so that it leaves
     // the scope of the filter below.
     od::Client direct(od::ClientOptions(server.base_v4(), od::odata_v4()));
-    direct.update("Accounts", key(2),
+    direct.update("Accounts", account_key(2),
                   {{"name", "acme labs (renamed)"}, {"modifiedOn", "2030-01-01T00:00:00Z"}});
-    direct.delete_("Accounts", key(8));
-    const std::string a03 = Account::objects().skip_cdms().get("cdms_pk", key(3)).name.value();
-    direct.update("Accounts", key(3), {{"name", "zzz"}, {"modifiedOn", "2030-01-01T00:00:00Z"}});
+    direct.delete_("Accounts", account_key(8));
+    const std::string a03 =
+        Account::objects().skip_cdms().get("cdms_pk", account_key(3)).name.value();
+    direct.update("Accounts", account_key(3),
+                  {{"name", "zzz"}, {"modifiedOn", "2030-01-01T00:00:00Z"}});
 
     const auto before = s.engine->counters();
     CHECK(Account::objects().count() == 64);
     CHECK(s.engine->counters().written.updated - before.written.updated == 2);
     CHECK(s.engine->counters().deleted - before.deleted == 1);
-    const Account a02 = Account::objects().skip_cdms().get("cdms_pk", key(2));
+    const Account a02 = Account::objects().skip_cdms().get("cdms_pk", account_key(2));
     CHECK(a02.name == "acme labs (renamed)");
     CHECK(a02.id == local_id); // updated in place: the local primary key is kept
     CHECK(a02.modified_on == dorm::DateTime(2030, 1, 1));
-    CHECK_FALSE(Account::objects().skip_cdms().filter("cdms_pk", key(8)).exists());
+    CHECK_FALSE(Account::objects().skip_cdms().filter("cdms_pk", account_key(8)).exists());
 
     // A filtered read whose scope a03 left remotely: a03 is refreshed (asked for by key),
     // not deleted.
     const auto n = Account::objects().filter("name", a03).count();
     CHECK(n == 0);
-    CHECK(Account::objects().skip_cdms().get("cdms_pk", key(3)).name == "zzz");
+    CHECK(Account::objects().skip_cdms().get("cdms_pk", account_key(3)).name == "zzz");
 }
 
 TEST_CASE("get() by remote key creates the local row, and a row gone remotely is DoesNotExist",
           "[sync]") {
     dorm_test::ODataServer server;
     Synced s(server, od::odata_v4());
-    const Account a = Account::objects().get("cdms_pk", key(5));
+    const Account a = Account::objects().get("cdms_pk", account_key(5));
     CHECK(a.name == "O''Brien & Sons");
     CHECK(s.local_rows() == 2); // a05 and its parent a04
     CHECK(s.requests() == 2);   // the filter, and the parent by key
 
     // get() of a row the local store has: one GET by key.
     const auto r0 = s.requests();
-    CHECK(Account::objects().get("cdms_pk", key(5)).id == a.id);
+    CHECK(Account::objects().get("cdms_pk", account_key(5)).id == a.id);
     CHECK(s.requests() - r0 == 1);
 
     od::Client direct(od::ClientOptions(server.base_v4(), od::odata_v4()));
-    direct.delete_("Accounts", key(5));
-    CHECK_THROWS_AS(Account::objects().get("cdms_pk", key(5)), Account::DoesNotExist);
-    CHECK_FALSE(Account::objects().skip_cdms().filter("cdms_pk", key(5)).exists());
+    direct.delete_("Accounts", account_key(5));
+    CHECK_THROWS_AS(Account::objects().get("cdms_pk", account_key(5)), Account::DoesNotExist);
+    CHECK_FALSE(Account::objects().skip_cdms().filter("cdms_pk", account_key(5)).exists());
 }
 
 TEST_CASE("get() of a row saved locally with skip_cdms after the remote is ObjectsNotInSync",
           "[sync]") {
     dorm_test::ODataServer server;
     Synced s(server, od::odata_v4());
-    Account a = Account::objects().get("cdms_pk", key(1));
+    Account a = Account::objects().get("cdms_pk", account_key(1));
     a.name = "changed locally";
     const auto requests = s.requests();
     a.save(dorm::skip_cdms); // the local store only; its remote stamp moves to now
     CHECK(s.requests() == requests);
     CHECK(a.modified_on > dorm::DateTime(2026, 1, 1));
     try {
-        Account::objects().get("cdms_pk", key(1));
+        Account::objects().get("cdms_pk", account_key(1));
         FAIL("no ObjectsNotInSync");
     } catch (const dorm::ObjectsNotInSync& e) {
-        CHECK(e.remote_key == key(1));
+        CHECK(e.remote_key == account_key(1));
         const auto field = [](const dorm::ObjectsNotInSync::Fields& f, const std::string& n) {
             for (const auto& [name, v] : f)
                 if (name == n)
@@ -253,7 +251,7 @@ TEST_CASE("get() of a row saved locally with skip_cdms after the remote is Objec
         CHECK(field(e.remote, "name") == Value("Acme"));
     }
     // Nothing was overwritten.
-    CHECK(Account::objects().skip_cdms().get("cdms_pk", key(1)).name == "changed locally");
+    CHECK(Account::objects().skip_cdms().get("cdms_pk", account_key(1)).name == "changed locally");
 }
 
 TEST_CASE("a remote failure during a read leaves the local store unchanged", "[sync]") {

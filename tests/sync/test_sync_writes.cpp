@@ -10,6 +10,7 @@
 
 #include "faulty_transport.hpp"
 #include "odata_contacts.hpp"
+#include "odata_fixtures.hpp"
 #include "odata_server.hpp"
 #include "temp_dir.hpp"
 
@@ -21,19 +22,10 @@ namespace {
 
 namespace od = dorm::odata;
 using dorm::Value;
+using dorm_test::account_key;
+using dorm_test::contact_key;
 using dorm_test::FaultyTransport;
 using namespace odata_accounts;
-
-std::string account_key(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "a0000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
-std::string contact_key(int n) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "c1000000-0000-4000-8000-0000000000%02d", n);
-    return buf;
-}
 
 struct Synced {
     dorm_test::ODataServer server;

@@ -49,17 +49,9 @@ public:
     }
 
     std::int64_t count() const {
-        if (cache_)
-            return static_cast<std::int64_t>(cache_->size());
-        detail::sync_read(*q_, ReadKind::Count);
-        return sql::count(*q_);
+        return cache_ ? static_cast<std::int64_t>(cache_->size()) : detail::count_rows(*q_);
     }
-    bool exists() const {
-        if (cache_)
-            return !cache_->empty();
-        detail::sync_read(*q_, ReadKind::Exists);
-        return sql::exists(*q_);
-    }
+    bool exists() const { return cache_ ? !cache_->empty() : detail::any_rows(*q_); }
 
     T get() const { return get_one(q_); }
     T get(const Q& q) const { return get_one(this->filter(q).q_); }

@@ -15,6 +15,16 @@ inline void sync_read(const Query& q, ReadKind kind) {
     if (SyncHooks* s = sql::db_of(q).sync())
         s->before_read(q, kind);
 }
+// count() and exists() of a queryset not yet evaluated.
+inline std::int64_t count_rows(const Query& q) {
+    sync_read(q, ReadKind::Count);
+    return sql::count(q);
+}
+inline bool any_rows(const Query& q) {
+    sync_read(q, ReadKind::Exists);
+    return sql::exists(q);
+}
+
 // Bulk writes of a mapped model with a sync engine attached do not reach the remote yet:
 // refused rather than done locally alone, which would leave the two sides apart unasked.
 inline void refuse_unsynced_bulk(const Query& q, const char* what) {

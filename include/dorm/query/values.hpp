@@ -35,17 +35,9 @@ public:
     std::size_t size() const { return rows().size(); }
     const Row& operator[](std::size_t i) const { return rows().at(i); }
     std::int64_t count() const {
-        if (cache_)
-            return static_cast<std::int64_t>(cache_->size());
-        detail::sync_read(*q_, ReadKind::Count);
-        return sql::count(*q_);
+        return cache_ ? static_cast<std::int64_t>(cache_->size()) : detail::count_rows(*q_);
     }
-    bool exists() const {
-        if (cache_)
-            return !cache_->empty();
-        detail::sync_read(*q_, ReadKind::Exists);
-        return sql::exists(*q_);
-    }
+    bool exists() const { return cache_ ? !cache_->empty() : detail::any_rows(*q_); }
     std::map<std::string, Value>
     aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
         detail::sync_read(*q_, ReadKind::Rows);
@@ -81,17 +73,9 @@ public:
     auto end() const { return values().end(); }
     std::size_t size() const { return values().size(); }
     std::int64_t count() const {
-        if (cache_)
-            return static_cast<std::int64_t>(cache_->size());
-        detail::sync_read(*q_, ReadKind::Count);
-        return sql::count(*q_);
+        return cache_ ? static_cast<std::int64_t>(cache_->size()) : detail::count_rows(*q_);
     }
-    bool exists() const {
-        if (cache_)
-            return !cache_->empty();
-        detail::sync_read(*q_, ReadKind::Exists);
-        return sql::exists(*q_);
-    }
+    bool exists() const { return cache_ ? !cache_->empty() : detail::any_rows(*q_); }
 
 private:
     const std::vector<Row>& values() const {
