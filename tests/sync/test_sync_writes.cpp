@@ -292,25 +292,100 @@ TEST_CASE("skip_cdms writes the local store only", "[sync]") {
     CHECK(s.remote("Contacts", *d.cdms_pk).at("name") == "local only");
 }
 
-TEST_CASE("bulk writes of a synced model are refused, and work on skip_cdms()", "[sync]") {
+TEST_CASE("bulk_create, update() and delete_() are one changeset each", "[sync]") {
+    Synced s;
+    const Account acme = Account::objects().get("cdms_pk", account_key(1));
+    REQUIRE(Contact::objects().count() == 3);
+    const std::size_t remote_contacts = s.remote_count("Contacts");
+    s.take();
+
+    std::vector<Contact> many(3);
+    for (std::size_t i = 0; i < many.size(); ++i) {
+        many[i].name = "bulk '" + std::to_string(i) + "' %_";
+        many[i].account = acme;
+    }
+    Contact::objects().bulk_create(many);
+    auto sent = s.take();
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].url.ends_with("/$batch"));
+    CHECK(s.remote_count("Contacts") == remote_contacts + 3);
+    for (const auto& c : many) {
+        REQUIRE(c.cdms_pk);
+        CHECK(c.id > 0);
+        REQUIRE(c.modified_on); // the remote's stamp
+        const auto r = s.remote("Contacts", *c.cdms_pk);
+        CHECK(r.at("name") == *c.name);
+        CHECK(r.at("account_ID") == account_key(1));
+        CHECK(Contact::objects().skip_cdms().get("id", c.id).modified_on == c.modified_on);
+    }
+
+    // update(): the matched rows, their changed mapped fields, one changeset with If-Match.
+    const auto n = Contact::objects()
+                       .filter("name__startswith", "bulk")
+                       .update({{"email", "bulk@example.com"}, {"notes", "local"}});
+    CHECK(n == 3);
+    sent = s.take();
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].body.find("If-Match: W/\"") != std::string::npos);
+    CHECK(sent[0].body.find("notes") == std::string::npos);
+    for (const auto& c : many)
+        CHECK(s.remote("Contacts", *c.cdms_pk).at("email") == "bulk@example.com");
+    // The new ETags were kept: a second update passes If-Match.
+    CHECK(Contact::objects().filter("name__startswith", "bulk").update({{"email", "b2@x"}}) == 3);
+    s.take();
+
+    // delete_(): one changeset, both sides.
+    const auto deleted = Contact::objects().filter("name__startswith", "bulk").delete_();
+    CHECK(deleted.total == 3);
+    sent = s.take();
+    REQUIRE(sent.size() == 1);
+    CHECK(s.remote_count("Contacts") == remote_contacts);
+    for (const auto& c : many)
+        CHECK(s.remote("Contacts", *c.cdms_pk).is_null());
+    CHECK(Contact::objects().skip_cdms().count() == 3);
+}
+
+TEST_CASE("a refused changeset rolls back the whole bulk write", "[sync]") {
+    Synced s;
+    REQUIRE(Contact::objects().count() == 3);
+    // Contact 1 changes remotely: its stored ETag is stale.
+    od::Client other(od::ClientOptions(s.server.base_v4(), od::odata_v4()));
+    other.update("Contacts", contact_key(1), {{"name", "changed elsewhere"}});
+    const std::string before = s.dump();
+    s.take();
+
+    CHECK_THROWS_AS(Contact::objects().all().update({{"email", "all@x"}}), dorm::ObjectsNotInSync);
+    CHECK(s.dump() == before);
+    CHECK(s.remote("Contacts", contact_key(2)).at("email") == "bob@example.com");
+    CHECK_THROWS_AS(Contact::objects().all().delete_(), dorm::ObjectsNotInSync);
+    CHECK(s.dump() == before);
+    CHECK_FALSE(s.remote("Contacts", contact_key(2)).is_null());
+
+    // A bulk_create the server refuses (500): nothing stays, the objects are unsaved again.
+    s.transport->before = [&](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
+        if (r.method == "GET")
+            return std::nullopt;
+        od::HttpResponse resp;
+        resp.status = 500;
+        resp.body = R"({"error":{"code":"500","message":"injected"}})";
+        return resp;
+    };
+    std::vector<Contact> two(2);
+    two[0].name = "a";
+    two[1].name = "b";
+    CHECK_THROWS_AS(Contact::objects().bulk_create(two), dorm::RemoteServerError);
+    CHECK(two[0].id == 0);
+    CHECK(two[1].id == 0);
+    CHECK(s.dump() == before);
+}
+
+TEST_CASE("bulk writes on skip_cdms() stay local", "[sync]") {
     Synced s;
     REQUIRE(Contact::objects().count() == 3);
     s.take();
-    const std::string before = s.dump();
     std::vector<Contact> many(2);
     many[0].name = "one";
     many[1].name = "two";
-    CHECK_THROWS_AS(Contact::objects().bulk_create(many), dorm::NotSupported);
-    CHECK_THROWS_AS(Contact::objects().update({{"email", "x@y"}}), dorm::NotSupported);
-    CHECK_THROWS_AS(Contact::objects().filter("name", "one").delete_(), dorm::NotSupported);
-    try {
-        Contact::objects().update({{"email", "x@y"}});
-    } catch (const dorm::NotSupported& e) {
-        CHECK(std::string(e.what()).starts_with("Contact: update() of a model synced"));
-    }
-    CHECK(s.take().empty());
-    CHECK(s.dump() == before);
-
     Contact::objects().skip_cdms().bulk_create(many);
     CHECK(Contact::objects()
               .skip_cdms()

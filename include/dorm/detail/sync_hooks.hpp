@@ -5,6 +5,8 @@
 // implements it. Without an attached engine, mapped models are local only.
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace dorm {
 
@@ -35,6 +37,15 @@ public:
     // delete_() of an object of a mapped model: `local` deletes it (with its cascades).
     virtual void remove(Database& db, const ModelMeta& m, const void* obj,
                         const std::function<void()>& local) = 0;
+
+    // bulk_create(), queryset update() and queryset delete_() of a mapped model: `local` does
+    // the local part, and the engine sends the remote part as one atomic changeset in the
+    // same transaction: all or nothing, on both sides.
+    virtual void bulk_create(Database& db, const ModelMeta& m, const std::vector<void*>& objs,
+                             const std::function<void()>& local) = 0;
+    virtual std::int64_t bulk_update(const Query& q, const std::vector<std::string>& fields,
+                                     const std::function<std::int64_t()>& local) = 0;
+    virtual void bulk_delete(const Query& q, const std::function<void()>& local) = 0;
 };
 
 } // namespace dorm

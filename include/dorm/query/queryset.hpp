@@ -120,7 +120,31 @@ public:
 
     // INSERTs every object in one transaction and sets auto primary keys.
     std::vector<T>& bulk_create(std::vector<T>& objs) const {
-        detail::refuse_unsynced_bulk(*q_, "bulk_create()");
+        SyncHooks* s = detail::sync_of(*q_);
+        if (!s)
+            return bulk_create_local(objs);
+        // A failure after the local INSERTs (the remote refused) rolls them back: the
+        // objects get back their keys and state.
+        std::vector<void*> ptrs;
+        std::vector<std::pair<Value, detail::InstanceState>> before;
+        for (T& obj : objs) {
+            ptrs.push_back(&obj);
+            before.emplace_back(obj.pk(), obj._state);
+        }
+        try {
+            s->bulk_create(db(), meta(), ptrs, [&] { bulk_create_local(objs); });
+        } catch (...) {
+            for (std::size_t i = 0; i < objs.size(); ++i) {
+                meta().pk().set(&objs[i], before[i].first);
+                objs[i]._state = before[i].second;
+            }
+            throw;
+        }
+        return objs;
+    }
+
+private:
+    std::vector<T>& bulk_create_local(std::vector<T>& objs) const {
         Database& d = db();
         // All or nothing: when one INSERT fails, the transaction is rolled back and the
         // objects already inserted get back their unset primary keys and state. An INSERT
@@ -158,6 +182,7 @@ public:
         return objs;
     }
 
+public:
     // Objects by primary key (or another unique field): key -> object.
     std::map<Value, T> in_bulk(const Values& ids, const std::string& field = "pk") const {
         const FieldMeta& f = meta().field(field);
@@ -183,14 +208,28 @@ public:
     }
 
     std::int64_t update(const Kwargs& values) const {
-        detail::refuse_unsynced_bulk(*q_, "update()");
+        if (SyncHooks* s = detail::sync_of(*q_)) {
+            std::vector<std::string> fields;
+            for (const auto& kv : values)
+                fields.push_back(kv.first);
+            return s->bulk_update(*q_, fields, [&] { return sql::update(*q_, values); });
+        }
         return sql::update(*q_, values);
     }
     std::int64_t update(std::initializer_list<Kwarg> values) const {
         return update(Kwargs(values));
     }
     DeleteResult delete_() const {
-        detail::refuse_unsynced_bulk(*q_, "delete_()");
+        if (SyncHooks* s = detail::sync_of(*q_)) {
+            DeleteResult result;
+            s->bulk_delete(*q_, [&] { result = delete_local(); });
+            return result;
+        }
+        return delete_local();
+    }
+
+private:
+    DeleteResult delete_local() const {
         Database& d = db();
         try {
             return atomic(d, [&] { return sql::delete_rows(*q_); });
@@ -205,6 +244,7 @@ public:
         }
     }
 
+public:
     // --- other shapes ---------------------------------------------------------------------
     template <class... S>
     ValuesQuerySet values(const S&... fields) const {

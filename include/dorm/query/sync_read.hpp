@@ -25,15 +25,12 @@ inline bool any_rows(const Query& q) {
     return sql::exists(q);
 }
 
-// Bulk writes of a mapped model with a sync engine attached do not reach the remote yet:
-// refused rather than done locally alone, which would leave the two sides apart unasked.
-inline void refuse_unsynced_bulk(const Query& q, const char* what) {
-    if (q.skip_remote || !q.model->remote() || !sql::db_of(q).sync())
-        return;
-    throw NotSupported(q.model->name + ": " + what +
-                       " of a model synced with the remote is not supported yet; call it on "
-                       "objects().skip_cdms() to change the local store alone, or save() "
-                       "each object");
+// The engine that takes part in a write of this query's model, or nullptr (not mapped,
+// skip_cdms(), or no engine attached).
+inline SyncHooks* sync_of(const Query& q) {
+    if (q.skip_remote || !q.model->remote())
+        return nullptr;
+    return sql::db_of(q).sync();
 }
 } // namespace detail
 

@@ -134,7 +134,9 @@ public:
                 }
             }
             ++counters_.writes;
-            keep_answer(db, m, obj, key.as_text(), answer);
+            const Value stamp = store_answer(db, m, m.pk().get(obj), key.as_text(), answer);
+            if (!stamp.is_null())
+                modified_field(m)->set(obj, stamp);
         });
     }
 
@@ -170,8 +172,130 @@ public:
         });
     }
 
+    // bulk_create(): the local INSERTs and one changeset of remote creates.
+    void bulk_create(Database& db, const ModelMeta& m, const std::vector<void*>& objs,
+                     const std::function<void()>& local) override {
+        const FieldMeta& key_field = remote_key_field(m);
+        check_batch_size(m, objs.size());
+        for (void* obj : objs) {
+            const Value key = key_field.get(obj);
+            if (key.is_null() || key.as_text().empty())
+                key_field.set(obj, Value(new_guid()));
+        }
+        atomic(db, [&] {
+            local();
+            std::vector<odata::BatchOperation> ops;
+            for (void* obj : objs)
+                ops.push_back(odata::BatchOperation::create(m.remote_entity_set,
+                                                            encode(db, m, obj, nullptr)));
+            const auto results = send_batch(ops);
+            for (std::size_t i = 0; i < objs.size(); ++i) {
+                const Value stamp =
+                    store_answer(db, m, m.pk().get(objs[i]), key_field.get(objs[i]).as_text(),
+                                 results[i].entity, results[i].etag);
+                if (!stamp.is_null())
+                    modified_field(m)->set(objs[i], stamp);
+            }
+        });
+    }
+
+    // Queryset update(): the local UPDATE, then one changeset updating the changed mapped
+    // fields of every row it matched (their values read back: F() expressions included).
+    std::int64_t bulk_update(const Query& q, const std::vector<std::string>& names,
+                             const std::function<std::int64_t()>& local) override {
+        const ModelMeta& m = *q.model;
+        remote_key_field(m);
+        std::vector<const FieldMeta*> fields;
+        for (const auto& n : names)
+            if (const FieldMeta* f = m.find(n);
+                f && f->remote_mapped() && f->remote_role == RemoteRole::Plain)
+                fields.push_back(f);
+        Database& db = sql::db_of(q);
+        if (fields.empty())
+            return local(); // nothing the remote has
+        std::int64_t n = 0;
+        atomic(db, [&] {
+            const auto rows = local_keys(q); // before the update: it may leave the filter
+            n = local();
+            std::vector<odata::BatchOperation> ops;
+            std::vector<std::pair<Value, std::string>> targets; // pk, remote key
+            for (const auto& [pk, key] : rows) {
+                if (key.is_null())
+                    continue;
+                std::shared_ptr<void> obj = m.new_instance();
+                sql::Cursor cur(db, select_columns(m, fields), {pk});
+                if (!cur.next())
+                    continue;
+                for (std::size_t i = 0; i < fields.size(); ++i)
+                    fields[i]->set(obj.get(), cur.stmt().column(static_cast<int>(i)));
+                nlohmann::json body = nlohmann::json::object();
+                for (const FieldMeta* f : fields)
+                    put_field(db, body, *f, f->get(obj.get()));
+                ops.push_back(odata::BatchOperation::update(m.remote_entity_set, key.as_text(),
+                                                            std::move(body),
+                                                            ETags::get(db, m, key.as_text())));
+                targets.emplace_back(pk, key.as_text());
+            }
+            check_batch_size(m, ops.size());
+            const auto results = send_batch(ops);
+            for (std::size_t i = 0; i < targets.size(); ++i)
+                store_answer(db, m, targets[i].first, targets[i].second, results[i].entity,
+                             results[i].etag);
+        });
+        return n;
+    }
+
+    // Queryset delete_(): the local DELETE (with its cascades), then one changeset deleting
+    // the rows of this model on the remote (which applies its own cascades).
+    void bulk_delete(const Query& q, const std::function<void()>& local) override {
+        const ModelMeta& m = *q.model;
+        Database& db = sql::db_of(q);
+        atomic(db, [&] {
+            const auto rows = local_keys(q);
+            local();
+            std::vector<odata::BatchOperation> ops;
+            for (const auto& [pk, key] : rows)
+                if (!key.is_null())
+                    ops.push_back(odata::BatchOperation::delete_(m.remote_entity_set, key.as_text(),
+                                                                 ETags::get(db, m, key.as_text())));
+            check_batch_size(m, ops.size());
+            send_batch(ops);
+            for (const auto& op : ops)
+                ETags::erase(db, m, op.key);
+        });
+    }
+
 private:
     static constexpr std::size_t small_limit = 50;
+
+    void check_batch_size(const ModelMeta& m, std::size_t n) const {
+        if (n > dialect().max_batch)
+            throw ValueError(
+                m.name + ": " + std::to_string(n) + " rows in one bulk write; the remote takes " +
+                std::to_string(dialect().max_batch) + " in one atomic changeset (split the call)");
+    }
+    std::vector<odata::BatchResult> send_batch(const std::vector<odata::BatchOperation>& ops) {
+        if (ops.empty())
+            return {};
+        try {
+            auto results = client_.batch(ops);
+            counters_.writes += ops.size();
+            return results;
+        } catch (const PreconditionFailed& e) {
+            throw ObjectsNotInSync(std::string(e.what()) +
+                                       " (a row changed remotely since it was read); the local "
+                                       "change was rolled back",
+                                   {}, {}, {});
+        }
+    }
+    static std::string select_columns(const ModelMeta& m,
+                                      const std::vector<const FieldMeta*>& fields) {
+        std::string cols;
+        for (const FieldMeta* f : fields)
+            cols += (cols.empty() ? "" : ", ") + sql::quote(f->column);
+        return "SELECT " + cols + " FROM " + sql::quote(m.table) + " WHERE " +
+               sql::quote(m.pk().column) + " = ?";
+    }
 
     bool exists_remotely(const ModelMeta& m, const std::string& key) {
         try {
@@ -245,12 +369,15 @@ private:
             const Value v = f.get(obj);
             if (before && same(f, (*before)[at], v))
                 continue;
-            if (f.is_foreign_key())
-                add_lookup(db, body, f, v);
-            else
-                body[f.remote_name] = odata::json_value(v, dialect().version);
+            put_field(db, body, f, v);
         }
         return body;
+    }
+    void put_field(Database& db, nlohmann::json& body, const FieldMeta& f, const Value& v) {
+        if (f.is_foreign_key())
+            add_lookup(db, body, f, v);
+        else
+            body[f.remote_name] = odata::json_value(v, dialect().version);
     }
     static bool same(const FieldMeta& f, const Value& stored, const Value& now) {
         if (stored.is_null() || now.is_null())
@@ -323,21 +450,25 @@ private:
         }
     }
 
-    // What the remote answered a write: its stamp goes into the object and the local row,
-    // its ETag beside it.
-    void keep_answer(Database& db, const ModelMeta& m, void* obj, const std::string& key,
-                     const nlohmann::json& answer) {
-        ETags::put(db, m, key, odata::Client::etag_of(answer));
+    // What the remote answered a write: its stamp goes into the local row (and is returned,
+    // for the object), its ETag beside it.
+    Value store_answer(Database& db, const ModelMeta& m, const Value& pk, const std::string& key,
+                       const nlohmann::json& answer, std::optional<std::string> etag = {}) {
+        ETags::put(db, m, key, etag ? etag : odata::Client::etag_of(answer));
         const FieldMeta* mod = modified_field(m);
         if (!mod || !answer.is_object())
-            return;
+            return Value();
         const auto it = answer.find(mod->remote_name);
         if (it == answer.end() || it->is_null())
-            return;
+            return Value();
         const Value stamp =
             odata::parse_value(*it, mod->value_type(), dialect().version, mod->remote_name);
-        mod->set(obj, stamp);
-        sql::update_object(db, m, obj, {mod});
+        sql::Cursor(db,
+                    "UPDATE " + sql::quote(m.table) + " SET " + sql::quote(mod->column) +
+                        " = ? WHERE " + sql::quote(m.pk().column) + " = ?",
+                    {stamp, pk})
+            .run();
+        return stamp;
     }
 
     static odata::Client make_client(const Options& o, Counters& c) {
