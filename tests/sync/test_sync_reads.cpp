@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -46,18 +47,20 @@ struct Synced {
     dorm_test::TempDir dir;
     dorm::Database db;
     std::shared_ptr<FaultyTransport> transport = std::make_shared<FaultyTransport>();
+    dorm::sync::Options options;
     std::shared_ptr<dorm::sync::Engine> engine;
 
     Synced(dorm_test::ODataServer& s, const od::Dialect& d, bool v2 = false)
         : server(s), db(dir.file("local.sqlite3")) {
         dorm::set_default_database(db);
         dorm::create_tables<Account>(db);
-        dorm::sync::Options o;
-        o.client = od::ClientOptions(v2 ? s.base_v2() : s.base_v4(), d);
-        o.client.backoff = std::chrono::milliseconds(1);
-        o.transport = transport;
-        engine = dorm::sync::attach(db, o);
+        options.client = od::ClientOptions(v2 ? s.base_v2() : s.base_v4(), d);
+        options.client.backoff = std::chrono::milliseconds(1);
+        options.transport = transport;
+        engine = dorm::sync::attach(db, options);
     }
+    // Attaches a new engine with changed options.
+    void reattach() { engine = dorm::sync::attach(db, options); }
     ~Synced() { dorm::detail::default_database_slot() = nullptr; }
 
     std::size_t requests() const { return engine->counters().requests; }
@@ -277,4 +280,38 @@ TEST_CASE("a remote failure during a read leaves the local store unchanged", "[s
     };
     CHECK_THROWS_AS(Account::objects().count(), dorm::MalformedResponse);
     CHECK(s.local_rows() == 0);
+}
+
+TEST_CASE("following a ForeignKey reads each parent once per evaluation", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    const auto children = Account::objects().filter("parent__cdms_pk", account_key(1)).to_vector();
+    REQUIRE(children.size() == 7);
+    const auto r0 = s.requests();
+    for (const auto& c : children)
+        CHECK(c.parent->name == "Acme");
+    CHECK(s.requests() - r0 == 1); // one GET of a01 for the seven children
+
+    // A new evaluation reads the parent again when followed, and sees its change.
+    od::Client(od::ClientOptions(server.base_v4(), od::odata_v4()))
+        .update("Accounts", account_key(1),
+                {{"name", "Acme (renamed)"}, {"modifiedOn", "2030-01-01T00:00:00Z"}});
+    const auto again = Account::objects().filter("parent__cdms_pk", account_key(1)).to_vector();
+    const auto r1 = s.requests();
+    CHECK(again.front().parent->name == "Acme (renamed)");
+    CHECK(again.back().parent->name == "Acme (renamed)");
+    CHECK(s.requests() - r1 == 1);
+}
+
+TEST_CASE("a long read tells its progress page by page", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    std::vector<std::tuple<std::string, std::size_t, std::size_t>> told;
+    s.options.progress = [&](const std::string& set, std::size_t pages, std::size_t rows) {
+        told.emplace_back(set, pages, rows);
+    };
+    s.reattach();
+    CHECK(Account::objects().count() == 65);
+    using T = std::tuple<std::string, std::size_t, std::size_t>;
+    CHECK(told == std::vector<T>{T{"Accounts", 1, 50}, T{"Accounts", 2, 65}});
 }

@@ -15,8 +15,9 @@ struct ModelMeta;
 struct Query;
 
 // What an evaluation needs from the remote: every row of the query (iteration, size,
-// aggregates), a count, whether any row exists, or the one row of get().
-enum class ReadKind : std::uint8_t { Rows, Count, Exists, Get };
+// aggregates), a count, whether any row exists, the one row of get(), or the object a
+// ForeignKey points to (get() while following the relation).
+enum class ReadKind : std::uint8_t { Rows, Count, Exists, Get, Follow };
 
 class SyncHooks {
 public:

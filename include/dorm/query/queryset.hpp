@@ -362,7 +362,7 @@ private:
             own->limit = 21;
             q = std::move(own);
         }
-        auto rows = read(*q, ReadKind::Get);
+        auto rows = read(*q, q->follows_relation ? ReadKind::Follow : ReadKind::Get);
         if (rows.empty())
             throw typename T::DoesNotExist(meta().name + " matching query does not exist.");
         if (rows.size() > 1)

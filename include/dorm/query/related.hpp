@@ -28,7 +28,9 @@ T& ForeignKey<T>::get() const {
             throw
                 typename T::DoesNotExist("No related " + T::meta().name + ": the relation is NULL");
         Database& db = db_ ? *db_ : default_database();
-        cache_ = std::make_shared<T>(T::objects().using_(db).get("pk", id_));
+        auto q = std::make_shared<Query>(T::objects().using_(db).query());
+        q->follows_relation = true; // a synced parent is read once per evaluation
+        cache_ = std::make_shared<T>(QuerySet<T>(std::move(q)).get("pk", id_));
     }
     return *static_cast<T*>(cache_.get());
 }

@@ -58,18 +58,25 @@ public:
 
     // Every row of a compiled request, following the next-page links (an empty last page
     // is normal) up to `row_limit` rows (ClientOptions::max_rows by default).
-    std::vector<nlohmann::json> list(const Request& r, std::size_t row_limit = 0) {
+    // `on_page(pages, rows)` is told after each page (progress of a long read).
+    std::vector<nlohmann::json>
+    list(const Request& r, std::size_t row_limit = 0,
+         const std::function<void(std::size_t pages, std::size_t rows)>& on_page = {}) {
         const std::size_t limit = row_limit ? row_limit : opts_.max_rows;
         std::vector<nlohmann::json> rows;
         std::string url = r.url(opts_.base_url);
-        for (;;) {
+        for (std::size_t pages = 1;; ++pages) {
             HttpResponse resp = send_idempotent("GET", url, page_size_preference());
             Page page = parse_page(json_body(resp, "GET", url), opts_.dialect.version);
             for (auto& row : page.rows) {
                 if (rows.size() >= limit)
-                    return rows;
+                    break;
                 rows.push_back(std::move(row));
             }
+            if (on_page)
+                on_page(pages, rows.size());
+            if (rows.size() >= limit)
+                return rows;
             if (!page.next || page.rows.empty())
                 return rows;
             url = absolute(*page.next);

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
@@ -39,6 +41,9 @@ struct Options {
     // Local mapped rows inside a query's scope that the remote no longer has are deleted
     // locally (checked by key with the remote first).
     bool delete_missing = true;
+    // Told after each page a read brings: the entity set, pages and rows so far.
+    std::function<void(const std::string& entity_set, std::size_t pages, std::size_t rows)>
+        progress;
 };
 
 // What the engine did, since it was attached.
@@ -64,11 +69,11 @@ public:
     void before_read(const Query& q, ReadKind kind) override {
         const ModelMeta& m = *q.model;
         remote_key_field(m);
-        if (kind == ReadKind::Get && refresh_one(q))
+        if ((kind == ReadKind::Get || kind == ReadKind::Follow) && refresh_one(q, kind))
             return;
         odata::Request r = odata::compile(q, dialect(), false);
         std::size_t limit = q.sync_limit.value_or(opts_.sync_limit);
-        if (kind == ReadKind::Get)
+        if (kind == ReadKind::Get || kind == ReadKind::Follow)
             limit = std::min<std::size_t>(limit, 21); // get() reads at most 21 rows, as Django
         if (kind == ReadKind::Exists && r.exact)
             limit = 1; // any row the remote has is a local answer too
@@ -79,7 +84,13 @@ public:
         // following pages, as some servers (Dataverse) stop paging when $top is given.
         if (limit <= small_limit && (!r.top || static_cast<std::size_t>(*r.top) > limit))
             r.top = static_cast<std::int64_t>(limit);
-        const std::vector<nlohmann::json> rows = client_.list(r, limit);
+        if (kind != ReadKind::Get && kind != ReadKind::Follow)
+            ++generation_; // a new evaluation: followed ForeignKeys refresh their parent again
+        const std::vector<nlohmann::json> rows =
+            client_.list(r, limit, [&](std::size_t pages, std::size_t n) {
+                if (opts_.progress)
+                    opts_.progress(m.remote_entity_set, pages, n);
+            });
         counters_.rows_fetched += rows.size();
         // Everything the remote has in the query's scope came: what the local store has in
         // it besides was deleted remotely.
@@ -515,7 +526,7 @@ private:
     // get() of a row the local store has, by its remote key: one GET, then the local row is
     // refreshed, removed (the remote says 404) or reported newer (ObjectsNotInSync).
     // False when the query does not name exactly one local row with a remote key.
-    bool refresh_one(const Query& q) {
+    bool refresh_one(const Query& q, ReadKind kind) {
         Query lq = q;
         lq.limit = 2;
         const auto found = local_keys_limited(lq);
@@ -523,6 +534,13 @@ private:
             return false;
         const ModelMeta& m = *q.model;
         const std::string key = found.front().second.as_text();
+        // Following the ForeignKeys of the rows of one evaluation reads each parent once.
+        auto& seen = refreshed_[&m];
+        if (kind == ReadKind::Follow && seen.first == generation_ && seen.second.contains(key))
+            return true;
+        if (seen.first != generation_)
+            seen = {generation_, {}};
+        seen.second.insert(key);
         nlohmann::json row;
         try {
             row = client_.get(m.remote_entity_set, key);
@@ -619,6 +637,8 @@ private:
     Options opts_;
     Counters counters_;
     odata::Client client_;
+    std::uint64_t generation_ = 0; // evaluations so far
+    std::map<const ModelMeta*, std::pair<std::uint64_t, std::set<std::string>>> refreshed_;
 };
 
 // Attaches a sync engine to a database: from then on, querysets of its mapped models sync.
