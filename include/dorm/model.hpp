@@ -37,6 +37,8 @@ namespace detail {
 struct InstanceState;
 }
 
+enum class Conflict : std::uint8_t { raise, remote_wins, local_wins };
+
 struct ModelMeta {
     std::string name;                    // "Article", for messages
     std::string table;                   // "article"
@@ -47,6 +49,7 @@ struct ModelMeta {
     std::string get_latest_by;
     bool auto_created = false;     // the automatic join table of a ManyToManyField
     std::string remote_entity_set; // the remote's entity set ("AccountSet"); empty: local only
+    Conflict conflict = Conflict::raise; // a synced get() meeting a locally newer row
 
     // Making and reaching instances without knowing their C++ type (related objects).
     std::shared_ptr<void> (*new_instance)() = nullptr;
@@ -166,6 +169,12 @@ public:
     // dorm::remote("Attr") / remote_key / remote_modified are mapped, the others stay local.
     ModelDef& remote(std::string entity_set) {
         meta_.remote_entity_set = std::move(entity_set);
+        return *this;
+    }
+    // What a synced get() does with a row changed locally (skip_cdms) after the remote's
+    // version: raise ObjectsNotInSync (the default), take the remote's, or send the local one.
+    ModelDef& on_conflict(Conflict c) {
+        meta_.conflict = c;
         return *this;
     }
     ModelDef& get_latest_by(std::string field_name) {

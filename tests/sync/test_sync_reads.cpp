@@ -315,3 +315,78 @@ TEST_CASE("a long read tells its progress page by page", "[sync]") {
     using T = std::tuple<std::string, std::size_t, std::size_t>;
     CHECK(told == std::vector<T>{T{"Accounts", 1, 50}, T{"Accounts", 2, 65}});
 }
+
+namespace {
+// The Accounts again, with a conflict policy: remote wins, local wins.
+template <dorm::Conflict Policy>
+struct PolicyAccount : dorm::Model<PolicyAccount<Policy>> {
+    std::int64_t id = 0;
+    std::optional<std::string> cdms_pk;
+    std::optional<std::string> name;
+    std::optional<int> employees;
+    dorm::DateTime modified_on;
+    static void define(dorm::ModelDef<PolicyAccount>& m) {
+        m.table(Policy == dorm::Conflict::remote_wins ? "account_rw" : "account_lw")
+            .remote("Accounts")
+            .on_conflict(Policy);
+        m.field("id", &PolicyAccount::id, dorm::auto_pk);
+        m.field("cdms_pk", &PolicyAccount::cdms_pk, dorm::remote_key("ID"), dorm::unique);
+        m.field("name", &PolicyAccount::name, dorm::null, dorm::max_length(160),
+                dorm::remote("name"));
+        m.field("employees", &PolicyAccount::employees, dorm::remote("employees"));
+        m.field("modified_on", &PolicyAccount::modified_on, dorm::remote_modified("modifiedOn"));
+    }
+};
+using RemoteWins = PolicyAccount<dorm::Conflict::remote_wins>;
+using LocalWins = PolicyAccount<dorm::Conflict::local_wins>;
+} // namespace
+
+TEST_CASE("a model's conflict policy settles a locally newer row", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    dorm::create_tables<RemoteWins, LocalWins>(s.db);
+
+    RemoteWins rw = RemoteWins::objects().get("cdms_pk", account_key(1));
+    rw.name = "local change";
+    rw.save(dorm::skip_cdms);
+    const RemoteWins rw2 = RemoteWins::objects().get("cdms_pk", account_key(1));
+    CHECK(rw2.name == "Acme"); // the remote's version replaced the local change
+    CHECK(rw2.modified_on == dorm::DateTime(2016, 2, 29, 12, 0, 0));
+    CHECK(s.remote(account_key(1)).at("name") == "Acme");
+
+    LocalWins lw = LocalWins::objects().get("cdms_pk", account_key(2));
+    lw.name = "local wins";
+    lw.employees = 77;
+    lw.save(dorm::skip_cdms);
+    const LocalWins lw2 = LocalWins::objects().get("cdms_pk", account_key(2));
+    CHECK(lw2.name == "local wins");
+    CHECK(s.remote(account_key(2)).at("name") == "local wins"); // sent to the remote
+    CHECK(s.remote(account_key(2)).at("employees") == 77);
+}
+
+TEST_CASE("with Offline::serve_stale a failed read is answered locally and counted", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    REQUIRE(Account::objects().count() == 65);
+    std::vector<std::string> stale;
+    s.options.offline = dorm::sync::Offline::serve_stale;
+    s.options.on_stale = [&](const dorm::ModelMeta& m, const dorm::RemoteError& e) {
+        stale.push_back(m.name + ": " + std::to_string(e.status));
+    };
+    s.reattach();
+    s.transport->before = [](const od::HttpRequest&, int) -> std::optional<od::HttpResponse> {
+        od::HttpResponse r;
+        r.status = 500;
+        r.body = R"({"error":{"code":"500","message":"down"}})";
+        return r;
+    };
+    CHECK(Account::objects().filter("name", "Acme").count() == 1);
+    CHECK(Account::objects().get("cdms_pk", account_key(1)).name == "Acme");
+    CHECK(s.engine->counters().stale_reads == 2);
+    CHECK(stale == std::vector<std::string>{"Account: 500", "Account: 500"});
+    // Writes are never served stale: they fail, and nothing changes locally.
+    Account a = Account::objects().skip_cdms().get("cdms_pk", account_key(1));
+    a.name = "x";
+    CHECK_THROWS_AS(a.save(), dorm::RemoteServerError);
+    CHECK(Account::objects().skip_cdms().get("cdms_pk", account_key(1)).name == "Acme");
+}

@@ -34,6 +34,11 @@
 
 namespace dorm::sync {
 
+// What a read does when the remote fails: throw its RemoteError (the default), or let the
+// local store answer and count the read as stale (Counters::stale_reads, Options::on_stale).
+// Writes always fail: a write the remote refused is never kept locally.
+enum class Offline { fail, serve_stale };
+
 struct Options {
     odata::ClientOptions client;
     std::shared_ptr<odata::Transport> transport; // nullptr: libcurl
@@ -44,6 +49,8 @@ struct Options {
     // Told after each page a read brings: the entity set, pages and rows so far.
     std::function<void(const std::string& entity_set, std::size_t pages, std::size_t rows)>
         progress;
+    Offline offline = Offline::fail;
+    std::function<void(const ModelMeta&, const RemoteError&)> on_stale;
 };
 
 // What the engine did, since it was attached.
@@ -53,6 +60,7 @@ struct Counters {
     std::size_t rows_fetched = 0; // rows the remote returned
     WriteCounts written;          // what became of them locally
     std::size_t deleted = 0;      // local rows deleted because the remote no longer has them
+    std::size_t stale_reads = 0;  // reads the local store answered alone (Offline::serve_stale)
 };
 
 class Engine : public SyncHooks {
@@ -67,8 +75,24 @@ public:
     const Counters& counters() const noexcept { return counters_; }
 
     void before_read(const Query& q, ReadKind kind) override {
+        remote_key_field(*q.model);
+        if (opts_.offline != Offline::fail) {
+            try {
+                read(q, kind);
+            } catch (const RemoteError& e) {
+                // The remote failed: the local store answers, and the read is marked stale.
+                ++counters_.stale_reads;
+                if (opts_.on_stale)
+                    opts_.on_stale(*q.model, e);
+            }
+            return;
+        }
+        read(q, kind);
+    }
+
+private:
+    void read(const Query& q, ReadKind kind) {
         const ModelMeta& m = *q.model;
-        remote_key_field(m);
         if ((kind == ReadKind::Get || kind == ReadKind::Follow) && refresh_one(q, kind))
             return;
         odata::Request r = odata::compile(q, dialect(), false);
@@ -110,6 +134,7 @@ public:
         });
     }
 
+public:
     // save(): the local INSERT or UPDATE and the remote create or update of the changed
     // mapped fields, in one local transaction; any remote failure rolls the local write
     // back. A new object gets its remote key here, so that a retry cannot create a second
@@ -278,6 +303,27 @@ public:
 
 private:
     static constexpr std::size_t small_limit = 50;
+
+    // Local wins a conflict: the local row's mapped fields are sent to the remote.
+    void push_local(const ModelMeta& m, const Value& pk, const std::string& key) {
+        std::shared_ptr<void> obj = m.new_instance();
+        std::vector<const FieldMeta*> fields;
+        for (const auto& f : m.fields)
+            if (f.remote_mapped() && f.remote_role == RemoteRole::Plain)
+                fields.push_back(&f);
+        sql::Cursor cur(db_, select_columns(m, fields), {pk});
+        if (!cur.next())
+            return;
+        nlohmann::json body = nlohmann::json::object();
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            // Through the member: the store's 0/1 and ISO text become the field's own kind.
+            fields[i]->set(obj.get(), cur.stmt().column(static_cast<int>(i)));
+            put_field(db_, body, *fields[i], fields[i]->get(obj.get()));
+        }
+        const auto answer = client_.update(m.remote_entity_set, key, body, ETags::get(db_, m, key));
+        ++counters_.writes;
+        store_answer(db_, m, pk, key, answer);
+    }
 
     void check_batch_size(const ModelMeta& m, std::size_t n) const {
         if (n > dialect().max_batch)
@@ -559,7 +605,16 @@ private:
             counters_.written.unchanged += w.unchanged;
             if (w.local_newer) {
                 ++counters_.written.local_newer;
-                throw not_in_sync(m, found.front().first, rr);
+                switch (m.conflict) {
+                case Conflict::raise:
+                    throw not_in_sync(m, found.front().first, rr);
+                case Conflict::remote_wins:
+                    local.write(m, rr, w, /*force=*/true);
+                    break;
+                case Conflict::local_wins:
+                    push_local(m, found.front().first, key);
+                    break;
+                }
             }
         });
         return true;

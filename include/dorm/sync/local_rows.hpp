@@ -144,9 +144,10 @@ public:
     }
 
     // Inserts or updates the local row of a remote row; returns its local primary key.
-    Value write(const ModelMeta& m, const RemoteRow& r, WriteCounts& counts) {
+    // `force`: write the remote's version even over a locally newer row (remote wins).
+    Value write(const ModelMeta& m, const RemoteRow& r, WriteCounts& counts, bool force = false) {
         const auto found = find(m, r.key);
-        if (found && found->modified.kind() == Value::Kind::DateTime && r.modified) {
+        if (!force && found && found->modified.kind() == Value::Kind::DateTime && r.modified) {
             const DateTime local = found->modified.as_datetime();
             if (local == *r.modified && (!r.etag || ETags::get(db_, m, r.key) == r.etag)) {
                 ++counts.unchanged;
