@@ -15,7 +15,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def test_names(root=os.path.join(REPO, "tests")):
     out = {}
     for path in sorted(glob.glob(root + "/unit/*.cpp") + glob.glob(root + "/conformance/*.cpp") +
-                       glob.glob(root + "/remote/*.cpp")):
+                       glob.glob(root + "/remote/*.cpp") + glob.glob(root + "/sync/*.cpp")):
         src = open(path).read()
         rel = os.path.relpath(path, REPO)
         for m in re.finditer(r"\bTEST_CASE(?:_METHOD)?\s*\(", src):
@@ -52,7 +52,9 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "generated": "tests/remote/test_odata_generated.cpp",
          "client": "tests/remote/test_odata_client.cpp",
          "batch": "tests/remote/test_odata_batch.cpp",
-         "bformat": "tests/unit/test_odata_batch_format.cpp"}
+         "bformat": "tests/unit/test_odata_batch_format.cpp",
+         "sreads": "tests/sync/test_sync_reads.cpp", "swrites": "tests/sync/test_sync_writes.cpp",
+         "demo": "examples/crm_sync.cpp"}
 
 def ref(stem, prefix):
     path = STEMS[stem]
@@ -72,6 +74,15 @@ def row(api, refs, note=""):
         tests = ""
         PENDING.append(api)
     return f"| {api} | {cell} | {tests} | {note} |"
+
+def cell(refs):
+    got = [r for r in (ref(s, p) for s, p in refs) if r]
+    return ("✔" if got else "✔ (test pending)"), got
+
+# The CDMS-style table: each call with the remote (synced) and without it (skip_cdms).
+SYNC_ROWS = []
+def sync_row(api, synced, skipped, note=""):
+    SYNC_ROWS.append((api, synced, skipped, note))
 
 SECTIONS = []
 def section(title, intro, rows):
@@ -270,6 +281,21 @@ section("Errors", "", [
     ("ValueError: invalid regular expression", [("errors", "an invalid regular expression")], ""),
 ])
 
+R, W = "sreads", "swrites"
+sync_row("Klass.objects().filter(...) (iterate, size)", [(R, "a filtered queryset gives the seed's answer from an empty local store V4"), (R, "a filtered queryset gives the seed's answer from an empty local store crm2011")], [(R, "skip_cdms reads the local store alone")], "the remote may over-match; the local query decides")
+sync_row("count(), exists()", [(R, "all() reads every page once")], [(R, "skip_cdms reads the local store alone")], "")
+sync_row("all() with sync_limit(n)", [(R, "sync_limit reads the most recently modified rows first")], [(R, "skip_cdms reads the local store alone")], "most recently modified first")
+sync_row("rows changed or deleted remotely", [(R, "a row changed remotely is updated locally")], [(R, "skip_cdms reads the local store alone")], "deleted rows checked by key first")
+sync_row("get(cdms_pk=...)", [(R, "get() by remote key creates the local row")], [(R, "skip_cdms reads the local store alone")], "404 -> DoesNotExist, row removed")
+sync_row("get() of a locally newer row", [(R, "get() of a row saved locally with skip_cdms after the remote is ObjectsNotInSync"), (R, "a model's conflict policy settles a locally newer row")], [(R, "get() of a row saved locally with skip_cdms after the remote is ObjectsNotInSync")], "ObjectsNotInSync, or on_conflict(remote_wins / local_wins)")
+sync_row("obj.fk->field (following a ForeignKey)", [(R, "following a ForeignKey reads each parent once per evaluation")], None, "once per evaluation; a followed relation always syncs")
+sync_row("obj.save() of a new object", [(W, "save() of a new object creates it on both sides in one request"), (W, "a create whose answer was lost is found by its key")], [(W, "skip_cdms writes the local store only")], "client-made GUID; 1 request")
+sync_row("obj.save() of a changed object", [(W, "save() of a changed object sends one PATCH"), (W, "a remote change since the read is ObjectsNotInSync")], [(W, "skip_cdms writes the local store only")], "changed mapped fields, If-Match; 412 -> ObjectsNotInSync")
+sync_row("obj.delete_()", [(W, "delete_() deletes on both sides")], [(W, "skip_cdms writes the local store only")], "")
+sync_row("bulk_create(objs), qs.update(...), qs.delete_()", [(W, "bulk_create, update() and delete_() are one changeset each"), (W, "a refused changeset rolls back the whole bulk write")], [(W, "bulk writes on skip_cdms() stay local")], "one $batch changeset; not on crm2011")
+sync_row("a remote failure during a write", [(W, "a failed remote write leaves the local store and the object as they were")], [(W, "skip_cdms writes the local store only")], "local changes rolled back")
+sync_row("a remote failure during a read", [(R, "a remote failure during a read leaves the local store unchanged"), (R, "with Offline::serve_stale a failed read is answered locally")], [(R, "skip_cdms reads the local store alone")], "typed error, or Offline::serve_stale")
+
 out = []
 out.append("""# Support table
 
@@ -280,9 +306,9 @@ Tests in `tests/conformance/` run the same queries through Django 3.2 on the sam
 file and compare the results.
 
 The local ORM over SQLite has one column, **local (SQLite)**. The remote's OData
-compilation is listed in its own section; the sync issue will add the columns **synced**
-(the call also reaches the remote) and **skip_cdms** (the call with the remote turned off
-for that queryset).
+compilation and client are listed in their own section, and the sync engine in a table
+with the columns **synced** (the call also reaches the remote) and **skip_cdms** (the call
+with the remote turned off).
 
 Below, `Klass` is any model and `f` any field of a type the lookup applies to
 ([queries.md](queries.md) lists which).
@@ -295,6 +321,24 @@ for title, intro, rows in SECTIONS:
     out.append("|---|---|---|---|")
     for api, refs, note in rows:
         out.append(row(f"`{api}`" if not api.startswith("`") else api, refs, note))
+out.append("""
+## Sync: synced and skip_cdms
+
+Models mapped to a remote with a sync engine attached ([sync.md](sync.md)). **synced**: the
+call also reaches the remote (the CAP test server in every test named here); **skip_cdms**:
+the same call on `objects().skip_cdms()` or with `dorm::skip_cdms`, the local store alone.
+""")
+out.append("| API | synced | skip_cdms | tests | notes |")
+out.append("|---|---|---|---|---|")
+for api, synced, skipped, note in SYNC_ROWS:
+    a, ga = cell(synced)
+    b, gb = cell(skipped) if skipped is not None else ("–", ["-"])
+    if skipped is None:
+        gb = []
+    if not ga or (skipped is not None and not gb):
+        PENDING.append(api)
+    tests = "<br>".join(ga + [g for g in gb if g not in ga])
+    out.append(f"| `{api}` | {a} | {b} | {tests} | {note} |")
 out.append("""
 ## Not supported yet
 

@@ -172,7 +172,15 @@ TEST_CASE("skip_cdms reads the local store alone", "[sync]") {
     CHECK(Account::objects().skip_cdms().count() == 0);
     CHECK(Account::objects().skip_cdms().filter("name", "Acme").to_vector().empty());
     CHECK_FALSE(Account::objects().skip_cdms().exists());
+    CHECK_THROWS_AS(Account::objects().skip_cdms().get("cdms_pk", account_key(1)),
+                    Account::DoesNotExist);
     CHECK(s.transport->calls == 0);
+    // Once synced, skip_cdms() reads what the store holds, still without a request.
+    REQUIRE(Account::objects().filter("cdms_pk", account_key(1)).count() == 1);
+    const int calls = s.transport->calls;
+    CHECK(Account::objects().skip_cdms().get("cdms_pk", account_key(1)).name == "Acme");
+    CHECK(Account::objects().skip_cdms().count() == 1);
+    CHECK(s.transport->calls == calls);
 }
 
 TEST_CASE("a row changed remotely is updated locally, one deleted remotely is deleted", "[sync]") {

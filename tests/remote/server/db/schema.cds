@@ -24,3 +24,14 @@ entity Contacts {
       account    : Association to Accounts; // the column and property account_ID
       modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now  @odata.etag;
 }
+
+// The sync benchmark's entity (bench/sync_bench.cpp): no seed rows (the benchmark creates
+// 10,000), served in pages of 1,000. Stamped and ETagged by the server like Contacts.
+@cds.query.limit: { default: 1000, max: 1000 }
+entity Rows {
+  key ID         : UUID;
+      name       : String(64);
+      qty        : Integer;
+      price      : Double;
+      modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now  @odata.etag;
+}

@@ -5,4 +5,5 @@ using { dorm.test as db } from '../db/schema';
 service CrmService {
   entity Accounts as projection on db.Accounts;
   entity Contacts as projection on db.Contacts;
+  entity Rows     as projection on db.Rows; // bench/sync_bench.cpp only
 }
