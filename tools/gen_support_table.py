@@ -294,6 +294,7 @@ sync_row("obj.save() of a changed object", [(W, "save() of a changed object send
 sync_row("obj.delete_()", [(W, "delete_() deletes on both sides")], [(W, "skip_cdms writes the local store only")], "")
 sync_row("bulk_create(objs), qs.update(...), qs.delete_()", [(W, "bulk_create, update() and delete_() are one changeset each"), (W, "a refused changeset rolls back the whole bulk write")], [(W, "bulk writes on skip_cdms() stay local")], "one $batch changeset; not on crm2011")
 sync_row("a remote failure during a write", [(W, "a failed remote write leaves the local store and the object as they were")], [(W, "skip_cdms writes the local store only")], "local changes rolled back")
+sync_row("qs.sync_stats(stats), Options::progress", [(R, "sync_stats counts what the evaluations of one queryset cost"), (R, "a long read tells its progress page by page")], None, "requests, rows fetched, rows written")
 sync_row("a remote failure during a read", [(R, "a remote failure during a read leaves the local store unchanged"), (R, "with Offline::serve_stale a failed read is answered locally")], [(R, "skip_cdms reads the local store alone")], "typed error, or Offline::serve_stale")
 
 out = []

@@ -398,3 +398,21 @@ TEST_CASE("with Offline::serve_stale a failed read is answered locally and count
     CHECK_THROWS_AS(a.save(), dorm::RemoteServerError);
     CHECK(Account::objects().skip_cdms().get("cdms_pk", account_key(1)).name == "Acme");
 }
+
+TEST_CASE("sync_stats counts what the evaluations of one queryset cost", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    dorm::SyncStats all;
+    const auto qs = Account::objects().sync_stats(all);
+    CHECK(qs.count() == 65);
+    CHECK(all.requests == 2);
+    CHECK(all.rows_fetched == 65);
+    CHECK(all.rows_written == 65);
+
+    dorm::SyncStats one;
+    CHECK(Account::objects().filter("name", "Acme").sync_stats(one).count() == 1);
+    CHECK(one.requests == 1);
+    CHECK(one.rows_fetched == 1);
+    CHECK(one.rows_written == 0); // unchanged since the first read
+    CHECK(all.requests == 2);     // the other queryset's stats are its own
+}

@@ -3,6 +3,7 @@
 // SyncHooks object, and the query layer calls it before it evaluates a queryset of a model
 // mapped to a remote. The ORM knows only this interface; the engine that speaks OData
 // implements it. Without an attached engine, mapped models are local only.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,6 +19,14 @@ struct Query;
 // aggregates), a count, whether any row exists, the one row of get(), or the object a
 // ForeignKey points to (get() while following the relation).
 enum class ReadKind : std::uint8_t { Rows, Count, Exists, Get, Follow };
+
+// What the evaluations of one queryset cost on the remote: qs.sync_stats(stats) makes them
+// add to `stats` (the caller keeps it alive while the queryset is evaluated).
+struct SyncStats {
+    std::size_t requests = 0;     // remote requests (first attempts)
+    std::size_t rows_fetched = 0; // rows the remote returned
+    std::size_t rows_written = 0; // local rows inserted, updated or deleted by the sync
+};
 
 class SyncHooks {
 public:

@@ -77,6 +77,10 @@ public:
     Derived sync_limit(std::size_t n) const {
         return derive([&](Query& n2) { n2.sync_limit = n; });
     }
+    // Each evaluation adds its remote requests and rows to `stats` (kept alive by the caller).
+    Derived sync_stats(SyncStats& stats) const {
+        return derive([&](Query& n) { n.sync_stats = &stats; });
+    }
     // Django's qs[start:stop]; slice(start) has no end.
     Derived slice(std::int64_t start, std::optional<std::int64_t> stop = std::nullopt) const {
         return derive([&](Query& n) { detail::set_slice(n, start, stop); });

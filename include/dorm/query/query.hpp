@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dorm/detail/sync_hooks.hpp"
 #include "dorm/model.hpp"
 #include "dorm/query/where.hpp"
 
@@ -80,6 +81,7 @@ struct Query {
     bool skip_remote = false;              // skip_cdms(): the local store only
     std::optional<std::size_t> sync_limit; // sync_limit(n): rows read from the remote
     bool follows_relation = false;         // a ForeignKey's object is being loaded
+    SyncStats* sync_stats = nullptr;       // sync_stats(s): what the remote part cost
 
     std::vector<Join> joins; // alias i + 1 is joins[i]
     // Joins the next filter()/exclude() may share although they are multi-valued: a related

@@ -76,6 +76,21 @@ public:
 
     void before_read(const Query& q, ReadKind kind) override {
         remote_key_field(*q.model);
+        const Counters before = counters_;
+        struct Tally { // adds what this evaluation cost to the queryset's stats, however it ends
+            const Counters& before;
+            const Counters& now;
+            SyncStats* stats;
+            ~Tally() {
+                if (!stats)
+                    return;
+                stats->requests += now.requests - before.requests;
+                stats->rows_fetched += now.rows_fetched - before.rows_fetched;
+                stats->rows_written += (now.written.inserted - before.written.inserted) +
+                                       (now.written.updated - before.written.updated) +
+                                       (now.deleted - before.deleted);
+            }
+        } tally{before, counters_, q.sync_stats};
         if (opts_.offline != Offline::fail) {
             try {
                 read(q, kind);
