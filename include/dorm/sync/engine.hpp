@@ -606,7 +606,7 @@ private:
         try {
             row = client_.get(m.remote_entity_set, key);
         } catch (const RemoteNotFound&) {
-            atomic(db_, [&] { delete_local(m, {found.front().first}); });
+            atomic(db_, [&] { delete_local(m, {found.front().first}, {key}); });
             return true;
         }
         counters_.rows_fetched += 1;
@@ -687,19 +687,25 @@ private:
                 present.insert(rr.key);
             }
             Values gone;
+            std::vector<std::string> gone_keys;
             for (std::size_t i = at; i < std::min(candidates.size(), at + chunk); ++i)
-                if (!present.contains(candidates[i].second.as_text()))
+                if (!present.contains(candidates[i].second.as_text())) {
                     gone.push_back(candidates[i].first);
-            delete_local(m, gone);
+                    gone_keys.push_back(candidates[i].second.as_text());
+                }
+            delete_local(m, gone, gone_keys);
         }
     }
 
-    void delete_local(const ModelMeta& m, const Values& pks) {
+    // Rows the remote no longer has: deleted locally with their cascades, and their ETags.
+    void delete_local(const ModelMeta& m, const Values& pks, const std::vector<std::string>& keys) {
         if (pks.empty())
             return;
         sql::Collector collector(db_);
         collector.collect(m, pks);
         collector.run(m);
+        for (const auto& k : keys)
+            ETags::erase(db_, m, k);
         counters_.deleted += pks.size();
     }
 
