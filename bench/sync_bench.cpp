@@ -56,6 +56,7 @@
 #include <dorm/sync/engine.hpp>
 
 #include "odata_server.hpp" // tests/support: starts the CAP server (no test framework)
+#include "temp_dir.hpp"     // tests/support: a scratch directory, removed at the end
 
 namespace sync_bench {
 
@@ -120,23 +121,6 @@ std::uint64_t checksum(const std::string& key, const std::string& name, std::int
         h = (h ^ static_cast<unsigned char>(c)) * 1099511628211u;
     return h + static_cast<std::uint64_t>(qty) * 7919u + static_cast<std::uint64_t>(price * 4);
 }
-
-// A scratch directory for the local stores, removed at the end.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "dorm_sync_bench.XXXXXX").string();
-        if (!mkdtemp(tmpl.data()))
-            throw std::runtime_error("mkdtemp failed");
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 void remove_db(const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"})
@@ -264,8 +248,8 @@ dorm::sync::Options engine_options(const dorm_test::ODataServer& server, const O
     return o;
 }
 
-Run dorm_read(const dorm_test::ODataServer& server, const Options& opt, const TempDir& dir,
-              int rep) {
+Run dorm_read(const dorm_test::ODataServer& server, const Options& opt,
+              const dorm_test::TempDir& dir, int rep) {
     const std::string path = dir.file("dorm_" + std::to_string(rep) + ".sqlite3");
     remove_db(path);
     Run r;
@@ -343,7 +327,7 @@ struct OpCount {
 // holding every row first (as after the timed read).
 
 std::vector<OpCount> count_requests(const dorm_test::ODataServer& server, const Options& opt,
-                                    const TempDir& dir) {
+                                    const dorm_test::TempDir& dir) {
     const std::string path = dir.file("ops.sqlite3");
     remove_db(path);
     std::vector<OpCount> out;
@@ -424,7 +408,8 @@ std::vector<std::string> fetch_bodies(const std::vector<std::string>& urls) {
 
 // The steps of Engine::read and LocalRows::write_all for one full read, each timed on its
 // own (a fresh local store for each write step), medians over `reps`.
-void profile(const std::vector<std::string>& urls, const Options& opt, const TempDir& dir) {
+void profile(const std::vector<std::string>& urls, const Options& opt,
+             const dorm_test::TempDir& dir) {
     const std::vector<std::string> bodies = fetch_bodies(urls);
     const dorm::ModelMeta& m = Row::meta();
     const od::Dialect dialect = od::odata_v4();
@@ -665,7 +650,7 @@ Options parse(int argc, char** argv) {
 int run(int argc, char** argv) {
     const Options opt = parse(argc, argv);
     constexpr double target = 1.20;
-    TempDir dir;
+    dorm_test::TempDir dir;
 
     const auto s0 = Clock::now();
     dorm_test::ODataServer server;

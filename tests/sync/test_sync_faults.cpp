@@ -64,6 +64,7 @@
 #include "odata_contacts.hpp"
 #include "odata_fixtures.hpp"
 #include "odata_server.hpp"
+#include "table_dump.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -272,17 +273,7 @@ struct Rig {
 
     // Every row of the local tables, as text.
     std::string dump() {
-        std::string out;
-        for (const char* t : {"account", "contact", "dorm_sync_etag"}) {
-            dorm::sql::Cursor cur(db, std::string("SELECT * FROM ") + t + " ORDER BY 1, 2", {});
-            while (cur.next()) {
-                out += t;
-                for (int i = 0; i < cur.stmt().column_count(); ++i)
-                    out += "|" + cur.stmt().column(i).repr();
-                out += "\n";
-            }
-        }
-        return out;
+        return dorm_test::dump_tables(db, {"account", "contact", "dorm_sync_etag"});
     }
 
     // The Contact entity on the server, read with a plain GET; null when it is not there.

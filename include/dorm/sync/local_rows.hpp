@@ -83,10 +83,9 @@ struct ETags {
     }
     static std::optional<std::string> get(Database& db, const ModelMeta& m,
                                           const std::string& key) {
-        sql::Cursor cur(db,
-                        std::string("SELECT etag FROM ") + table +
-                            " WHERE entity_set = ? AND remote_key = ?",
-                        {Value(m.remote_entity_set), Value(key)});
+        static const std::string sql =
+            std::string("SELECT etag FROM ") + table + " WHERE entity_set = ? AND remote_key = ?";
+        sql::Cursor cur(db, sql, {Value(m.remote_entity_set), Value(key)});
         if (!cur.next())
             return std::nullopt;
         return cur.stmt().column(0).as_text();
@@ -97,11 +96,9 @@ struct ETags {
             erase(db, m, key);
             return;
         }
-        sql::Cursor(db,
-                    std::string("INSERT OR REPLACE INTO ") + table +
-                        " (entity_set, remote_key, etag) VALUES (?, ?, ?)",
-                    {Value(m.remote_entity_set), Value(key), Value(*etag)})
-            .run();
+        static const std::string sql = std::string("INSERT OR REPLACE INTO ") + table +
+                                       " (entity_set, remote_key, etag) VALUES (?, ?, ?)";
+        sql::Cursor(db, sql, {Value(m.remote_entity_set), Value(key), Value(*etag)}).run();
     }
     static void erase(Database& db, const ModelMeta& m, const std::string& key) {
         sql::Cursor(
@@ -129,11 +126,12 @@ public:
         Value modified;
     };
     std::optional<Found> find(const ModelMeta& m, const std::string& key) {
-        const FieldMeta& k = remote_key_field(m);
         const FieldMeta* mod = modified_field(m);
-        std::string sql = "SELECT " + sql::quote(m.pk().column) +
-                          (mod ? ", " + sql::quote(mod->column) : std::string()) + " FROM " +
-                          sql::quote(m.table) + " WHERE " + sql::quote(k.column) + " = ?";
+        std::string& sql = find_sql_[&m]; // built once per model: this runs for every row
+        if (sql.empty())
+            sql = "SELECT " + sql::quote(m.pk().column) +
+                  (mod ? ", " + sql::quote(mod->column) : std::string()) + " FROM " +
+                  sql::quote(m.table) + " WHERE " + sql::quote(remote_key_field(m).column) + " = ?";
         sql::Cursor cur(db_, sql, {Value(key)});
         if (!cur.next())
             return std::nullopt;
@@ -246,6 +244,7 @@ private:
     const ModelMeta* batch_model_ = nullptr;
     std::map<std::string, const RemoteRow*> batch_; // rows of write_all() not written yet
     std::set<std::string> in_progress_;
+    std::map<const ModelMeta*, std::string> find_sql_;
 };
 
 } // namespace dorm::sync
