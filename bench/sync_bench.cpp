@@ -134,7 +134,7 @@ struct Run {
     std::size_t rows = 0;
     std::vector<std::string> urls;  // the pages read, in order
     double http_ms = 0;             // inside the HTTP exchanges (libcurl's perform)
-    double pages_ms = 0;            // from the start to the last page read and parsed
+    double pages_ms = 0;            // from the start to the last page read (dorm: and written)
     std::vector<double> request_ms; // each HTTP exchange
 };
 
@@ -731,7 +731,9 @@ int run(int argc, char** argv) {
                 opt.rows, urls.size(), opt.reps, rw, dw, rc, dc, opt.wall_clock ? "wall" : "cpu",
                 median(paired), target, ratio <= target ? "" : " (MISSED)");
     std::printf("sync_10k split (medians, wall ms): raw: http %.1f, parse %.1f; dorm: http "
-                "%.1f, pages (parse, copy) %.1f, local (decode, write, commit, count) %.1f\n",
+                "%.1f, pages beyond http (parse, decode, write: overlapped with the next request) "
+                "%.1f, after the last page (rows waiting for parents, remove_missing, commit, "
+                "count) %.1f\n",
                 median(raw_http), median(raw_parse), median(dorm_http), median(dorm_pages),
                 median(dorm_local));
     std::printf("sync_10k dorm/raw = %.2f\n", ratio);

@@ -147,6 +147,26 @@ TEST_CASE("all() reads every page once, links parents, and count and exists foll
     CHECK(s.engine->counters().written.unchanged >= 65);
 }
 
+TEST_CASE("a parent on no page of a long read is read by key once, after the last page", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    std::vector<std::string> urls; // every request, in order
+    s.options.client.log = [&](const od::LoggedRequest& r) { urls.emplace_back(r.url); };
+    s.reattach();
+    // 64 rows in two pages (the second read on the page helper while the first is written);
+    // Acme (a01), the parent of seven of them, is on neither.
+    CHECK(Account::objects().exclude("cdms_pk", account_key(1)).count() == 64);
+    REQUIRE(urls.size() == 3);
+    CHECK(urls[0].find("$filter") != std::string::npos);
+    CHECK(urls[1].find("skiptoken") != std::string::npos);         // the second page
+    CHECK(urls[2].ends_with("/Accounts(" + account_key(1) + ")")); // after the pages
+    CHECK(s.local_rows() == 65);
+    const Account child = Account::objects().skip_cdms().get("cdms_pk", account_key(3));
+    REQUIRE_FALSE(child.parent.is_null());
+    CHECK(child.parent->name == "Acme");
+    CHECK(Account::objects().skip_cdms().filter("parent__cdms_pk", account_key(1)).count() == 7);
+}
+
 TEST_CASE("sync_limit reads the most recently modified rows first", "[sync]") {
     dorm_test::ODataServer server;
     Synced s(server, od::odata_v4());

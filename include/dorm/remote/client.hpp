@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,31 +57,58 @@ public:
 
     const Dialect& dialect() const noexcept { return opts_.dialect; }
 
-    // Every row of a compiled request, following the next-page links (an empty last page
-    // is normal) up to `row_limit` rows (ClientOptions::max_rows by default).
-    // `on_page(pages, rows)` is told after each page (progress of a long read).
+    // The pages of one listing, read one at a time: the next-page links followed (an empty
+    // last page is normal) up to a number of rows. list() reads them all; the sync engine
+    // writes each page locally while the next one is on its way.
+    class Listing {
+    public:
+        Listing(Client& client, const Request& r, std::size_t row_limit)
+            : client_(client), url_(r.url(client.opts_.base_url)),
+              limit_(row_limit ? row_limit : client.opts_.max_rows) {}
+
+        bool done() const noexcept { return done_; }
+        std::size_t pages() const noexcept { return pages_; }
+        std::size_t rows() const noexcept { return rows_; }
+
+        // GET the next page (retried as every GET): its rows, cut at the row limit.
+        std::vector<nlohmann::json> next() {
+            HttpResponse resp =
+                client_.send_idempotent("GET", url_, client_.page_size_preference());
+            Page page = parse_page(client_.json_body(resp, "GET", url_), client_.dialect().version);
+            ++pages_;
+            if (page.rows.size() > limit_ - rows_)
+                page.rows.resize(limit_ - rows_);
+            rows_ += page.rows.size();
+            done_ = rows_ >= limit_ || !page.next || page.rows.empty();
+            if (!done_)
+                url_ = client_.absolute(*page.next);
+            return std::move(page.rows);
+        }
+
+    private:
+        Client& client_;
+        std::string url_;
+        std::size_t limit_, pages_ = 0, rows_ = 0;
+        bool done_ = false;
+    };
+
+    // Every row of a compiled request, up to `row_limit` rows (ClientOptions::max_rows by
+    // default). `on_page(pages, rows)` is told after each page (progress of a long read).
     std::vector<nlohmann::json>
     list(const Request& r, std::size_t row_limit = 0,
          const std::function<void(std::size_t pages, std::size_t rows)>& on_page = {}) {
-        const std::size_t limit = row_limit ? row_limit : opts_.max_rows;
+        Listing listing(*this, r, row_limit);
         std::vector<nlohmann::json> rows;
-        std::string url = r.url(opts_.base_url);
-        for (std::size_t pages = 1;; ++pages) {
-            HttpResponse resp = send_idempotent("GET", url, page_size_preference());
-            Page page = parse_page(json_body(resp, "GET", url), opts_.dialect.version);
-            for (auto& row : page.rows) {
-                if (rows.size() >= limit)
-                    break;
-                rows.push_back(std::move(row));
-            }
+        while (!listing.done()) {
+            std::vector<nlohmann::json> page = listing.next();
+            if (rows.empty())
+                rows = std::move(page);
+            else
+                std::move(page.begin(), page.end(), std::back_inserter(rows));
             if (on_page)
-                on_page(pages, rows.size());
-            if (rows.size() >= limit)
-                return rows;
-            if (!page.next || page.rows.empty())
-                return rows;
-            url = absolute(*page.next);
+                on_page(listing.pages(), rows.size());
         }
+        return rows;
     }
 
     // The number of rows of a request (the count option where the dialect has one, else

@@ -127,11 +127,11 @@ inline std::optional<DateTime> parse_iso(std::string_view s) {
 }
 
 // One page of an entity set's rows.
-inline Page parse_page(const nlohmann::json& body, Version v) {
+inline Page parse_page(nlohmann::json body, Version v) { // by value: the rows are moved out
     Page p;
     if (!body.is_object())
         detail::malformed("the body is not a JSON object");
-    const nlohmann::json* rows = nullptr;
+    nlohmann::json* rows = nullptr;
     if (v == Version::V2) {
         auto d = body.find("d");
         if (d == body.end())
@@ -175,10 +175,11 @@ inline Page parse_page(const nlohmann::json& body, Version v) {
             p.count = c->get<std::int64_t>();
         }
     }
-    for (const auto& row : *rows) {
+    p.rows.reserve(rows->size());
+    for (auto& row : *rows) {
         if (!row.is_object())
             detail::malformed("a row is not a JSON object");
-        p.rows.push_back(row);
+        p.rows.push_back(std::move(row));
     }
     return p;
 }

@@ -31,6 +31,7 @@
 #include "dorm/sql/execute.hpp"
 #include "dorm/sql/transaction.hpp"
 #include "dorm/sync/local_rows.hpp"
+#include "dorm/sync/page_stream.hpp"
 
 namespace dorm::sync {
 
@@ -125,27 +126,41 @@ private:
             r.top = static_cast<std::int64_t>(limit);
         if (kind != ReadKind::Get && kind != ReadKind::Follow)
             ++generation_; // a new evaluation: followed ForeignKeys refresh their parent again
-        const std::vector<nlohmann::json> rows =
-            client_.list(r, limit, [&](std::size_t pages, std::size_t n) {
-                if (opts_.progress)
-                    opts_.progress(m.remote_entity_set, pages, n);
-            });
-        counters_.rows_fetched += rows.size();
-        // Everything the remote has in the query's scope came: what the local store has in
-        // it besides was deleted remotely.
-        const bool whole = rows.size() < limit && !q.is_sliced() && !r.skip;
-
+        // Each page is written while the next one is on its way (PageStream); all of them in
+        // one local transaction, so a failure on any page leaves the store as it was. The
+        // first page comes before the transaction: a read of one page never holds the
+        // store's write lock while it waits for the remote.
+        odata::Client::Listing listing(client_, r, limit);
+        PageStream pages(listing);
+        std::optional<PageStream::Page> page = pages.next();
         atomic(db_, [&] {
             LocalRows local = local_rows();
-            std::vector<RemoteRow> decoded;
-            std::set<std::string> keys;
-            for (const auto& row : rows) {
-                decoded.push_back(decode(m, row, dialect()));
-                keys.insert(decoded.back().key);
+            std::vector<std::string> keys;     // what came back, for remove_missing
+            local.defer_missing_parents(true); // until the last page: the helper has the Client
+            for (; page; page = pages.next()) {
+                counters_.rows_fetched += page->rows.size();
+                std::vector<RemoteRow> decoded;
+                decoded.reserve(page->rows.size());
+                for (const auto& row : page->rows)
+                    decoded.push_back(decode(m, row, dialect()));
+                page->rows.clear();
+                if (opts_.delete_missing)
+                    for (const auto& d : decoded)
+                        keys.push_back(d.key);
+                local.write_all(m, decoded, counters_.written);
+                if (opts_.progress)
+                    opts_.progress(m.remote_entity_set, page->pages, page->rows_so_far);
             }
-            local.write_all(m, decoded, counters_.written);
-            if (whole && opts_.delete_missing)
+            local.defer_missing_parents(false);
+            std::vector<RemoteRow> waiting = local.take_deferred();
+            local.write_all(m, waiting, counters_.written);
+            // Everything the remote has in the query's scope came: what the local store has
+            // in it besides was deleted remotely.
+            const bool whole = listing.rows() < limit && !q.is_sliced() && !r.skip;
+            if (whole && opts_.delete_missing) {
+                std::sort(keys.begin(), keys.end());
                 remove_missing(q, keys, local);
+            }
         });
     }
 
@@ -664,12 +679,14 @@ private:
 
     // Local rows in the query's scope that did not come back: asked for by key (a changed
     // row may have left the scope remotely); those the remote does not have are deleted.
-    void remove_missing(const Query& q, const std::set<std::string>& seen, LocalRows& local) {
+    void remove_missing(const Query& q, const std::vector<std::string>& seen_sorted,
+                        LocalRows& local) {
         const ModelMeta& m = *q.model;
         const FieldMeta& key = remote_key_field(m);
         std::vector<std::pair<Value, Value>> candidates;
         for (auto& [pk, k] : local_keys(q))
-            if (!k.is_null() && !seen.contains(k.as_text()))
+            if (!k.is_null() &&
+                !std::binary_search(seen_sorted.begin(), seen_sorted.end(), k.as_text()))
                 candidates.emplace_back(pk, k);
         constexpr std::size_t chunk = 50; // keys per request: a URL of a few kB
         for (std::size_t at = 0; at < candidates.size(); at += chunk) {

@@ -144,6 +144,46 @@ public:
     // Inserts or updates the local row of a remote row; returns its local primary key.
     // `force`: write the remote's version even over a locally newer row (remote wins).
     Value write(const ModelMeta& m, const RemoteRow& r, WriteCounts& counts, bool force = false) {
+        if (const std::optional<Value> pk = try_write(m, r, counts, force))
+            return *pk;
+        throw SyncError(m.name + " " + r.key + ": its parent is not in the local store yet");
+    }
+
+    // Rows of one model, parents first where a row's parent is among them (so that a page
+    // of a self-referencing model needs no extra request for parents it holds itself).
+    // While parents are deferred, a row whose parent is neither here nor in the local store
+    // waits in deferred() (a later page may bring the parent; else one GET, afterwards).
+    void write_all(const ModelMeta& m, std::vector<RemoteRow>& rows, WriteCounts& counts) {
+        batch_model_ = &m;
+        batch_.clear();
+        for (auto& r : rows)
+            batch_.emplace(r.key, &r);
+        for (auto& r : rows)
+            if (batch_.contains(r.key))
+                write_batched(m, r, counts);
+        batch_model_ = nullptr;
+    }
+
+    // Rows whose parent must come from the remote wait (the Client is busy with pages).
+    void defer_missing_parents(bool on) { deferring_ = on; }
+    std::vector<RemoteRow> take_deferred() { return std::exchange(deferred_, {}); }
+
+    // The local primary key of the row with this remote key, read from the remote and
+    // written locally when the local store does not have it (nullopt while deferring).
+    std::optional<Value> local_pk(const ModelMeta& m, const std::string& key, WriteCounts& counts) {
+        if (&m == batch_model_)
+            if (const auto it = batch_.find(key); it != batch_.end())
+                return write_batched(m, *it->second, counts);
+        if (const auto found = find(m, key))
+            return found->pk;
+        if (deferring_)
+            return std::nullopt;
+        return write(m, decode(m, fetch_parent_(m, key), d_), counts);
+    }
+
+private:
+    std::optional<Value> try_write(const ModelMeta& m, const RemoteRow& r, WriteCounts& counts,
+                                   bool force) {
         const auto found = find(m, r.key);
         if (!force && found && found->modified.kind() == Value::Kind::DateTime && r.modified) {
             const DateTime local = found->modified.as_datetime();
@@ -159,8 +199,16 @@ public:
         std::shared_ptr<void> obj = m.new_instance();
         remote_key_field(m).set(obj.get(), Value(r.key));
         std::vector<const FieldMeta*> changed;
+        changed.reserve(r.values.size());
         for (const auto& [f, v] : r.values) {
-            f->set(obj.get(), f->is_foreign_key() ? parent_pk(*f, v, counts) : v);
+            if (f->is_foreign_key()) {
+                const std::optional<Value> parent = parent_pk(*f, v, counts);
+                if (!parent)
+                    return std::nullopt;
+                f->set(obj.get(), *parent);
+            } else {
+                f->set(obj.get(), v);
+            }
             changed.push_back(f);
         }
         if (r.etag || found)
@@ -177,39 +225,16 @@ public:
         return m.pk().get(obj.get());
     }
 
-    // Rows of one model, parents first where a row's parent is among them (so that a page
-    // of a self-referencing model needs no extra request for parents it holds itself).
-    void write_all(const ModelMeta& m, const std::vector<RemoteRow>& rows, WriteCounts& counts) {
-        batch_model_ = &m;
-        batch_.clear();
-        for (const auto& r : rows)
-            batch_.emplace(r.key, &r);
-        for (const auto& r : rows)
-            if (batch_.contains(r.key))
-                write_batched(m, r, counts);
-        batch_model_ = nullptr;
-    }
-
-    // The local primary key of the row with this remote key, read from the remote and
-    // written locally when the local store does not have it.
-    Value local_pk(const ModelMeta& m, const std::string& key, WriteCounts& counts) {
-        if (&m == batch_model_)
-            if (const auto it = batch_.find(key); it != batch_.end())
-                return write_batched(m, *it->second, counts);
-        if (const auto found = find(m, key))
-            return found->pk;
-        return write(m, decode(m, fetch_parent_(m, key), d_), counts);
-    }
-
-private:
     // Each row of the batch once; a row that is its own ancestor is a SyncError.
-    Value write_batched(const ModelMeta& m, const RemoteRow& r, WriteCounts& counts) {
+    std::optional<Value> write_batched(const ModelMeta& m, RemoteRow& r, WriteCounts& counts) {
         if (in_progress_.contains(r.key))
             throw SyncError(m.name + " " + r.key + " is its own ancestor on the remote");
         in_progress_.insert(r.key);
-        Value pk = write(m, r, counts);
+        std::optional<Value> pk = try_write(m, r, counts, false);
         in_progress_.erase(r.key);
         batch_.erase(r.key);
+        if (!pk)
+            deferred_.push_back(std::move(r));
         return pk;
     }
 
@@ -219,7 +244,8 @@ private:
                 return &f;
         return nullptr;
     }
-    Value parent_pk(const FieldMeta& fk, const Value& remote_key, WriteCounts& counts) {
+    std::optional<Value> parent_pk(const FieldMeta& fk, const Value& remote_key,
+                                   WriteCounts& counts) {
         if (remote_key.is_null())
             return Value();
         const ModelMeta& parent = fk.related_model();
@@ -242,9 +268,11 @@ private:
     const odata::Dialect& d_;
     FetchParent fetch_parent_;
     const ModelMeta* batch_model_ = nullptr;
-    std::map<std::string, const RemoteRow*> batch_; // rows of write_all() not written yet
+    std::map<std::string, RemoteRow*> batch_; // rows of write_all() not written yet
     std::set<std::string> in_progress_;
     std::map<const ModelMeta*, std::string> find_sql_;
+    bool deferring_ = false;
+    std::vector<RemoteRow> deferred_;
 };
 
 } // namespace dorm::sync
