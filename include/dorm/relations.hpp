@@ -42,7 +42,8 @@ public:
 protected:
     Value id_;
     mutable std::shared_ptr<void> cache_; // the related object, once loaded
-    Database* db_ = nullptr; // where the owner was loaded from: the object is read there
+    Database* db_ = nullptr;  // where the owner was loaded from: the object is read there
+    bool local_only_ = false; // the owner came from a skip_cdms() queryset: so does the object
 
     friend struct detail::RelatedAccess;
 };
@@ -59,7 +60,10 @@ struct RelatedAccess {
             r.cache_.reset();
         r.id_ = std::move(id);
         r.db_ = db;
+        r.local_only_ = false;
     }
+    static void set_local_only(RelatedObject& r) { r.local_only_ = true; }
+    static bool local_only(const RelatedObject& r) { return r.local_only_; }
     static void set_cache(RelatedObject& r, std::shared_ptr<void> obj) {
         r.cache_ = std::move(obj);
     }

@@ -329,6 +329,16 @@ TEST_CASE("following a ForeignKey reads each parent once per evaluation", "[sync
     CHECK(again.front().parent->name == "Acme (renamed)");
     CHECK(again.back().parent->name == "Acme (renamed)");
     CHECK(s.requests() - r1 == 1);
+
+    // An object from skip_cdms() follows its ForeignKey locally: no request, the local row.
+    od::Client(od::ClientOptions(server.base_v4(), od::odata_v4()))
+        .update("Accounts", account_key(1),
+                {{"name", "Acme (renamed twice)"}, {"modifiedOn", "2031-01-01T00:00:00Z"}});
+    const auto local = Account::objects().skip_cdms().filter("parent__cdms_pk", account_key(1));
+    const auto r2 = s.requests();
+    for (const auto& c : local)
+        CHECK(c.parent->name == "Acme (renamed)");
+    CHECK(s.requests() == r2);
 }
 
 TEST_CASE("a long read tells its progress page by page", "[sync]") {

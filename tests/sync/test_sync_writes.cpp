@@ -262,6 +262,38 @@ TEST_CASE("delete_() deletes on both sides, and a row already gone remotely is d
     CHECK_FALSE(Contact::objects().skip_cdms().filter("cdms_pk", contact_key(2)).exists());
 }
 
+TEST_CASE("get() of a row with a known ETag is conditional: 304 leaves it, 200 refreshes it",
+          "[sync]") {
+    Synced s;
+    REQUIRE(Contact::objects().count() == 3);
+    s.take();
+    const auto fetched = s.engine->counters().rows_fetched;
+    const Contact c = Contact::objects().get("cdms_pk", contact_key(1));
+    auto sent = s.take();
+    REQUIRE(sent.size() == 1);
+    CHECK(header(sent[0], "If-None-Match") == "W/\"2016-02-29T12:00:00.000Z\"");
+    CHECK(s.engine->counters().rows_fetched == fetched); // 304: no body
+    CHECK(c.name == "Ann Smith");
+
+    // Changed remotely: the same GET answers 200 with the new version.
+    od::Client(od::ClientOptions(s.server.base_v4(), od::odata_v4()))
+        .update("Contacts", contact_key(1), {{"name", "Ann (changed remotely)"}});
+    CHECK(Contact::objects().get("cdms_pk", contact_key(1)).name == "Ann (changed remotely)");
+    sent = s.take();
+    REQUIRE(sent.size() == 1);
+    CHECK(header(sent[0], "If-None-Match") == "W/\"2016-02-29T12:00:00.000Z\"");
+    CHECK(s.engine->counters().rows_fetched == fetched + 1);
+
+    // Saved with skip_cdms: the remote's version must be read to compare, so no If-None-Match.
+    Contact mine = Contact::objects().skip_cdms().get("cdms_pk", contact_key(1));
+    mine.notes = "local only";
+    mine.save(dorm::skip_cdms);
+    CHECK_THROWS_AS(Contact::objects().get("cdms_pk", contact_key(1)), dorm::ObjectsNotInSync);
+    sent = s.take();
+    REQUIRE(sent.size() == 1);
+    CHECK(header(sent[0], "If-None-Match") == "(none)");
+}
+
 TEST_CASE("skip_cdms writes the local store only", "[sync]") {
     Synced s;
     Contact c = Contact::objects().get("cdms_pk", contact_key(1));
@@ -336,6 +368,53 @@ TEST_CASE("bulk_create, update() and delete_() are one changeset each", "[sync]"
     CHECK(Contact::objects().skip_cdms().count() == 3);
 }
 
+TEST_CASE("a queryset delete_() of rows some of which are gone remotely deletes the rest",
+          "[sync]") {
+    Synced s;
+    REQUIRE(Contact::objects().count() == 3);
+    // Contact 2 is deleted elsewhere: the changeset deleting all three is refused for it
+    // (CAP: 412), the engine asks which rows are there and sends the other two again.
+    od::Client(od::ClientOptions(s.server.base_v4(), od::odata_v4()))
+        .delete_("Contacts", contact_key(2));
+    s.take();
+    CHECK(Contact::objects().all().delete_().total == 3);
+    const auto sent = s.take();
+    REQUIRE(sent.size() == 3); // the changeset; which rows are there; the changeset again
+    CHECK(sent[0].url.ends_with("/$batch"));
+    CHECK(sent[1].method == "GET");
+    CHECK(sent[2].url.ends_with("/$batch"));
+    CHECK(sent[2].body.find(contact_key(1)) != std::string::npos);
+    CHECK(sent[2].body.find(contact_key(2)) == std::string::npos);
+    CHECK(s.remote_count("Contacts") == 0);
+    CHECK(Contact::objects().skip_cdms().count() == 0);
+    CHECK(s.dump().find(contact_key(1)) == std::string::npos); // the ETags went too
+}
+
+TEST_CASE("a bulk_create whose answer was lost is found by its keys, not made twice", "[sync]") {
+    Synced s;
+    const std::size_t remote_contacts = s.remote_count("Contacts");
+    // The changeset reaches the server, but its answer is lost.
+    s.transport->after = [](const od::HttpRequest& r, int, od::HttpResponse&) {
+        if (r.url.ends_with("$batch"))
+            throw dorm::RemoteTimeout("POST $batch: no answer in time (injected)");
+    };
+    std::vector<Contact> two(2);
+    two[0].name = "lost #1";
+    two[1].name = "lost #2";
+    Contact::objects().bulk_create(two);
+    CHECK(s.remote_count("Contacts") == remote_contacts + 2);
+    for (const auto& c : two) {
+        CHECK(c.id > 0);
+        REQUIRE(c.cdms_pk);
+        CHECK(s.remote("Contacts", *c.cdms_pk).at("name") == *c.name);
+        REQUIRE(c.modified_on); // the remote's stamp, from the lookup
+        CHECK(Contact::objects().skip_cdms().get("id", c.id).modified_on == c.modified_on);
+    }
+    // The ETags came with the lookup: an update passes If-Match.
+    s.transport->after = nullptr;
+    CHECK(Contact::objects().filter("name__startswith", "lost #").update({{"email", "l@x"}}) == 2);
+}
+
 TEST_CASE("a refused changeset rolls back the whole bulk write", "[sync]") {
     Synced s;
     REQUIRE(Contact::objects().count() == 3);
@@ -368,6 +447,30 @@ TEST_CASE("a refused changeset rolls back the whole bulk write", "[sync]") {
     CHECK(two[0].id == 0);
     CHECK(two[1].id == 0);
     CHECK(s.dump() == before);
+}
+
+TEST_CASE("a changeset over the server's body limit is refused whole and writes nothing",
+          "[sync]") {
+    Synced s;
+    REQUIRE(Contact::objects().count() == 3);
+    const std::string before = s.dump();
+    const std::size_t remote_contacts = s.remote_count("Contacts");
+    s.take();
+    // 900 creates with 150-character names: a body of some 200 kB, over CAP's 100 kB.
+    std::vector<Contact> many(900);
+    for (std::size_t i = 0; i < many.size(); ++i)
+        many[i].name = std::to_string(i) + std::string(150, 'x');
+    try {
+        Contact::objects().bulk_create(many);
+        FAIL("the server took a changeset over its body limit");
+    } catch (const dorm::RemoteError& e) {
+        CHECK(e.status == 413);
+    }
+    CHECK(s.take().size() == 1); // not split, not looked up
+    CHECK(s.dump() == before);
+    CHECK(s.remote_count("Contacts") == remote_contacts);
+    for (const auto& c : many)
+        CHECK(c.id == 0);
 }
 
 TEST_CASE("bulk writes on skip_cdms() stay local", "[sync]") {

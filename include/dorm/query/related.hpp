@@ -30,6 +30,7 @@ T& ForeignKey<T>::get() const {
         Database& db = db_ ? *db_ : default_database();
         auto q = std::make_shared<Query>(T::objects().using_(db).query());
         q->follows_relation = true; // a synced parent is read once per evaluation
+        q->skip_remote = local_only_;
         cache_ = std::make_shared<T>(QuerySet<T>(std::move(q)).get("pk", id_));
     }
     return *static_cast<T*>(cache_.get());

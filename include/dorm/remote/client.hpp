@@ -6,6 +6,7 @@
 // times on 429, 503 and timeouts, honouring Retry-After.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <iterator>
@@ -129,6 +130,20 @@ public:
     nlohmann::json get(const std::string& entity_set, const std::string& key) {
         const std::string url = entity_url(entity_set, key);
         HttpResponse resp = send_idempotent("GET", url);
+        return entity(json_body(resp, "GET", url));
+    }
+
+    // One entity, unless it still has this ETag: sent as If-None-Match, a 304 (not
+    // modified) answers nullopt. Without an ETag, get().
+    std::optional<nlohmann::json> get_if_changed(const std::string& entity_set,
+                                                 const std::string& key,
+                                                 const std::optional<std::string>& etag) {
+        if (!etag)
+            return get(entity_set, key);
+        const std::string url = entity_url(entity_set, key);
+        HttpResponse resp = send_idempotent("GET", url, {{"If-None-Match", *etag}});
+        if (resp.status == 304)
+            return std::nullopt;
         return entity(json_body(resp, "GET", url));
     }
 
@@ -364,6 +379,10 @@ private:
     void check(const HttpRequest& req, const HttpResponse& resp) const {
         if (resp.status >= 200 && resp.status < 300)
             return;
+        if (resp.status == 304 &&
+            std::any_of(req.headers.begin(), req.headers.end(),
+                        [](const auto& h) { return h.first == "If-None-Match"; }))
+            return; // the caller asked "only if changed"
         throw_for_status(req.method + " " + req.url, resp);
     }
     [[noreturn]] static void throw_for_status(const std::string& context,

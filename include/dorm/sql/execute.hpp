@@ -102,6 +102,10 @@ inline void read_object(Statement& st, const RowLayout& l, void* obj, detail::In
     state.adding = false;
     state.db = &db;
     state.deferred = q.deferred;
+    if (q.skip_remote) // a skip_cdms() object: following its ForeignKeys stays local too
+        for (const FieldMeta* f : l.fields)
+            if (f->ctype == CType::Related)
+                detail::RelatedAccess::set_local_only(*static_cast<RelatedObject*>(f->member(obj)));
     if (!q.select_related.empty())
         read_related(st, col, obj, db, q);
 }

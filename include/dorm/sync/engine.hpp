@@ -209,6 +209,9 @@ public:
     void saved_locally(const ModelMeta& m, void* obj) override {
         if (const FieldMeta* mod = modified_field(m))
             mod->set(obj, Value(utc_now()));
+        // The next get() must read the remote's version to compare (no If-None-Match).
+        if (const Value key = remote_key_field(m).get(obj); !key.is_null())
+            ETags::mark_local_change(db_, m, key.as_text());
     }
 
     // delete_(): the local DELETE (with its cascades) and the remote DELETE, in one local
@@ -251,10 +254,14 @@ public:
         atomic(db, [&] {
             local();
             std::vector<odata::BatchOperation> ops;
-            for (void* obj : objs)
+            std::vector<std::string> keys;
+            for (void* obj : objs) {
                 ops.push_back(odata::BatchOperation::create(m.remote_entity_set,
                                                             encode(db, m, obj, nullptr)));
-            const auto results = send_batch(ops);
+                keys.push_back(key_field.get(obj).as_text());
+            }
+            const auto results = answer_lost([&] { return send_batch(ops); },
+                                             [&] { return batch_created_after_all(m, keys); });
             for (std::size_t i = 0; i < objs.size(); ++i) {
                 const Value stamp =
                     store_answer(db, m, m.pk().get(objs[i]), key_field.get(objs[i]).as_text(),
@@ -325,9 +332,23 @@ public:
                     ops.push_back(odata::BatchOperation::delete_(m.remote_entity_set, key.as_text(),
                                                                  ETags::get(db, m, key.as_text())));
             check_batch_size(m, ops.size());
-            send_batch(ops);
-            for (const auto& op : ops)
-                ETags::erase(db, m, op.key);
+            // A row the remote no longer has fails the changeset (404, or CAP's 412): gone is
+            // fine, so the changeset is sent again without such rows, once.
+            const auto again_without_gone = [&] {
+                if (!drop_gone(m, ops))
+                    throw; // every row is there: the refusal stands
+                send_batch(ops);
+            };
+            try {
+                send_batch(ops);
+            } catch (const RemoteNotFound&) {
+                again_without_gone();
+            } catch (const ObjectsNotInSync&) {
+                again_without_gone();
+            }
+            for (const auto& [pk, key] : rows)
+                if (!key.is_null())
+                    ETags::erase(db, m, key.as_text());
         });
     }
 
@@ -512,29 +533,92 @@ private:
     }
 
     // POST with the client-made key. When the answer was lost (a timeout, a dropped
-    // connection, a server error) the create may have been applied: the key is looked up
-    // once, and a row found there is this create's.
+    // connection, a server error, a body that cannot be read) the create may have been
+    // applied: the key is looked up once, and a row found there is this create's.
     nlohmann::json create_remote(Database&, const ModelMeta& m, const std::string& key,
                                  const nlohmann::json& body) {
+        return answer_lost([&] { return client_.create(m.remote_entity_set, body); },
+                           [&] { return client_.get(m.remote_entity_set, key); });
+    }
+
+    // `send()`, and when its answer was lost `look_up()`: what that finds is the answer.
+    // When the lookup fails too (RemoteNotFound: the write was not applied), the write's
+    // own error is thrown.
+    template <class Send, class LookUp>
+    auto answer_lost(const Send& send, const LookUp& look_up) -> decltype(send()) {
+        std::exception_ptr original;
         try {
-            return client_.create(m.remote_entity_set, body);
+            return send();
         } catch (const RemoteUnavailable& e) {
             if (!e.maybe_sent)
                 throw;
-            return created_after_all(m, key);
+            original = std::current_exception();
         } catch (const RemoteTimeout&) {
-            return created_after_all(m, key);
+            original = std::current_exception();
         } catch (const RemoteServerError&) {
-            return created_after_all(m, key);
+            original = std::current_exception();
+        } catch (const MalformedResponse&) {
+            original = std::current_exception();
         }
-    }
-    nlohmann::json created_after_all(const ModelMeta& m, const std::string& key) {
-        const auto original = std::current_exception();
         try {
-            return client_.get(m.remote_entity_set, key);
+            return look_up();
         } catch (const RemoteError&) {
             std::rethrow_exception(original);
         }
+    }
+
+    // The creates of a changeset whose answer was lost: applied whole (every key is on the
+    // remote) or not at all (RemoteNotFound; a changeset is atomic).
+    std::vector<odata::BatchResult> batch_created_after_all(const ModelMeta& m,
+                                                            const std::vector<std::string>& keys) {
+        std::map<std::string, nlohmann::json> found;
+        for (auto& row : rows_by_key(m, keys)) {
+            std::string key = decode(m, row, dialect()).key;
+            found.emplace(std::move(key), std::move(row));
+        }
+        if (found.size() != keys.size())
+            throw RemoteNotFound(m.name + ": " + std::to_string(keys.size() - found.size()) +
+                                     " of the created rows are not on the remote",
+                                 404, {}, {});
+        std::vector<odata::BatchResult> out;
+        for (const auto& k : keys) {
+            nlohmann::json& row = found.at(k);
+            out.push_back({201, row, odata::Client::etag_of(row)});
+        }
+        return out;
+    }
+
+    // Drops the deletes of rows the remote no longer has; false when it has them all.
+    bool drop_gone(const ModelMeta& m, std::vector<odata::BatchOperation>& ops) {
+        std::vector<std::string> keys;
+        for (const auto& op : ops)
+            keys.push_back(op.key);
+        std::set<std::string> present;
+        for (const auto& row : rows_by_key(m, keys))
+            present.insert(decode(m, row, dialect()).key);
+        if (present.size() == ops.size())
+            return false;
+        std::erase_if(ops, [&](const auto& op) { return !present.contains(op.key); });
+        return true;
+    }
+
+    // The remote rows of these keys that it has (one request per 50 keys: URLs of a few kB).
+    std::vector<nlohmann::json> rows_by_key(const ModelMeta& m,
+                                            const std::vector<std::string>& keys) {
+        constexpr std::size_t chunk = 50;
+        std::vector<nlohmann::json> out;
+        for (std::size_t at = 0; at < keys.size(); at += chunk) {
+            Values some;
+            for (std::size_t i = at; i < std::min(keys.size(), at + chunk); ++i)
+                some.push_back(Value(keys[i]));
+            Query kq;
+            kq.model = &m;
+            kq.db = &db_;
+            detail::add_filter(kq, Q(remote_key_field(m).name + "__in", some), false);
+            for (auto& row : client_.list(odata::compile(kq, dialect(), false)))
+                out.push_back(std::move(row));
+        }
+        return out;
     }
 
     // What the remote answered a write: its stamp goes into the local row (and is returned,
@@ -617,15 +701,20 @@ private:
         if (seen.first != generation_)
             seen = {generation_, {}};
         seen.second.insert(key);
-        nlohmann::json row;
+        std::optional<nlohmann::json> row;
         try {
-            row = client_.get(m.remote_entity_set, key);
+            // Conditional when the local row is as the remote last sent it: 304, nothing to do.
+            row = client_.get_if_changed(m.remote_entity_set, key, ETags::get_in_step(db_, m, key));
         } catch (const RemoteNotFound&) {
             atomic(db_, [&] { delete_local(m, {found.front().first}, {key}); });
             return true;
         }
+        if (!row) {
+            ++counters_.written.unchanged;
+            return true;
+        }
         counters_.rows_fetched += 1;
-        const RemoteRow rr = decode(m, row, dialect());
+        const RemoteRow rr = decode(m, *row, dialect());
         atomic(db_, [&] {
             LocalRows local = local_rows();
             WriteCounts w;
@@ -682,36 +771,28 @@ private:
     void remove_missing(const Query& q, const std::vector<std::string>& seen_sorted,
                         LocalRows& local) {
         const ModelMeta& m = *q.model;
-        const FieldMeta& key = remote_key_field(m);
-        std::vector<std::pair<Value, Value>> candidates;
+        std::map<std::string, Value> candidates; // remote key -> local pk
         for (auto& [pk, k] : local_keys(q))
             if (!k.is_null() &&
                 !std::binary_search(seen_sorted.begin(), seen_sorted.end(), k.as_text()))
-                candidates.emplace_back(pk, k);
-        constexpr std::size_t chunk = 50; // keys per request: a URL of a few kB
-        for (std::size_t at = 0; at < candidates.size(); at += chunk) {
-            Values keys;
-            for (std::size_t i = at; i < std::min(candidates.size(), at + chunk); ++i)
-                keys.push_back(candidates[i].second);
-            Query kq;
-            kq.model = &m;
-            kq.db = &db_;
-            detail::add_filter(kq, Q(key.name + "__in", keys), false);
-            std::set<std::string> present;
-            for (const auto& row : client_.list(odata::compile(kq, dialect(), false))) {
-                const RemoteRow rr = decode(m, row, dialect());
-                local.write(m, rr, counters_.written);
-                present.insert(rr.key);
-            }
-            Values gone;
-            std::vector<std::string> gone_keys;
-            for (std::size_t i = at; i < std::min(candidates.size(), at + chunk); ++i)
-                if (!present.contains(candidates[i].second.as_text())) {
-                    gone.push_back(candidates[i].first);
-                    gone_keys.push_back(candidates[i].second.as_text());
-                }
-            delete_local(m, gone, gone_keys);
+                candidates.emplace(k.as_text(), pk);
+        if (candidates.empty())
+            return;
+        std::vector<std::string> keys;
+        for (const auto& [k, pk] : candidates)
+            keys.push_back(k);
+        for (const auto& row : rows_by_key(m, keys)) {
+            const RemoteRow rr = decode(m, row, dialect());
+            local.write(m, rr, counters_.written);
+            candidates.erase(rr.key);
         }
+        Values gone;
+        std::vector<std::string> gone_keys;
+        for (const auto& [k, pk] : candidates) {
+            gone.push_back(pk);
+            gone_keys.push_back(k);
+        }
+        delete_local(m, gone, gone_keys);
     }
 
     // Rows the remote no longer has: deleted locally with their cascades, and their ETags.

@@ -73,22 +73,38 @@ inline RemoteRow decode(const ModelMeta& m, const nlohmann::json& row, const oda
 }
 
 // The ETags the remote gave the local rows, kept beside the models' tables (a model need
-// not have a field for them): sent as If-Match with the next write of the row.
+// not have a field for them): sent as If-Match with the next write of the row, and as
+// If-None-Match by get() while the local row has not been changed locally since
+// (`local_changed`: saved with skip_cdms, so the remote's version must be read to compare).
 struct ETags {
     static constexpr const char* table = "dorm_sync_etag";
     static void create(Database& db) {
         db.exec(std::string("CREATE TABLE IF NOT EXISTS ") + table +
                 " (entity_set TEXT NOT NULL, remote_key TEXT NOT NULL, etag TEXT NOT NULL, "
+                "local_changed INTEGER NOT NULL DEFAULT 0, "
                 "PRIMARY KEY (entity_set, remote_key)) WITHOUT ROWID");
+        bool has_flag = false; // a store made before the flag came gets it
+        sql::Cursor cols(db, std::string("SELECT name FROM pragma_table_info('") + table + "')",
+                         {});
+        while (cols.next())
+            has_flag = has_flag || cols.stmt().column(0).as_text() == "local_changed";
+        if (!has_flag)
+            db.exec(std::string("ALTER TABLE ") + table +
+                    " ADD COLUMN local_changed INTEGER NOT NULL DEFAULT 0");
     }
     static std::optional<std::string> get(Database& db, const ModelMeta& m,
                                           const std::string& key) {
         static const std::string sql =
             std::string("SELECT etag FROM ") + table + " WHERE entity_set = ? AND remote_key = ?";
-        sql::Cursor cur(db, sql, {Value(m.remote_entity_set), Value(key)});
-        if (!cur.next())
-            return std::nullopt;
-        return cur.stmt().column(0).as_text();
+        return one(db, sql, m, key);
+    }
+    // The ETag of a row the local store has not changed since the remote sent it.
+    static std::optional<std::string> get_in_step(Database& db, const ModelMeta& m,
+                                                  const std::string& key) {
+        static const std::string sql = std::string("SELECT etag FROM ") + table +
+                                       " WHERE entity_set = ? AND remote_key = ? AND "
+                                       "local_changed = 0";
+        return one(db, sql, m, key);
     }
     static void put(Database& db, const ModelMeta& m, const std::string& key,
                     const std::optional<std::string>& etag) {
@@ -97,14 +113,31 @@ struct ETags {
             return;
         }
         static const std::string sql = std::string("INSERT OR REPLACE INTO ") + table +
-                                       " (entity_set, remote_key, etag) VALUES (?, ?, ?)";
+                                       " (entity_set, remote_key, etag, local_changed) VALUES "
+                                       "(?, ?, ?, 0)";
         sql::Cursor(db, sql, {Value(m.remote_entity_set), Value(key), Value(*etag)}).run();
+    }
+    static void mark_local_change(Database& db, const ModelMeta& m, const std::string& key) {
+        sql::Cursor(db,
+                    std::string("UPDATE ") + table +
+                        " SET local_changed = 1 WHERE entity_set = ? AND remote_key = ?",
+                    {Value(m.remote_entity_set), Value(key)})
+            .run();
     }
     static void erase(Database& db, const ModelMeta& m, const std::string& key) {
         sql::Cursor(
             db, std::string("DELETE FROM ") + table + " WHERE entity_set = ? AND remote_key = ?",
             {Value(m.remote_entity_set), Value(key)})
             .run();
+    }
+
+private:
+    static std::optional<std::string> one(Database& db, const std::string& sql, const ModelMeta& m,
+                                          const std::string& key) {
+        sql::Cursor cur(db, sql, {Value(m.remote_entity_set), Value(key)});
+        if (!cur.next())
+            return std::nullopt;
+        return cur.stmt().column(0).as_text();
     }
 };
 
