@@ -294,6 +294,42 @@ TEST_CASE("get() of a row with a known ETag is conditional: 304 leaves it, 200 r
     CHECK(header(sent[0], "If-None-Match") == "(none)");
 }
 
+TEST_CASE("get_or_create and update_or_create sync through their get() and save()", "[sync]") {
+    Synced s;
+    // A row the remote has and the local store lacks: read from the remote, not created.
+    const auto [ann, created] =
+        Contact::objects().get_or_create({{"cdms_pk", contact_key(1)}}, {{"name", "unused"}});
+    CHECK_FALSE(created);
+    CHECK(ann.name == "Ann Smith");
+    const std::size_t remote_contacts = s.remote_count("Contacts");
+
+    // A row nobody has: the filtered read finds nothing, then one create on both sides.
+    s.take();
+    const auto [made, was_made] = Contact::objects().get_or_create({{"name", "from get_or_create"}},
+                                                                   {{"email", "g@example.com"}});
+    CHECK(was_made);
+    auto sent = s.take();
+    REQUIRE(sent.size() == 2);
+    CHECK(sent[0].method == "GET");
+    CHECK(sent[1].method == "POST");
+    CHECK(s.remote_count("Contacts") == remote_contacts + 1);
+    REQUIRE(made.cdms_pk);
+    CHECK(s.remote("Contacts", *made.cdms_pk).at("email") == "g@example.com");
+
+    // update_or_create of that row: a conditional GET (304) and one PATCH of the defaults.
+    const auto [updated, again] = Contact::objects().update_or_create(
+        {{"name", "from get_or_create"}}, {{"email", "u@example.com"}});
+    CHECK_FALSE(again);
+    CHECK(updated.id == made.id);
+    sent = s.take();
+    REQUIRE(sent.size() == 2);
+    CHECK(header(sent[0], "If-None-Match") != "(none)");
+    CHECK(sent[1].method == "PATCH");
+    CHECK(sent[1].body == R"({"email":"u@example.com"})");
+    CHECK(s.remote("Contacts", *made.cdms_pk).at("email") == "u@example.com");
+    CHECK(s.remote_count("Contacts") == remote_contacts + 1);
+}
+
 TEST_CASE("skip_cdms writes the local store only", "[sync]") {
     Synced s;
     Contact c = Contact::objects().get("cdms_pk", contact_key(1));
