@@ -1084,17 +1084,7 @@ std::map<std::string, std::pair<std::string, std::string>> local_accounts(dorm::
 
 std::string dump_file(const std::string& file) {
     dorm::Database db(file);
-    std::string out;
-    for (const char* t : {"account", "contact", "dorm_sync_etag"}) {
-        dorm::sql::Cursor cur(db, std::string("SELECT * FROM ") + t + " ORDER BY 1, 2", {});
-        while (cur.next()) {
-            out += t;
-            for (int i = 0; i < cur.stmt().column_count(); ++i)
-                out += "|" + cur.stmt().column(i).repr();
-            out += "\n";
-        }
-    }
-    return out;
+    return dorm_test::dump_tables(db, {"account", "contact", "dorm_sync_etag"});
 }
 
 const std::string stale_key = "a0000000-0000-4000-8000-0000deadbeef"; // not on the server

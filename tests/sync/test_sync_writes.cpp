@@ -51,6 +51,19 @@ struct Synced {
     }
     ~Synced() { dorm::detail::default_database_slot() = nullptr; }
 
+    // From now on every write is answered 500 (reads pass), and still recorded.
+    void refuse_writes() {
+        transport->before = [this](const od::HttpRequest& r,
+                                   int) -> std::optional<od::HttpResponse> {
+            sent.push_back(r);
+            if (r.method == "GET")
+                return std::nullopt;
+            od::HttpResponse resp;
+            resp.status = 500;
+            resp.body = R"({"error":{"code":"500","message":"injected"}})";
+            return resp;
+        };
+    }
     // Requests sent since the last call.
     std::vector<od::HttpRequest> take() { return std::exchange(sent, {}); }
     // The entity on the server, read with a plain GET; null when it is not there.
@@ -188,15 +201,7 @@ TEST_CASE("a failed remote write leaves the local store and the object as they w
     CHECK(s.take().empty());
 
     // Every write answered 500: nothing is left locally, the object is unsaved again.
-    s.transport->before = [&](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
-        s.sent.push_back(r);
-        if (r.method == "GET")
-            return std::nullopt;
-        od::HttpResponse resp;
-        resp.status = 500;
-        resp.body = R"({"error":{"code":"500","message":"injected"}})";
-        return resp;
-    };
+    s.refuse_writes();
     c.name = "never";
     CHECK_THROWS_AS(c.save(), dorm::RemoteServerError);
     CHECK(c.id == 0);
@@ -468,14 +473,7 @@ TEST_CASE("a refused changeset rolls back the whole bulk write", "[sync]") {
     CHECK_FALSE(s.remote("Contacts", contact_key(2)).is_null());
 
     // A bulk_create the server refuses (500): nothing stays, the objects are unsaved again.
-    s.transport->before = [&](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
-        if (r.method == "GET")
-            return std::nullopt;
-        od::HttpResponse resp;
-        resp.status = 500;
-        resp.body = R"({"error":{"code":"500","message":"injected"}})";
-        return resp;
-    };
+    s.refuse_writes();
     std::vector<Contact> two(2);
     two[0].name = "a";
     two[1].name = "b";

@@ -7,12 +7,17 @@
 namespace dorm {
 
 namespace detail {
+// The engine that takes part in reads and writes of this query's model, or nullptr (not
+// mapped, skip_cdms(), or no engine attached).
+inline SyncHooks* sync_of(const Query& q) {
+    if (q.skip_remote || !q.model->remote())
+        return nullptr;
+    return sql::db_of(q).sync();
+}
 // Before the local store answers a query of a mapped model: the attached sync engine, if
 // any, brings the query's rows from the remote (dorm/detail/sync_hooks.hpp).
 inline void sync_read(const Query& q, ReadKind kind) {
-    if (q.skip_remote || q.empty || !q.model->remote())
-        return;
-    if (SyncHooks* s = sql::db_of(q).sync())
+    if (SyncHooks* s = q.empty ? nullptr : sync_of(q))
         s->before_read(q, kind);
 }
 // count() and exists() of a queryset not yet evaluated.
@@ -23,14 +28,6 @@ inline std::int64_t count_rows(const Query& q) {
 inline bool any_rows(const Query& q) {
     sync_read(q, ReadKind::Exists);
     return sql::exists(q);
-}
-
-// The engine that takes part in a write of this query's model, or nullptr (not mapped,
-// skip_cdms(), or no engine attached).
-inline SyncHooks* sync_of(const Query& q) {
-    if (q.skip_remote || !q.model->remote())
-        return nullptr;
-    return sql::db_of(q).sync();
 }
 } // namespace detail
 

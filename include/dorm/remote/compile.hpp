@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dorm/detail/calendar.hpp"
+#include "dorm/query/chain.hpp" // QueryChain::odata() is defined here
 #include "dorm/query/query.hpp"
 #include "dorm/remote/dialect.hpp"
 #include "dorm/remote/literal.hpp"

@@ -32,19 +32,23 @@ namespace detail {
     throw MalformedResponse("malformed OData response: " + what);
 }
 
-inline DateTime from_unix_ms(std::int64_t ms) {
+inline DateTime from_unix_us(std::int64_t us) {
     // Floor division: /Date(-1)/ is 1969-12-31 23:59:59.999.
-    std::int64_t days = ms / 86'400'000;
-    std::int64_t rest = ms % 86'400'000;
+    constexpr std::int64_t day = 86'400'000'000;
+    std::int64_t days = us / day;
+    std::int64_t rest = us % day;
     if (rest < 0) {
-        rest += 86'400'000;
+        rest += day;
         --days;
     }
     const auto c = dorm::detail::civil_from_days(days);
-    const auto sec = rest / 1000;
+    const auto sec = rest / 1'000'000;
     return DateTime(c.year, c.month, c.day, static_cast<int>(sec / 3600),
                     static_cast<int>(sec / 60 % 60), static_cast<int>(sec % 60),
-                    static_cast<int>(rest % 1000) * 1000);
+                    static_cast<int>(rest % 1'000'000));
+}
+inline DateTime from_unix_ms(std::int64_t ms) {
+    return from_unix_us(ms * 1000);
 }
 
 } // namespace detail

@@ -32,6 +32,7 @@
 #include "dorm/sql/transaction.hpp"
 #include "dorm/sync/local_rows.hpp"
 #include "dorm/sync/page_stream.hpp"
+#include "dorm/sync/write_body.hpp"
 
 namespace dorm::sync {
 
@@ -118,7 +119,7 @@ private:
         if (kind == ReadKind::Exists && r.exact)
             limit = 1; // any row the remote has is a local answer too
         if (r.filter.empty() && r.orderby.empty())
-            if (const FieldMeta* mod = modified_field(m)) // the most recently modified first
+            if (const FieldMeta* mod = remote_modified_field(m)) // the most recently modified first
                 r.orderby = mod->remote_name + " desc";
         // A small limit is the remote's $top too (one short page); a large one is reached by
         // following pages, as some servers (Dataverse) stop paging when $top is given.
@@ -184,9 +185,10 @@ public:
             local();
             nlohmann::json answer;
             if (create) {
-                answer = create_remote(db, m, key.as_text(), encode(db, m, obj, nullptr));
+                answer =
+                    create_remote(m, key.as_text(), WriteBody(db, dialect()).of(m, obj, nullptr));
             } else {
-                const nlohmann::json changes = encode(db, m, obj, &*before);
+                const nlohmann::json changes = WriteBody(db, dialect()).of(m, obj, &*before);
                 if (changes.empty())
                     return;
                 try {
@@ -202,12 +204,12 @@ public:
             ++counters_.writes;
             const Value stamp = store_answer(db, m, m.pk().get(obj), key.as_text(), answer);
             if (!stamp.is_null())
-                modified_field(m)->set(obj, stamp);
+                remote_modified_field(m)->set(obj, stamp);
         });
     }
 
     void saved_locally(const ModelMeta& m, void* obj) override {
-        if (const FieldMeta* mod = modified_field(m))
+        if (const FieldMeta* mod = remote_modified_field(m))
             mod->set(obj, Value(utc_now()));
         // The next get() must read the remote's version to compare (no If-None-Match).
         if (const Value key = remote_key_field(m).get(obj); !key.is_null())
@@ -255,9 +257,10 @@ public:
             local();
             std::vector<odata::BatchOperation> ops;
             std::vector<std::string> keys;
+            WriteBody body(db, dialect());
             for (void* obj : objs) {
-                ops.push_back(odata::BatchOperation::create(m.remote_entity_set,
-                                                            encode(db, m, obj, nullptr)));
+                ops.push_back(
+                    odata::BatchOperation::create(m.remote_entity_set, body.of(m, obj, nullptr)));
                 keys.push_back(key_field.get(obj).as_text());
             }
             const auto results = answer_lost([&] { return send_batch(ops); },
@@ -267,7 +270,7 @@ public:
                     store_answer(db, m, m.pk().get(objs[i]), key_field.get(objs[i]).as_text(),
                                  results[i].entity, results[i].etag);
                 if (!stamp.is_null())
-                    modified_field(m)->set(objs[i], stamp);
+                    remote_modified_field(m)->set(objs[i], stamp);
             }
         });
     }
@@ -290,24 +293,23 @@ public:
         atomic(db, [&] {
             const auto rows = local_keys(q); // before the update: it may leave the filter
             n = local();
+            std::vector<std::pair<Value, std::string>> keyed; // pk, remote key
+            Values pks;
+            for (const auto& [pk, key] : rows)
+                if (!key.is_null()) {
+                    keyed.emplace_back(pk, key.as_text());
+                    pks.push_back(pk);
+                }
+            auto bodies = WriteBody(db, dialect()).of_stored(m, fields, pks);
             std::vector<odata::BatchOperation> ops;
-            std::vector<std::pair<Value, std::string>> targets; // pk, remote key
-            for (const auto& [pk, key] : rows) {
-                if (key.is_null())
+            std::vector<std::pair<Value, std::string>> targets; // those sent
+            for (std::size_t i = 0; i < keyed.size(); ++i) {
+                if (!bodies[i])
                     continue;
-                std::shared_ptr<void> obj = m.new_instance();
-                sql::Cursor cur(db, select_columns(m, fields), {pk});
-                if (!cur.next())
-                    continue;
-                for (std::size_t i = 0; i < fields.size(); ++i)
-                    fields[i]->set(obj.get(), cur.stmt().column(static_cast<int>(i)));
-                nlohmann::json body = nlohmann::json::object();
-                for (const FieldMeta* f : fields)
-                    put_field(db, body, *f, f->get(obj.get()));
-                ops.push_back(odata::BatchOperation::update(m.remote_entity_set, key.as_text(),
-                                                            std::move(body),
-                                                            ETags::get(db, m, key.as_text())));
-                targets.emplace_back(pk, key.as_text());
+                ops.push_back(odata::BatchOperation::update(m.remote_entity_set, keyed[i].second,
+                                                            std::move(*bodies[i]),
+                                                            ETags::get(db, m, keyed[i].second)));
+                targets.push_back(keyed[i]);
             }
             check_batch_size(m, ops.size());
             const auto results = send_batch(ops);
@@ -357,21 +359,11 @@ private:
 
     // Local wins a conflict: the local row's mapped fields are sent to the remote.
     void push_local(const ModelMeta& m, const Value& pk, const std::string& key) {
-        std::shared_ptr<void> obj = m.new_instance();
-        std::vector<const FieldMeta*> fields;
-        for (const auto& f : m.fields)
-            if (f.remote_mapped() && f.remote_role == RemoteRole::Plain)
-                fields.push_back(&f);
-        sql::Cursor cur(db_, select_columns(m, fields), {pk});
-        if (!cur.next())
+        auto body = WriteBody(db_, dialect()).of_stored(m, mapped_fields(m, true), {pk});
+        if (!body.front())
             return;
-        nlohmann::json body = nlohmann::json::object();
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            // Through the member: the store's 0/1 and ISO text become the field's own kind.
-            fields[i]->set(obj.get(), cur.stmt().column(static_cast<int>(i)));
-            put_field(db_, body, *fields[i], fields[i]->get(obj.get()));
-        }
-        const auto answer = client_.update(m.remote_entity_set, key, body, ETags::get(db_, m, key));
+        const auto answer =
+            client_.update(m.remote_entity_set, key, *body.front(), ETags::get(db_, m, key));
         ++counters_.writes;
         store_answer(db_, m, pk, key, answer);
     }
@@ -396,15 +388,6 @@ private:
                                    {}, {}, {});
         }
     }
-    static std::string select_columns(const ModelMeta& m,
-                                      const std::vector<const FieldMeta*>& fields) {
-        std::string cols;
-        for (const FieldMeta* f : fields)
-            cols += (cols.empty() ? "" : ", ") + sql::quote(f->column);
-        return "SELECT " + cols + " FROM " + sql::quote(m.table) + " WHERE " +
-               sql::quote(m.pk().column) + " = ?";
-    }
-
     bool exists_remotely(const ModelMeta& m, const std::string& key) {
         try {
             client_.get(m.remote_entity_set, key);
@@ -413,19 +396,10 @@ private:
             return false;
         }
     }
-    using Fields = std::vector<Value>; // the mapped fields of a row, in field order
-
     static DateTime utc_now() {
-        const auto now = std::chrono::system_clock::now();
-        const auto us =
-            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-        const std::int64_t day_us = 86'400'000'000;
-        const std::int64_t days = us / day_us, rest = us % day_us;
-        const auto c = dorm::detail::civil_from_days(days);
-        const std::int64_t s = rest / 1'000'000;
-        return DateTime(c.year, c.month, c.day, static_cast<int>(s / 3600),
-                        static_cast<int>(s / 60 % 60), static_cast<int>(s % 60),
-                        static_cast<int>(rest % 1'000'000));
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return odata::detail::from_unix_us(
+            std::chrono::duration_cast<std::chrono::microseconds>(now).count());
     }
 
     // A version 4 (random) GUID.
@@ -443,99 +417,10 @@ private:
         return buf;
     }
 
-    // The local row's mapped fields (nullopt when there is no row with this primary key).
-    static std::optional<Fields> mapped_row(Database& db, const ModelMeta& m, const Value& pk) {
-        std::string cols;
-        for (const auto& f : m.fields)
-            if (f.remote_mapped())
-                cols += (cols.empty() ? "" : ", ") + sql::quote(f.column);
-        sql::Cursor cur(db,
-                        "SELECT " + cols + " FROM " + sql::quote(m.table) + " WHERE " +
-                            sql::quote(m.pk().column) + " = ?",
-                        {pk});
-        if (!cur.next())
-            return std::nullopt;
-        Fields out;
-        for (int i = 0; i < cur.stmt().column_count(); ++i)
-            out.push_back(cur.stmt().column(i));
-        return out;
-    }
-
-    // The body of a write: every mapped field (create) or those that differ from `before`
-    // (update); never the remote stamp, which the remote keeps itself.
-    nlohmann::json encode(Database& db, const ModelMeta& m, const void* obj, const Fields* before) {
-        nlohmann::json body = nlohmann::json::object();
-        std::size_t i = 0;
-        for (const auto& f : m.fields) {
-            if (!f.remote_mapped())
-                continue;
-            const std::size_t at = i++;
-            if (f.remote_role == RemoteRole::Modified)
-                continue;
-            if (before && f.remote_role == RemoteRole::Key)
-                continue;
-            const Value v = f.get(obj);
-            if (before && same(f, (*before)[at], v))
-                continue;
-            put_field(db, body, f, v);
-        }
-        return body;
-    }
-    void put_field(Database& db, nlohmann::json& body, const FieldMeta& f, const Value& v) {
-        if (f.is_foreign_key())
-            add_lookup(db, body, f, v);
-        else
-            body[f.remote_name] = odata::json_value(v, dialect().version);
-    }
-    static bool same(const FieldMeta& f, const Value& stored, const Value& now) {
-        if (stored.is_null() || now.is_null())
-            return stored.is_null() == now.is_null();
-        switch (f.value_type()) { // the store gives text for dates and integers for booleans
-        case ValueType::Date:
-            return stored.as_date() == now.as_date();
-        case ValueType::DateTime:
-            return stored.as_datetime() == now.as_datetime();
-        case ValueType::Bool:
-            return stored.as_bool() == now.as_bool();
-        default:
-            return stored == now;
-        }
-    }
-    // A ForeignKey is written as the parent's remote key, in the dialect's form.
-    void add_lookup(Database& db, nlohmann::json& body, const FieldMeta& fk, const Value& pk) {
-        if (pk.is_null()) {
-            body[fk.remote_name] = nullptr;
-            return;
-        }
-        const ModelMeta& parent = fk.related_model();
-        const FieldMeta& parent_key = remote_key_field(parent);
-        sql::Cursor cur(db,
-                        "SELECT " + sql::quote(parent_key.column) + " FROM " +
-                            sql::quote(parent.table) + " WHERE " + sql::quote(parent.pk().column) +
-                            " = ?",
-                        {pk});
-        if (!cur.next() || cur.stmt().column(0).is_null())
-            throw SyncError(fk.qualified_name() + ": the " + parent.name + " " + pk.repr() +
-                            " has no remote key (save it with sync first)");
-        const std::string key = cur.stmt().column(0).as_text();
-        if (dialect().name == "dataverse") {
-            body[fk.remote_name + "@odata.bind"] = "/" + parent.remote_entity_set + "(" + key + ")";
-        } else if (dialect().name == "crm2011") {
-            std::string logical = parent.remote_entity_set;
-            if (logical.ends_with("Set"))
-                logical.resize(logical.size() - 3);
-            for (auto& c : logical)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            body[fk.remote_name] = {{"Id", key}, {"LogicalName", logical}};
-        } else {
-            body[fk.remote_name] = key;
-        }
-    }
-
     // POST with the client-made key. When the answer was lost (a timeout, a dropped
     // connection, a server error, a body that cannot be read) the create may have been
     // applied: the key is looked up once, and a row found there is this create's.
-    nlohmann::json create_remote(Database&, const ModelMeta& m, const std::string& key,
+    nlohmann::json create_remote(const ModelMeta& m, const std::string& key,
                                  const nlohmann::json& body) {
         return answer_lost([&] { return client_.create(m.remote_entity_set, body); },
                            [&] { return client_.get(m.remote_entity_set, key); });
@@ -626,7 +511,7 @@ private:
     Value store_answer(Database& db, const ModelMeta& m, const Value& pk, const std::string& key,
                        const nlohmann::json& answer, std::optional<std::string> etag = {}) {
         ETags::put(db, m, key, etag ? etag : odata::Client::etag_of(answer));
-        const FieldMeta* mod = modified_field(m);
+        const FieldMeta* mod = remote_modified_field(m);
         if (!mod || !answer.is_object())
             return Value();
         const auto it = answer.find(mod->remote_name);
@@ -653,24 +538,20 @@ private:
         };
         return odata::Client(co, o.transport);
     }
-    static const FieldMeta* modified_field(const ModelMeta& m) {
-        for (const auto& f : m.fields)
-            if (f.remote_role == RemoteRole::Modified)
-                return &f;
-        return nullptr;
-    }
     LocalRows local_rows() {
         return LocalRows(db_, dialect(), [this](const ModelMeta& m, const std::string& key) {
             return client_.get(m.remote_entity_set, key);
         });
     }
 
-    // The local rows of the query (pk, remote key), slice and ordering aside.
-    std::vector<std::pair<Value, Value>> local_keys(const Query& q) {
+    // The local rows of the query (pk, remote key), slice and ordering aside; at most
+    // `at_most` of them when given.
+    std::vector<std::pair<Value, Value>> local_keys(const Query& q,
+                                                    std::optional<std::int64_t> at_most = {}) {
         Query lq = q;
         lq.skip_remote = true;
         lq.offset = 0;
-        lq.limit.reset();
+        lq.limit = at_most;
         lq.annotations.clear();
         lq.having = {};
         lq.select_related.clear();
@@ -687,9 +568,7 @@ private:
     // refreshed, removed (the remote says 404) or reported newer (ObjectsNotInSync).
     // False when the query does not name exactly one local row with a remote key.
     bool refresh_one(const Query& q, ReadKind kind) {
-        Query lq = q;
-        lq.limit = 2;
-        const auto found = local_keys_limited(lq);
+        const auto found = local_keys(q, 2);
         if (found.size() != 1 || found.front().second.is_null())
             return false;
         const ModelMeta& m = *q.model;
@@ -738,22 +617,12 @@ private:
         });
         return true;
     }
-    std::vector<std::pair<Value, Value>> local_keys_limited(const Query& q) {
-        auto rows = local_keys(q);
-        if (rows.size() > 2)
-            rows.resize(2);
-        return rows;
-    }
-
     ObjectsNotInSync not_in_sync(const ModelMeta& m, const Value& pk, const RemoteRow& rr) {
         ObjectsNotInSync::Fields local, remote;
-        std::string cols;
+        std::vector<const FieldMeta*> fields;
         for (const auto& [f, v] : rr.values)
-            cols += (cols.empty() ? "" : ", ") + sql::quote(f->column);
-        sql::Cursor cur(db_,
-                        "SELECT " + cols + " FROM " + sql::quote(m.table) + " WHERE " +
-                            sql::quote(m.pk().column) + " = ?",
-                        {pk});
+            fields.push_back(f);
+        sql::Cursor cur(db_, select_by_pk(m, fields), {pk});
         cur.next();
         int i = 0;
         for (const auto& [f, v] : rr.values) {

@@ -43,6 +43,14 @@ inline const FieldMeta& remote_key_field(const ModelMeta& m) {
     return *k;
 }
 
+// The field holding the remote's stamp (remote_modified), or nullptr.
+inline const FieldMeta* remote_modified_field(const ModelMeta& m) {
+    for (const auto& f : m.fields)
+        if (f.remote_role == RemoteRole::Modified)
+            return &f;
+    return nullptr;
+}
+
 inline RemoteRow decode(const ModelMeta& m, const nlohmann::json& row, const odata::Dialect& d) {
     if (!row.is_object())
         throw MalformedResponse(m.name + ": a remote row that is not an object");
@@ -159,7 +167,7 @@ public:
         Value modified;
     };
     std::optional<Found> find(const ModelMeta& m, const std::string& key) {
-        const FieldMeta* mod = modified_field(m);
+        const FieldMeta* mod = remote_modified_field(m);
         std::string& sql = find_sql_[&m]; // built once per model: this runs for every row
         if (sql.empty())
             sql = "SELECT " + sql::quote(m.pk().column) +
@@ -271,12 +279,6 @@ private:
         return pk;
     }
 
-    static const FieldMeta* modified_field(const ModelMeta& m) {
-        for (const auto& f : m.fields)
-            if (f.remote_role == RemoteRole::Modified)
-                return &f;
-        return nullptr;
-    }
     std::optional<Value> parent_pk(const FieldMeta& fk, const Value& remote_key,
                                    WriteCounts& counts) {
         if (remote_key.is_null())
