@@ -262,6 +262,22 @@ TEST_CASE("Database: a lock upgrade that would deadlock is an OperationalError s
     CHECK(Note::objects().using_(db).count() == 1);
 }
 
+TEST_CASE("Database: in WAL mode a stale read transaction that writes is an OperationalError "
+          "saying so") {
+    TempDir dir;
+    const std::string path = dir.file("snapshot.sqlite3");
+    dorm::Database db(path);
+    dorm::create_tables<Note>(db);
+    dorm::Database other(path);
+    db.exec("BEGIN"); // deferred: the read starts a snapshot
+    CHECK(Note::objects().using_(db).count() == 0);
+    note("theirs").save(other); // committed after the snapshot began
+    CHECK_THROWS_WITH(note("mine").save(db), Catch::Contains("database is locked") &&
+                                                 Catch::Contains("cannot become a write"));
+    db.exec("ROLLBACK");
+    CHECK(Note::objects().using_(db).count() == 1);
+}
+
 TEST_CASE("Database: :memory: databases are private to their connection") {
     dorm::Database a(":memory:");
     dorm::Database b; // the default is ":memory:" too

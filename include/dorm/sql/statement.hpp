@@ -142,7 +142,12 @@ inline bool other_statement_active(sqlite3* db, sqlite3_stmt* self) noexcept {
 [[noreturn]] inline void throw_busy(sqlite3* db, int rc, const std::string& context,
                                     const BusyWait* busy) {
     std::string msg = context + ": " + sqlite3_errmsg(db);
-    if (!busy || busy->spent())
+    if (rc == SQLITE_BUSY_SNAPSHOT)
+        msg += " (in WAL mode this connection's read transaction began before another "
+               "connection's last commit and cannot become a write transaction; SQLite "
+               "reports this at once. Roll back and run the transaction again; dorm::atomic "
+               "takes the write lock first, with BEGIN IMMEDIATE)";
+    else if (!busy || busy->spent())
         msg +=
             " (waited " + std::to_string(busy ? busy->waited_ms() : 0) + " ms, the busy timeout)";
     else
