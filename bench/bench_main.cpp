@@ -83,10 +83,12 @@ std::uint64_t checksum(const std::vector<Item>& items) {
     return sum;
 }
 
-std::string connection_settings(sqlite3* db) {
-    std::string out;
-    for (const char* pragma : {"journal_mode", "foreign_keys", "busy_timeout", "synchronous",
-                               "cache_size", "page_size", "locking_mode", "temp_store"}) {
+// busy_timeout_ms: the connection's busy timeout, passed in because dorm waits with its own
+// busy handler (PRAGMA busy_timeout reads 0 there).
+std::string connection_settings(sqlite3* db, int busy_timeout_ms) {
+    std::string out = "busy_timeout=" + std::to_string(busy_timeout_ms);
+    for (const char* pragma : {"journal_mode", "foreign_keys", "synchronous", "cache_size",
+                               "page_size", "locking_mode", "temp_store"}) {
         sqlite3_stmt* s = nullptr;
         const std::string sql = std::string("PRAGMA ") + pragma;
         sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
@@ -375,8 +377,13 @@ void check_setup(const TempDir& dir) {
     dorm::Database d(dorm_path);
     configure(d);
     dorm::create_tables<Item>(d);
-    const std::string raw_settings = connection_settings(r);
-    const std::string dorm_settings = connection_settings(d.handle());
+    sqlite3_stmt* timeout = nullptr;
+    sqlite3_prepare_v2(r, "PRAGMA busy_timeout", -1, &timeout, nullptr);
+    const int raw_timeout =
+        timeout && sqlite3_step(timeout) == SQLITE_ROW ? sqlite3_column_int(timeout, 0) : -1;
+    sqlite3_finalize(timeout);
+    const std::string raw_settings = connection_settings(r, raw_timeout);
+    const std::string dorm_settings = connection_settings(d.handle(), d.busy_timeout_ms());
     std::printf("raw  connection: %s\ndorm connection: %s\n", raw_settings.c_str(),
                 dorm_settings.c_str());
     auto ddl = [](sqlite3* db) {

@@ -37,6 +37,7 @@ PENDING = []
 STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test_lookups.cpp",
          "model": "tests/unit/test_model.cpp", "errors": "tests/unit/test_errors.cpp",
          "database": "tests/unit/test_database.cpp", "threads": "tests/unit/test_threads.cpp",
+         "processes": "tests/unit/test_processes.cpp",
          "sqlgen": "tests/unit/test_sql_generation.cpp", "values": "tests/unit/test_values.cpp",
          "fold": "tests/unit/test_unicode_fold.cpp",
          "conf_lookups": "tests/conformance/django_lookups.cpp",
@@ -220,6 +221,9 @@ section("Database, transactions, schema", "", [
     ("dorm::create_tables: SchemaError", [("database", "create_tables: SchemaError"), ("errors", "create_tables on an existing table")], ""),
     ("one Database shared between threads", [("threads", "threads: one Database shared")], ""),
     ("one Database per thread on the same file", [("threads", "threads: one Database per thread")], ""),
+    ("several processes writing one file (WAL or rollback journal), one killed", [("processes", "processes: four processes of two threads write one file in rollback"), ("processes", "processes: four processes of two threads write one file in WAL")], "SIGKILL while holding the write lock"),
+    ("busy timeout honoured where SQLite skips its busy handler", [("database", "Database: a statement waits for a lock even where")], ""),
+    ("a lock upgrade that would deadlock: OperationalError saying so", [("database", "Database: a lock upgrade that would deadlock"), ("database", "Database: in WAL mode a stale read transaction")], ""),
     ("db.set_query_log(...)", [("queryset", "query log: every statement")], ""),
 ])
 R = [("conf_rel", "Queries across relations agree")]

@@ -8,12 +8,14 @@
 
 #include "django_oracle.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -120,7 +122,7 @@ TEST_CASE("Database: a file database has WAL, foreign keys and a busy timeout") 
     CHECK(db.path() == dir.file("app.sqlite3"));
     CHECK(scalar(db, "PRAGMA journal_mode") == Value("wal"));
     CHECK(scalar(db, "PRAGMA foreign_keys") == Value(1));
-    CHECK(scalar(db, "PRAGMA busy_timeout") == Value(5000));
+    CHECK(db.busy_timeout_ms() == 5000);
     dorm::create_tables<Note>(db);
     note("persisted").save(db);
     CHECK(std::filesystem::exists(dir.file("app.sqlite3")));
@@ -140,7 +142,7 @@ TEST_CASE("Database: options change the connection settings") {
     dorm::Database db(dir.file("plain.sqlite3"), opts);
     CHECK(scalar(db, "PRAGMA journal_mode") == Value("delete"));
     CHECK(scalar(db, "PRAGMA foreign_keys") == Value(0));
-    CHECK(scalar(db, "PRAGMA busy_timeout") == Value(1234));
+    CHECK(db.busy_timeout_ms() == 1234);
     dorm::create_tables<Note>(db);
 
     dorm::DatabaseOptions ro;
@@ -148,6 +150,132 @@ TEST_CASE("Database: options change the connection settings") {
     dorm::Database reader(dir.file("plain.sqlite3"), ro);
     CHECK(Note::objects().using_(reader).count() == 0);
     CHECK_THROWS_AS(note("no").save(reader), dorm::OperationalError);
+}
+
+// --- locks held by other connections (rollback-journal mode) ---------------------------------
+
+namespace {
+
+// A second connection to the file, outside dorm, that takes and gives back locks.
+struct Locker {
+    sqlite3* db = nullptr;
+    explicit Locker(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db) == 0); }
+    ~Locker() { sqlite3_close(db); }
+    Locker(const Locker&) = delete;
+    Locker& operator=(const Locker&) = delete;
+    void exec(const char* sql) { REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == 0); }
+};
+
+dorm::DatabaseOptions rollback_journal(int busy_timeout_ms) {
+    dorm::DatabaseOptions o;
+    o.wal = false;
+    o.busy_timeout_ms = busy_timeout_ms;
+    return o;
+}
+
+} // namespace
+
+TEST_CASE("Database: a statement waits for a lock even where SQLite skips the busy handler") {
+    // SQLite 3.40 clears its count of busy-handler calls when a statement starts executing,
+    // not when one is prepared: once a statement gave up, a statement that must read the
+    // schema again (here, after a prepare failed) got SQLITE_BUSY at once, without a wait.
+    TempDir dir;
+    const std::string path = dir.file("locks.sqlite3");
+    {
+        dorm::Database setup(path, rollback_journal(5000));
+        dorm::create_tables<Note>(setup);
+    }
+    Locker locker(path);
+    dorm::Database db(path, rollback_journal(500));
+    const auto count = [&] { return Note::objects().using_(db).count(); };
+
+    locker.exec("BEGIN EXCLUSIVE");
+    // The schema cannot be read: the busy timeout runs out at prepare.
+    std::string at_prepare;
+    try {
+        count();
+    } catch (const dorm::OperationalError& e) {
+        at_prepare = e.what();
+    }
+    CHECK_THAT(at_prepare, Catch::Contains("preparing") && Catch::Contains("database is locked"));
+    CHECK_THAT(at_prepare, Catch::Contains("waited") && Catch::Contains("the busy timeout"));
+    locker.exec("COMMIT");
+
+    // A statement prepared now, and run while the file is locked again.
+    dorm::Database::Lease stmt(db, "SELECT count(*) FROM note");
+    locker.exec("BEGIN EXCLUSIVE");
+    CHECK_THROWS_WITH(stmt->step(), Catch::Contains("database is locked"));
+    // The lock is given back a tenth of a second into the next execution's 500 ms wait (the
+    // unfixed code failed at once, SQLite calling no busy handler).
+    int released = -1; // no Catch2 assertion on the other thread
+    std::thread release([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        released = sqlite3_exec(locker.db, "COMMIT", nullptr, nullptr, nullptr);
+    });
+    bool row = false;
+    std::string error;
+    try {
+        row = stmt->step();
+    } catch (const dorm::OperationalError& e) {
+        error = e.what();
+    }
+    release.join();
+    CHECK(released == SQLITE_OK);
+    INFO(error);
+    CHECK(row);
+    CHECK(sqlite3_column_int64(stmt->handle(), 0) == 0);
+}
+
+TEST_CASE("Database: a lock upgrade that would deadlock is an OperationalError saying so") {
+    TempDir dir;
+    const std::string path = dir.file("deadlock.sqlite3");
+    {
+        dorm::Database setup(path, rollback_journal(5000));
+        dorm::create_tables<Note>(setup);
+        note("first").save(setup);
+    }
+    Locker writer(path);
+    dorm::Database db(path, rollback_journal(5000));
+
+    SECTION("a transaction that began by reading, then writes") {
+        db.exec("BEGIN"); // deferred: the read takes the read lock
+        CHECK(Note::objects().using_(db).count() == 1);
+        writer.exec("BEGIN IMMEDIATE");
+        writer.exec("INSERT INTO note (text) VALUES ('other')");
+        // SQLite does not wait here: the writer's COMMIT waits for this reader.
+        CHECK_THROWS_WITH(note("mine").save(db),
+                          Catch::Contains("database is locked") && Catch::Contains("deadlock"));
+        CHECK(db.in_transaction());
+        db.exec("ROLLBACK");
+        writer.exec("ROLLBACK");
+    }
+    SECTION("a transaction begun while a statement of the connection is still reading") {
+        writer.exec("BEGIN IMMEDIATE");
+        writer.exec("INSERT INTO note (text) VALUES ('other')");
+        dorm::sql::Cursor reading(db, "SELECT id FROM note", {});
+        REQUIRE(reading.next());
+        CHECK_THROWS_WITH(dorm::atomic(db, [] {}),
+                          Catch::Contains("BEGIN IMMEDIATE") && Catch::Contains("deadlock"));
+        CHECK(db.transaction_depth == 0);
+        writer.exec("ROLLBACK");
+    }
+    CHECK(Note::objects().using_(db).count() == 1);
+}
+
+TEST_CASE("Database: in WAL mode a stale read transaction that writes is an OperationalError "
+          "saying so") {
+    TempDir dir;
+    const std::string path = dir.file("snapshot.sqlite3");
+    dorm::Database db(path);
+    dorm::create_tables<Note>(db);
+    dorm::Database other(path);
+    db.exec("BEGIN"); // deferred: the read starts a snapshot
+    CHECK(Note::objects().using_(db).count() == 0);
+    note("theirs").save(other); // committed after the snapshot began
+    CHECK_THROWS_WITH(note("mine").save(db), Catch::Contains("database is locked") &&
+                                                 Catch::Contains("cannot become a write"));
+    db.exec("ROLLBACK");
+    CHECK(Note::objects().using_(db).count() == 1);
 }
 
 TEST_CASE("Database: :memory: databases are private to their connection") {

@@ -55,7 +55,7 @@ public:
             throw OperationalError(msg, rc);
         }
         sqlite3_extended_result_codes(db_, 1);
-        sqlite3_busy_timeout(db_, opts.busy_timeout_ms);
+        busy_.attach(db_, opts.busy_timeout_ms); // see sql::BusyWait
         sql::functions::register_all(db_);
         if (opts.foreign_keys)
             exec("PRAGMA foreign_keys = ON");
@@ -73,6 +73,9 @@ public:
     sqlite3* handle() const noexcept { return db_; }
     const std::string& path() const noexcept { return path_; }
     std::recursive_mutex& mutex() const noexcept { return mutex_; }
+    // How long a statement waits for another connection's lock (DatabaseOptions). dorm waits
+    // with its own busy handler, so SQLite's PRAGMA busy_timeout reads 0.
+    int busy_timeout_ms() const noexcept { return busy_.timeout_ms(); }
 
     void set_query_log(QueryLog log) {
         std::lock_guard lock(mutex_);
@@ -95,16 +98,53 @@ public:
         return log_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     }
 
-    // Runs SQL with no parameters and no result rows (DDL, PRAGMA, transaction control).
+    // Runs SQL with no parameters (DDL, PRAGMA, transaction control; rows are ignored), one
+    // statement after another. SQLITE_BUSY is retried within the busy timeout where that is
+    // safe: outside a transaction with nothing else reading (BEGIN IMMEDIATE, a lone
+    // statement), and COMMIT, which SQLite leaves open to be tried again.
     void exec(const std::string& sql) {
         std::lock_guard lock(mutex_);
         const auto started = log_start();
-        char* err = nullptr;
-        const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
-        if (rc != SQLITE_OK) {
-            sqlite3_free(err);
-            // sqlite3_errmsg(db_) holds the same message as err; throw_sqlite appends it once.
-            sql::throw_sqlite(db_, rc, "executing " + sql);
+        const char* next = sql.c_str();
+        const char* const end = next + sql.size();
+        while (next < end) {
+            sqlite3_stmt* raw = nullptr;
+            const char* tail = nullptr;
+            busy_.start();
+            for (;;) {
+                const int rc =
+                    sqlite3_prepare_v2(db_, next, static_cast<int>(end - next), &raw, &tail);
+                if (rc == SQLITE_OK)
+                    break;
+                if (sql::is_busy(rc) && busy_.again())
+                    continue;
+                if (sql::is_busy(rc))
+                    sql::throw_busy(db_, rc, "executing " + sql, &busy_);
+                sql::throw_sqlite(db_, rc, "executing " + sql);
+            }
+            next = tail;
+            if (!raw) // whitespace or a comment
+                continue;
+            const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+            busy_.start();
+            bool rows = false;
+            for (;;) {
+                const int rc = sqlite3_step(raw);
+                if (rc == SQLITE_ROW) {
+                    rows = true;
+                    continue;
+                }
+                if (rc == SQLITE_DONE)
+                    break;
+                sqlite3_reset(raw);
+                if (!sql::is_busy(rc))
+                    sql::throw_sqlite(db_, rc, "executing " + sql);
+                const bool alone =
+                    sqlite3_get_autocommit(db_) && !sql::other_statement_active(db_, raw);
+                if (!rows && (alone || is_commit(raw)) && busy_.again())
+                    continue;
+                sql::throw_busy(db_, rc, "executing " + sql, &busy_);
+            }
         }
         static const Values none;
         log(sql, none, started);
@@ -115,8 +155,14 @@ public:
     bool in_transaction() const noexcept { return !sqlite3_get_autocommit(db_); }
 
 private:
+    static bool is_commit(sqlite3_stmt* stmt) noexcept {
+        const char* t = sqlite3_sql(stmt);
+        while (*t == ' ' || *t == '\n' || *t == '\t' || *t == '\r')
+            ++t;
+        return sqlite3_strnicmp(t, "COMMIT", 6) == 0 || sqlite3_strnicmp(t, "END", 3) == 0;
+    }
     struct Cached {
-        Cached(sqlite3* db, const std::string& sql) : stmt(db, sql) {}
+        Cached(sqlite3* db, const std::string& sql, sql::BusyWait* wait) : stmt(db, sql, wait) {}
         sql::Statement stmt;
         bool busy = false;
     };
@@ -139,12 +185,14 @@ public:
                         std::erase_if(db.statements_,
                                       [](const auto& kv) { return !kv.second->busy; });
                     }
-                    it = db.statements_.emplace(sql, std::make_unique<Cached>(db.db_, sql)).first;
+                    it = db.statements_
+                             .emplace(sql, std::make_unique<Cached>(db.db_, sql, &db.busy_))
+                             .first;
                 }
                 c = it->second.get();
             }
             if (c->busy) {
-                own_ = std::make_unique<sql::Statement>(db.db_, sql);
+                own_ = std::make_unique<sql::Statement>(db.db_, sql, &db.busy_);
                 stmt_ = own_.get();
             } else {
                 cached_ = c;
@@ -180,6 +228,7 @@ private:
     std::string path_;
     DatabaseOptions opts_;
     sqlite3* db_ = nullptr;
+    sql::BusyWait busy_; // the connection's busy handler; outlives the statements
     mutable std::recursive_mutex mutex_;
     QueryLog log_;
     std::unordered_map<std::string, std::unique_ptr<Cached>> statements_;

@@ -3,7 +3,11 @@
 // Members are read and written through FieldMeta's offset and C++ type, one switch for all.
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <string>
+#include <thread>
 
 #include "dorm/errors.hpp"
 #include "dorm/fields.hpp"
@@ -23,13 +27,160 @@ namespace dorm::sql {
     throw DatabaseError(msg, rc);
 }
 
+inline bool is_busy(int rc) noexcept {
+    return (rc & 0xff) == SQLITE_BUSY;
+}
+
+// Waiting for another connection's lock (SQLITE_BUSY), for at most the busy timeout.
+//
+// dorm installs this as the connection's busy handler instead of sqlite3_busy_timeout's:
+// - the timeout is measured on the clock from the first wait of each statement, and the
+//   polls are short (1 to 4 ms, jittered), so a waiting connection is not starved by the
+//   ones that keep taking the lock between its polls (SQLite's handler polls every 100 ms
+//   after the first quarter second, and in rollback-journal mode a waiter could lose every
+//   poll for the whole timeout);
+// - start() clears SQLite's count of handler calls before each statement. SQLite clears it
+//   only when a statement starts executing, not when one is prepared or re-prepared: after
+//   a statement gave up, its count stays "gave up" and SQLite then skips the handler
+//   altogether when it reads the schema, failing at once with "database is locked";
+// - again() is the same wait for the SQLITE_BUSY that SQLite returns without calling the
+//   handler, where the caller knows that trying once more is safe.
+class BusyWait {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    BusyWait() = default;
+    BusyWait(const BusyWait&) = delete;
+    BusyWait& operator=(const BusyWait&) = delete;
+
+    void attach(sqlite3* db, int timeout_ms) {
+        db_ = db;
+        timeout_ms_ = timeout_ms < 0 ? 0 : timeout_ms;
+        seed_ = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this) >> 4) ^
+                static_cast<std::uint32_t>(Clock::now().time_since_epoch().count());
+        install();
+    }
+    int timeout_ms() const noexcept { return timeout_ms_; }
+
+    // A statement begins (a prepare, or an execution's first step): a fresh budget.
+    void start() noexcept {
+        armed_ = false;
+        called_ = false;
+        if (dirty_)
+            install();
+    }
+    // After SQLITE_BUSY: waits a little and returns true while the budget lasts.
+    bool again() {
+        arm();
+        return pause();
+    }
+    // Whether the budget is spent (the wait reached the busy timeout).
+    bool spent() const { return armed_ && Clock::now() >= deadline_; }
+    // Whether SQLite called the handler since start().
+    bool called() const noexcept { return called_; }
+    std::int64_t waited_ms() const {
+        if (!armed_)
+            return 0;
+        const auto begun = deadline_ - std::chrono::milliseconds(timeout_ms_);
+        return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - begun).count();
+    }
+
+private:
+    void install() noexcept {
+        sqlite3_busy_handler(db_, &BusyWait::on_busy, this);
+        dirty_ = false;
+    }
+    static int on_busy(void* self, int) {
+        auto* w = static_cast<BusyWait*>(self);
+        w->called_ = true;
+        w->dirty_ = true;
+        w->arm();
+        return w->pause() ? 1 : 0;
+    }
+    void arm() {
+        if (armed_)
+            return;
+        armed_ = true;
+        polls_ = 0;
+        deadline_ = Clock::now() + std::chrono::milliseconds(timeout_ms_);
+    }
+    bool pause() {
+        const auto now = Clock::now();
+        if (now >= deadline_)
+            return false;
+        // 1, 2, 4, 4, ... ms, each between half and one and a half times that.
+        const int base_us = 1000 << std::min(polls_, 2);
+        ++polls_;
+        seed_ = seed_ * 1664525u + 1013904223u;
+        const auto jitter = static_cast<int>((seed_ >> 8) % static_cast<std::uint32_t>(base_us));
+        const auto nap = std::chrono::microseconds(base_us / 2 + jitter);
+        std::this_thread::sleep_for(std::min<Clock::duration>(nap, deadline_ - now));
+        return true;
+    }
+
+    sqlite3* db_ = nullptr;
+    int timeout_ms_ = 0;
+    bool armed_ = false;  // deadline_ is set for this statement
+    bool called_ = false; // SQLite called on_busy since start()
+    bool dirty_ = false;  // SQLite's own count of calls may be left non-zero
+    int polls_ = 0;
+    std::uint32_t seed_ = 1;
+    Clock::time_point deadline_{};
+};
+
+// True when db has a statement other than `self` that is part-way through (stepped, not
+// reset): it holds the connection's read lock.
+inline bool other_statement_active(sqlite3* db, sqlite3_stmt* self) noexcept {
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s))
+        if (s != self && sqlite3_stmt_busy(s))
+            return true;
+    return false;
+}
+
+// The error for an SQLITE_BUSY that is not retried: the busy timeout spent, or a deadlock
+// SQLite reports at once.
+[[noreturn]] inline void throw_busy(sqlite3* db, int rc, const std::string& context,
+                                    const BusyWait* busy) {
+    std::string msg = context + ": " + sqlite3_errmsg(db);
+    if (rc == SQLITE_BUSY_SNAPSHOT)
+        msg += " (in WAL mode this connection's read transaction began before another "
+               "connection's last commit and cannot become a write transaction; SQLite "
+               "reports this at once. Roll back and run the transaction again; dorm::atomic "
+               "takes the write lock first, with BEGIN IMMEDIATE)";
+    else if (!busy || busy->spent())
+        msg +=
+            " (waited " + std::to_string(busy ? busy->waited_ms() : 0) + " ms, the busy timeout)";
+    else
+        msg += " (deadlock: this connection holds a read lock, in a transaction that began "
+               "by reading or with a statement not finished, and needs the write lock that "
+               "another connection holds while it waits for this one; SQLite reports this at "
+               "once instead of waiting for the busy timeout. Roll back and run the "
+               "transaction again; dorm::atomic takes the write lock first, with BEGIN "
+               "IMMEDIATE)";
+    throw OperationalError(msg, rc);
+}
+
 class Statement {
 public:
-    Statement(sqlite3* db, const std::string& sql) : db_(db), sql_(sql) {
-        const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                                          SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-        if (rc != SQLITE_OK)
+    // busy: the connection's wait for locks; SQLITE_BUSY is retried within its timeout where
+    // that is safe (a prepare; an execution that has returned no row, outside a transaction).
+    Statement(sqlite3* db, const std::string& sql, BusyWait* busy = nullptr)
+        : db_(db), sql_(sql), busy_(busy) {
+        if (busy_)
+            busy_->start();
+        for (;;) {
+            const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+            if (rc == SQLITE_OK)
+                break;
+            // Preparing runs nothing: it may always be tried again (SQLite reads the schema
+            // here, and does not always call the busy handler for it).
+            if (is_busy(rc) && busy_ && busy_->again())
+                continue;
+            if (is_busy(rc))
+                throw_busy(db, rc, "preparing " + sql, busy_);
             throw_sqlite(db, rc, "preparing " + sql);
+        }
     }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
@@ -41,17 +192,34 @@ public:
     void reset() noexcept {
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);
+        started_ = false;
+        rows_ = false;
     }
 
     // True while there is a row.
     bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW)
-            return true;
-        if (rc == SQLITE_DONE)
-            return false;
-        sqlite3_reset(stmt_);
-        throw_sqlite(db_, rc, "executing " + sql_);
+        if (!started_) {
+            started_ = true;
+            if (busy_)
+                busy_->start();
+        }
+        for (;;) {
+            const int rc = sqlite3_step(stmt_);
+            if (rc == SQLITE_ROW) {
+                rows_ = true;
+                return true;
+            }
+            if (rc == SQLITE_DONE)
+                return false;
+            sqlite3_reset(stmt_); // keeps the bindings
+            if (is_busy(rc) && retry_safe() && busy_ && busy_->again())
+                continue;
+            started_ = false; // the next step() is a new execution
+            rows_ = false;
+            if (is_busy(rc))
+                throw_busy(db_, rc, "executing " + sql_, busy_);
+            throw_sqlite(db_, rc, "executing " + sql_);
+        }
     }
 
     void bind(int idx, const Value& v) {
@@ -325,9 +493,22 @@ private:
         return by_ctype(c, [p](auto tag) { return payload<decltype(tag)>(p); });
     }
 
+    // An SQLITE_BUSY step may run again when it changed nothing a retry could repeat or
+    // lose: no row was returned yet, and the connection is in autocommit with no other
+    // statement reading, so the failed step was its own transaction and SQLite rolled it
+    // back. Inside a transaction, or beside a statement still reading, this connection holds
+    // a read lock: SQLite returns SQLITE_BUSY without waiting only when waiting could
+    // deadlock, and that is reported, not retried.
+    bool retry_safe() const noexcept {
+        return !rows_ && sqlite3_get_autocommit(db_) && !other_statement_active(db_, stmt_);
+    }
+
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
     std::string sql_;
+    BusyWait* busy_ = nullptr;
+    bool started_ = false; // step() ran since the last reset()
+    bool rows_ = false;    // a row was returned since the last reset()
 };
 
 } // namespace dorm::sql
