@@ -476,8 +476,8 @@ inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, Join
                                  std::string(Value::kind_name(v->kind())) + " " + v->repr());
             if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
                 try {
-                    make_regex(v->as_text(), c.lookup == LookupKind::IRegex);
-                } catch (const std::regex_error& e) {
+                    const Regex checked(v->as_text(), c.lookup == LookupKind::IRegex);
+                } catch (const RegexError& e) {
                     throw ValueError(what() + ": invalid regular expression " + v->repr() + " (" +
                                      e.what() + ")");
                 }
