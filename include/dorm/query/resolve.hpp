@@ -477,9 +477,9 @@ inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, Join
             if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
                 try {
                     const Regex checked(v->as_text(), c.lookup == LookupKind::IRegex);
-                } catch (const RegexError& e) {
+                } catch (const RegexError& err) {
                     throw ValueError(what() + ": invalid regular expression " + v->repr() + " (" +
-                                     e.what() + ")");
+                                     err.what() + ")");
                 }
             }
             c.rhs = *v;
