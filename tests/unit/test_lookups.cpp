@@ -785,6 +785,18 @@ TEST_CASE("regex searches are bounded: catastrophic patterns give errors, not ha
     } catch (const dorm::OperationalError& e) {
         CHECK(e.code == dorm::sql::function_limit_code);
     }
+    // A pattern with no required character that rescans a long text from every starting
+    // position: quadratic in its length, which PCRE2's step limit does not count under
+    // the JIT; the per-row time limit (or the step limit) stops it.
+    std::string ab;
+    for (int i = 0; i < 500'000; ++i)
+        ab += "ab";
+    TextRows long_text({ab});
+    REQUIRE_THROWS_WITH(long_text.qs().filter("s__regex", "(a|b)*[cd]").count(),
+                        Contains("regex: the search for '(a|b)*[cd]' in a text of 1000000 bytes "
+                                 "gave up"));
+    CHECK(long_text.qs().filter("s__regex", "(a|b)*c").count() == 0); // no c: found at once
+    CHECK(long_text.qs().filter("s__regex", "^(ab)+$").count() == 1);
     // The same pattern on text it matches quickly is fine.
     TextRows quick({std::string(20, 'a'), "b"});
     CHECK(ids(quick.qs().filter("s__regex", "^(a+)+$")) == V{1});
