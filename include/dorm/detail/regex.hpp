@@ -6,10 +6,11 @@
 // invalid one; SQLite's dorm_regexp compiles it again (with the JIT) and searches each row.
 //
 // A search has bounded time and memory: PCRE2 gives up after regex_match_limit
-// backtracking steps, or when its backtracking memory (regex_heap_limit_kib for the
-// interpreter, regex_jit_stack_max for the JIT) runs out, and search() then throws
-// RegexError. No step recurses on the machine stack, and compiling refuses groups nested
-// deeper than regex_parens_nest_limit, so no pattern and no text can overflow the stack.
+// backtracking steps, when its backtracking memory (regex_heap_limit_kib for the
+// interpreter, regex_jit_stack_max for the JIT) runs out, or, checked at each starting
+// position, after regex_time_limit_ms; search() then throws RegexError. No step recurses on the
+// machine stack, and compiling refuses groups nested deeper than regex_parens_nest_limit, so no
+// pattern and no text can overflow the stack.
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
