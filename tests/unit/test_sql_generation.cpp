@@ -502,7 +502,7 @@ TEST_CASE("what count(), exists(), get() and none() run", "[sql][count]") {
     }
 }
 
-// The pattern that matches s literally in an ECMAScript regex.
+// The pattern that matches s literally in a regex (Python re syntax, PCRE2).
 static std::string regex_literal(const std::string& s) {
     std::string out;
     for (char ch : s) {

@@ -476,10 +476,10 @@ inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, Join
                                  std::string(Value::kind_name(v->kind())) + " " + v->repr());
             if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
                 try {
-                    make_regex(v->as_text(), c.lookup == LookupKind::IRegex);
-                } catch (const std::regex_error& e) {
+                    const Regex checked(v->as_text(), c.lookup == LookupKind::IRegex);
+                } catch (const RegexError& err) {
                     throw ValueError(what() + ": invalid regular expression " + v->repr() + " (" +
-                                     e.what() + ")");
+                                     err.what() + ")");
                 }
             }
             c.rhs = *v;

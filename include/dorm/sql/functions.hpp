@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <memory>
-#include <regex>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -14,6 +14,7 @@
 #include "dorm/detail/regex.hpp"
 #include "dorm/detail/unicode.hpp"
 #include "dorm/query/lookups.hpp"
+#include "dorm/sql/statement.hpp"
 #include "dorm/value.hpp"
 
 namespace dorm::sql::functions {
@@ -35,31 +36,56 @@ inline void fold(sqlite3_context* ctx, int, sqlite3_value** argv) {
     result_text(ctx, detail::fold_case(arg_text(argv[0])));
 }
 
-// dorm_regexp(text, pattern, case_insensitive): ECMAScript regular expressions (std::regex),
-// searched anywhere in the text as Django's regex lookup. The compiled pattern is kept
-// for the rest of the statement. Case-insensitive matching folds text and pattern as the
-// other i-lookups do.
+// The pattern of a regex lookup as error messages show it: quoted, cut after 100 bytes.
+inline std::string shown_pattern(std::string_view p) {
+    if (p.size() <= 100)
+        return "'" + std::string(p) + "'";
+    std::size_t n = 100;
+    while (n > 0 && (static_cast<unsigned char>(p[n]) & 0xC0) == 0x80)
+        --n; // not inside a UTF-8 sequence
+    return "'" + std::string(p.substr(0, n)) + "...' (" + std::to_string(p.size()) + " bytes)";
+}
+
+// dorm_regexp(text, pattern, case_insensitive): PCRE2 regular expressions read as Python's
+// re reads them (detail/regex.hpp), searched anywhere in the text as Django's regex lookup;
+// case_insensitive as re.IGNORECASE (Unicode). The compiled pattern (JIT where PCRE2 has
+// it), its match data and JIT stack are kept for the rest of the statement. A search that
+// exceeds PCRE2's limits fails the statement with function_limit_code, which dorm reports
+// as OperationalError.
 inline void regexp(sqlite3_context* ctx, int, sqlite3_value** argv) {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
         return sqlite3_result_null(ctx);
-    const bool fold = sqlite3_value_int(argv[2]) != 0;
-    auto* re = static_cast<std::regex*>(sqlite3_get_auxdata(ctx, 1));
-    if (!re) {
-        try {
-            re = new std::regex(detail::make_regex(arg_text(argv[1]), fold));
-        } catch (const std::regex_error& e) {
-            const std::string msg = "invalid regular expression: " + std::string(e.what());
-            return sqlite3_result_error(ctx, msg.c_str(), -1);
+    const bool icase = sqlite3_value_int(argv[2]) != 0;
+    const char* lookup = icase ? "iregex" : "regex";
+    try {
+        auto* re = static_cast<detail::Regex*>(sqlite3_get_auxdata(ctx, 1));
+        if (!re) {
+            try {
+                re = new detail::Regex(arg_text(argv[1]), icase, true);
+            } catch (const detail::RegexError& e) {
+                const std::string msg = std::string(lookup) + ": invalid regular expression " +
+                                        shown_pattern(arg_text(argv[1])) + " (" + e.what() + ")";
+                return sqlite3_result_error(ctx, msg.c_str(), -1);
+            }
+            sqlite3_set_auxdata(ctx, 1, re, [](void* p) { delete static_cast<detail::Regex*>(p); });
+            re = static_cast<detail::Regex*>(sqlite3_get_auxdata(ctx, 1));
+            if (!re)
+                return sqlite3_result_error_nomem(ctx);
         }
-        sqlite3_set_auxdata(ctx, 1, re, [](void* p) { delete static_cast<std::regex*>(p); });
-        re = static_cast<std::regex*>(sqlite3_get_auxdata(ctx, 1));
-        if (!re)
-            return sqlite3_result_error_nomem(ctx);
+        const std::string_view text = arg_text(argv[0]);
+        try {
+            sqlite3_result_int(ctx, re->search(text) ? 1 : 0);
+        } catch (const detail::RegexError& e) {
+            const std::string msg = std::string(lookup) + ": the search for " +
+                                    shown_pattern(arg_text(argv[1])) + " in a text of " +
+                                    std::to_string(text.size()) + " bytes gave up (" + e.what() +
+                                    "); anchor or simplify the pattern";
+            sqlite3_result_error(ctx, msg.c_str(), -1);
+            sqlite3_result_error_code(ctx, function_limit_code);
+        }
+    } catch (const std::bad_alloc&) {
+        sqlite3_result_error_nomem(ctx);
     }
-    const std::string_view raw = arg_text(argv[0]);
-    const std::string folded = fold ? detail::fold_case(raw) : std::string();
-    const std::string_view text = fold ? std::string_view(folded) : raw;
-    sqlite3_result_int(ctx, std::regex_search(text.begin(), text.end(), *re) ? 1 : 0);
 }
 
 // dorm_extract(part, value): a date/time part as an integer; part is a TransformKind.

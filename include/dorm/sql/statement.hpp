@@ -16,13 +16,19 @@
 
 namespace dorm::sql {
 
+// The result code of one of dorm's SQL functions failing for what the query asked, not for
+// the database (a regex search that exceeded its limits): SQLITE_ERROR with an extended
+// code of dorm's own, reported as OperationalError.
+inline constexpr int function_limit_code = SQLITE_ERROR | (0xd0 << 8);
+
 [[noreturn]] inline void throw_sqlite(sqlite3* db, int rc, const std::string& context) {
     const int primary = rc & 0xff;
     std::string msg = context + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     if (primary == SQLITE_CONSTRAINT)
         throw IntegrityError(msg, rc);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
-        primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_FULL)
+        primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_FULL ||
+        rc == function_limit_code)
         throw OperationalError(msg, rc);
     throw DatabaseError(msg, rc);
 }
