@@ -1,5 +1,7 @@
 #pragma once
 // Compiling the writes of a queryset: update() and delete().
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,8 +43,25 @@ inline Compiled compile_update(const Query& q,
     for (std::size_t i = 0; i < sets.size(); ++i) {
         if (i)
             c.text += ", ";
-        c.text += quote(sets[i].first->column) + " = ";
+        const FieldMeta& f = *sets[i].first;
+        c.text += quote(f.column) + " = ";
+        // An expression on an integer member is computed by SQLite, which neither wraps nor
+        // refuses what the member cannot hold: dorm_fit_int fails the statement instead.
+        const bool fit = sets[i].second.op != Expr::Op::Literal &&
+                         (f.ctype == CType::I32 || f.ctype == CType::I64);
+        if (fit)
+            c.text += "dorm_fit_int(";
         comp.expr(sets[i].second, c.text, c.params);
+        if (fit) {
+            const bool i32 = f.ctype == CType::I32;
+            c.text += ", ?, ?, ?)";
+            c.params.emplace_back(i32 ? std::int64_t{std::numeric_limits<std::int32_t>::min()}
+                                      : std::numeric_limits<std::int64_t>::min());
+            c.params.emplace_back(i32 ? std::int64_t{std::numeric_limits<std::int32_t>::max()}
+                                      : std::numeric_limits<std::int64_t>::max());
+            c.params.emplace_back(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
+                                  ")");
+        }
     }
     write_where(q, c.text, c.params);
     return c;
