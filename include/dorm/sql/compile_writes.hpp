@@ -47,11 +47,19 @@ inline Compiled compile_update(const Query& q,
         c.text += quote(f.column) + " = ";
         // An expression on an integer member is computed by SQLite, which neither wraps nor
         // refuses what the member cannot hold: dorm_fit_int fails the statement instead.
-        const bool fit = sets[i].second.op != Expr::Op::Literal &&
-                         (f.ctype == CType::I32 || f.ctype == CType::I64);
+        const bool expr = sets[i].second.op != Expr::Op::Literal;
+        const bool fit = expr && (f.ctype == CType::I32 || f.ctype == CType::I64);
+        const bool fit_float = expr && f.ctype == CType::F32;
         if (fit)
             c.text += "dorm_fit_int(";
+        if (fit_float)
+            c.text += "dorm_fit_float(";
         comp.expr(sets[i].second, c.text, c.params);
+        if (fit_float) {
+            c.text += ", ?)";
+            c.params.emplace_back(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
+                                  ")");
+        }
         if (fit) {
             const bool i32 = f.ctype == CType::I32;
             c.text += ", ?, ?, ?)";

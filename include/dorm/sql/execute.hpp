@@ -251,11 +251,15 @@ inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
         return Expr::literal(Value());
     }
     Value prepared = detail::prepare_value(*v, f.value_type(), f.qualified_name());
-    // As create(): a 32-bit member refuses what it cannot hold (SQLite would store it).
+    // As create(): an int32 or float member refuses what it cannot hold (SQLite would
+    // store it, and every later read of the row would fail).
     const CType ct = f.is_relation() ? f.related_model().pk().ctype : f.ctype;
-    if (prepared.kind() == Value::Kind::Integer && ct == CType::I32) {
+    if ((prepared.kind() == Value::Kind::Integer && ct == CType::I32) || ct == CType::F32) {
         try {
-            detail::checked_int(prepared, ct);
+            if (ct == CType::F32)
+                detail::checked_float(prepared);
+            else
+                detail::checked_int(prepared, ct);
         } catch (const ValueError& e) {
             throw ValueError(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
                              "): " + e.what());

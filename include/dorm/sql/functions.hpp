@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -235,6 +236,27 @@ inline void fit_int(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_error(ctx, msg.c_str(), -1);
 }
 
+// dorm_fit_float(value, name): the value when a float member can hold it (NULL for NULL);
+// else the statement fails, as dorm_fit_int.
+inline void fit_float(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const int type = sqlite3_value_type(argv[0]);
+    if (type == SQLITE_NULL)
+        return sqlite3_result_null(ctx);
+    const double d = sqlite3_value_double(argv[0]);
+    if ((type == SQLITE_INTEGER || type == SQLITE_FLOAT) &&
+        !(std::isfinite(d) &&
+          std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())))
+        return sqlite3_result_value(ctx, argv[0]);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    const std::string msg = std::string(arg_text(argv[1])) + ": " +
+                            (type == SQLITE_FLOAT || type == SQLITE_INTEGER
+                                 ? std::string("value ") + buf
+                                 : std::string("a value that is not a number")) +
+                            " does not fit float (+-3.40282347e+38)";
+    sqlite3_result_error(ctx, msg.c_str(), -1);
+}
+
 inline void register_all(sqlite3* db) {
     constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     sqlite3_create_function_v2(db, "dorm_fold", 1, flags, nullptr, fold, nullptr, nullptr, nullptr);
@@ -246,6 +268,8 @@ inline void register_all(sqlite3* db) {
     sqlite3_create_function_v2(db, "dorm_trunc", 2, flags, nullptr, trunc, nullptr, nullptr,
                                nullptr);
     sqlite3_create_function_v2(db, "dorm_fit_int", 4, flags, nullptr, fit_int, nullptr, nullptr,
+                               nullptr);
+    sqlite3_create_function_v2(db, "dorm_fit_float", 2, flags, nullptr, fit_float, nullptr, nullptr,
                                nullptr);
 }
 
