@@ -106,6 +106,12 @@ TEST_CASE_METHOD(Fixture, "update(): F() arithmetic past the member's range fail
     CHECK(items().get("pk", low.id).qty == 5);
     items().filter("pk", low.id).update({{"qty", F("qty") * 2.0}});
     CHECK(items().get("pk", low.id).qty == 10);
+    // A boolean holds 0 or 1: an expression that gives 10 would make the row unreadable.
+    CHECK_THROWS_WITH(items().filter("pk", low.id).update({{"flag", F("qty")}}),
+                      Contains("Item.flag") && Contains("10") && Contains("bool"));
+    CHECK_FALSE(items().get("pk", low.id).flag);
+    items().filter("pk", low.id).update({{"flag", F("qty") - 9}});
+    CHECK(items().get("pk", low.id).flag);
     // In range: as before.
     items().filter("pk", low.id).update({{"qty", F("qty") + 1}, {"big", F("big") - 1}});
     const Item after = items().get("pk", low.id);

@@ -194,8 +194,9 @@ inline void trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 // dorm_fit_int(value, low, high, name): the value when it is a whole number in low..high
-// (a whole real becomes an integer), NULL for NULL; anything else fails the statement with
-// a message naming the field. update() wraps an expression set on an integer field in it:
+// (a whole real becomes an integer; 0..1 is a boolean), NULL for NULL; anything else fails
+// the statement with a message naming the field. update() wraps an expression set on an
+// integer or boolean field in it:
 // SQLite neither wraps nor refuses F("qty") + 1 at the top of a 32-bit range (it widens
 // to 64 bits, then to a real), so the member could not hold what it stored.
 inline void fit_int(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -230,8 +231,10 @@ inline void fit_int(sqlite3_context* ctx, int, sqlite3_value** argv) {
         got = "a value that is not a number";
         break;
     }
-    const std::string msg = std::string(arg_text(argv[3])) + ": " + got + " does not fit " +
-                            (low == std::numeric_limits<std::int32_t>::min() ? "int32" : "int64") +
+    const std::string type = low == 0 && high == 1                             ? "bool"
+                             : low == std::numeric_limits<std::int32_t>::min() ? "int32"
+                                                                               : "int64";
+    const std::string msg = std::string(arg_text(argv[3])) + ": " + got + " does not fit " + type +
                             " (" + std::to_string(low) + ".." + std::to_string(high) + ")";
     sqlite3_result_error(ctx, msg.c_str(), -1);
 }
