@@ -377,6 +377,14 @@ void text_lookups(conf::Suite& s) {
         "regex_upto", [] { return pks(I().filter("name__regex", "^[A-Z]{,5}$")); },
         R"(Item.objects.filter(name__regex=r'^[A-Z]{,5}$'))");
 
+    // A NUL in a pattern: SQLite's LIKE stops at it, so Django's pattern '%\0zz%' is '%'
+    // and matches every row; dorm compares the bytes (docs/django-differences.md).
+    s.differs(
+        "contains_nul", [] { return pks(I().filter("name__contains", std::string("\0zz", 3))); },
+        R"(Item.objects.filter(name__contains='\x00zz'))",
+        Py{"[o.pk for o in Item.objects.all() if '\\x00zz' in o.name]"},
+        json::array({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}));
+
     // search: not in Django since 2.0; dorm's is every word, case-insensitively
     s.differs(
         "search_words", [] { return pks(I().filter("name__search", "world  HELLO")); },

@@ -281,3 +281,25 @@ TEST_CASE("a batch answer that is not a whole multipart is MalformedResponse", "
     // The real answers were applied (the spoiling happened after the server answered).
     CHECK(f.row("Accounts", account_key(2)).at("employees") == 11);
 }
+
+TEST_CASE("text that is not UTF-8 is a ValueError before any request V4", "[remote]") {
+    Fixture f(V4);
+    const std::size_t before = f.rows("Accounts");
+    try {
+        f.client.batch({
+            Op::create("Accounts", {{"ID", fresh_key(20)}, {"name", "fine"}}),
+            Op::update("Accounts", account_key(2), {{"employees", 9}, {"name", "bad \xc3("}}),
+        });
+        FAIL("the changeset was sent");
+    } catch (const dorm::ValueError& ex) {
+        const std::string what = ex.what();
+        INFO(what);
+        CHECK(what.find("Accounts") != std::string::npos);
+        CHECK(what.find("'name'") != std::string::npos);
+        CHECK(what.find("UTF-8") != std::string::npos);
+    }
+    CHECK(f.transport->calls == 0);
+    CHECK(f.rows("Accounts") == before);
+    CHECK(f.row("Accounts", fresh_key(20)).is_null());
+    CHECK(f.row("Accounts", account_key(2)).at("employees") == 5);
+}

@@ -318,6 +318,32 @@ TEST_CASE("get create update delete_ by remote key V2", "[remote]") {
     entities(V2);
 }
 
+TEST_CASE("create and update with text that is not UTF-8: ValueError, nothing sent", "[remote]") {
+    dorm_test::ODataServer server;
+    Log log;
+    auto t = std::make_shared<FaultyTransport>();
+    od::Client c(options(server.base_v4(), V4.dialect, log), t);
+    const std::string k = fresh_key(4101);
+    // nlohmann::json's dump() throws its type_error for such text; callers catch dorm::Error.
+    try {
+        c.create("Accounts", {{"ID", k}, {"name", "caf\xe9"}, {"employees", 1}});
+        FAIL("the create was sent");
+    } catch (const dorm::ValueError& ex) {
+        CHECK(std::string(ex.what()) ==
+              "Accounts: property 'name' holds text that is not valid UTF-8; nothing was sent");
+    }
+    try {
+        c.update("Accounts", account_key(1), {{"employees", 2}, {"name", "\xff"}});
+        FAIL("the update was sent");
+    } catch (const dorm::ValueError& ex) {
+        CHECK(std::string(ex.what()).find("Accounts: property 'name'") == 0);
+    }
+    CHECK(t->calls == 0);
+    CHECK(log.entries.empty());
+    CHECK_THROWS_AS(c.get("Accounts", k), dorm::RemoteNotFound);
+    CHECK(c.get("Accounts", account_key(1)).at("employees") == 100);
+}
+
 namespace {
 
 struct Faults {

@@ -230,6 +230,38 @@ TEST_CASE("a failed remote write leaves the local store and the object as they w
     CHECK(s.remote("Contacts", contact_key(1)).at("email") == "ann@example.com");
 }
 
+TEST_CASE("text that is not UTF-8 is a ValueError before anything is written", "[sync]") {
+    Synced s;
+    const Account acme = Account::objects().get("cdms_pk", account_key(1));
+    Contact ann = Contact::objects().get("cdms_pk", contact_key(1));
+    const std::size_t remote_contacts = s.remote_count("Contacts");
+    const std::string before = s.dump();
+    s.take();
+
+    // Before: the local INSERT ran, then the JSON body threw nlohmann's type_error (not a
+    // dorm::Error) and the local write was rolled back.
+    Contact c;
+    c.name = "caf\xe9";
+    c.account = acme;
+    CHECK_THROWS_AS(c.save(), dorm::ValueError);
+    CHECK_THROWS_WITH(c.save(), Catch::Contains("Contact.name") && Catch::Contains("UTF-8"));
+    CHECK(c.id == 0);
+    CHECK_FALSE(c.cdms_pk);
+    ann.email = "\xff@example.com";
+    CHECK_THROWS_AS(ann.save(), dorm::ValueError);
+    std::vector<Contact> many(2);
+    many[0].name = "fine";
+    many[1].name = "\xc3";
+    CHECK_THROWS_AS(Contact::objects().bulk_create(many), dorm::ValueError);
+    CHECK(many[0].id == 0);
+    CHECK_THROWS_AS(Contact::objects().filter("pk", ann.id).update({{"email", "\x80"}}),
+                    dorm::ValueError);
+    CHECK(s.take().empty()); // no request
+    CHECK(s.dump() == before);
+    CHECK(s.remote_count("Contacts") == remote_contacts);
+    CHECK(s.remote("Contacts", contact_key(1)).at("email") == "ann@example.com");
+}
+
 TEST_CASE("a create whose answer was lost is found by its key, not made twice", "[sync]") {
     Synced s;
     const std::size_t remote_contacts = s.remote_count("Contacts");

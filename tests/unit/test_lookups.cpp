@@ -727,6 +727,16 @@ struct TextRows {
     explicit TextRows(const std::vector<std::string>& rows) {
         dorm::create_tables<Txt>(db);
         for (const auto& r : rows) {
+            if (!dorm::detail::utf8_problem(r).empty()) {
+                // save() refuses text that is not UTF-8; another program may have written it.
+                std::string hex;
+                for (unsigned char c : r) {
+                    hex += "0123456789abcdef"[c >> 4];
+                    hex += "0123456789abcdef"[c & 15];
+                }
+                db.exec("INSERT INTO lk_txt (s) VALUES (CAST(X'" + hex + "' AS TEXT))");
+                continue;
+            }
             Txt t;
             t.s = r;
             t.save(db);

@@ -1,6 +1,7 @@
 #pragma once
 // Building ModelMeta from a model's define(), and reading/writing fields through it.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <mutex>
 
@@ -352,8 +353,31 @@ inline std::int64_t checked_int(const Value& v, CType ct) {
     const std::int64_t i = v.as_int();
     if (ct == CType::I32 && (i < std::numeric_limits<std::int32_t>::min() ||
                              i > std::numeric_limits<std::int32_t>::max()))
-        throw ValueError("value " + std::to_string(i) + " does not fit a 32-bit integer");
+        throw ValueError("value " + std::to_string(i) +
+                         " does not fit int32 (-2147483648..2147483647)");
     return i;
+}
+
+// A float member holds a double only up to FLT_MAX (converting a larger one is undefined).
+inline float checked_float(const Value& v) {
+    const double d = v.as_double();
+    if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
+        throw ValueError("value " + v.repr() + " does not fit float (+-3.40282347e+38)");
+    return static_cast<float>(d);
+}
+
+inline Date checked_date(const Value& v) {
+    const Date d = v.as_date();
+    if (std::string p = date_problem(d); !p.empty())
+        throw ValueError(p);
+    return d;
+}
+
+inline DateTime checked_datetime(const Value& v) {
+    const DateTime dt = v.as_datetime();
+    if (std::string p = datetime_problem(dt); !p.empty())
+        throw ValueError(p);
+    return dt;
 }
 } // namespace detail
 
@@ -459,7 +483,7 @@ inline void FieldMeta::set(void* obj, const Value& v) const {
             detail::set_member(p, optional, v.as_double());
             break;
         case CType::F32:
-            detail::set_member(p, optional, static_cast<float>(v.as_double()));
+            detail::set_member(p, optional, detail::checked_float(v));
             break;
         case CType::Bool:
             detail::set_member(p, optional, v.as_bool());
@@ -468,10 +492,10 @@ inline void FieldMeta::set(void* obj, const Value& v) const {
             detail::set_member(p, optional, v.as_text());
             break;
         case CType::Date:
-            detail::set_member(p, optional, v.as_date());
+            detail::set_member(p, optional, detail::checked_date(v));
             break;
         case CType::DateTime:
-            detail::set_member(p, optional, v.as_datetime());
+            detail::set_member(p, optional, detail::checked_datetime(v));
             break;
         case CType::Related:
         case CType::None:

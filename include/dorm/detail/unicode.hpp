@@ -118,6 +118,40 @@ struct utf8_decoded {
     return {cp, length};
 }
 
+/// The offset of the first byte of `s` that is not part of a well-formed UTF-8 sequence,
+/// or std::string_view::npos when all of `s` is well-formed UTF-8.
+[[nodiscard]] constexpr std::size_t invalid_utf8_at(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t length = decode_utf8(s, i).length;
+        if (length == 0) {
+            return i;
+        }
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
+/// Empty when `s` is well-formed UTF-8; else what is wrong, for an error message:
+/// "text is not valid UTF-8 (byte 0xff at offset 3)".
+[[nodiscard]] inline std::string utf8_problem(std::string_view s) {
+    const std::size_t at = invalid_utf8_at(s);
+    if (at == std::string_view::npos) {
+        return {};
+    }
+    constexpr char hex[] = "0123456789abcdef";
+    const auto b = static_cast<unsigned char>(s[at]);
+    std::string out = "text is not valid UTF-8 (byte 0x";
+    out += hex[b >> 4];
+    out += hex[b & 0xF];
+    out += " at offset " + std::to_string(at) + ")";
+    return out;
+}
+
 /// Appends the UTF-8 encoding of `cp`.  Surrogates and values above U+10FFFF
 /// are not encodable and are written as U+FFFD REPLACEMENT CHARACTER.
 inline void append_utf8(std::string& out, char32_t cp) {

@@ -119,6 +119,32 @@ inline std::optional<DateTime> DateTime::parse(std::string_view s) {
 }
 
 namespace detail {
+// Empty when the value is a real calendar date (time of day); else what is wrong, for an
+// error message: "2021-02-30 is not a valid date". The numbers are printed as given.
+inline std::string date_problem(const Date& d) {
+    if (d.valid())
+        return {};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d is not a valid date", d.year, d.month, d.day);
+    return buf;
+}
+inline std::string time_problem(const Time& t) {
+    if (t.valid())
+        return {};
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%06d is not a valid time of day", t.hour,
+                  t.minute, t.second, t.microsecond);
+    return buf;
+}
+inline std::string datetime_problem(const DateTime& dt) {
+    std::string p = date_problem(dt.date);
+    if (p.empty())
+        p = time_problem(dt.time);
+    return p;
+}
+} // namespace detail
+
+namespace detail {
 [[noreturn]] inline void value_kind_error(const Value& have, std::string_view want) {
     throw ValueError("expected " + std::string(want) + ", got " +
                      std::string(Value::kind_name(have.kind())) + " " + have.repr());

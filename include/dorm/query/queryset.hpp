@@ -128,6 +128,7 @@ public:
         std::vector<void*> ptrs;
         std::vector<std::pair<Value, detail::InstanceState>> before;
         for (T& obj : objs) {
+            sql::validate(meta(), &obj); // before anything is written, here or remote
             ptrs.push_back(&obj);
             before.emplace_back(obj.pk(), obj._state);
         }
@@ -494,9 +495,11 @@ void Model<T>::save(const SaveOptions& opts) {
     const auto local = [&] { sql::save_object(db, meta(), static_cast<T*>(this), _state, opts); };
     if (meta().remote())
         if (SyncHooks* s = db.sync()) {
-            if (!opts.skip_cdms)
+            if (!opts.skip_cdms) {
+                sql::validate(meta(), static_cast<T*>(this)); // before the remote sees it
                 return keep_state_on_failure(
                     [&] { s->save(db, meta(), static_cast<T*>(this), local); });
+            }
             s->saved_locally(meta(), static_cast<T*>(this));
         }
     local();

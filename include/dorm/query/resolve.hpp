@@ -9,6 +9,7 @@
 
 #include "dorm/detail/names.hpp"
 #include "dorm/detail/regex.hpp"
+#include "dorm/detail/unicode.hpp"
 #include "dorm/query/paths.hpp"
 #include "dorm/query/query.hpp"
 
@@ -156,6 +157,38 @@ inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* s
     return e;
 }
 
+// Text that reaches SQL must be UTF-8: SQLite compares and matches other bytes
+// unpredictably (a lone 0xc3 as a prefix of 0xff 0xfe), and JSON cannot carry them.
+template <class What>
+const Value& checked_text(const Value& v, const What& what) {
+    if (std::string p = utf8_problem(v.as_text()); !p.empty())
+        throw ValueError(what() + ": " + p);
+    return v;
+}
+
+// A Date, DateTime or Time that is not on the calendar (2021-02-30, 25:00) matches nothing
+// and cannot be stored: refused as Django's to_python refuses it ("invalid date").
+// given: the value as the user gave it (a DateTime compared as a date is checked whole).
+template <class What>
+Value checked_calendar(const Value& given, Value converted, const What& what) {
+    std::string p;
+    if (given.kind() == Value::Kind::DateTime)
+        p = datetime_problem(given.as_datetime());
+    else if (given.kind() == Value::Kind::Date)
+        p = date_problem(given.as_date());
+    else if (given.kind() == Value::Kind::Time)
+        p = time_problem(given.as_time());
+    if (p.empty() && converted.kind() == Value::Kind::Date)
+        p = date_problem(converted.as_date());
+    else if (p.empty() && converted.kind() == Value::Kind::DateTime)
+        p = datetime_problem(converted.as_datetime());
+    else if (p.empty() && converted.kind() == Value::Kind::Time)
+        p = time_problem(converted.as_time());
+    if (!p.empty())
+        throw ValueError(what() + ": " + p);
+    return converted;
+}
+
 // Converts a query value to the type it is compared with; the message names the field.
 // what() gives that name; it is only called when there is an error to report.
 template <class What>
@@ -184,21 +217,21 @@ requires std::is_invocable_r_v<std::string, const What&>
             return fail();
         case ValueType::Text:
             if (v.kind() == Value::Kind::Text)
-                return v;
+                return checked_text(v, what);
             return fail();
         case ValueType::Date:
             if (v.kind() == Value::Kind::Date || v.kind() == Value::Kind::Text ||
                 v.kind() == Value::Kind::DateTime)
-                return Value(v.as_date());
+                return checked_calendar(v, Value(v.as_date()), what);
             return fail();
         case ValueType::DateTime:
             if (v.kind() == Value::Kind::DateTime || v.kind() == Value::Kind::Date ||
                 v.kind() == Value::Kind::Text)
-                return Value(v.as_datetime());
+                return checked_calendar(v, Value(v.as_datetime()), what);
             return fail();
         case ValueType::Time:
             if (v.kind() == Value::Kind::Time || v.kind() == Value::Kind::Text)
-                return Value(v.as_time());
+                return checked_calendar(v, Value(v.as_time()), what);
             return fail();
         }
     } catch (const ValueError& e) {
@@ -474,6 +507,7 @@ inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, Join
             if (v->kind() != Value::Kind::Text)
                 throw ValueError(what() + " expects text, got " +
                                  std::string(Value::kind_name(v->kind())) + " " + v->repr());
+            checked_text(*v, what);
             if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
                 try {
                     const Regex checked(v->as_text(), c.lookup == LookupKind::IRegex);

@@ -18,6 +18,7 @@
 
 #include "dorm/errors.hpp"
 #include "dorm/remote/dialect.hpp"
+#include "dorm/remote/encode.hpp"
 #include "dorm/remote/transport.hpp"
 
 namespace dorm::odata {
@@ -208,14 +209,14 @@ BatchBody write_changeset(const std::vector<BatchOperation>& ops, const Dialect&
         switch (op.kind) {
         case BatchOperation::Kind::Create:
             method = "POST";
-            body = op.fields.dump();
+            body = json_body_text(op.fields, op.entity_set);
             headers = {{"Content-Type", "application/json"}, {"Prefer", "return=representation"}};
             break;
         case BatchOperation::Kind::Update:
             // Inside a batch v2 takes MERGE as the method itself (no tunnelling needed).
             method = dialect.version == Version::V2 ? "MERGE" : "PATCH";
             target = entity_path(op.entity_set, op.key);
-            body = op.fields.dump();
+            body = json_body_text(op.fields, op.entity_set);
             headers = {{"Content-Type", "application/json"}, {"If-Match", op.etag.value_or("*")}};
             break;
         case BatchOperation::Kind::Delete:

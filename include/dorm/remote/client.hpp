@@ -19,6 +19,7 @@
 
 #include "dorm/remote/batch.hpp"
 #include "dorm/remote/compile.hpp"
+#include "dorm/remote/encode.hpp"
 #include "dorm/remote/parse.hpp"
 #include "dorm/remote/transport.hpp"
 
@@ -151,7 +152,7 @@ public:
     // for a representation, which this asks for).
     nlohmann::json create(const std::string& entity_set, const nlohmann::json& fields) {
         const std::string url = base() + entity_set;
-        HttpRequest req{"POST", url, json_headers(), fields.dump()};
+        HttpRequest req{"POST", url, json_headers(), json_body_text(fields, entity_set)};
         req.headers.emplace_back("Prefer", "return=representation");
         HttpResponse resp = send_once(req);
         if (resp.body.empty())
@@ -166,7 +167,7 @@ public:
                           const nlohmann::json& changes,
                           const std::optional<std::string>& etag = {}) {
         const std::string url = entity_url(entity_set, key);
-        HttpRequest req{"PATCH", url, json_headers(), changes.dump()};
+        HttpRequest req{"PATCH", url, json_headers(), json_body_text(changes, entity_set)};
         if (opts_.dialect.version == Version::V2) {
             req.method = "POST";
             req.headers.emplace_back("X-HTTP-Method", "MERGE");

@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/unicode.hpp"
 #include "dorm/errors.hpp"
 #include "dorm/remote/dialect.hpp"
 #include "dorm/remote/literal.hpp"
@@ -46,6 +48,47 @@ inline nlohmann::json json_value(const Value& v, Version version) {
         break;
     }
     throw NotSupported("binary values are not sent to the remote");
+}
+
+namespace detail {
+// The first string (member name or value) in j that is not UTF-8, as a path for a message:
+// "Name", "Lines[2].Note"; empty when there is none.
+inline std::optional<std::string> non_utf8_path(const nlohmann::json& j, const std::string& at) {
+    if (j.is_string())
+        return dorm::detail::utf8_problem(j.get_ref<const std::string&>()).empty()
+                   ? std::nullopt
+                   : std::optional<std::string>(at);
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            const std::string name = at.empty() ? it.key() : at + "." + it.key();
+            if (!dorm::detail::utf8_problem(it.key()).empty())
+                return name;
+            if (auto p = non_utf8_path(it.value(), name))
+                return p;
+        }
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i)
+            if (auto p = non_utf8_path(j[i], at + "[" + std::to_string(i) + "]"))
+                return p;
+    }
+    return std::nullopt;
+}
+} // namespace detail
+
+// The JSON text of a write's body. JSON carries only UTF-8 text: a member that is not
+// (bytes a program put in a std::string) is a ValueError naming the entity set and the
+// property, thrown before any request is sent, never nlohmann's type_error.
+inline std::string json_body_text(const nlohmann::json& body, const std::string& entity_set) {
+    try {
+        return body.dump();
+    } catch (const nlohmann::json::exception& e) {
+        const auto path = detail::non_utf8_path(body, "");
+        if (path)
+            throw ValueError(entity_set + ": property '" + *path +
+                             "' holds text that is not valid UTF-8; nothing was sent");
+        throw ValueError(entity_set + ": the body cannot be written as JSON (" + e.what() +
+                         "); nothing was sent");
+    }
 }
 
 } // namespace dorm::odata

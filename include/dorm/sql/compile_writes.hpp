@@ -1,5 +1,7 @@
 #pragma once
 // Compiling the writes of a queryset: update() and delete().
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,8 +43,40 @@ inline Compiled compile_update(const Query& q,
     for (std::size_t i = 0; i < sets.size(); ++i) {
         if (i)
             c.text += ", ";
-        c.text += quote(sets[i].first->column) + " = ";
+        const FieldMeta& f = *sets[i].first;
+        c.text += quote(f.column) + " = ";
+        // An expression on an integer or boolean member (or an integer foreign key) is
+        // computed by SQLite, which neither wraps nor refuses what the member cannot hold:
+        // dorm_fit_int / dorm_fit_float fail the statement instead.
+        const bool expr = sets[i].second.op != Expr::Op::Literal;
+        const CType ct = f.is_relation() && f.value_type() == ValueType::Integer
+                             ? f.related_model().pk().ctype
+                             : f.ctype;
+        const bool fit = expr && (ct == CType::I32 || ct == CType::I64 || ct == CType::Bool);
+        const bool fit_float = expr && ct == CType::F32;
+        if (fit)
+            c.text += "dorm_fit_int(";
+        if (fit_float)
+            c.text += "dorm_fit_float(";
         comp.expr(sets[i].second, c.text, c.params);
+        if (fit) {
+            std::int64_t low = 0, high = 1; // Bool
+            if (ct == CType::I32) {
+                low = std::numeric_limits<std::int32_t>::min();
+                high = std::numeric_limits<std::int32_t>::max();
+            } else if (ct == CType::I64) {
+                low = std::numeric_limits<std::int64_t>::min();
+                high = std::numeric_limits<std::int64_t>::max();
+            }
+            c.text += ", ?, ?, ?)";
+            c.params.emplace_back(low);
+            c.params.emplace_back(high);
+        } else if (fit_float) {
+            c.text += ", ?)";
+        }
+        if (fit || fit_float)
+            c.params.emplace_back(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
+                                  ")");
     }
     write_where(q, c.text, c.params);
     return c;

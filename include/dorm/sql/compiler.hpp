@@ -315,6 +315,9 @@ public:
                 c.lookup != LookupKind::StartsWith && c.lookup != LookupKind::IStartsWith;
             if (rhs_expr)
                 return pattern_expr(c, fold, head, tail, l, out, params);
+            if (c.value().as_text().find('\0') != std::string::npos)
+                return pattern_bytes(fold ? folded() : c.value().as_text(), fold, head, tail, l,
+                                     out, params);
             if (fold) {
                 l = "dorm_fold(" + l + ")";
                 pattern(" LIKE ", (tail ? "%" : "") + like_escape(folded()) + (head ? "%" : ""));
@@ -368,6 +371,10 @@ public:
             for (std::size_t i = 0; i < words.size(); ++i) {
                 if (i)
                     out += " AND ";
+                if (words[i].find('\0') != std::string::npos) {
+                    pattern_bytes(detail::fold_case(words[i]), true, true, true, l, out, params);
+                    continue;
+                }
                 out += "dorm_fold(" + l + ") LIKE ? ESCAPE '\\'";
                 params.emplace_back("%" + like_escape(detail::fold_case(words[i])) + "%");
             }
@@ -375,6 +382,21 @@ public:
             return;
         }
         }
+    }
+
+    // contains/startswith/endswith of a value holding NUL: LIKE and GLOB stop at a NUL in
+    // the pattern (matching rows they should not), so the bytes are compared whole, as
+    // blobs: instr for contains, substr for the ends. value: folded already when fold.
+    void pattern_bytes(const std::string& value, bool fold, bool head, bool tail,
+                       const std::string& l, std::string& out, Values& params) const {
+        const std::string L = "CAST(" + (fold ? "dorm_fold(" + l + ")" : l) + " AS BLOB)";
+        if (head && tail) {
+            out += "instr(" + L + ", ?) > 0";
+        } else {
+            out += head ? "substr(" + L + ", 1, ?) = ?" : "substr(" + L + ", -?) = ?";
+            params.emplace_back(static_cast<std::int64_t>(value.size()));
+        }
+        params.emplace_back(Blob(value.begin(), value.end()));
     }
 
     // contains/startswith/endswith against another column: instr and substr, no patterns.

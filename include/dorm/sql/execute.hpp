@@ -206,11 +206,40 @@ inline std::map<std::string, Value> aggregate(const Query& query,
     return out;
 }
 
+// Literals inside an update() expression reach SQL as they are: text must be UTF-8 and
+// dates real ones.
+inline void check_update_literals(const Expr& e, const FieldMeta& f) {
+    if (e.op == Expr::Op::Literal) {
+        std::string p;
+        switch (e.value.kind()) {
+        case Value::Kind::Text:
+            p = detail::utf8_problem(e.value.as_text());
+            break;
+        case Value::Kind::Date:
+            p = detail::date_problem(e.value.as_date());
+            break;
+        case Value::Kind::DateTime:
+            p = detail::datetime_problem(e.value.as_datetime());
+            break;
+        case Value::Kind::Time:
+            p = detail::time_problem(e.value.as_time());
+            break;
+        default:
+            break;
+        }
+        if (!p.empty())
+            throw ValueError(f.qualified_name() + ": update() expression: " + p);
+    }
+    for (const auto& a : e.args)
+        check_update_literals(a, f);
+}
+
 // The value a field is set to by update(): a prepared literal or a resolved expression.
 inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
     if (const Expr* e = arg.expr()) {
         Expr resolved = detail::resolve_expr(*e, q);
         detail::reject_extra_alias(resolved, q);
+        check_update_literals(resolved, f);
         return resolved;
     }
     const Value* v = arg.value();
@@ -222,6 +251,20 @@ inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
         return Expr::literal(Value());
     }
     Value prepared = detail::prepare_value(*v, f.value_type(), f.qualified_name());
+    // As create(): an int32 or float member refuses what it cannot hold (SQLite would
+    // store it, and every later read of the row would fail).
+    const CType ct = f.is_relation() ? f.related_model().pk().ctype : f.ctype;
+    if ((prepared.kind() == Value::Kind::Integer && ct == CType::I32) || ct == CType::F32) {
+        try {
+            if (ct == CType::F32)
+                detail::checked_float(prepared);
+            else
+                detail::checked_int(prepared, ct);
+        } catch (const ValueError& e) {
+            throw ValueError(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
+                             "): " + e.what());
+        }
+    }
     if (f.kind == FieldKind::Char && f.max_length &&
         utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
         throw ValidationError(f.qualified_name() + ": ensure this value has at most " +

@@ -5,6 +5,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -189,6 +193,73 @@ inline void trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
     result_text(ctx, is_date ? r.date.iso() : r.iso());
 }
 
+// dorm_fit_int(value, low, high, name): the value when it is a whole number in low..high
+// (a whole real becomes an integer; 0..1 is a boolean), NULL for NULL; anything else fails
+// the statement with a message naming the field. update() wraps an expression set on an
+// integer or boolean field in it:
+// SQLite neither wraps nor refuses F("qty") + 1 at the top of a 32-bit range (it widens
+// to 64 bits, then to a real), so the member could not hold what it stored.
+inline void fit_int(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const sqlite3_int64 low = sqlite3_value_int64(argv[1]);
+    const sqlite3_int64 high = sqlite3_value_int64(argv[2]);
+    std::string got;
+    switch (sqlite3_value_type(argv[0])) {
+    case SQLITE_NULL:
+        return sqlite3_result_null(ctx);
+    case SQLITE_INTEGER: {
+        const sqlite3_int64 v = sqlite3_value_int64(argv[0]);
+        if (v >= low && v <= high)
+            return sqlite3_result_int64(ctx, v);
+        got = "value " + std::to_string(v);
+        break;
+    }
+    case SQLITE_FLOAT: {
+        const double d = sqlite3_value_double(argv[0]);
+        // -2^63 <= d < 2^63 holds exactly in a double; NaN fails both.
+        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+            d == static_cast<double>(static_cast<sqlite3_int64>(d))) {
+            const auto v = static_cast<sqlite3_int64>(d);
+            if (v >= low && v <= high)
+                return sqlite3_result_int64(ctx, v);
+        }
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", d);
+        got = std::string("value ") + buf;
+        break;
+    }
+    default:
+        got = "a value that is not a number";
+        break;
+    }
+    const std::string type = low == 0 && high == 1                             ? "bool"
+                             : low == std::numeric_limits<std::int32_t>::min() ? "int32"
+                                                                               : "int64";
+    const std::string msg = std::string(arg_text(argv[3])) + ": " + got + " does not fit " + type +
+                            " (" + std::to_string(low) + ".." + std::to_string(high) + ")";
+    sqlite3_result_error(ctx, msg.c_str(), -1);
+}
+
+// dorm_fit_float(value, name): the value when a float member can hold it (NULL for NULL);
+// else the statement fails, as dorm_fit_int.
+inline void fit_float(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const int type = sqlite3_value_type(argv[0]);
+    if (type == SQLITE_NULL)
+        return sqlite3_result_null(ctx);
+    const double d = sqlite3_value_double(argv[0]);
+    if ((type == SQLITE_INTEGER || type == SQLITE_FLOAT) &&
+        !(std::isfinite(d) &&
+          std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())))
+        return sqlite3_result_value(ctx, argv[0]);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    const std::string msg = std::string(arg_text(argv[1])) + ": " +
+                            (type == SQLITE_FLOAT || type == SQLITE_INTEGER
+                                 ? std::string("value ") + buf
+                                 : std::string("a value that is not a number")) +
+                            " does not fit float (+-3.40282347e+38)";
+    sqlite3_result_error(ctx, msg.c_str(), -1);
+}
+
 inline void register_all(sqlite3* db) {
     constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     sqlite3_create_function_v2(db, "dorm_fold", 1, flags, nullptr, fold, nullptr, nullptr, nullptr);
@@ -198,6 +269,10 @@ inline void register_all(sqlite3* db) {
                                nullptr);
     sqlite3_create_function_v2(db, "dorm_cast", 2, flags, nullptr, cast, nullptr, nullptr, nullptr);
     sqlite3_create_function_v2(db, "dorm_trunc", 2, flags, nullptr, trunc, nullptr, nullptr,
+                               nullptr);
+    sqlite3_create_function_v2(db, "dorm_fit_int", 4, flags, nullptr, fit_int, nullptr, nullptr,
+                               nullptr);
+    sqlite3_create_function_v2(db, "dorm_fit_float", 2, flags, nullptr, fit_float, nullptr, nullptr,
                                nullptr);
 }
 

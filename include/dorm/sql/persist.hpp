@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "dorm/detail/unicode.hpp"
 #include "dorm/model.hpp"
 #include "dorm/query/build.hpp"
 #include "dorm/sql/compiler.hpp"
@@ -69,28 +70,59 @@ inline std::size_t utf8_length(std::string_view s) {
     return n;
 }
 
-// Checks what the database would not: max_length (in characters, as Django counts them).
+// Checks what the database would not: max_length (in characters, as Django counts them),
+// text that is not UTF-8, dates and times that are not on the calendar (a stored
+// 2021-02-30 would break every later read of the row). Runs before anything is written.
 inline void validate(const ModelMeta& m, const void* obj) {
+    // The member's payload, or null for an empty optional.
+    auto payload = [](const FieldMeta& f, const void* p, auto tag) -> const decltype(tag)* {
+        using M = decltype(tag);
+        if (!f.optional)
+            return static_cast<const M*>(p);
+        const auto& o = *static_cast<const std::optional<M>*>(p);
+        return o ? &*o : nullptr;
+    };
     for (const auto& f : m.fields) {
-        if (f.kind != FieldKind::Char || !f.max_length)
-            continue;
-        // A CharField's member is a std::string (or an optional one): read it in place.
         const void* p = f.member(obj);
-        const std::string* text = static_cast<const std::string*>(p);
-        if (f.optional) {
-            const auto& o = *static_cast<const std::optional<std::string>*>(p);
-            if (!o)
+        std::string problem;
+        switch (f.ctype) {
+        case CType::String: {
+            const std::string* text = payload(f, p, std::string{});
+            if (!text)
                 continue;
-            text = &*o;
-        }
-        // A character takes at least one byte: short values need no counting.
-        if (text->size() <= static_cast<std::size_t>(f.max_length))
+            problem = detail::utf8_problem(*text);
+            if (!problem.empty() || f.kind != FieldKind::Char || !f.max_length)
+                break;
+            // A character takes at least one byte: short values need no counting.
+            if (text->size() <= static_cast<std::size_t>(f.max_length))
+                continue;
+            const std::size_t len = utf8_length(*text);
+            if (len > static_cast<std::size_t>(f.max_length))
+                throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
+                                      std::to_string(f.max_length) + " characters (it has " +
+                                      std::to_string(len) + ")");
             continue;
-        const std::size_t len = utf8_length(*text);
-        if (len > static_cast<std::size_t>(f.max_length))
-            throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
-                                  std::to_string(f.max_length) + " characters (it has " +
-                                  std::to_string(len) + ")");
+        }
+        case CType::Date:
+            if (const Date* d = payload(f, p, Date{}))
+                problem = detail::date_problem(*d);
+            break;
+        case CType::DateTime:
+            if (const DateTime* dt = payload(f, p, DateTime{}))
+                problem = detail::datetime_problem(*dt);
+            break;
+        case CType::Related: {
+            const Value id = f.get(obj);
+            if (id.kind() == Value::Kind::Text)
+                problem = detail::utf8_problem(id.as_text());
+            break;
+        }
+        default:
+            continue;
+        }
+        if (!problem.empty())
+            throw ValueError(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
+                             "): " + problem);
     }
 }
 

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -311,9 +314,11 @@ public:
     }
 
     // Reads column col into the field's member of obj; bad stored data names the field.
-    // One SQLite call per value in the common case: a NULL is told apart from 0 (numbers)
-    // or by the null pointer (text) only when it could be one. Neither check converts the
-    // stored value, so sqlite3_column_type still reports it as stored.
+    // Reals and text: one SQLite call per value in the common case, a NULL is told apart
+    // from 0 (numbers) or by the null pointer (text) only when it could be one. Neither
+    // check converts the stored value, so sqlite3_column_type still reports it as stored.
+    // Integers and booleans: the stored type first, so a value the member cannot hold is
+    // refused rather than cut.
     // db: where the row comes from (a relation's object is read from there when followed).
     void read_member(int col, const FieldMeta& f, void* obj, Database* db = nullptr) const {
         void* p = f.member(obj);
@@ -328,16 +333,18 @@ public:
         case CType::None:
             return;
         case CType::I32: {
-            const std::int32_t v = sqlite3_column_int(stmt_, col);
-            if (v == 0 && is_null(col))
+            const auto v = read_int(col, f, std::numeric_limits<std::int32_t>::min(),
+                                    std::numeric_limits<std::int32_t>::max());
+            if (!v)
                 return read_null(f, obj);
-            return store(f, p, v);
+            return store(f, p, static_cast<std::int32_t>(*v));
         }
         case CType::I64: {
-            const std::int64_t v = sqlite3_column_int64(stmt_, col);
-            if (v == 0 && is_null(col))
+            const auto v = read_int(col, f, std::numeric_limits<std::int64_t>::min(),
+                                    std::numeric_limits<std::int64_t>::max());
+            if (!v)
                 return read_null(f, obj);
-            return store(f, p, v);
+            return store(f, p, *v);
         }
         case CType::F64: {
             const double v = sqlite3_column_double(stmt_, col);
@@ -349,13 +356,15 @@ public:
             const double v = sqlite3_column_double(stmt_, col);
             if (v == 0 && is_null(col))
                 return read_null(f, obj);
+            if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max())
+                bad_number(f, col, "float");
             return store(f, p, static_cast<float>(v));
         }
         case CType::Bool: {
-            const bool v = sqlite3_column_int64(stmt_, col) != 0;
-            if (!v && is_null(col))
+            const auto v = read_int(col, f, 0, 1);
+            if (!v)
                 return read_null(f, obj);
-            return store(f, p, v);
+            return store(f, p, *v != 0);
         }
         case CType::String: {
             const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
@@ -456,6 +465,36 @@ private:
     }
     int bind_text(int idx, const std::string& s) {
         return sqlite3_bind_text64(stmt_, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    // An integer column read into a member that holds low..high: nullopt for NULL. A value
+    // the member cannot hold (beyond its range, a fraction, text) is refused, not cut:
+    // SQLite stores whatever it is given, and computes F() updates itself.
+    std::optional<std::int64_t> read_int(int col, const FieldMeta& f, std::int64_t low,
+                                         std::int64_t high) const {
+        const int type = sqlite3_column_type(stmt_, col);
+        if (type == SQLITE_NULL)
+            return std::nullopt;
+        std::int64_t v = 0;
+        bool whole = type == SQLITE_INTEGER;
+        if (whole) {
+            v = sqlite3_column_int64(stmt_, col);
+        } else if (type == SQLITE_FLOAT) { // a whole real in range is read as the number
+            const double d = sqlite3_column_double(stmt_, col);
+            whole = d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+                    d == static_cast<double>(static_cast<std::int64_t>(d));
+            if (whole)
+                v = static_cast<std::int64_t>(d);
+        }
+        if (!whole || v < low || v > high)
+            bad_number(f, col,
+                       f.ctype == CType::Bool  ? std::string("bool (0 or 1)")
+                       : f.ctype == CType::I32 ? std::string("int32 (-2147483648..2147483647)")
+                                               : std::string("int64"));
+        return v;
+    }
+    [[noreturn]] void bad_number(const FieldMeta& f, int col, const std::string& want) const {
+        throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds " +
+                            column(col).repr() + ", which does not fit " + want);
     }
     [[noreturn]] void bad_stored(const FieldMeta& f, int col) const {
         throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds '" +
