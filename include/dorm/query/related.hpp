@@ -40,11 +40,10 @@ namespace detail {
 // The field of model U whose member a member pointer names.
 template <class U, class F>
 const FieldMeta& field_of_member(F U::*member) {
-    static const std::size_t offset = [&] {
-        static const U probe{};
-        return static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*member)) -
-                                        reinterpret_cast<const char*>(&probe));
-    }();
+    // Not cached: two members of the same type (friends, follows) share this instantiation.
+    static const U probe{};
+    const auto offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*member)) -
+                                                 reinterpret_cast<const char*>(&probe));
     const ModelMeta& m = U::meta();
     for (const auto& f : m.fields)
         if (f.offset == offset && f.is_relation())
