@@ -45,7 +45,7 @@ struct NotSupported : Error {
 
 // The database.
 struct DatabaseError : Error {
-    DatabaseError(const std::string& what, int code = 0) : Error(what), code(code) {}
+    DatabaseError(const std::string& what, int sqlite_code = 0) : Error(what), code(sqlite_code) {}
     int code; // the SQLite result code, when there is one
 };
 struct IntegrityError : DatabaseError { // a constraint failed: UNIQUE, NOT NULL, FOREIGN KEY
@@ -78,10 +78,10 @@ struct SyncError : Error {
 // The remote (OData). Every error carries the HTTP status (0 when there was no response),
 // the remote's error code and its message.
 struct RemoteError : Error {
-    RemoteError(const std::string& what, int status = 0, std::string code = {},
-                std::string remote_message = {})
-        : Error(what), status(status), code(std::move(code)),
-          remote_message(std::move(remote_message)) {}
+    RemoteError(const std::string& what, int http_status = 0, std::string remote_code = {},
+                std::string message = {})
+        : Error(what), status(http_status), code(std::move(remote_code)),
+          remote_message(std::move(message)) {}
     int status;
     std::string code;
     std::string remote_message;
@@ -108,8 +108,8 @@ struct RemoteTimeout : RemoteError { // no answer in time
 // came (nothing received, a reset, a body shorter than its Content-Length). For a write the
 // remote may or may not have applied it.
 struct RemoteUnavailable : RemoteError {
-    explicit RemoteUnavailable(const std::string& what, bool maybe_sent = true)
-        : RemoteError(what), maybe_sent(maybe_sent) {}
+    explicit RemoteUnavailable(const std::string& what, bool may_have_been_sent = true)
+        : RemoteError(what), maybe_sent(may_have_been_sent) {}
     // False when no connection was made (refused, unresolvable): a write was not applied.
     // True when the request may have reached the server, which may have applied it.
     bool maybe_sent;

@@ -56,7 +56,11 @@ using Blob = std::vector<std::uint8_t>;
 
 class Value {
 public:
+// GCC (12) takes a scoped enumerator for a declaration that shadows dorm::Blob.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
     enum class Kind : std::uint8_t { Null, Integer, Real, Text, Bool, Date, Time, DateTime, Blob };
+#pragma GCC diagnostic pop
 
     Value() = default;
     Value(std::nullptr_t) {}
@@ -80,8 +84,12 @@ public:
             *this = Value(*o);
     }
 
-    Kind kind() const noexcept { return static_cast<Kind>(v_.index()); }
-    bool is_null() const noexcept { return v_.index() == 0; }
+    Kind kind() const noexcept {
+        return static_cast<Kind>(v_.index());
+    }
+    bool is_null() const noexcept {
+        return v_.index() == 0;
+    }
     explicit operator bool() const = delete; // ambiguous: use is_null() or as_bool()
 
     std::int64_t as_int() const;
@@ -98,7 +106,9 @@ public:
     static std::string_view kind_name(Kind);
 
     friend bool operator==(const Value&, const Value&) = default;
-    friend bool operator<(const Value& a, const Value& b) { return a.v_ < b.v_; }
+    friend bool operator<(const Value& a, const Value& b) {
+        return a.v_ < b.v_;
+    }
 
 private:
     std::variant<std::monostate, std::int64_t, double, std::string, bool, Date, Time, DateTime,

@@ -465,9 +465,10 @@ public:
         std::vector<T> out;
         while (cur.next()) {
             T& obj = out.emplace_back();
-            for (int i = 0; i < static_cast<int>(targets.size()); ++i) {
-                if (targets[i])
-                    cur.stmt().read_member(i, *targets[i], &obj, &d);
+            for (std::size_t t = 0; t < targets.size(); ++t) {
+                const int i = static_cast<int>(t);
+                if (targets[t])
+                    cur.stmt().read_member(i, *targets[t], &obj, &d);
                 else
                     obj._state.annotations.emplace_back(cur.stmt().column_name(i),
                                                         cur.stmt().column(i));

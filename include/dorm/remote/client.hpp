@@ -38,8 +38,8 @@ struct ClientOptions {
     // A constructor rather than aggregate initialization: `{url, dialect}` with the other
     // members omitted would warn under -Wextra (-Wmissing-field-initializers).
     ClientOptions() = default;
-    ClientOptions(std::string base_url, Dialect dialect)
-        : base_url(std::move(base_url)), dialect(std::move(dialect)) {}
+    ClientOptions(std::string url, Dialect remote_dialect)
+        : base_url(std::move(url)), dialect(std::move(remote_dialect)) {}
 
     std::string base_url; // ".../OrganizationData.svc", ".../api/data/v9.2", ".../odata/v4/crm"
     Dialect dialect = odata_v4();

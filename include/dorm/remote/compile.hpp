@@ -237,8 +237,8 @@ private:
     }
 
     static bool ascii(const std::string& s) {
-        for (unsigned char ch : s)
-            if (ch >= 0x80)
+        for (const char ch : s)
+            if (static_cast<unsigned char>(ch) >= 0x80)
                 return false;
         return true;
     }

@@ -65,8 +65,8 @@ inline const ModelStatements& statements_for(const ModelMeta& m) {
 
 inline std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
-    for (unsigned char c : s)
-        n += (c & 0xC0) != 0x80;
+    for (const char c : s)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     return n;
 }
 

@@ -67,14 +67,14 @@ inline PrefetchStep prefetch_step(const ModelMeta& m, std::string_view name) {
         s = {r->field, true, false, r->model};
     } else {
         std::vector<std::string> choices;
-        for (const auto& f : m.fields)
-            if (f.is_foreign_key())
-                choices.push_back(f.name);
-        for (const auto& f : m.many_to_many)
-            choices.push_back(f.name);
-        for (const auto& r : detail::reverse_relations(m))
-            if (!r.hidden && r.multi())
-                choices.push_back(r.accessor);
+        for (const auto& field : m.fields)
+            if (field.is_foreign_key())
+                choices.push_back(field.name);
+        for (const auto& field : m.many_to_many)
+            choices.push_back(field.name);
+        for (const auto& rel : detail::reverse_relations(m))
+            if (!rel.hidden && rel.multi())
+                choices.push_back(rel.accessor);
         throw FieldError("Cannot find '" + std::string(name) + "' on " + m.name + " object, '" +
                          std::string(name) + "' is an invalid parameter to prefetch_related()" +
                          ::dorm::detail::suggestion(name, choices) +

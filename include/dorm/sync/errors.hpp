@@ -12,9 +12,10 @@ namespace dorm {
 
 struct ObjectsNotInSync : SyncError {
     using Fields = std::vector<std::pair<std::string, Value>>; // mapped field -> value
-    ObjectsNotInSync(const std::string& what, std::string remote_key, Fields local, Fields remote)
-        : SyncError(what), remote_key(std::move(remote_key)), local(std::move(local)),
-          remote(std::move(remote)) {}
+    ObjectsNotInSync(const std::string& what, std::string key, Fields local_fields,
+                     Fields remote_fields)
+        : SyncError(what), remote_key(std::move(key)), local(std::move(local_fields)),
+          remote(std::move(remote_fields)) {}
     std::string remote_key;
     Fields local;  // the local row's mapped fields
     Fields remote; // the remote's version of them
