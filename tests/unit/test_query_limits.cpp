@@ -92,6 +92,32 @@ struct Fixture {
 
 } // namespace
 
+TEST_CASE_METHOD(Fixture, "slices: offsets that would overflow are a ValueError") {
+    constexpr auto BIG = std::numeric_limits<std::int64_t>::max();
+    const auto posts = Post::objects().order_by("id");
+    CHECK(posts.slice(BIG).count() == 0);
+    CHECK(posts.slice(BIG - 1, BIG).to_vector().empty());
+    // Before: the offsets were added unchecked, OFFSET went negative and every row came back.
+    CHECK_THROWS_WITH(posts.slice(BIG).slice(10), Catch::Contains("out of range"));
+    CHECK_THROWS_AS(posts.slice(1).slice(BIG), dorm::ValueError);
+    CHECK_THROWS_AS(posts.slice(BIG, BIG).slice(1, 2), dorm::ValueError);
+    CHECK(posts.slice(1).slice(BIG - 1).count() == 0);
+    CHECK(posts.slice(1, 3).slice(1).count() == 1);
+    CHECK_THROWS_WITH(posts.slice(-1), Catch::Contains("Negative indexing is not supported"));
+    CHECK_THROWS_AS(posts.slice(0, -1), dorm::ValueError);
+    // qs[i] with an index past INT64_MAX (a negative index converted to size_t).
+    CHECK_THROWS_WITH(posts[static_cast<std::size_t>(-1)],
+                      Catch::Contains("negative indexing is not supported"));
+    CHECK_THROWS_AS(posts[static_cast<std::size_t>(BIG)], dorm::ValueError);
+    CHECK_THROWS_AS(posts[static_cast<std::size_t>(BIG - 1)], std::out_of_range);
+    CHECK(posts[2].title == "c");
+    // The remote is asked for the same slice.
+    const auto r =
+        Lead::objects().order_by("cdms_pk").slice(BIG - 5, BIG).odata(dorm::odata::odata_v4());
+    CHECK(r.skip == std::optional<std::int64_t>(BIG - 5));
+    CHECK_THROWS_AS(Lead::objects().slice(BIG - 5).slice(6), dorm::ValueError);
+}
+
 TEST_CASE_METHOD(Fixture, "aggregates: only Count takes '*'") {
     const auto posts = Post::objects();
     CHECK(posts.aggregate(dorm::Count("*"))["__count"] == Value(3));

@@ -1,6 +1,7 @@
 #pragma once
 // The chainable QuerySet operations, as plain functions on a Query copy. QuerySet<T> and
 // the values querysets only forward to these, so they are compiled once, not per model.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -138,8 +139,14 @@ inline void set_values(Query& q, const std::vector<std::string>& names) {
 inline void set_slice(Query& q, std::int64_t start, std::optional<std::int64_t> stop) {
     if (start < 0 || (stop && *stop < 0))
         throw ValueError("Negative indexing is not supported");
-    // A slice of a slice narrows the first one, as Django.
-    const std::int64_t new_offset = q.offset + start;
+    // A slice of a slice narrows the first one, as Django. Offsets add up: past INT64_MAX
+    // there is no row to start from (and no OFFSET SQLite or a remote could take).
+    std::int64_t new_offset = 0;
+    if (__builtin_add_overflow(q.offset, start, &new_offset))
+        throw ValueError("Slice start out of range: offset " + std::to_string(q.offset) + " + " +
+                         std::to_string(start) + " exceeds " +
+                         std::to_string(std::numeric_limits<std::int64_t>::max()) + " (" +
+                         q.model->name + ")");
     std::optional<std::int64_t> new_limit;
     if (stop)
         new_limit = std::max<std::int64_t>(0, *stop - start);
