@@ -134,3 +134,51 @@ TEST_CASE_METHOD(Fixture, "aggregates: only Count takes '*'") {
     CHECK(posts.aggregate(dorm::Count("rating", true))["rating__count"] == Value(2));
 }
 
+TEST_CASE_METHOD(Fixture, "extra(where) and raw(): the number of values must match the '?'s") {
+    const auto posts = Post::objects();
+    auto where = [](std::vector<std::string> clauses, Values params) {
+        dorm::Extra e;
+        e.where = std::move(clauses);
+        e.params = std::move(params);
+        return e;
+    };
+    CHECK(posts.extra(where({"votes > ?"}, {Value(15)})).count() == 2);
+    CHECK(posts.extra(where({"votes > ?", "title <> ?"}, {Value(15), Value("c")})).count() == 1);
+    // Before: a '?' without a value was bound NULL (no rows, no error).
+    CHECK_THROWS_WITH(posts.extra(where({"votes > ?", "title <> ?"}, {Value(15)})),
+                      Catch::Contains("1 params for 2 '?' placeholders") &&
+                          Catch::Contains("title <> ?"));
+    CHECK_THROWS_AS(posts.extra(where({"votes > ?"}, {Value(1), Value(2)})), dorm::ValueError);
+    CHECK_THROWS_AS(posts.extra(where({}, {Value(1)})), dorm::ValueError);
+    // Not placeholders: '?' in literals, quoted identifiers and comments.
+    CHECK(posts
+              .extra(where({"title <> '?' AND \"title\" <> ? /* ? */ AND [title] <> 'q?'"},
+                           {Value("b")}))
+              .count() == 2);
+    CHECK(posts.extra(where({"votes > ? -- ?\n"}, {Value(15)})).count() == 2);
+    CHECK(posts.extra(where({"title <> 'it''s ?' AND votes > ?"}, {Value(15)})).count() == 2);
+    // What cannot be embedded in the statement dorm writes around the clause.
+    CHECK_THROWS_WITH(posts.extra(where({"votes > ?1"}, {Value(1)})), Catch::Contains("?NNN"));
+    CHECK_THROWS_AS(posts.extra(where({"votes > :v"}, {Value(1)})), dorm::ValueError);
+    CHECK_THROWS_AS(posts.extra(where({"votes > @v"}, {Value(1)})), dorm::ValueError);
+    CHECK_THROWS_AS(posts.extra(where({"votes > $v"}, {Value(1)})), dorm::ValueError);
+    CHECK_THROWS_AS(posts.extra(where({"votes > 1 -- x"}, {})), dorm::ValueError);
+    CHECK_THROWS_AS(posts.extra(where({"title = 'x"}, {})), dorm::ValueError);
+    CHECK_THROWS_AS(posts.extra(where({"votes > 1 /* x"}, {})), dorm::ValueError);
+    dorm::Extra sel;
+    sel.select = {{"twice", "votes * ?"}};
+    CHECK_THROWS_AS(posts.extra(sel), dorm::ValueError);
+
+    // raw(): SQLite counts the parameters of the prepared statement, before anything runs.
+    const auto& objects = Post::objects();
+    CHECK(objects.raw("SELECT * FROM post WHERE votes > ?", {Value(15)}).size() == 2);
+    CHECK(objects.raw("SELECT * FROM post WHERE votes > ?1 AND votes < ?1 + 15", {Value(15)})
+              .size() == 1);
+    CHECK(objects.raw("SELECT * FROM post WHERE votes > :v", {Value(15)}).size() == 2);
+    CHECK_THROWS_WITH(objects.raw("SELECT * FROM post WHERE votes > ? AND title <> ?", {Value(15)}),
+                      Catch::Contains("2 parameters but 1 value was given"));
+    CHECK_THROWS_AS(objects.raw("SELECT * FROM post WHERE votes > ?", {Value(1), Value(2)}),
+                    dorm::ValueError);
+    CHECK_THROWS_AS(objects.raw("SELECT * FROM post", {Value(1)}), dorm::ValueError);
+    CHECK(objects.raw("SELECT * FROM post WHERE title <> '?'").size() == 3);
+}

@@ -225,21 +225,88 @@ inline void select_related_all(Query& q, const ModelMeta& m, const std::string& 
     }
 }
 
-// The '?' placeholders of an SQL fragment, outside quoted strings and identifiers.
-inline std::size_t count_placeholders(std::string_view sql) {
-    std::size_t n = 0;
-    char quote = 0;
-    for (char c : sql) {
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
+// The '?' placeholders of an SQL fragment, as SQLite's tokenizer sees them: not inside
+// string literals ('...'), quoted identifiers ("...", [...], `...`) or comments (-- and
+// /* */). `problem` says why the fragment cannot be embedded in a larger statement: it
+// ends inside a literal, identifier or comment (the rest of the statement would be
+// swallowed), or it uses a numbered or named parameter (?3, :name, @name, $name), which
+// would change the numbering of the statement's own '?' parameters.
+struct PlaceholderScan {
+    std::size_t count = 0;
+    std::string problem;
+};
+
+inline PlaceholderScan scan_placeholders(std::string_view sql) {
+    PlaceholderScan out;
+    auto id_char = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '_' || c == '$';
+    };
+    const std::size_t n = sql.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            const char close = c == '[' ? ']' : c;
+            std::size_t j = i + 1;
+            for (;; ++j) {
+                if (j >= n) {
+                    out.problem = std::string("an unterminated ") +
+                                  (c == '\'' ? "string literal" : "quoted identifier");
+                    return out;
+                }
+                if (sql[j] != close)
+                    continue;
+                if (close != ']' && j + 1 < n && sql[j + 1] == close) { // '' "" ``
+                    ++j;
+                    continue;
+                }
+                break;
+            }
+            i = j;
+        } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+            const std::size_t eol = sql.find('\n', i);
+            if (eol == std::string_view::npos) {
+                out.problem = "a -- comment that runs to the end of the statement";
+                return out;
+            }
+            i = eol;
+        } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+            const std::size_t close = sql.find("*/", i + 2);
+            if (close == std::string_view::npos) {
+                out.problem = "an unterminated /* comment";
+                return out;
+            }
+            i = close + 1;
         } else if (c == '?') {
-            ++n;
+            if (i + 1 < n && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+                out.problem = "a numbered parameter (?NNN)";
+                return out;
+            }
+            ++out.count;
+        } else if ((c == ':' || c == '@' || c == '$') && (i == 0 || !id_char(sql[i - 1])) &&
+                   i + 1 < n && id_char(sql[i + 1])) {
+            out.problem = std::string("a named parameter (") + c + "name)";
+            return out;
+        } else if (id_char(c)) {
+            while (i + 1 < n && id_char(sql[i + 1]))
+                ++i;
         }
     }
-    return n;
+    return out;
+}
+
+inline std::size_t count_placeholders(std::string_view sql) {
+    return scan_placeholders(sql).count;
+}
+
+// The placeholders of extra() clauses, each checked to be embeddable.
+inline std::size_t extra_placeholders(const std::string& what, std::string_view sql) {
+    PlaceholderScan scan = scan_placeholders(sql);
+    if (!scan.problem.empty())
+        throw ValueError("extra(" + what + "): the clause '" + std::string(sql) + "' has " +
+                         scan.problem + "; use '?' placeholders and complete SQL");
+    return scan.count;
 }
 
 inline void add_extra(Query& q, const Extra& e) {
@@ -247,7 +314,7 @@ inline void add_extra(Query& q, const Extra& e) {
     // each clause keeps its own when values() picks or reorders them (as Django's).
     std::size_t next = 0;
     for (const auto& [alias, sql] : e.select) {
-        const std::size_t n = count_placeholders(sql);
+        const std::size_t n = extra_placeholders("select", sql);
         if (next + n > e.select_params.size())
             throw ValueError("extra(): the select clauses have more '?' placeholders than the " +
                              std::to_string(e.select_params.size()) + " select_params");
@@ -261,7 +328,19 @@ inline void add_extra(Query& q, const Extra& e) {
                          " select_params for " + std::to_string(next) +
                          " '?' placeholders in the select clauses");
     q.extra_tables.insert(q.extra_tables.end(), e.tables.begin(), e.tables.end());
+    if (e.where.empty() && !e.params.empty())
+        throw ValueError("extra(): " + std::to_string(e.params.size()) +
+                         " params for 0 '?' placeholders (there is no where clause)");
     if (!e.where.empty()) {
+        // Every '?' gets a value and every value a '?': SQLite would bind NULL to a '?' left
+        // without one, and refuse a value beyond the last.
+        std::size_t wanted = 0;
+        for (const auto& clause : e.where)
+            wanted += extra_placeholders("where", clause);
+        if (wanted != e.params.size())
+            throw ValueError("extra(where): " + std::to_string(e.params.size()) + " params for " +
+                             std::to_string(wanted) + " '?' placeholders in the where clauses ('" +
+                             join(e.where, "', '") + "')");
         WhereNode raw;
         raw.kind = WhereNode::Kind::Raw;
         raw.raw_sql = join(e.where, ") AND (");
