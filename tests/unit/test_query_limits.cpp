@@ -90,7 +90,254 @@ struct Fixture {
     }
 };
 
+constexpr auto MAX = dorm::max_q_depth;
+
+// A tree `levels` deep: each level is a group of the previous tree and one new condition
+// (`make(i)`), joined by `join(i)`. Which shapes: see the callers.
+template <class Make, class Join>
+Q tower(std::uint32_t levels, Make make, Join join) {
+    Q q = make(0u);
+    for (std::uint32_t i = 1; q.depth() < levels; ++i)
+        q = join(i, std::move(q), make(i));
+    return q;
+}
+
+// Alternating OR / AND: a | (b & (c | ...)), each level one deeper.
+Q alternating(std::uint32_t levels) {
+    return tower(
+        levels, [](std::uint32_t i) { return Q("votes__gte", static_cast<int>(i % 7)); },
+        [](std::uint32_t i, Q deep, Q leaf) {
+            return i % 2 ? std::move(leaf) | std::move(deep) : std::move(leaf) & std::move(deep);
+        });
+}
+
+// ~(a & ~(b | ~(...))) over a nullable field: every level negated, every leaf guarded.
+Q negated(std::uint32_t levels, const char* key = "rating") {
+    return tower(
+        levels,
+        [&](std::uint32_t i) {
+            const int v = static_cast<int>(i % 5);
+            return std::string(key).find("__") == std::string::npos ? Q(key, v)
+                                                                    : Q(key, std::to_string(v));
+        },
+        [](std::uint32_t i, Q deep, Q leaf) {
+            return ~(i % 2 ? std::move(leaf) & std::move(deep) : std::move(leaf) | std::move(deep));
+        });
+}
+
+// Levels whose groups are wider than q_chunk_size, so each is written in chunks.
+Q wide_levels(std::uint32_t levels) {
+    return tower(
+        levels, [](std::uint32_t i) { return Q("rating", static_cast<int>(i % 5)); },
+        [](std::uint32_t i, Q deep, Q leaf) {
+            Q group = std::move(leaf);
+            for (std::size_t k = 0; k < dorm::q_chunk_size; ++k) {
+                if (i % 2)
+                    group |= Q("votes", static_cast<int>(k));
+                else
+                    group &= ~Q("votes", static_cast<int>(k));
+            }
+            return i % 2 ? ~(std::move(group) | std::move(deep))
+                         : std::move(group) & std::move(deep);
+        });
+}
+
 } // namespace
+
+TEST_CASE("Q depth: tracked by every operator, in levels") {
+    const Q a("votes", 1), b("votes", 2);
+    CHECK(a.depth() == 0);
+    CHECK((~a).depth() == 1);
+    CHECK((a | b).depth() == 1);
+    CHECK((a | b | a | b).depth() == 1); // flattened
+    CHECK((a | (b & a)).depth() == 2);
+    CHECK((~(a | b)).depth() == 1);
+    CHECK((a & ~(a | b)).depth() == 2);
+    CHECK(Q("votes", F("rating") + 1).depth() == 1);
+    CHECK(Q().depth() == 0);
+    Q wide;
+    for (int i = 0; i < 33; ++i)
+        wide |= Q("votes", i);
+    CHECK(wide.depth() == 2); // one group, written in two chunks
+    CHECK(alternating(MAX).depth() == MAX);
+    CHECK(negated(MAX).depth() == MAX);
+}
+
+TEST_CASE("Q depth: one level past max_q_depth is a ValueError naming the limit") {
+    Q deep = alternating(MAX);
+    const Q leaf("votes", 1);
+    const std::string limit = std::to_string(MAX);
+    // ~deep is a group of its own: anything joined to it is one level deeper.
+    CHECK_THROWS_WITH(leaf & ~deep, Catch::Contains("maximum of " + limit));
+    CHECK_THROWS_AS(leaf | ~deep, dorm::ValueError);
+    CHECK_THROWS_AS(~deep & leaf, dorm::ValueError);
+    // One of & and | flattens into deep's own group (no deeper); the other nests it.
+    CHECK_THROWS_AS(deep.connector() == Q::Connector::Or ? leaf & deep : leaf | deep,
+                    dorm::ValueError);
+    CHECK_NOTHROW(deep.connector() == Q::Connector::Or ? leaf | deep : leaf & deep);
+    // A refused |= or &= changes nothing.
+    Q q = ~deep;
+    CHECK_THROWS_AS(q |= leaf, dorm::ValueError);
+    CHECK_THROWS_AS(q &= leaf, dorm::ValueError);
+    CHECK(q.depth() == MAX);
+    CHECK(q.negated());
+    CHECK(q.children().size() == deep.children().size());
+    // A negated condition is a level: ~ on a condition already at the limit is refused.
+    dorm::Expr e = F("votes");
+    for (std::uint32_t i = 0; i < MAX; ++i)
+        e = e + 1;
+    const Q at_limit("votes__lt", e);
+    CHECK(at_limit.depth() == MAX);
+    CHECK_THROWS_AS(~at_limit, dorm::ValueError);
+    CHECK_THROWS_AS(negated(MAX + 1), dorm::ValueError);
+    // Without the limit, a tree 40,000 deep overflowed the stack when resolved.
+    Q runaway("votes", 0);
+    CHECK_THROWS_AS(
+        [&] {
+            for (int i = 0; i < 40000; ++i)
+                runaway = ~(runaway & Q("votes", i));
+        }(),
+        dorm::ValueError);
+    CHECK(runaway.depth() == MAX);
+}
+
+TEST_CASE_METHOD(Fixture, "Q depth: the deepest accepted tree of every shape runs in SQLite") {
+    const auto posts = Post::objects();
+    auto runs = [&](const dorm::QuerySet<Post>& qs) {
+        INFO(qs.sql().text);
+        CHECK_NOTHROW(qs.count());
+        CHECK_NOTHROW(qs.slice(1, 5).count()); // COUNT(*) over a subquery
+        CHECK_NOTHROW(qs.to_vector());
+        CHECK_NOTHROW(qs.values_list("title").slice(0, 2).count());
+    };
+    runs(posts.filter(alternating(MAX)));
+    runs(posts.exclude(alternating(MAX)));
+    runs(posts.filter(negated(MAX)));
+    runs(posts.filter(negated(MAX - 1)).exclude(negated(MAX - 1)));
+    // Across a multi-valued relation, negated: pk NOT IN (SELECT ...) at the deepest leaf.
+    runs(posts.filter(negated(MAX, "reply__body")));
+    runs(posts.exclude(negated(MAX - 1, "reply__body")));
+    runs(posts.filter(wide_levels(MAX)));
+    runs(posts.exclude(wide_levels(MAX - 1)));
+    // A queryset as a value counts its own depth: the deepest subquery chain dorm accepts.
+    const auto inner = posts.filter(negated(MAX - 5));
+    CHECK(Q("id__in", inner).depth() == MAX - 1);
+    runs(posts.filter(~Q("id__in", inner)));
+    runs(posts.exclude(Q("id__in", inner)));
+    runs(posts.filter(Q("id__in", inner) | Q("votes", 1)));
+    runs(posts.filter(negated(MAX)).filter(Q("id__in", inner)));
+    CHECK_THROWS_AS(posts.filter(~Q("id__in", inner) | Q("votes", 1)), dorm::ValueError);
+    // Three querysets, each inside the next.
+    const auto small = posts.filter("votes__gt", 1);
+    const auto middle = posts.filter(Q("id__in", small));
+    const auto outer = posts.filter(Q("id__in", middle));
+    runs(posts.filter(Q("id__in", outer)));
+    CHECK_THROWS_AS(posts.exclude(Q("id__in", outer)), dorm::ValueError);
+    // An expression as the value counts its depth.
+    dorm::Expr e = F("votes");
+    for (std::uint32_t i = 0; i + 1 < MAX; ++i)
+        e = i % 2 ? 2 * e : 1 + e; // (1 + (2 * (1 + ...))): nested on the right
+    runs(posts.filter(~Q("votes__gte", e)));
+    runs(posts.filter(~(Q("rating", 1) | Q("votes__lt", e))));
+    // A deep tree gives the same rows as its plain meaning: not(not(x)) = x.
+    Q twice = ~~Q("title", "a");
+    CHECK(posts.filter(twice).count() == 1);
+    CHECK(posts.exclude(negated(MAX)).count() + posts.filter(negated(MAX)).count() <= 3);
+}
+
+TEST_CASE_METHOD(Fixture, "Q width: wide ORs, ANDs and 1,000 chained excludes run in SQLite") {
+    // Built with |=, which adds in place (q = q | x copied the whole tree every time).
+    Q any;
+    for (int i = 0; i < 20000; ++i)
+        any |= Q("votes", i * 10);
+    CHECK(any.depth() == 1 + dorm::chunk_levels(20000));
+    CHECK(any.children().size() == 20000);
+    const auto posts = Post::objects();
+    const auto compiled = posts.filter(any).sql();
+    CHECK(compiled.params.size() == 20000);
+    CHECK(compiled.params.front() == Value(0)); // the members stay in order
+    CHECK(compiled.params.back() == Value(199990));
+    // SQLite refused a flat chain of more than 1000 terms ("Expression tree is too large");
+    // it plans an OR or AND in time quadratic in its terms, so the ones run here are smaller
+    // (a 20,000-way OR takes it about 10 s).
+    Q some;
+    for (int i = 0; i < 2500; ++i)
+        some |= Q("votes", i * 10);
+    CHECK(posts.filter(some).count() == 3);
+    CHECK(posts.exclude(some).count() == 0);
+    CHECK(posts.filter(some | Q("rating", 1)).count() == 3);
+    Q all;
+    for (int i = 0; i < 1500; ++i)
+        all &= ~Q("rating", 100 + i);
+    CHECK(posts.filter(all).count() == 3); // NOT (rating = ? AND rating IS NOT NULL): NULL too
+    CHECK(posts.filter(all & Q("votes__gt", 15)).count() == 2);
+    auto qs = posts.all();
+    for (int i = 0; i < 1000; ++i)
+        qs = qs.exclude("votes", 1000 + i);
+    CHECK(qs.count() == 3);
+    qs = qs.exclude("rating", 1);
+    CHECK(qs.count() == 2);
+    CHECK(qs.values_list("title").slice(0, 1).count() == 1);
+}
+
+TEST_CASE("Expr depth: max_expr_depth levels, then ValueError") {
+    dorm::Expr e = F("votes");
+    for (std::uint32_t i = 0; i < dorm::max_expr_depth; ++i)
+        e = e + 1;
+    CHECK(e.depth == dorm::max_expr_depth);
+    CHECK_THROWS_WITH(e + 1, Catch::Contains("maximum of " + std::to_string(dorm::max_expr_depth)));
+    CHECK_THROWS_AS(-e, dorm::ValueError);
+    CHECK_THROWS_AS(1 * e, dorm::ValueError);
+    // Without the limit, F("x") + 1 + 1 ... 100,000 times overflowed the stack.
+    CHECK_THROWS_AS(
+        [] {
+            dorm::Expr x = F("votes");
+            for (int i = 0; i < 100000; ++i)
+                x = std::move(x) + 1;
+        }(),
+        dorm::ValueError);
+}
+
+TEST_CASE_METHOD(Fixture, "Expr depth: the deepest expression runs in SQLite") {
+    dorm::Expr right = F("votes"), left = F("votes"), neg = F("votes");
+    for (std::uint32_t i = 0; i < dorm::max_expr_depth; ++i) {
+        right = 1 + right;
+        left = left - 1;
+        neg = -neg;
+    }
+    const auto posts = Post::objects();
+    CHECK(posts.filter("votes__lt", right).count() == 3);
+    CHECK(posts.annotate("r", right).annotate("l", left).annotate("n", neg).count() == 3);
+    CHECK(posts.annotate("r", right).filter(~Q("r__gt", 0) | Q("r", 1)).count() == 0);
+    CHECK_NOTHROW(posts.update({{"votes", right}}));
+}
+
+TEST_CASE("OData: a tree at the maximum depth and a very wide one compile in full") {
+    const auto d = dorm::odata::odata_v4();
+    const auto leads = Lead::objects();
+    // ~(name eq 'n0' or ~(name eq 'n1' and ...)): every level written, once.
+    Q deep = tower(
+        MAX, [](std::uint32_t i) { return Q("name", "n" + std::to_string(i)); },
+        [](std::uint32_t i, Q inner, Q leaf) {
+            return ~(i % 2 ? std::move(leaf) | std::move(inner)
+                           : std::move(leaf) & std::move(inner));
+        });
+    const auto r = leads.filter(deep).odata(d);
+    CHECK(r.exact);
+    std::size_t nots = 0;
+    for (std::size_t at = 0; (at = r.filter.find("not (", at)) != std::string::npos; ++at)
+        ++nots;
+    CHECK(nots == MAX);
+    CHECK(r.filter.find("Name eq 'n0'") != std::string::npos);
+    CHECK(r.filter.find("Name eq 'n" + std::to_string(MAX) + "'") != std::string::npos);
+    Q wide;
+    for (int i = 0; i < 20000; ++i)
+        wide |= Q("score", i);
+    const auto w = leads.filter(wide).odata(d);
+    CHECK(w.filter.rfind("(Score eq 0 or Score eq 1 or ", 0) == 0);
+    CHECK(w.filter.find(" or Score eq 19999)") != std::string::npos);
+    CHECK(w.filter.size() > 20000 * 12);
+}
 
 TEST_CASE_METHOD(Fixture, "slices: offsets that would overflow are a ValueError") {
     constexpr auto BIG = std::numeric_limits<std::int64_t>::max();

@@ -50,6 +50,8 @@ inline void add_filter(Query& q, const Q& cond, bool exclude) {
     check_not_sliced(q, "filter");
     if (cond.empty())
         return;
+    // exclude() negates: a condition becomes a group of its own (see max_q_depth).
+    q.q_depth = std::max(q.q_depth, cond.depth() + (exclude && cond.is_leaf() ? 1 : 0));
     // Two calls rather than `exclude ? ~cond : cond`, which would copy cond. One scope per
     // call: its conditions on a multi-valued relation share the join (the same related row).
     JoinScope scope;
@@ -67,7 +69,7 @@ inline void add_filter(Query& q, const Q& cond, bool exclude) {
 inline Q kwargs_q(std::initializer_list<Kwarg> conditions) {
     Q q;
     for (const auto& kv : conditions)
-        q = q & Q(kv.first, kv.second);
+        q &= Q(kv.first, kv.second);
     return q;
 }
 
