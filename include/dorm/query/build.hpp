@@ -46,18 +46,69 @@ inline bool uses_aggregate(const WhereNode& n, const Query& q) {
     return false;
 }
 
+// The depth of an expression as the SQL writes it: an annotation is written out in full
+// where it is named (in WHERE, in the SELECT list of a later annotation).
+inline std::uint32_t written_depth(const Expr& e, const Query& q) {
+    if (e.op == Expr::Op::Annotation) {
+        const SelectItem* a = q.annotation(e.name);
+        return a ? written_depth(a->expr, q) : 0;
+    }
+    std::uint32_t d = 0;
+    for (const auto& a : e.args)
+        d = std::max(d, written_depth(a, q) + 1);
+    return d;
+}
+
+// How much deeper the conditions of a resolved tree are written than the Q they came from
+// counted: the Q counted an expression value's own depth, not the annotations it names,
+// nor the annotation a condition is on. The deepest such condition, wherever it stands.
+struct AnnotationDepth {
+    std::uint32_t extra = 0;
+    std::string name; // the annotation, for the message
+};
+inline void annotation_depth(const WhereNode& n, const Query& q, AnnotationDepth& out) {
+    if (n.kind != WhereNode::Kind::Leaf) {
+        for (const auto& child : n.children)
+            annotation_depth(child, q, out);
+        return;
+    }
+    auto consider = [&](const Expr& e, std::uint32_t counted) {
+        const std::uint32_t written = written_depth(e, q);
+        if (written > counted && written - counted > out.extra) {
+            out.extra = written - counted;
+            out.name = e.op == Expr::Op::Annotation ? e.name : std::string();
+        }
+    };
+    consider(n.cond->lhs, 0);
+    if (const Expr* rhs = std::get_if<Expr>(&n.cond->rhs))
+        consider(*rhs, rhs->depth);
+}
+
 inline void add_filter(Query& q, const Q& cond, bool exclude) {
     check_not_sliced(q, "filter");
     if (cond.empty())
         return;
     // exclude() negates: a condition becomes a group of its own (see max_q_depth).
-    q.q_depth = std::max(q.q_depth, cond.depth() + (exclude && cond.is_leaf() ? 1 : 0));
+    const std::uint32_t depth = cond.depth() + (exclude && cond.is_leaf() ? 1 : 0);
     // Two calls rather than `exclude ? ~cond : cond`, which would copy cond. One scope per
     // call: its conditions on a multi-valued relation share the join (the same related row).
     JoinScope scope;
     scope.reusable = std::move(q.sticky_joins);
     q.sticky_joins.clear();
     WhereNode node = exclude ? resolve_q(~cond, q, false, scope) : resolve_q(cond, q, false, scope);
+    // A condition on an annotation writes the annotation's expression out in full.
+    AnnotationDepth more;
+    annotation_depth(node, q, more);
+    if (depth + more.extra > max_q_depth)
+        throw ValueError("Q nesting depth " + std::to_string(depth + more.extra) +
+                         " exceeds the maximum of " + std::to_string(max_q_depth) +
+                         " (dorm::max_q_depth): the conditions are " + std::to_string(depth) +
+                         " deep and " +
+                         (more.name.empty() ? std::string("an expression")
+                                            : "the annotation '" + more.name + "'") +
+                         " they compare is written out " + std::to_string(more.extra) +
+                         " levels deeper than counted");
+    q.q_depth = std::max(q.q_depth, depth + more.extra);
     if (uses_aggregate(node, q)) {
         q.having.children.push_back(std::move(node));
         return;
@@ -101,6 +152,12 @@ inline void add_annotation(Query& q, std::string alias, const Expr& e) {
     JoinScope scope; // an annotation shares the joins made before it (filter-then-annotate)
     scope.reuse_all = true;
     Expr resolved = resolve_expr(e, q, scope);
+    // An annotation named in another is written out in it: the two depths add up.
+    if (const std::uint32_t written = written_depth(resolved, q); written > max_expr_depth)
+        throw ValueError("Expression nesting depth " + std::to_string(written) +
+                         " of annotation '" + alias + "' of " + q.model->name +
+                         " (with the annotations it names written out) exceeds the maximum of " +
+                         std::to_string(max_expr_depth) + " (dorm::max_expr_depth)");
     if (q.values_mode) {
         q.values.push_back({alias, [&] {
                                 Expr ref;
