@@ -327,6 +327,9 @@ TEST_CASE_METHOD(Fixture, "Q width: wide ORs, ANDs and 1,000 chained excludes ru
     CHECK(qs.count() == 3);
     qs = qs.exclude("rating", 1);
     CHECK(qs.count() == 2);
+    // The top-level AND of the filters is written in chunks too: the deepest tree inside it.
+    CHECK(qs.filter(negated(MAX)).slice(0, 5).count() <= 2);
+    CHECK(qs.exclude(negated(MAX, "reply__body")).exists());
     CHECK(qs.values_list("title").slice(0, 1).count() == 1);
 }
 
