@@ -229,6 +229,12 @@ TEST_CASE_METHOD(Fixture, "Q depth: the deepest accepted tree of every shape run
     runs(posts.filter(Q("id__in", inner) | Q("votes", 1)));
     runs(posts.filter(negated(MAX)).filter(Q("id__in", inner)));
     CHECK_THROWS_AS(posts.filter(~Q("id__in", inner) | Q("votes", 1)), dorm::ValueError);
+    // A Subquery made by hand carries no depth: filter() counts its query's own.
+    const auto deeper = posts.filter(negated(MAX - 3));
+    const Q by_hand("id__in", dorm::Subquery{deeper.query_ptr()});
+    CHECK(by_hand.depth() == 4);
+    CHECK_THROWS_WITH(posts.exclude(by_hand), Catch::Contains("a subquery"));
+    runs(posts.filter(Q("id__in", dorm::Subquery{inner.query_ptr()})));
     // Three querysets, each inside the next.
     const auto small = posts.filter("votes__gt", 1);
     const auto middle = posts.filter(Q("id__in", small));

@@ -61,27 +61,35 @@ inline std::uint32_t written_depth(const Expr& e, const Query& q) {
 
 // How much deeper the conditions of a resolved tree are written than the Q they came from
 // counted: the Q counted an expression value's own depth, not the annotations it names,
-// nor the annotation a condition is on. The deepest such condition, wherever it stands.
-struct AnnotationDepth {
+// nor the annotation a condition is on; and a Subquery made by hand (not from a queryset)
+// came with no depth. The deepest such condition, wherever it stands.
+struct UncountedDepth {
     std::uint32_t extra = 0;
-    std::string name; // the annotation, for the message
+    std::string what; // for the message: "the annotation 'n'", ...
 };
-inline void annotation_depth(const WhereNode& n, const Query& q, AnnotationDepth& out) {
+inline void uncounted_depth(const WhereNode& n, const Query& q, UncountedDepth& out) {
     if (n.kind != WhereNode::Kind::Leaf) {
         for (const auto& child : n.children)
-            annotation_depth(child, q, out);
+            uncounted_depth(child, q, out);
         return;
     }
-    auto consider = [&](const Expr& e, std::uint32_t counted) {
-        const std::uint32_t written = written_depth(e, q);
+    auto consider = [&](std::uint32_t written, std::uint32_t counted, auto what) {
         if (written > counted && written - counted > out.extra) {
             out.extra = written - counted;
-            out.name = e.op == Expr::Op::Annotation ? e.name : std::string();
+            out.what = what();
         }
     };
-    consider(n.cond->lhs, 0);
+    auto expr = [&](const Expr& e, std::uint32_t counted) {
+        consider(written_depth(e, q), counted, [&] {
+            return e.op == Expr::Op::Annotation ? "the annotation '" + e.name + "'"
+                                                : std::string("an expression");
+        });
+    };
+    expr(n.cond->lhs, 0);
     if (const Expr* rhs = std::get_if<Expr>(&n.cond->rhs))
-        consider(*rhs, rhs->depth);
+        expr(*rhs, rhs->depth);
+    if (const Subquery* sub = std::get_if<Subquery>(&n.cond->rhs))
+        consider(sub->query->q_depth, sub->depth, [] { return std::string("a subquery"); });
 }
 
 inline void add_filter(Query& q, const Q& cond, bool exclude) {
@@ -97,17 +105,14 @@ inline void add_filter(Query& q, const Q& cond, bool exclude) {
     q.sticky_joins.clear();
     WhereNode node = exclude ? resolve_q(~cond, q, false, scope) : resolve_q(cond, q, false, scope);
     // A condition on an annotation writes the annotation's expression out in full.
-    AnnotationDepth more;
-    annotation_depth(node, q, more);
+    UncountedDepth more;
+    uncounted_depth(node, q, more);
     if (depth + more.extra > max_q_depth)
         throw ValueError("Q nesting depth " + std::to_string(depth + more.extra) +
                          " exceeds the maximum of " + std::to_string(max_q_depth) +
                          " (dorm::max_q_depth): the conditions are " + std::to_string(depth) +
-                         " deep and " +
-                         (more.name.empty() ? std::string("an expression")
-                                            : "the annotation '" + more.name + "'") +
-                         " they compare is written out " + std::to_string(more.extra) +
-                         " levels deeper than counted");
+                         " deep and " + more.what + " they compare is written out " +
+                         std::to_string(more.extra) + " levels deeper than counted");
     q.q_depth = std::max(q.q_depth, depth + more.extra);
     if (uses_aggregate(node, q)) {
         q.having.children.push_back(std::move(node));
