@@ -1,6 +1,7 @@
 #pragma once
 // The chainable QuerySet operations, as plain functions on a Query copy. QuerySet<T> and
 // the values querysets only forward to these, so they are compiled once, not per model.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -45,16 +46,74 @@ inline bool uses_aggregate(const WhereNode& n, const Query& q) {
     return false;
 }
 
+// The depth of an expression as the SQL writes it: an annotation is written out in full
+// where it is named (in WHERE, in the SELECT list of a later annotation).
+inline std::uint32_t written_depth(const Expr& e, const Query& q) {
+    if (e.op == Expr::Op::Annotation) {
+        const SelectItem* a = q.annotation(e.name);
+        return a ? written_depth(a->expr, q) : 0;
+    }
+    std::uint32_t d = 0;
+    for (const auto& a : e.args)
+        d = std::max(d, written_depth(a, q) + 1);
+    return d;
+}
+
+// How much deeper the conditions of a resolved tree are written than the Q they came from
+// counted: the Q counted an expression value's own depth, not the annotations it names,
+// nor the annotation a condition is on; and a Subquery made by hand (not from a queryset)
+// came with no depth. The deepest such condition, wherever it stands.
+struct UncountedDepth {
+    std::uint32_t extra = 0;
+    std::string what; // for the message: "the annotation 'n'", ...
+};
+inline void uncounted_depth(const WhereNode& n, const Query& q, UncountedDepth& out) {
+    if (n.kind != WhereNode::Kind::Leaf) {
+        for (const auto& child : n.children)
+            uncounted_depth(child, q, out);
+        return;
+    }
+    auto consider = [&](std::uint32_t written, std::uint32_t counted, auto what) {
+        if (written > counted && written - counted > out.extra) {
+            out.extra = written - counted;
+            out.what = what();
+        }
+    };
+    auto expr = [&](const Expr& e, std::uint32_t counted) {
+        consider(written_depth(e, q), counted, [&] {
+            return e.op == Expr::Op::Annotation ? "the annotation '" + e.name + "'"
+                                                : std::string("an expression");
+        });
+    };
+    expr(n.cond->lhs, 0);
+    if (const Expr* rhs = std::get_if<Expr>(&n.cond->rhs))
+        expr(*rhs, rhs->depth);
+    if (const Subquery* sub = std::get_if<Subquery>(&n.cond->rhs))
+        consider(sub->query->q_depth, sub->depth, [] { return std::string("a subquery"); });
+}
+
 inline void add_filter(Query& q, const Q& cond, bool exclude) {
     check_not_sliced(q, "filter");
     if (cond.empty())
         return;
+    // exclude() negates: a condition becomes a group of its own (see max_q_depth).
+    const std::uint32_t depth = cond.depth() + (exclude && cond.is_leaf() ? 1 : 0);
     // Two calls rather than `exclude ? ~cond : cond`, which would copy cond. One scope per
     // call: its conditions on a multi-valued relation share the join (the same related row).
     JoinScope scope;
     scope.reusable = std::move(q.sticky_joins);
     q.sticky_joins.clear();
     WhereNode node = exclude ? resolve_q(~cond, q, false, scope) : resolve_q(cond, q, false, scope);
+    // A condition on an annotation writes the annotation's expression out in full.
+    UncountedDepth more;
+    uncounted_depth(node, q, more);
+    if (depth + more.extra > max_q_depth)
+        throw ValueError("Q nesting depth " + std::to_string(depth + more.extra) +
+                         " exceeds the maximum of " + std::to_string(max_q_depth) +
+                         " (dorm::max_q_depth): the conditions are " + std::to_string(depth) +
+                         " deep and " + more.what + " they compare is written out " +
+                         std::to_string(more.extra) + " levels deeper than counted");
+    q.q_depth = std::max(q.q_depth, depth + more.extra);
     if (uses_aggregate(node, q)) {
         q.having.children.push_back(std::move(node));
         return;
@@ -66,7 +125,7 @@ inline void add_filter(Query& q, const Q& cond, bool exclude) {
 inline Q kwargs_q(std::initializer_list<Kwarg> conditions) {
     Q q;
     for (const auto& kv : conditions)
-        q = q & Q(kv.first, kv.second);
+        q &= Q(kv.first, kv.second);
     return q;
 }
 
@@ -98,6 +157,12 @@ inline void add_annotation(Query& q, std::string alias, const Expr& e) {
     JoinScope scope; // an annotation shares the joins made before it (filter-then-annotate)
     scope.reuse_all = true;
     Expr resolved = resolve_expr(e, q, scope);
+    // An annotation named in another is written out in it: the two depths add up.
+    if (const std::uint32_t written = written_depth(resolved, q); written > max_expr_depth)
+        throw ValueError("Expression nesting depth " + std::to_string(written) +
+                         " of annotation '" + alias + "' of " + q.model->name +
+                         " (with the annotations it names written out) exceeds the maximum of " +
+                         std::to_string(max_expr_depth) + " (dorm::max_expr_depth)");
     if (q.values_mode) {
         q.values.push_back({alias, [&] {
                                 Expr ref;
@@ -138,8 +203,14 @@ inline void set_values(Query& q, const std::vector<std::string>& names) {
 inline void set_slice(Query& q, std::int64_t start, std::optional<std::int64_t> stop) {
     if (start < 0 || (stop && *stop < 0))
         throw ValueError("Negative indexing is not supported");
-    // A slice of a slice narrows the first one, as Django.
-    const std::int64_t new_offset = q.offset + start;
+    // A slice of a slice narrows the first one, as Django. Offsets add up: past INT64_MAX
+    // there is no row to start from (and no OFFSET SQLite or a remote could take).
+    std::int64_t new_offset = 0;
+    if (__builtin_add_overflow(q.offset, start, &new_offset))
+        throw ValueError("Slice start out of range: offset " + std::to_string(q.offset) + " + " +
+                         std::to_string(start) + " exceeds " +
+                         std::to_string(std::numeric_limits<std::int64_t>::max()) + " (" +
+                         q.model->name + ")");
     std::optional<std::int64_t> new_limit;
     if (stop)
         new_limit = std::max<std::int64_t>(0, *stop - start);
@@ -218,21 +289,88 @@ inline void select_related_all(Query& q, const ModelMeta& m, const std::string& 
     }
 }
 
-// The '?' placeholders of an SQL fragment, outside quoted strings and identifiers.
-inline std::size_t count_placeholders(std::string_view sql) {
-    std::size_t n = 0;
-    char quote = 0;
-    for (char c : sql) {
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
+// The '?' placeholders of an SQL fragment, as SQLite's tokenizer sees them: not inside
+// string literals ('...'), quoted identifiers ("...", [...], `...`) or comments (-- and
+// /* */). `problem` says why the fragment cannot be embedded in a larger statement: it
+// ends inside a literal, identifier or comment (the rest of the statement would be
+// swallowed), or it uses a numbered or named parameter (?3, :name, @name, $name), which
+// would change the numbering of the statement's own '?' parameters.
+struct PlaceholderScan {
+    std::size_t count = 0;
+    std::string problem;
+};
+
+inline PlaceholderScan scan_placeholders(std::string_view sql) {
+    PlaceholderScan out;
+    auto id_char = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '_' || c == '$';
+    };
+    const std::size_t n = sql.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            const char close = c == '[' ? ']' : c;
+            std::size_t j = i + 1;
+            for (;; ++j) {
+                if (j >= n) {
+                    out.problem = std::string("an unterminated ") +
+                                  (c == '\'' ? "string literal" : "quoted identifier");
+                    return out;
+                }
+                if (sql[j] != close)
+                    continue;
+                if (close != ']' && j + 1 < n && sql[j + 1] == close) { // '' "" ``
+                    ++j;
+                    continue;
+                }
+                break;
+            }
+            i = j;
+        } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+            const std::size_t eol = sql.find('\n', i);
+            if (eol == std::string_view::npos) {
+                out.problem = "a -- comment that runs to the end of the statement";
+                return out;
+            }
+            i = eol;
+        } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+            const std::size_t close = sql.find("*/", i + 2);
+            if (close == std::string_view::npos) {
+                out.problem = "an unterminated /* comment";
+                return out;
+            }
+            i = close + 1;
         } else if (c == '?') {
-            ++n;
+            if (i + 1 < n && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+                out.problem = "a numbered parameter (?NNN)";
+                return out;
+            }
+            ++out.count;
+        } else if ((c == ':' || c == '@' || c == '$') && (i == 0 || !id_char(sql[i - 1])) &&
+                   i + 1 < n && id_char(sql[i + 1])) {
+            out.problem = std::string("a named parameter (") + c + "name)";
+            return out;
+        } else if (id_char(c)) {
+            while (i + 1 < n && id_char(sql[i + 1]))
+                ++i;
         }
     }
-    return n;
+    return out;
+}
+
+inline std::size_t count_placeholders(std::string_view sql) {
+    return scan_placeholders(sql).count;
+}
+
+// The placeholders of extra() clauses, each checked to be embeddable.
+inline std::size_t extra_placeholders(const std::string& what, std::string_view sql) {
+    PlaceholderScan scan = scan_placeholders(sql);
+    if (!scan.problem.empty())
+        throw ValueError("extra(" + what + "): the clause '" + std::string(sql) + "' has " +
+                         scan.problem + "; use '?' placeholders and complete SQL");
+    return scan.count;
 }
 
 inline void add_extra(Query& q, const Extra& e) {
@@ -240,7 +378,7 @@ inline void add_extra(Query& q, const Extra& e) {
     // each clause keeps its own when values() picks or reorders them (as Django's).
     std::size_t next = 0;
     for (const auto& [alias, sql] : e.select) {
-        const std::size_t n = count_placeholders(sql);
+        const std::size_t n = extra_placeholders("select", sql);
         if (next + n > e.select_params.size())
             throw ValueError("extra(): the select clauses have more '?' placeholders than the " +
                              std::to_string(e.select_params.size()) + " select_params");
@@ -254,7 +392,19 @@ inline void add_extra(Query& q, const Extra& e) {
                          " select_params for " + std::to_string(next) +
                          " '?' placeholders in the select clauses");
     q.extra_tables.insert(q.extra_tables.end(), e.tables.begin(), e.tables.end());
+    if (e.where.empty() && !e.params.empty())
+        throw ValueError("extra(): " + std::to_string(e.params.size()) +
+                         " params for 0 '?' placeholders (there is no where clause)");
     if (!e.where.empty()) {
+        // Every '?' gets a value and every value a '?': SQLite would bind NULL to a '?' left
+        // without one, and refuse a value beyond the last.
+        std::size_t wanted = 0;
+        for (const auto& clause : e.where)
+            wanted += extra_placeholders("where", clause);
+        if (wanted != e.params.size())
+            throw ValueError("extra(where): " + std::to_string(e.params.size()) + " params for " +
+                             std::to_string(wanted) + " '?' placeholders in the where clauses ('" +
+                             join(e.where, "', '") + "')");
         WhereNode raw;
         raw.kind = WhereNode::Kind::Raw;
         raw.raw_sql = join(e.where, ") AND (");

@@ -6,10 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "dorm/errors.hpp"
 #include "dorm/fields.hpp"
 #include "dorm/value.hpp"
 
 namespace dorm {
+
+// How deeply expressions may nest: F("a") + 1 is 1 level, (F("a") + 1) * 2 is 2. SQLite's
+// parser overflows its stack on about 29 nested parenthesised operands, and a deep
+// expression may stand inside a deep Q (see max_q_depth), so dorm stops at 12; building a
+// deeper expression throws ValueError. Wide expressions are not the issue: depth is.
+inline constexpr std::uint32_t max_expr_depth = 12;
 
 struct Expr {
     enum class Op : std::uint8_t {
@@ -37,6 +44,19 @@ struct Expr {
     std::vector<Expr> args;              // operands, or the aggregate's argument
     bool distinct = false;               // Count(..., distinct)
     ValueType type = ValueType::Integer; // result type, once resolved
+    std::uint32_t depth = 0;             // operator levels below and at this one
+
+    // Recomputes depth from the operands, refusing one past max_expr_depth.
+    void set_depth() {
+        std::uint32_t d = 0;
+        for (const auto& a : args)
+            d = a.depth > d ? a.depth : d;
+        if (d + 1 > max_expr_depth)
+            throw ValueError("Expression nesting depth " + std::to_string(d + 1) +
+                             " exceeds the maximum of " + std::to_string(max_expr_depth) +
+                             " (dorm::max_expr_depth)");
+        depth = d + 1;
+    }
 
     bool is_aggregate() const noexcept { return op >= Op::Count; }
     bool contains_aggregate() const {
@@ -81,6 +101,7 @@ inline Expr binary(Expr::Op op, Expr a, Expr b) {
     e.op = op;
     e.args.push_back(std::move(a));
     e.args.push_back(std::move(b));
+    e.set_depth();
     return e;
 }
 inline Expr aggregate(Expr::Op op, std::string field, bool distinct = false) {
@@ -117,6 +138,7 @@ inline Expr operator-(Expr a) {
     Expr e;
     e.op = Expr::Op::Neg;
     e.args.push_back(std::move(a));
+    e.set_depth();
     return e;
 }
 inline Expr operator+(Expr a, Value b) {

@@ -67,6 +67,8 @@ struct Query {
     bool distinct = false;
     bool empty = false;      // none()
     bool for_update = false; // select_for_update(): a no-op on SQLite
+    // The deepest Q given to filter() or exclude(), in levels (see max_q_depth).
+    std::uint32_t q_depth = 0;
 
     std::vector<SelectItem> annotations; // annotate()
     std::vector<ExtraSelect> extra_select;

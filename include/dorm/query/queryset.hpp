@@ -1,6 +1,7 @@
 #pragma once
 // QuerySet<T>: lazy, chainable, and caching its results after the first evaluation, as
 // Django's. Evaluation runs the SQL compiler on the query and reads rows into T objects.
+#include <limits>
 #include <map>
 #include <optional>
 #include <utility>
@@ -40,6 +41,12 @@ public:
     T operator[](std::size_t i) const {
         if (cache_)
             return cache_->at(i);
+        // i + 1 must fit the int64 of a slice (a size_t past it would turn negative).
+        if (i >= static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()))
+            throw ValueError(meta().name + " queryset index " + std::to_string(i) +
+                             " out of range (at most " +
+                             std::to_string(std::numeric_limits<std::int64_t>::max() - 1) +
+                             "; negative indexing is not supported)");
         auto one =
             read(*this->slice(static_cast<std::int64_t>(i), static_cast<std::int64_t>(i) + 1).q_);
         if (one.empty())

@@ -58,6 +58,23 @@ inline Expr resolve_expr(const Expr& in, Query& q, JoinScope& scope) {
     return resolve_expr(in, q, &q, &scope);
 }
 
+inline std::string aggregate_name(Expr::Op op) {
+    switch (op) {
+    case Expr::Op::Count:
+        return "Count";
+    case Expr::Op::Sum:
+        return "Sum";
+    case Expr::Op::Avg:
+        return "Avg";
+    case Expr::Op::Min:
+        return "Min";
+    case Expr::Op::Max:
+        return "Max";
+    default:
+        return "an expression";
+    }
+}
+
 inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope) {
     Expr e = in;
     switch (e.op) {
@@ -122,6 +139,13 @@ inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* s
     default:
         break;
     }
+    // Only Count takes "*" (an aggregate with no argument): SUM(*), AVG(*), ... are not SQL.
+    if (e.is_aggregate() && e.args.empty() && e.op != Expr::Op::Count)
+        throw FieldError(aggregate_name(e.op) + "('*') of " + q.model->name +
+                         ": only Count takes '*'; name a field");
+    if (e.op == Expr::Op::Count && e.args.empty() && e.distinct)
+        throw FieldError("Count('*', distinct) of " + q.model->name +
+                         ": DISTINCT needs a field; name one");
     for (auto& a : e.args) {
         a = resolve_expr(a, q, mq, scope);
         if (e.is_aggregate() && a.contains_aggregate())

@@ -114,11 +114,16 @@ public:
     // upper: the bound that may over-match (true when unsure); else the one that may
     // under-match (false when unsure).
     Bound translate(const WhereNode& n, bool upper) {
-        if (n.negated) {
-            WhereNode inner = n;
-            inner.negated = false;
-            return negate(translate(inner, !upper));
-        }
+        // NOT swaps the bounds. The node is read in place, never copied: a copy per negated
+        // level made compiling a deeply negated tree quadratic.
+        if (n.negated)
+            return negate(translate_unnegated(n, !upper));
+        return translate_unnegated(n, upper);
+    }
+
+private:
+    // The node as if it were not negated.
+    Bound translate_unnegated(const WhereNode& n, bool upper) {
         switch (n.kind) {
         case WhereNode::Kind::Leaf:
             return leaf(*n.cond, upper);
@@ -148,12 +153,14 @@ public:
         if (parts.size() == 1)
             return Bound::expr(std::move(parts[0]));
         std::string out = "(";
-        for (std::size_t i = 0; i < parts.size(); ++i)
-            out += (i ? (is_and ? " and " : " or ") : "") + parts[i];
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (i)
+                out += is_and ? " and " : " or ";
+            out += parts[i];
+        }
         return Bound::expr(out + ")");
     }
 
-private:
     static Bound negate(Bound b) {
         switch (b.kind) {
         case Bound::Kind::True:

@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite compiler: reads a resolved Query (never a lookup string) and writes SQL text
 // with every value as a bound parameter. Identifiers come only from model metadata.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -422,6 +423,44 @@ public:
             params.insert(params.end(), r_params.begin(), r_params.end());
     }
 
+    // The members [begin, end) of a group, joined by sep; returns how many parts were written.
+    // SQLite refuses an expression more than 1000 deep and `a OR b OR ...` is as deep as it
+    // is long, so more than q_chunk_size members are written as parenthesised chunks of at
+    // most q_chunk_size (chunks of chunks when wider): chunk_levels() more levels of nesting.
+    std::size_t members(const std::vector<WhereNode>& children, std::size_t begin, std::size_t end,
+                        std::string_view sep, std::string& out, Values& params) const {
+        const std::size_t n = end - begin;
+        std::size_t piece = 1; // q_chunk_size^k: the fewest levels that hold n in chunks
+        while (n && piece < (n - 1) / q_chunk_size + 1)
+            piece *= q_chunk_size;
+        std::size_t written = 0;
+        for (std::size_t i = begin; i < end; i += piece) {
+            const std::size_t mark = out.size();
+            if (written)
+                out += sep;
+            bool wrote = false;
+            if (piece == 1) {
+                wrote = where(children[i], out, params);
+            } else {
+                const std::size_t open = out.size();
+                out += '(';
+                const std::size_t parts =
+                    members(children, i, std::min(end, i + piece), sep, out, params);
+                if (parts > 1)
+                    out += ')';
+                else if (parts == 1)
+                    out.erase(open, 1);
+                wrote = parts != 0;
+            }
+            if (!wrote) {
+                out.resize(mark); // an empty child wrote no parameters either
+                continue;
+            }
+            ++written;
+        }
+        return written;
+    }
+
     // Returns false when the node says nothing (an empty AND): the caller leaves it out.
     bool where(const WhereNode& n, std::string& out, Values& params) const {
         // Written in place: out is cut back to `start` when the node says nothing.
@@ -443,17 +482,7 @@ public:
             const char* sep = n.kind == WhereNode::Kind::And ? " AND " : " OR ";
             const std::size_t open = out.size();
             out += '('; // kept only for more than one part, or under NOT
-            std::size_t written = 0;
-            for (const auto& child : n.children) {
-                const std::size_t mark = out.size();
-                if (written)
-                    out += sep;
-                if (!where(child, out, params)) {
-                    out.resize(mark); // an empty child wrote no parameters either
-                    continue;
-                }
-                ++written;
-            }
+            const std::size_t written = members(n.children, 0, n.children.size(), sep, out, params);
             if (!written) {
                 out.resize(start);
                 return false;

@@ -262,6 +262,14 @@ class Cursor {
 public:
     Cursor(Database& db, const std::string& sql, Values params)
         : db_(db), lease_(db, sql), params_(std::move(params)), started_(db.log_start()) {
+        // One value per parameter, before anything is bound or run: SQLite binds NULL to a
+        // parameter left without a value, and refuses a value beyond the last.
+        const int wanted = sqlite3_bind_parameter_count(lease_->handle());
+        if (static_cast<std::size_t>(wanted) != params_.size())
+            throw ValueError("The SQL has " + std::to_string(wanted) + " parameter" +
+                             (wanted == 1 ? "" : "s") + " but " + std::to_string(params_.size()) +
+                             " value" + (params_.size() == 1 ? " was" : "s were") +
+                             " given: " + sql);
         for (std::size_t i = 0; i < params_.size(); ++i)
             lease_->bind(static_cast<int>(i + 1), params_[i]);
     }
