@@ -292,7 +292,7 @@ dorm::Q any_q(FuzzedDataProvider& in, int depth = 0) {
                 q = ~(std::move(q) | leaf);
         } else {
             for (int i = 0; i < n; ++i)
-                q = std::move(q) | dorm::Q("ref", i);
+                q |= dorm::Q("ref", i);
         }
         return q;
     }

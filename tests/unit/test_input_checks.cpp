@@ -296,3 +296,52 @@ TEST_CASE_METHOD(Fixture, "pattern lookups: a NUL in the value matches exactly",
     CHECK(names(items().filter("name__search", "\0B"s)) == V{"a\0b"s, "xA\0Bz"s});
     CHECK(names(items().filter("name", "a\0b"s)) == V{"a\0b"s});
 }
+
+// ---------------------------------------------------------------- found by fuzz_query
+
+TEST_CASE_METHOD(Fixture, "update(): a date column takes a date, not arithmetic on its text",
+                 "[input][date]") {
+    const Item a = items().create({{"name", "a"}, {"qty", 36}, {"day", Date{2021, 3, 4}}});
+    // SQLite would compute '2021-03-04' + 1 = 2022 and store the number.
+    CHECK_THROWS_AS(items().update({{"day", F("day") + 1}}), dorm::FieldError);
+    CHECK_THROWS_WITH(items().update({{"day", F("qty")}}),
+                      Contains("Item.day") && Contains("type integer"));
+    CHECK_THROWS_AS(items().update({{"at", F("day")}}), dorm::FieldError);
+    CHECK_THROWS_AS(items().update({{"qty", F("name")}}), dorm::FieldError);
+    CHECK(items().get("pk", a.id).day == Date{2021, 3, 4}); // every row still reads
+    // A column of the same type, and a value given as an expression, are fine.
+    CHECK(items().update({{"day", dorm::Expr::literal(Value("2022-05-06"))}}) == 1);
+    CHECK(items().get("pk", a.id).day == Date{2022, 5, 6});
+    CHECK_THROWS_AS(items().update({{"day", dorm::Expr::literal(Value(36))}}), dorm::ValueError);
+    CHECK(items().update({{"name", F("qty")}}) == 1); // a number is stored as its text
+    CHECK(items().get("pk", a.id).name == "36");
+}
+
+TEST_CASE_METHOD(Fixture, "a real beyond int64 compared with an integer field is a ValueError",
+                 "[input][int]") {
+    items().create({{"name", "a"}, {"qty", 1}});
+    // Converting 1e300 or NaN to int64 to see whether it is whole is undefined behaviour.
+    CHECK_THROWS_AS(items().filter("big", 1e300).count(), dorm::ValueError);
+    CHECK_THROWS_AS(items().filter("big", -9223372036854775808.0 * 2).count(), dorm::ValueError);
+    CHECK_THROWS_AS(items().filter("big", std::numeric_limits<double>::quiet_NaN()).count(),
+                    dorm::ValueError);
+    CHECK(items().filter("qty", 1.0).count() == 1);
+}
+
+TEST_CASE_METHOD(Fixture, "column aliases: Django's forbidden characters, NUL and bad UTF-8",
+                 "[input][alias]") {
+    items().create({{"name", "a"}, {"qty", 1}});
+    for (const std::string& alias :
+         {std::string("n\"x"), std::string("a b"), std::string("x;"), std::string("a--"),
+          std::string("/*c"), std::string("q'"), std::string("t\0u", 3), std::string("\xc3")}) {
+        CAPTURE(alias);
+        CHECK_THROWS_AS(items().annotate(alias, dorm::Count("id")), dorm::ValueError);
+        CHECK_THROWS_AS(items().aggregate({{alias, dorm::Sum("qty")}}), dorm::ValueError);
+        dorm::Extra e;
+        e.select.emplace_back(alias, "1");
+        CHECK_THROWS_AS(items().extra(e), dorm::ValueError);
+    }
+    CHECK_THROWS_WITH(items().annotate("a b", dorm::Count("id")),
+                      Contains("Column aliases cannot contain") && Contains("Item"));
+    CHECK(items().annotate("n_é", dorm::Count("id")).values("n_é").count() == 1);
+}

@@ -144,11 +144,29 @@ inline void set_ordering(Query& q, const std::vector<std::string>& fields) {
     }
 }
 
+// Django's rule for column aliases (annotate, aggregate, extra(select)): an alias is written
+// quoted into the SQL, so it may not hold what could end or comment out the quoting. A NUL
+// would end the SQL text itself; text that is not UTF-8 is refused as every other text.
+inline void check_alias(const std::string& alias, const ModelMeta& m) {
+    bool forbidden = alias.find("--") != std::string::npos ||
+                     alias.find("/*") != std::string::npos || alias.find("*/") != std::string::npos;
+    for (const char c : alias)
+        if (std::string_view("'`\"[];\0 \t\n\v\f\r", 13).find(c) != std::string_view::npos)
+            forbidden = true;
+    if (forbidden)
+        throw ValueError("Column aliases cannot contain whitespace characters, quotation marks, "
+                         "semicolons, NUL or SQL comments: " +
+                         Value(alias).repr() + " on " + m.name);
+    if (const std::string problem = utf8_problem(alias); !problem.empty())
+        throw ValueError("Column alias on " + m.name + ": " + problem);
+}
+
 inline void add_annotation(Query& q, std::string alias, const Expr& e) {
     if (alias.empty())
         alias = e.default_alias();
     if (alias.empty())
         throw ValueError("complex annotations require an alias");
+    check_alias(alias, *q.model);
     if (q.model->find(alias))
         throw ValueError("The annotation '" + alias + "' conflicts with a field on the model " +
                          q.model->name);
@@ -378,6 +396,7 @@ inline void add_extra(Query& q, const Extra& e) {
     // each clause keeps its own when values() picks or reorders them (as Django's).
     std::size_t next = 0;
     for (const auto& [alias, sql] : e.select) {
+        check_alias(alias, *q.model);
         const std::size_t n = extra_placeholders("select", sql);
         if (next + n > e.select_params.size())
             throw ValueError("extra(): the select clauses have more '?' placeholders than the " +

@@ -227,9 +227,13 @@ requires std::is_invocable_r_v<std::string, const What&>
         case ValueType::Integer:
             if (v.kind() == Value::Kind::Integer)
                 return v;
-            if (v.kind() == Value::Kind::Real &&
-                v.as_double() == static_cast<double>(static_cast<std::int64_t>(v.as_double())))
-                return Value(static_cast<std::int64_t>(v.as_double()));
+            if (v.kind() == Value::Kind::Real) {
+                // In range first: converting a double beyond int64 (or NaN) is undefined.
+                const double d = v.as_double();
+                if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+                    d == static_cast<double>(static_cast<std::int64_t>(d)))
+                    return Value(static_cast<std::int64_t>(d));
+            }
             return fail();
         case ValueType::Real:
             if (v.kind() == Value::Kind::Integer || v.kind() == Value::Kind::Real)

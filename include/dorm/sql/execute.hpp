@@ -188,6 +188,7 @@ inline std::map<std::string, Value> aggregate(const Query& query,
         std::string name = alias.empty() ? e.default_alias() : alias;
         if (name.empty())
             throw ValueError("complex aggregates require an alias");
+        detail::check_alias(name, *q.model);
         items.push_back({std::move(name), std::move(r)});
     }
     std::map<std::string, Value> out;
@@ -235,11 +236,31 @@ inline void check_update_literals(const Expr& e, const FieldMeta& f) {
 }
 
 // The value a field is set to by update(): a prepared literal or a resolved expression.
+// A date or time column takes a column or value of its own type, and a number column no
+// text: SQLite would store whatever the expression gives (arithmetic on a date's text is a
+// number), and every later read of the row would fail. Django refuses mixed types too.
+inline void check_update_expr_type(const Expr& e, const FieldMeta& f) {
+    const ValueType want = f.value_type();
+    const bool temporal =
+        want == ValueType::Date || want == ValueType::DateTime || want == ValueType::Time;
+    const bool plain = e.op == Expr::Op::Field || e.op == Expr::Op::Literal;
+    const bool number =
+        want == ValueType::Integer || want == ValueType::Real || want == ValueType::Bool;
+    if ((temporal && (!plain || e.type != want)) || (number && e.type == ValueType::Text))
+        throw FieldError(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
+                         "): update() cannot store an expression of type " +
+                         std::string(value_type_name(e.type)) +
+                         (temporal ? "; it takes a field or value of its own type" : ""));
+}
+
 inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
     if (const Expr* e = arg.expr()) {
         Expr resolved = detail::resolve_expr(*e, q);
+        if (resolved.op == Expr::Op::Literal) // a value given as an expression, coerced as one
+            return update_value(q, f, Arg(resolved.value));
         detail::reject_extra_alias(resolved, q);
         check_update_literals(resolved, f);
+        check_update_expr_type(resolved, f);
         return resolved;
     }
     const Value* v = arg.value();
