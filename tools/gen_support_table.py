@@ -38,6 +38,7 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "model": "tests/unit/test_model.cpp", "errors": "tests/unit/test_errors.cpp",
          "database": "tests/unit/test_database.cpp", "threads": "tests/unit/test_threads.cpp",
          "processes": "tests/unit/test_processes.cpp",
+         "limits": "tests/unit/test_query_limits.cpp", "input": "tests/unit/test_input_checks.cpp",
          "sqlgen": "tests/unit/test_sql_generation.cpp", "values": "tests/unit/test_values.cpp",
          "fold": "tests/unit/test_unicode_fold.cpp",
          "conf_lookups": "tests/conformance/django_lookups.cpp",
@@ -273,6 +274,22 @@ section("Remote: OData compilation and client", "What `qs.odata(dialect)` produc
     ("ETags: If-Match on update/delete, stale ETag is PreconditionFailed", [("batch", "ETags are sent as If-Match and a stale one is PreconditionFailed V4"), ("batch", "ETags are sent as If-Match and a stale one is PreconditionFailed V2")], "a real 412 from the server"),
     ("odata::Client::batch: one atomic changeset", [("batch", "a changeset is applied whole V4"), ("batch", "a changeset is applied whole V2"), ("batch", "a refused changeset applies nothing and names the operation V4"), ("batch", "a refused changeset applies nothing and names the operation V2"), ("bformat", "a changeset is written as multipart")], "not on crm2011"),
     ("$batch answers read strictly (MalformedResponse)", [("bformat", "answers that are not a whole multipart"), ("batch", "a batch answer that is not a whole multipart")], "fuzzed by scripts/fuzz"),
+])
+section("Hostile input", "What an application may pass through from its users: each is an answer or a typed error, never a crash, a hang or wrong rows. `tests/fuzz/fuzz_query.cpp` (run by scripts/fuzz) looks for more.", [
+    ("a Q tree nested past dorm::max_q_depth (12)", [("limits", "Q depth: one level past max_q_depth"), ("limits", "Q depth: the deepest accepted tree of every shape")], "ValueError from the operator; the deepest accepted tree runs in SQLite"),
+    ("q \\|= Q(...), q &= Q(...), 20,000-way groups", [("limits", "Q width: wide ORs, ANDs")], "wide groups written in chunks of 32"),
+    ("an expression nested past dorm::max_expr_depth (12)", [("limits", "Expr depth: max_expr_depth levels"), ("limits", "Expr depth: the deepest expression runs")], "ValueError"),
+    ("OData compilation of deep and wide trees", [("limits", "OData: a tree at the maximum depth")], "linear"),
+    ("regex / iregex patterns that backtrack without end, huge rows", [("lookups", "regex searches are bounded")], "OperationalError past the limits; ValueError for patterns PCRE2 refuses"),
+    ("slices whose offset would pass INT64_MAX", [("limits", "slices: offsets that would overflow")], "ValueError"),
+    ("Sum/Avg/Min/Max(\"*\")", [("limits", "aggregates: only Count takes")], "FieldError"),
+    ("extra(where) / raw() with the wrong number of values", [("limits", "extra(where) and raw(): the number of values")], "ValueError naming both numbers"),
+    ("integers beyond the member (literals, F() updates, stored values)", [("input", "update(): an integer literal beyond int32"), ("input", "update(): F() arithmetic past"), ("input", "read: a stored value the member cannot hold")], "ValueError on write; DatabaseError on read"),
+    ("dates and times off the calendar", [("input", "writes: a date or time that is not on the calendar"), ("input", "filters: a date or time that is not on the calendar")], "ValueError"),
+    ("update() of a date column with arithmetic or another type", [("input", "update(): a date column takes a date")], "FieldError"),
+    ("text that is not UTF-8 (writes, filters, remote writes)", [("input", "text that is not UTF-8 is a ValueError"), ("client", "create and update with text that is not UTF-8"), ("swrites", "text that is not UTF-8 is a ValueError before anything")], "ValueError before anything is written or sent"),
+    ("a NUL inside a pattern lookup's value", [("input", "pattern lookups: a NUL in the value")], "matches exactly (Django on SQLite matches wrong rows)"),
+    ("column aliases with quotes, whitespace, ;, comments, NUL", [("input", "column aliases: Django's forbidden characters")], "ValueError, as Django"),
 ])
 section("Errors", "", [
     ("every exception derives from dorm::Error", [("errors", "every dorm exception derives")], ""),
