@@ -256,6 +256,7 @@ struct FieldMeta {
     const ModelMeta& related_model() const { return target(); }
     const ModelMeta& through_model() const { return through ? through() : *auto_through; }
     ValueType value_type() const; // of a relation: the type of the target's primary key
+    CType value_ctype() const;    // the C++ type holding the value: the target key's for a relation
 
     void* member(void* obj) const noexcept { return static_cast<char*>(obj) + offset; }
     const void* member(const void* obj) const noexcept {
@@ -265,6 +266,7 @@ struct FieldMeta {
     Value get(const void* obj) const;
     void set(void* obj, const Value& v) const; // checks the kind; names the field on error
     std::string qualified_name() const;        // "Article.headline"
+    std::string described_name() const;        // "Article.headline (CharField)"
 };
 
 } // namespace dorm

@@ -318,8 +318,16 @@ inline ValueType FieldMeta::value_type() const {
     return value_type_of(kind);
 }
 
+inline CType FieldMeta::value_ctype() const {
+    return is_relation() ? related_model().pk().ctype : ctype;
+}
+
 inline std::string FieldMeta::qualified_name() const {
     return (model ? model->name : std::string("?")) + "." + name;
+}
+
+inline std::string FieldMeta::described_name() const {
+    return qualified_name() + " (" + std::string(field_kind_name(kind)) + ")";
 }
 
 namespace detail {
@@ -418,7 +426,7 @@ inline void FieldMeta::set(void* obj, const Value& v) const {
             try {
                 switch (value_type()) {
                 case ValueType::Integer:
-                    id = Value(detail::checked_int(v, related_model().pk().ctype));
+                    id = Value(detail::checked_int(v, value_ctype()));
                     break;
                 case ValueType::Text:
                     id = Value(v.as_text());
@@ -427,8 +435,7 @@ inline void FieldMeta::set(void* obj, const Value& v) const {
                     break;
                 }
             } catch (const ValueError& e) {
-                throw ValueError(qualified_name() + " (" + std::string(field_kind_name(kind)) +
-                                 "): " + e.what());
+                throw ValueError(described_name() + ": " + e.what());
             }
         }
         static_cast<RelatedObject*>(p)->set_id(std::move(id));

@@ -1,7 +1,9 @@
 #pragma once
 // Out-of-line parts of value.hpp: parsing, formatting, conversions.
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 
 #include "dorm/detail/calendar.hpp"
 #include "dorm/errors.hpp"
@@ -119,6 +121,15 @@ inline std::optional<DateTime> DateTime::parse(std::string_view s) {
 }
 
 namespace detail {
+// The integer a double holds, when it is a whole number in int64's range (converting any
+// other double, NaN included, to int64 is undefined). -2^63 and 2^63 are exact doubles.
+inline std::optional<std::int64_t> whole_int64(double d) noexcept {
+    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+        d == static_cast<double>(static_cast<std::int64_t>(d)))
+        return static_cast<std::int64_t>(d);
+    return std::nullopt;
+}
+
 // Empty when the value is a real calendar date (time of day); else what is wrong, for an
 // error message: "2021-02-30 is not a valid date". The numbers are printed as given.
 inline std::string date_problem(const Date& d) {
@@ -141,6 +152,19 @@ inline std::string datetime_problem(const DateTime& dt) {
     if (p.empty())
         p = time_problem(dt.time);
     return p;
+}
+// The same for a Value holding a Date, DateTime or Time; empty for every other kind.
+inline std::string calendar_problem(const Value& v) {
+    switch (v.kind()) {
+    case Value::Kind::Date:
+        return date_problem(v.as_date());
+    case Value::Kind::DateTime:
+        return datetime_problem(v.as_datetime());
+    case Value::Kind::Time:
+        return time_problem(v.as_time());
+    default:
+        return {};
+    }
 }
 } // namespace detail
 

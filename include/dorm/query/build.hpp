@@ -378,10 +378,6 @@ inline PlaceholderScan scan_placeholders(std::string_view sql) {
     return out;
 }
 
-inline std::size_t count_placeholders(std::string_view sql) {
-    return scan_placeholders(sql).count;
-}
-
 // The placeholders of extra() clauses, each checked to be embeddable.
 inline std::size_t extra_placeholders(const std::string& what, std::string_view sql) {
     PlaceholderScan scan = scan_placeholders(sql);

@@ -195,19 +195,9 @@ const Value& checked_text(const Value& v, const What& what) {
 // given: the value as the user gave it (a DateTime compared as a date is checked whole).
 template <class What>
 Value checked_calendar(const Value& given, Value converted, const What& what) {
-    std::string p;
-    if (given.kind() == Value::Kind::DateTime)
-        p = datetime_problem(given.as_datetime());
-    else if (given.kind() == Value::Kind::Date)
-        p = date_problem(given.as_date());
-    else if (given.kind() == Value::Kind::Time)
-        p = time_problem(given.as_time());
-    if (p.empty() && converted.kind() == Value::Kind::Date)
-        p = date_problem(converted.as_date());
-    else if (p.empty() && converted.kind() == Value::Kind::DateTime)
-        p = datetime_problem(converted.as_datetime());
-    else if (p.empty() && converted.kind() == Value::Kind::Time)
-        p = time_problem(converted.as_time());
+    std::string p = calendar_problem(given);
+    if (p.empty())
+        p = calendar_problem(converted);
     if (!p.empty())
         throw ValueError(what() + ": " + p);
     return converted;
@@ -227,13 +217,9 @@ requires std::is_invocable_r_v<std::string, const What&>
         case ValueType::Integer:
             if (v.kind() == Value::Kind::Integer)
                 return v;
-            if (v.kind() == Value::Kind::Real) {
-                // In range first: converting a double beyond int64 (or NaN) is undefined.
-                const double d = v.as_double();
-                if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
-                    d == static_cast<double>(static_cast<std::int64_t>(d)))
-                    return Value(static_cast<std::int64_t>(d));
-            }
+            if (v.kind() == Value::Kind::Real)
+                if (const auto i = whole_int64(v.as_double()))
+                    return Value(*i);
             return fail();
         case ValueType::Real:
             if (v.kind() == Value::Kind::Integer || v.kind() == Value::Kind::Real)

@@ -49,9 +49,7 @@ inline Compiled compile_update(const Query& q,
         // computed by SQLite, which neither wraps nor refuses what the member cannot hold:
         // dorm_fit_int / dorm_fit_float fail the statement instead.
         const bool expr = sets[i].second.op != Expr::Op::Literal;
-        const CType ct = f.is_relation() && f.value_type() == ValueType::Integer
-                             ? f.related_model().pk().ctype
-                             : f.ctype;
+        const CType ct = f.value_ctype();
         const bool fit = expr && (ct == CType::I32 || ct == CType::I64 || ct == CType::Bool);
         const bool fit_float = expr && ct == CType::F32;
         if (fit)
@@ -75,8 +73,7 @@ inline Compiled compile_update(const Query& q,
             c.text += ", ?)";
         }
         if (fit || fit_float)
-            c.params.emplace_back(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
-                                  ")");
+            c.params.emplace_back(f.described_name());
     }
     write_where(q, c.text, c.params);
     return c;

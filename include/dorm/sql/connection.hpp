@@ -108,20 +108,10 @@ public:
         const char* next = sql.c_str();
         const char* const end = next + sql.size();
         while (next < end) {
-            sqlite3_stmt* raw = nullptr;
             const char* tail = nullptr;
-            busy_.start();
-            for (;;) {
-                const int rc =
-                    sqlite3_prepare_v2(db_, next, static_cast<int>(end - next), &raw, &tail);
-                if (rc == SQLITE_OK)
-                    break;
-                if (sql::is_busy(rc) && busy_.again())
-                    continue;
-                if (sql::is_busy(rc))
-                    sql::throw_busy(db_, rc, "executing " + sql, &busy_);
-                sql::throw_sqlite(db_, rc, "executing " + sql);
-            }
+            sqlite3_stmt* raw = sql::prepare_waiting(
+                db_, std::string_view(next, static_cast<std::size_t>(end - next)), 0, &tail, &busy_,
+                "executing " + sql);
             next = tail;
             if (!raw) // whitespace or a comment
                 continue;

@@ -211,23 +211,9 @@ inline std::map<std::string, Value> aggregate(const Query& query,
 // dates real ones.
 inline void check_update_literals(const Expr& e, const FieldMeta& f) {
     if (e.op == Expr::Op::Literal) {
-        std::string p;
-        switch (e.value.kind()) {
-        case Value::Kind::Text:
-            p = detail::utf8_problem(e.value.as_text());
-            break;
-        case Value::Kind::Date:
-            p = detail::date_problem(e.value.as_date());
-            break;
-        case Value::Kind::DateTime:
-            p = detail::datetime_problem(e.value.as_datetime());
-            break;
-        case Value::Kind::Time:
-            p = detail::time_problem(e.value.as_time());
-            break;
-        default:
-            break;
-        }
+        const std::string p = e.value.kind() == Value::Kind::Text
+                                  ? detail::utf8_problem(e.value.as_text())
+                                  : detail::calendar_problem(e.value);
         if (!p.empty())
             throw ValueError(f.qualified_name() + ": update() expression: " + p);
     }
@@ -235,7 +221,6 @@ inline void check_update_literals(const Expr& e, const FieldMeta& f) {
         check_update_literals(a, f);
 }
 
-// The value a field is set to by update(): a prepared literal or a resolved expression.
 // A date or time column takes a column or value of its own type, and a number column no
 // text: SQLite would store whatever the expression gives (arithmetic on a date's text is a
 // number), and every later read of the row would fail. Django refuses mixed types too.
@@ -247,12 +232,12 @@ inline void check_update_expr_type(const Expr& e, const FieldMeta& f) {
     const bool number =
         want == ValueType::Integer || want == ValueType::Real || want == ValueType::Bool;
     if ((temporal && (!plain || e.type != want)) || (number && e.type == ValueType::Text))
-        throw FieldError(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
-                         "): update() cannot store an expression of type " +
+        throw FieldError(f.described_name() + ": update() cannot store an expression of type " +
                          std::string(value_type_name(e.type)) +
                          (temporal ? "; it takes a field or value of its own type" : ""));
 }
 
+// The value a field is set to by update(): a prepared literal or a resolved expression.
 inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
     if (const Expr* e = arg.expr()) {
         Expr resolved = detail::resolve_expr(*e, q);
@@ -274,7 +259,7 @@ inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
     Value prepared = detail::prepare_value(*v, f.value_type(), f.qualified_name());
     // As create(): an int32 or float member refuses what it cannot hold (SQLite would
     // store it, and every later read of the row would fail).
-    const CType ct = f.is_relation() ? f.related_model().pk().ctype : f.ctype;
+    const CType ct = f.value_ctype();
     if ((prepared.kind() == Value::Kind::Integer && ct == CType::I32) || ct == CType::F32) {
         try {
             if (ct == CType::F32)
@@ -282,8 +267,7 @@ inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
             else
                 detail::checked_int(prepared, ct);
         } catch (const ValueError& e) {
-            throw ValueError(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
-                             "): " + e.what());
+            throw ValueError(f.described_name() + ": " + e.what());
         }
     }
     if (f.kind == FieldKind::Char && f.max_length &&

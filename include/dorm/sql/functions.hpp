@@ -215,13 +215,8 @@ inline void fit_int(sqlite3_context* ctx, int, sqlite3_value** argv) {
     }
     case SQLITE_FLOAT: {
         const double d = sqlite3_value_double(argv[0]);
-        // -2^63 <= d < 2^63 holds exactly in a double; NaN fails both.
-        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
-            d == static_cast<double>(static_cast<sqlite3_int64>(d))) {
-            const auto v = static_cast<sqlite3_int64>(d);
-            if (v >= low && v <= high)
-                return sqlite3_result_int64(ctx, v);
-        }
+        if (const auto v = detail::whole_int64(d); v && *v >= low && *v <= high)
+            return sqlite3_result_int64(ctx, *v);
         char buf[40];
         std::snprintf(buf, sizeof buf, "%.17g", d);
         got = std::string("value ") + buf;

@@ -121,8 +121,7 @@ inline void validate(const ModelMeta& m, const void* obj) {
             continue;
         }
         if (!problem.empty())
-            throw ValueError(f.qualified_name() + " (" + std::string(field_kind_name(f.kind)) +
-                             "): " + problem);
+            throw ValueError(f.described_name() + ": " + problem);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "dorm/errors.hpp"
@@ -169,27 +170,37 @@ inline bool other_statement_active(sqlite3* db, sqlite3_stmt* self) noexcept {
     throw OperationalError(msg, rc);
 }
 
+// Prepares the first statement of sql, retrying SQLITE_BUSY within the busy timeout:
+// preparing runs nothing, so it may always be tried again (SQLite reads the schema here, and
+// does not always call the busy handler for it). tail: where the next statement begins.
+// Null for text that holds no statement (whitespace, a comment).
+inline sqlite3_stmt* prepare_waiting(sqlite3* db, std::string_view sql, unsigned flags,
+                                     const char** tail, BusyWait* busy,
+                                     const std::string& context) {
+    if (busy)
+        busy->start();
+    for (;;) {
+        sqlite3_stmt* stmt = nullptr;
+        const int rc =
+            sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &stmt, tail);
+        if (rc == SQLITE_OK)
+            return stmt;
+        if (is_busy(rc) && busy && busy->again())
+            continue;
+        if (is_busy(rc))
+            throw_busy(db, rc, context, busy);
+        throw_sqlite(db, rc, context);
+    }
+}
+
 class Statement {
 public:
     // busy: the connection's wait for locks; SQLITE_BUSY is retried within its timeout where
     // that is safe (a prepare; an execution that has returned no row, outside a transaction).
     Statement(sqlite3* db, const std::string& sql, BusyWait* busy = nullptr)
         : db_(db), sql_(sql), busy_(busy) {
-        if (busy_)
-            busy_->start();
-        for (;;) {
-            const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-            if (rc == SQLITE_OK)
-                break;
-            // Preparing runs nothing: it may always be tried again (SQLite reads the schema
-            // here, and does not always call the busy handler for it).
-            if (is_busy(rc) && busy_ && busy_->again())
-                continue;
-            if (is_busy(rc))
-                throw_busy(db, rc, "preparing " + sql, busy_);
-            throw_sqlite(db, rc, "preparing " + sql);
-        }
+        stmt_ =
+            prepare_waiting(db, sql, SQLITE_PREPARE_PERSISTENT, nullptr, busy_, "preparing " + sql);
     }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
@@ -479,11 +490,9 @@ private:
         if (whole) {
             v = sqlite3_column_int64(stmt_, col);
         } else if (type == SQLITE_FLOAT) { // a whole real in range is read as the number
-            const double d = sqlite3_column_double(stmt_, col);
-            whole = d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
-                    d == static_cast<double>(static_cast<std::int64_t>(d));
-            if (whole)
-                v = static_cast<std::int64_t>(d);
+            const auto i = detail::whole_int64(sqlite3_column_double(stmt_, col));
+            whole = i.has_value();
+            v = i.value_or(0);
         }
         if (!whole || v < low || v > high)
             bad_number(f, col,
