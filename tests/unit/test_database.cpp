@@ -186,7 +186,9 @@ TEST_CASE("Database: a statement waits for a lock even where SQLite skips the bu
         dorm::create_tables<Note>(setup);
     }
     Locker locker(path);
-    dorm::Database db(path, rollback_journal(500));
+    // 2 s: the lock is given back 0.1 s into the last wait, far inside it even on a machine
+    // busy with other tests.
+    dorm::Database db(path, rollback_journal(2000));
     const auto count = [&] { return Note::objects().using_(db).count(); };
 
     locker.exec("BEGIN EXCLUSIVE");
@@ -205,7 +207,7 @@ TEST_CASE("Database: a statement waits for a lock even where SQLite skips the bu
     dorm::Database::Lease stmt(db, "SELECT count(*) FROM note");
     locker.exec("BEGIN EXCLUSIVE");
     CHECK_THROWS_WITH(stmt->step(), Catch::Contains("database is locked"));
-    // The lock is given back a tenth of a second into the next execution's 500 ms wait (the
+    // The lock is given back a tenth of a second into the next execution's 2 s wait (the
     // unfixed code failed at once, SQLite calling no busy handler).
     int released = -1; // no Catch2 assertion on the other thread
     std::thread release([&] {
