@@ -11,7 +11,7 @@
 // read back after an update() that was accepted. Run by scripts/fuzz; its findings are
 // regression inputs in tests/fuzz/corpus/query.
 #include <dorm/dorm.hpp>
-#include <dorm/remote/compile.hpp>
+#include <dorm/odata/compile.hpp>
 
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 // What the OData tests share about the test server (tests/remote/server): the keys of its
 // seed rows, keys no seed row has, and its two endpoints with the dialect each is driven by.
-#include <dorm/remote/dialect.hpp>
+#include <dorm/odata/dialect.hpp>
 
 #include <cstdio>
 #include <string>

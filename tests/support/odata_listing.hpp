@@ -5,7 +5,7 @@
 // `localhost`), with plain GETs (the library's client is not what these tests exercise).
 #include <nlohmann/json.hpp>
 
-#include <dorm/remote/dialect.hpp>
+#include <dorm/odata/dialect.hpp>
 
 #include "odata_accounts.hpp"
 #include "odata_server.hpp"

@@ -1,34 +1,4 @@
 #pragma once
-// Where the query layer meets the sync engine: every evaluation of a queryset of a mapped
-// model first calls the engine attached to its database (dorm/detail/sync_hooks.hpp).
-#include "dorm/detail/sync_hooks.hpp"
-#include "dorm/sql/execute.hpp"
-
-namespace dorm {
-
-namespace detail {
-// The engine that takes part in reads and writes of this query's model, or nullptr (not
-// mapped, skip_cdms(), or no engine attached).
-inline SyncHooks* sync_of(const Query& q) {
-    if (q.skip_remote || !q.model->remote())
-        return nullptr;
-    return sql::db_of(q).sync();
-}
-// Before the local store answers a query of a mapped model: the attached sync engine, if
-// any, brings the query's rows from the remote (dorm/detail/sync_hooks.hpp).
-inline void sync_read(const Query& q, ReadKind kind) {
-    if (SyncHooks* s = q.empty ? nullptr : sync_of(q))
-        s->before_read(q, kind);
-}
-// count() and exists() of a queryset not yet evaluated.
-inline std::int64_t count_rows(const Query& q) {
-    sync_read(q, ReadKind::Count);
-    return sql::count(q);
-}
-inline bool any_rows(const Query& q) {
-    sync_read(q, ReadKind::Exists);
-    return sql::exists(q);
-}
-} // namespace detail
-
-} // namespace dorm
+// Forwarding header, kept for one release (dorm 0.2): the file moved to
+// dorm/orm/sync_read.hpp (docs/architecture.md). DORM_FORWARDING_HEADER
+#include "dorm/orm/sync_read.hpp"

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "dorm/errors.hpp"
-#include "dorm/remote/dialect.hpp"
+#include "dorm/core/errors.hpp"
+#include "dorm/odata/dialect.hpp"
 #include "dorm/remote/encode.hpp"
 #include "dorm/remote/transport.hpp"
 

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "dorm/odata/compile.hpp"
 #include "dorm/remote/batch.hpp"
-#include "dorm/remote/compile.hpp"
 #include "dorm/remote/encode.hpp"
 #include "dorm/remote/parse.hpp"
 #include "dorm/remote/transport.hpp"

@@ -7,12 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "dorm/core/errors.hpp"
+#include "dorm/core/value.hpp"
 #include "dorm/detail/calendar.hpp"
 #include "dorm/detail/unicode.hpp"
-#include "dorm/errors.hpp"
-#include "dorm/remote/dialect.hpp"
-#include "dorm/remote/literal.hpp"
-#include "dorm/value.hpp"
+#include "dorm/odata/dialect.hpp"
+#include "dorm/odata/literal.hpp"
 
 namespace dorm::odata {
 

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "dorm/core/errors.hpp"
+#include "dorm/core/fields.hpp"
+#include "dorm/core/value.hpp"
 #include "dorm/detail/calendar.hpp"
-#include "dorm/errors.hpp"
-#include "dorm/fields.hpp"
-#include "dorm/remote/dialect.hpp"
-#include "dorm/value.hpp"
+#include "dorm/odata/dialect.hpp"
 
 namespace dorm::odata {
 

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "dorm/errors.hpp"
+#include "dorm/core/errors.hpp"
 
 namespace dorm::odata {
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "dorm/detail/unicode.hpp"
-#include "dorm/query/query.hpp"
-#include "dorm/query/resolve.hpp"
+#include "dorm/tree/query.hpp"
+#include "dorm/tree/resolve.hpp"
 
 namespace dorm::sql {
 

@@ -24,15 +24,15 @@
 #include <string>
 #include <vector>
 
-#include "dorm/query/build.hpp"
+#include "dorm/orm/collector.hpp"
+#include "dorm/orm/execute.hpp"
 #include "dorm/remote/client.hpp"
 #include "dorm/remote/encode.hpp"
-#include "dorm/sql/collector.hpp"
-#include "dorm/sql/execute.hpp"
-#include "dorm/sql/transaction.hpp"
+#include "dorm/sqlite/transaction.hpp"
 #include "dorm/sync/local_rows.hpp"
 #include "dorm/sync/page_stream.hpp"
 #include "dorm/sync/write_body.hpp"
+#include "dorm/tree/build.hpp"
 
 namespace dorm::sync {
 

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "dorm/errors.hpp"
-#include "dorm/value.hpp"
+#include "dorm/core/errors.hpp"
+#include "dorm/core/value.hpp"
 
 namespace dorm {
 

@@ -14,13 +14,13 @@
 #include <utility>
 #include <vector>
 
-#include "dorm/model.hpp"
+#include "dorm/core/model.hpp"
+#include "dorm/odata/compile.hpp"
+#include "dorm/orm/persist.hpp"
 #include "dorm/remote/client.hpp"
-#include "dorm/remote/compile.hpp"
 #include "dorm/remote/parse.hpp"
 #include "dorm/sql/compiler.hpp"
-#include "dorm/sql/connection.hpp"
-#include "dorm/sql/persist.hpp"
+#include "dorm/sqlite/connection.hpp"
 #include "dorm/sync/errors.hpp"
 
 namespace dorm::sync {

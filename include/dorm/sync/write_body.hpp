@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "dorm/model.hpp"
-#include "dorm/remote/dialect.hpp"
+#include "dorm/core/model.hpp"
+#include "dorm/odata/dialect.hpp"
 #include "dorm/remote/encode.hpp"
-#include "dorm/sql/connection.hpp"
+#include "dorm/sqlite/connection.hpp"
 #include "dorm/sync/local_rows.hpp"
 
 namespace dorm::sync {

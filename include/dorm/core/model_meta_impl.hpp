@@ -5,8 +5,8 @@
 #include <limits>
 #include <mutex>
 
+#include "dorm/core/model.hpp"
 #include "dorm/detail/unicode.hpp"
-#include "dorm/model.hpp"
 
 namespace dorm {
 

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dorm/model.hpp"
+#include "dorm/core/model.hpp"
 
 namespace dorm::detail {
 

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <optional>
 
+#include "dorm/core/errors.hpp"
+#include "dorm/core/value.hpp"
 #include "dorm/detail/calendar.hpp"
-#include "dorm/errors.hpp"
-#include "dorm/value.hpp"
 
 namespace dorm {
 namespace detail {

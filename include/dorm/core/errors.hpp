@@ -1,0 +1,121 @@
+#pragma once
+// The exception hierarchy. Every error dorm throws derives from dorm::Error, and its message
+// names the model, the field and what was expected.
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace dorm {
+
+struct Error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Query results.
+struct ObjectDoesNotExist : Error {
+    using Error::Error;
+};
+struct DoesNotExist : ObjectDoesNotExist {
+    using ObjectDoesNotExist::ObjectDoesNotExist;
+};
+struct MultipleObjectsReturned : Error {
+    using Error::Error;
+};
+// What get_object_or_404 / get_list_or_404 throw; a web framework maps it to a 404 page.
+struct Http404 : Error {
+    using Error::Error;
+};
+
+// Misuse of the API.
+struct FieldError : Error { // unknown field, lookup or transform; a path that does not resolve
+    using Error::Error;
+};
+struct ValueError : Error { // a value of the wrong kind or shape for a field or lookup
+    using Error::Error;
+};
+struct UsageError : Error { // an operation not allowed in this state (update of a slice, ...)
+    using Error::Error;
+};
+struct ValidationError : Error { // a model instance that may not be saved (max_length, NULL)
+    using Error::Error;
+};
+struct NotSupported : Error {
+    using Error::Error;
+};
+
+// The database.
+struct DatabaseError : Error {
+    DatabaseError(const std::string& what, int sqlite_code = 0) : Error(what), code(sqlite_code) {}
+    int code; // the SQLite result code, when there is one
+};
+struct IntegrityError : DatabaseError { // a constraint failed: UNIQUE, NOT NULL, FOREIGN KEY
+    using DatabaseError::DatabaseError;
+};
+// delete() refused: rows refer to the deleted ones through an on_delete=protect (restrict)
+// ForeignKey. Nothing was deleted.
+struct ProtectedError : IntegrityError {
+    using IntegrityError::IntegrityError;
+};
+struct RestrictedError : IntegrityError {
+    using IntegrityError::IntegrityError;
+};
+struct OperationalError : DatabaseError { // locked, busy, I/O, cannot open
+    using DatabaseError::DatabaseError;
+};
+struct SchemaError : DatabaseError { // an existing table disagrees with its model
+    using DatabaseError::DatabaseError;
+};
+struct TransactionManagementError : DatabaseError {
+    using DatabaseError::DatabaseError;
+};
+
+// The sync engine (dorm/sync/): the local store and the remote disagree in a way the engine
+// may not settle alone (ObjectsNotInSync, in dorm/sync/errors.hpp), or a model cannot sync.
+struct SyncError : Error {
+    using Error::Error;
+};
+
+// The remote (OData). Every error carries the HTTP status (0 when there was no response),
+// the remote's error code and its message.
+struct RemoteError : Error {
+    RemoteError(const std::string& what, int http_status = 0, std::string remote_code = {},
+                std::string message = {})
+        : Error(what), status(http_status), code(std::move(remote_code)),
+          remote_message(std::move(message)) {}
+    int status;
+    std::string code;
+    std::string remote_message;
+};
+struct RemoteNotFound : RemoteError { // 404
+    using RemoteError::RemoteError;
+};
+struct PreconditionFailed : RemoteError { // 412: the ETag did not match
+    using RemoteError::RemoteError;
+};
+struct Unauthorized : RemoteError { // 401, 403
+    using RemoteError::RemoteError;
+};
+struct Throttled : RemoteError { // 429
+    using RemoteError::RemoteError;
+};
+struct RemoteServerError : RemoteError { // 5xx
+    using RemoteError::RemoteError;
+};
+struct RemoteTimeout : RemoteError { // no answer in time
+    using RemoteError::RemoteError;
+};
+// No connection (refused, unresolvable, TLS failure), or it dropped before a whole answer
+// came (nothing received, a reset, a body shorter than its Content-Length). For a write the
+// remote may or may not have applied it.
+struct RemoteUnavailable : RemoteError {
+    explicit RemoteUnavailable(const std::string& what, bool may_have_been_sent = true)
+        : RemoteError(what), maybe_sent(may_have_been_sent) {}
+    // False when no connection was made (refused, unresolvable): a write was not applied.
+    // True when the request may have reached the server, which may have applied it.
+    bool maybe_sent;
+};
+struct MalformedResponse : RemoteError { // a body that is not what OData promises
+    using RemoteError::RemoteError;
+};
+
+} // namespace dorm

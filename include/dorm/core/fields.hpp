@@ -1,0 +1,272 @@
+#pragma once
+// Field kinds, field options and the runtime description of one field (FieldMeta).
+// A field is reached through its byte offset and its C++ type code, so reading and writing
+// fields costs no template instantiation per field: one switch per C++ type serves all.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "dorm/core/errors.hpp"
+#include "dorm/core/value.hpp"
+
+namespace dorm {
+
+// What the database sees (Django's field classes).
+enum class FieldKind : std::uint8_t {
+    Auto,       // AutoField: integer primary key assigned by the database
+    BigAuto,    // BigAutoField
+    Integer,    // IntegerField (32-bit member)
+    BigInteger, // BigIntegerField (64-bit member)
+    Float,      // FloatField
+    Boolean,    // BooleanField
+    Char,       // CharField: text with max_length, checked on save
+    Text,       // TextField
+    Date,       // DateField
+    DateTime,   // DateTimeField (microseconds)
+    ForeignKey, // ForeignKey: the target's primary key in a "<name>_id" column
+    OneToOne,   // OneToOneField: a unique ForeignKey
+    ManyToMany, // ManyToManyField: no column; rows of a join table
+};
+
+// What deleting a referenced row does to the rows that refer to it (Django's on_delete).
+enum class OnDelete : std::uint8_t { Cascade, Protect, Restrict, SetNull, SetDefault, DoNothing };
+
+// The type a value of the field (or of a transform of it) has in a query.
+enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time };
+
+inline std::string_view field_kind_name(FieldKind k) {
+    constexpr std::string_view names[] = {
+        "AutoField",    "BigAutoField",  "IntegerField",   "BigIntegerField", "FloatField",
+        "BooleanField", "CharField",     "TextField",      "DateField",       "DateTimeField",
+        "ForeignKey",   "OneToOneField", "ManyToManyField"};
+    return names[static_cast<int>(k)];
+}
+
+inline std::string_view value_type_name(ValueType t) {
+    constexpr std::string_view names[] = {"integer", "real",     "boolean", "text",
+                                          "date",    "datetime", "time"};
+    return names[static_cast<int>(t)];
+}
+
+inline ValueType value_type_of(FieldKind k) {
+    switch (k) {
+    case FieldKind::Auto:
+    case FieldKind::BigAuto:
+    case FieldKind::Integer:
+    case FieldKind::BigInteger:
+        return ValueType::Integer;
+    case FieldKind::Float:
+        return ValueType::Real;
+    case FieldKind::Boolean:
+        return ValueType::Bool;
+    case FieldKind::Char:
+    case FieldKind::Text:
+        return ValueType::Text;
+    case FieldKind::Date:
+        return ValueType::Date;
+    case FieldKind::DateTime:
+        return ValueType::DateTime;
+    case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
+    case FieldKind::OneToOne:
+    case FieldKind::ManyToMany:
+        return ValueType::Integer;
+    }
+    return ValueType::Text;
+}
+
+// The C++ type of the member that holds the field.
+// Related: a ForeignKey<T> / OneToOne<T> member (its id is a Value); None: no column.
+enum class CType : std::uint8_t { I32, I64, F64, F32, Bool, String, Date, DateTime, Related, None };
+
+namespace detail {
+template <class M>
+struct ctype_of;
+template <>
+struct ctype_of<std::int32_t> : std::integral_constant<CType, CType::I32> {};
+template <>
+struct ctype_of<std::int64_t> : std::integral_constant<CType, CType::I64> {};
+template <>
+struct ctype_of<double> : std::integral_constant<CType, CType::F64> {};
+template <>
+struct ctype_of<float> : std::integral_constant<CType, CType::F32> {};
+template <>
+struct ctype_of<bool> : std::integral_constant<CType, CType::Bool> {};
+template <>
+struct ctype_of<std::string> : std::integral_constant<CType, CType::String> {};
+template <>
+struct ctype_of<dorm::Date> : std::integral_constant<CType, CType::Date> {};
+template <>
+struct ctype_of<dorm::DateTime> : std::integral_constant<CType, CType::DateTime> {};
+
+template <class M>
+struct member_traits {
+    using type = M;
+    static constexpr bool optional = false;
+};
+template <class M>
+struct member_traits<std::optional<M>> {
+    using type = M;
+    static constexpr bool optional = true;
+};
+
+template <class M>
+concept field_member = requires {
+    ctype_of<typename member_traits<M>::type>::value;
+};
+} // namespace detail
+
+struct ModelMeta;
+
+// One field option; combine several in a field declaration.
+struct Option {
+    enum class Tag : std::uint8_t {
+        PrimaryKey,
+        AutoPk,
+        BigAutoPk,
+        Null,
+        Unique,
+        DbIndex,
+        MaxLength,
+        DbColumn,
+        Default,
+        OnDelete,         // relations: number is the OnDelete
+        RelatedName,      // relations: the reverse accessor and query name ("+": none)
+        RelatedQueryName, // relations: the reverse query name alone
+        Through,          // many-to-many: the model of the join table
+        DbTable,          // many-to-many: the name of the automatic join table
+        Symmetrical,      // many-to-many to the same model: number 0 or 1
+        Remote,           // the field's name on the remote (text); number: RemoteRole
+    };
+    explicit Option(Tag t, std::int64_t n = 0, std::string s = {}, Value v = {},
+                    const ModelMeta& (*m)() = nullptr)
+        : tag(t), number(n), text(std::move(s)), value(std::move(v)), model(m) {}
+    Tag tag;
+    std::int64_t number;
+    std::string text;
+    Value value;
+    const ModelMeta& (*model)();
+};
+
+inline const Option primary_key{Option::Tag::PrimaryKey};
+inline const Option auto_pk{Option::Tag::AutoPk};        // AutoField(primary_key=True)
+inline const Option big_auto_pk{Option::Tag::BigAutoPk}; // BigAutoField(primary_key=True)
+inline const Option null{Option::Tag::Null}; // optional: a std::optional member already implies it
+inline const Option unique{Option::Tag::Unique};
+inline const Option db_index{Option::Tag::DbIndex};
+inline Option max_length(std::int64_t n) {
+    return Option(Option::Tag::MaxLength, n);
+}
+inline Option db_column(std::string name) {
+    return Option(Option::Tag::DbColumn, 0, std::move(name));
+}
+// The value a new instance made by dorm (create() with field values, get_or_create, ...)
+// starts with; a member initializer in the struct is the C++ way to say the same.
+inline Option default_(Value v) {
+    return Option(Option::Tag::Default, 0, {}, std::move(v));
+}
+
+// on_delete of a ForeignKey or OneToOneField; cascade when none is given.
+inline const Option cascade{Option::Tag::OnDelete, static_cast<int>(OnDelete::Cascade)};
+inline const Option protect{Option::Tag::OnDelete, static_cast<int>(OnDelete::Protect)};
+inline const Option restrict {Option::Tag::OnDelete, static_cast<int>(OnDelete::Restrict)};
+inline const Option set_null{Option::Tag::OnDelete, static_cast<int>(OnDelete::SetNull)};
+inline const Option set_default{Option::Tag::OnDelete, static_cast<int>(OnDelete::SetDefault)};
+inline const Option do_nothing{Option::Tag::OnDelete, static_cast<int>(OnDelete::DoNothing)};
+// The name of the reverse relation: blog.related("entries") and filter("entries__...").
+inline Option related_name(std::string name) {
+    return Option(Option::Tag::RelatedName, 0, std::move(name));
+}
+inline Option related_query_name(std::string name) {
+    return Option(Option::Tag::RelatedQueryName, 0, std::move(name));
+}
+// A ManyToMany of a model to itself is symmetrical by default (Django's): adding b to a's
+// friends makes a one of b's. symmetrical(false) makes it one-way.
+inline Option symmetrical(bool yes) {
+    return Option(Option::Tag::Symmetrical, yes ? 1 : 0);
+}
+inline Option db_table(std::string name) {
+    return Option(Option::Tag::DbTable, 0, std::move(name));
+}
+// What a field is to the remote (a model mapped with ModelDef::remote()).
+enum class RemoteRole : std::uint8_t { None, Plain, Key, Modified };
+
+// The field's attribute on the remote: remote("Name"). A ForeignKey maps to the remote's
+// lookup attribute. Unmapped fields stay local.
+inline Option remote(std::string attribute) {
+    return Option(Option::Tag::Remote, static_cast<int>(RemoteRole::Plain), std::move(attribute));
+}
+// The field that keeps the remote's key of the row (a GUID, Django's cdms_pk).
+inline Option remote_key(std::string attribute) {
+    return Option(Option::Tag::Remote, static_cast<int>(RemoteRole::Key), std::move(attribute));
+}
+// The field that keeps the remote's last-modified stamp (e.g. ModifiedOn).
+inline Option remote_modified(std::string attribute) {
+    return Option(Option::Tag::Remote, static_cast<int>(RemoteRole::Modified),
+                  std::move(attribute));
+}
+
+// ManyToManyField(through=M): M has a ForeignKey to each side.
+template <class M>
+Option through() {
+    return Option(Option::Tag::Through, 0, {}, {}, &M::meta);
+}
+
+struct FieldMeta {
+    std::string name;
+    std::string column;
+    FieldKind kind = FieldKind::Text;
+    CType ctype = CType::String;
+    bool optional = false; // held in a std::optional: NULL is allowed
+    bool primary_key = false;
+    bool unique = false;
+    bool db_index = false;
+    std::int64_t max_length = 0;
+    std::optional<Value> default_value;
+    std::size_t offset = 0; // of the member inside the model object
+    std::size_t index = 0;  // position in ModelMeta::fields (or ModelMeta::many_to_many)
+    const ModelMeta* model = nullptr;
+
+    // Relations (ForeignKey, OneToOne, ManyToMany).
+    const ModelMeta& (*target)() = nullptr; // the related model
+    OnDelete on_delete = OnDelete::Cascade;
+    std::string related_name;       // "" : Django's default; "+" : no reverse relation
+    std::string related_query_name; // "" : related_name, else the model's name in lower case
+    const ModelMeta& (*through)() = nullptr;       // many-to-many: a declared join model
+    std::shared_ptr<const ModelMeta> auto_through; // many-to-many: the automatic join model
+    std::string m2m_table;                         // many-to-many: db_table option
+    bool symmetrical = false; // many-to-many to its own model: links go both ways
+
+    // The remote (OData) side: the attribute's name, empty when the field stays local.
+    std::string remote_name;
+    RemoteRole remote_role = RemoteRole::None;
+    bool remote_mapped() const noexcept { return !remote_name.empty(); }
+
+    bool null() const noexcept { return optional; }
+    bool auto_created() const noexcept {
+        return kind == FieldKind::Auto || kind == FieldKind::BigAuto;
+    }
+    bool is_relation() const noexcept { return target != nullptr; }
+    bool is_foreign_key() const noexcept {
+        return kind == FieldKind::ForeignKey || kind == FieldKind::OneToOne;
+    }
+    const ModelMeta& related_model() const { return target(); }
+    const ModelMeta& through_model() const { return through ? through() : *auto_through; }
+    ValueType value_type() const; // of a relation: the type of the target's primary key
+    CType value_ctype() const;    // the C++ type holding the value: the target key's for a relation
+
+    void* member(void* obj) const noexcept { return static_cast<char*>(obj) + offset; }
+    const void* member(const void* obj) const noexcept {
+        return static_cast<const char*>(obj) + offset;
+    }
+
+    Value get(const void* obj) const;
+    void set(void* obj, const Value& v) const; // checks the kind; names the field on error
+    std::string qualified_name() const;        // "Article.headline"
+    std::string described_name() const;        // "Article.headline (CharField)"
+};
+
+} // namespace dorm

@@ -1,0 +1,329 @@
+#pragma once
+// Model<T>: the CRTP base of every model, and ModelDef<T>, the one place where a model
+// declares its table, fields and options. ModelMeta is the runtime description both query
+// compilers read.
+//
+//   struct Article : dorm::Model<Article> {
+//       std::int64_t id = 0;
+//       std::string headline;
+//       std::optional<int> rating;
+//       static void define(dorm::ModelDef<Article>& m) {
+//           m.table("article").ordering({"-id"});
+//           m.field("id", &Article::id, dorm::auto_pk);
+//           m.field("headline", &Article::headline, dorm::max_length(100));
+//           m.field("rating", &Article::rating);
+//       }
+//   };
+#include <cctype>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include "dorm/core/fields.hpp"
+#include "dorm/core/relations.hpp"
+#include "dorm/detail/names.hpp"
+
+namespace dorm {
+
+class Database;
+template <class T>
+class Manager;
+struct DeleteResult;
+
+namespace detail {
+struct InstanceState;
+}
+
+enum class Conflict : std::uint8_t { raise, remote_wins, local_wins };
+
+struct ModelMeta {
+    std::string name;                    // "Article", for messages
+    std::string table;                   // "article"
+    std::vector<FieldMeta> fields;       // the fields with a column, in column order
+    std::vector<FieldMeta> many_to_many; // ManyToManyFields (no column)
+    std::size_t pk_index = 0;
+    std::vector<std::string> ordering; // Meta.ordering: "-pub_date", "headline"
+    std::string get_latest_by;
+    bool auto_created = false;     // the automatic join table of a ManyToManyField
+    std::string remote_entity_set; // the remote's entity set ("AccountSet"); empty: local only
+    Conflict conflict = Conflict::raise; // a synced get() meeting a locally newer row
+
+    // Making and reaching instances without knowing their C++ type (related objects).
+    std::shared_ptr<void> (*new_instance)() = nullptr;
+    detail::InstanceState* (*state_of)(void*) = nullptr;
+    std::shared_ptr<void> (*new_vector)(std::vector<std::shared_ptr<void>>&) = nullptr;
+
+    const FieldMeta& pk() const noexcept { return fields[pk_index]; }
+    bool remote() const noexcept { return !remote_entity_set.empty(); }
+    // The field holding the remote key (remote_key option), or nullptr.
+    const FieldMeta* remote_key() const noexcept {
+        for (const auto& f : fields)
+            if (f.remote_role == RemoteRole::Key)
+                return &f;
+        return nullptr;
+    }
+    // A field with a column by name, or a relation by its id name ("blog_id"); "pk" is the
+    // primary key. nullptr when there is none.
+    const FieldMeta* find(std::string_view field_name) const noexcept {
+        if (field_name == "pk")
+            return &pk();
+        for (const auto& f : fields)
+            if (f.name == field_name)
+                return &f;
+        // A ForeignKey's id: "<name>_id", whatever its column is called.
+        if (field_name.ends_with("_id"))
+            for (const auto& f : fields)
+                if (f.is_foreign_key() && field_name.size() == f.name.size() + 3 &&
+                    field_name.starts_with(f.name))
+                    return &f;
+        return nullptr;
+    }
+    const FieldMeta* find_many_to_many(std::string_view field_name) const noexcept {
+        for (const auto& f : many_to_many)
+            if (f.name == field_name)
+                return &f;
+        return nullptr;
+    }
+    // "entry": the default name of this model in reverse lookups.
+    std::string query_name() const {
+        std::string out = name;
+        for (auto& c : out)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return out;
+    }
+    std::vector<std::string> field_names() const {
+        std::vector<std::string> out;
+        for (const auto& f : fields)
+            out.push_back(f.name);
+        for (const auto& f : many_to_many)
+            out.push_back(f.name);
+        return out;
+    }
+    // "Article has no field 'hedline'; did you mean 'headline'? Fields: id, headline, ..."
+    [[noreturn]] void no_such_field(std::string_view field_name) const {
+        throw FieldError(name + " has no field '" + std::string(field_name) + "'" +
+                         detail::suggestion(field_name, field_names()) +
+                         ". Fields: " + detail::join(field_names()) + " (and pk)");
+    }
+    const FieldMeta& field(std::string_view field_name) const {
+        if (auto f = find(field_name))
+            return *f;
+        no_such_field(field_name);
+    }
+};
+
+namespace detail {
+// What a model instance knows about itself beyond its fields (Django's _state).
+struct InstanceState {
+    bool adding = true;                  // not loaded from, nor saved to, a database
+    Database* db = nullptr;              // where it was loaded from or saved to
+    std::vector<std::uint16_t> deferred; // fields not loaded (defer/only), by index
+    std::vector<std::pair<std::string, Value>> annotations; // annotate(), extra(select=...)
+    // prefetch_related(): the related objects of each relation, as a std::vector of the
+    // related model, keyed by the relation's field and direction.
+    struct Prefetched {
+        const FieldMeta* field;
+        bool reverse;
+        std::shared_ptr<const void> objects;
+    };
+    std::vector<Prefetched> prefetched;
+
+    InstanceState() = default;
+    explicit InstanceState(const bool*) {} // see Model<T>::_state
+};
+
+// Every model is listed here when the program starts (before main), so that the reverse
+// side of a relation is known even before the model that declares it was used.
+void register_model(const ModelMeta& (*meta)());
+template <class T>
+struct Registration {
+    static inline const bool done = (register_model(&T::meta), true);
+};
+
+[[noreturn]] inline void model_definition_error(const ModelMeta& m, const std::string& what) {
+    throw FieldError("model " + m.name + ": " + what);
+}
+} // namespace detail
+
+template <class T>
+class ModelDef {
+public:
+    ModelDef(ModelMeta& meta, const T& probe) : meta_(meta), probe_(probe) {}
+
+    ModelDef& table(std::string name) {
+        meta_.table = std::move(name);
+        return *this;
+    }
+    ModelDef& name(std::string model_name) {
+        meta_.name = std::move(model_name);
+        return *this;
+    }
+    ModelDef& ordering(std::vector<std::string> fields) {
+        meta_.ordering = std::move(fields);
+        return *this;
+    }
+    // The model also lives on a remote, in this entity set; fields declared with
+    // dorm::remote("Attr") / remote_key / remote_modified are mapped, the others stay local.
+    ModelDef& remote(std::string entity_set) {
+        meta_.remote_entity_set = std::move(entity_set);
+        return *this;
+    }
+    // What a synced get() does with a row changed locally (skip_cdms) after the remote's
+    // version: raise ObjectsNotInSync (the default), take the remote's, or send the local one.
+    ModelDef& on_conflict(Conflict c) {
+        meta_.conflict = c;
+        return *this;
+    }
+    ModelDef& get_latest_by(std::string field_name) {
+        meta_.get_latest_by = std::move(field_name);
+        return *this;
+    }
+
+    template <class M, class... Opts>
+    ModelDef& field(std::string field_name, M T::*member, const Opts&... opts) {
+        static_assert(detail::field_member<M>,
+                      "dorm: unsupported member type; use int32_t, int64_t, double, float, bool, "
+                      "std::string, dorm::Date, dorm::DateTime or std::optional of one of them");
+        static_assert((std::is_same_v<Opts, Option> && ...),
+                      "dorm: field options are dorm::Option");
+        using traits = detail::member_traits<M>;
+        FieldMeta f;
+        f.name = std::move(field_name);
+        f.ctype = detail::ctype_of<typename traits::type>::value;
+        f.optional = traits::optional;
+        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
+                                            reinterpret_cast<const char*>(&probe_));
+        add(std::move(f), {opts...});
+        return *this;
+    }
+    // ForeignKey<U>, OneToOne<U>: a column holding U's primary key, "<name>_id".
+    template <class U, class... Opts>
+    ModelDef& field(std::string field_name, ForeignKey<U> T::*member, const Opts&... opts) {
+        return relation(std::move(field_name), member, FieldKind::ForeignKey, &U::meta, opts...);
+    }
+    template <class U, class... Opts>
+    ModelDef& field(std::string field_name, OneToOne<U> T::*member, const Opts&... opts) {
+        return relation(std::move(field_name), member, FieldKind::OneToOne, &U::meta, opts...);
+    }
+    // ManyToMany<U>: rows of a join table ("<table>_<name>", or through<M>()).
+    template <class U, class... Opts>
+    ModelDef& field(std::string field_name, ManyToMany<U> T::*member, const Opts&... opts) {
+        static_assert((std::is_same_v<Opts, Option> && ...),
+                      "dorm: field options are dorm::Option");
+        FieldMeta f;
+        f.name = std::move(field_name);
+        f.ctype = CType::None;
+        f.kind = FieldKind::ManyToMany;
+        f.target = &U::meta;
+        f.symmetrical = std::is_same_v<U, T>;
+        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
+                                            reinterpret_cast<const char*>(&probe_));
+        add_many_to_many(std::move(f), &T::meta, detail::type_name(typeid(U)), {opts...});
+        return *this;
+    }
+    // A member pointer of another model does not compile.
+    template <class M, class U, class... Opts>
+    requires(!std::is_same_v<U, T>) ModelDef& field(std::string, M U::*, const Opts&...) = delete;
+
+private:
+    template <class M, class... Opts>
+    ModelDef& relation(std::string field_name, M T::*member, FieldKind kind,
+                       const ModelMeta& (*target)(), const Opts&... opts) {
+        static_assert((std::is_same_v<Opts, Option> && ...),
+                      "dorm: field options are dorm::Option");
+        FieldMeta f;
+        f.name = std::move(field_name);
+        f.ctype = CType::Related;
+        f.kind = kind;
+        f.target = target;
+        f.unique = kind == FieldKind::OneToOne;
+        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
+                                            reinterpret_cast<const char*>(&probe_));
+        add(std::move(f), {opts...});
+        return *this;
+    }
+    void add(FieldMeta f, std::initializer_list<Option> opts);
+    static bool has_option(std::initializer_list<Option> opts, Option::Tag tag);
+    void add_many_to_many(FieldMeta f, const ModelMeta& (*self)(), std::string target_name,
+                          std::initializer_list<Option> opts);
+
+    ModelMeta& meta_;
+    const T& probe_;
+};
+
+// Options of save(); Django's save(force_insert, force_update, using, update_fields).
+struct SaveOptions {
+    Database* using_ = nullptr;
+    bool force_insert = false;
+    bool force_update = false;
+    std::vector<std::string> update_fields; // empty: every (loaded) field
+    bool skip_cdms = false; // a mapped model: write the local store only (out of sync after)
+};
+
+// obj.save(dorm::skip_cdms), obj.delete_(dorm::skip_cdms): the local store only.
+struct SkipCdms {};
+inline constexpr SkipCdms skip_cdms{};
+
+template <class T>
+class Model {
+public:
+    struct DoesNotExist : dorm::DoesNotExist {
+        using dorm::DoesNotExist::DoesNotExist;
+    };
+    struct MultipleObjectsReturned : dorm::MultipleObjectsReturned {
+        using dorm::MultipleObjectsReturned::MultipleObjectsReturned;
+    };
+
+    static const ModelMeta& meta();
+    static Manager<T> objects();
+
+    void save(const SaveOptions& opts = {});
+    void save(Database& db) {
+        SaveOptions opts;
+        opts.using_ = &db;
+        save(opts);
+    }
+    void save(SkipCdms) {
+        SaveOptions opts;
+        opts.skip_cdms = true;
+        save(opts);
+    }
+    DeleteResult delete_(); // delete is a C++ keyword
+    DeleteResult delete_(SkipCdms);
+    void refresh_from_db(std::vector<std::string> fields = {});
+
+    Value pk() const { return meta().pk().get(static_cast<const T*>(this)); }
+    // A value computed by annotate() or extra(select=...); NULL when absent.
+    Value annotation(std::string_view alias) const {
+        for (const auto& [name, v] : _state.annotations)
+            if (name == alias)
+                return v;
+        throw FieldError(meta().name + " instance has no annotation '" + std::string(alias) + "'");
+    }
+
+    // The relation of this instance through a field of any model: a forward ForeignKey's
+    // object is the member itself; a reverse relation gives a manager of the related
+    // objects (blog.related(&Entry::blog)), a ManyToMany one of the linked objects from
+    // either side (entry.related(&Entry::authors), author.related(&Entry::authors)), and the
+    // reverse of a OneToOne the one related object (place.related(&Restaurant::place)).
+    template <class U, class F>
+    auto related(F U::*field) const;
+    // The same by the reverse relation's name: blog.related<Entry>("entry_set").
+    template <class U>
+    auto related(std::string_view accessor) const;
+
+private:
+    template <class Fn>
+    void keep_state_on_failure(Fn&& fn);
+
+public:
+    // Listed as a model at start-up (the address is only taken so that it is instantiated).
+    detail::InstanceState _state{&detail::Registration<T>::done};
+};
+
+} // namespace dorm
+
+#include "dorm/core/model_meta_impl.hpp"

@@ -1,0 +1,123 @@
+#pragma once
+// Value: the one currency between models, queries and back ends. Date, Time and DateTime
+// are naive (no time zone), stored in SQLite as text in Django's formats.
+#include <compare>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace dorm {
+
+struct Date {
+    int year = 1970;
+    int month = 1;
+    int day = 1;
+
+    auto operator<=>(const Date&) const = default;
+    bool valid() const noexcept;
+    std::string iso() const;                            // "2005-07-29"
+    static std::optional<Date> parse(std::string_view); // "YYYY-MM-DD"
+};
+
+struct Time {
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    int microsecond = 0;
+
+    auto operator<=>(const Time&) const = default;
+    bool valid() const noexcept;
+    std::string iso() const; // "10:30:00" or "10:30:00.000250", as Python's str(time)
+    static std::optional<Time> parse(std::string_view);
+};
+
+struct DateTime {
+    Date date;
+    Time time;
+
+    DateTime() = default;
+    constexpr DateTime(Date d, Time t = {}) : date(d), time(t) {}
+    DateTime(int y, int mo, int d, int h = 0, int mi = 0, int s = 0, int us = 0)
+        : date{y, mo, d}, time{h, mi, s, us} {}
+
+    auto operator<=>(const DateTime&) const = default;
+    bool valid() const noexcept { return date.valid() && time.valid(); }
+    // Django's SQLite storage format: "2005-07-29 10:30:00[.ffffff]".
+    std::string iso() const { return date.iso() + ' ' + time.iso(); }
+    // Accepts "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.f...]]" and the 'T' separator.
+    static std::optional<DateTime> parse(std::string_view);
+};
+
+using Blob = std::vector<std::uint8_t>;
+
+class Value {
+public:
+// GCC (12) takes a scoped enumerator for a declaration that shadows dorm::Blob.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+    enum class Kind : std::uint8_t { Null, Integer, Real, Text, Bool, Date, Time, DateTime, Blob };
+#pragma GCC diagnostic pop
+
+    Value() = default;
+    Value(std::nullptr_t) {}
+    Value(std::nullopt_t) {}
+    Value(bool b) : v_(b) {}
+    template <std::integral I>
+    requires(!std::same_as<I, bool> && !std::same_as<I, char>) Value(I i)
+        : v_(static_cast<std::int64_t>(i)) {}
+    Value(double d) : v_(d) {}
+    Value(float f) : v_(static_cast<double>(f)) {}
+    Value(const char* s) : v_(std::string(s)) {}
+    Value(std::string s) : v_(std::move(s)) {}
+    Value(std::string_view s) : v_(std::string(s)) {}
+    Value(Date d) : v_(d) {}
+    Value(Time t) : v_(t) {}
+    Value(DateTime dt) : v_(dt) {}
+    Value(Blob b) : v_(std::move(b)) {}
+    template <class X>
+    requires std::constructible_from<Value, const X&> Value(const std::optional<X>& o) {
+        if (o)
+            *this = Value(*o);
+    }
+
+    Kind kind() const noexcept {
+        return static_cast<Kind>(v_.index());
+    }
+    bool is_null() const noexcept {
+        return v_.index() == 0;
+    }
+    explicit operator bool() const = delete; // ambiguous: use is_null() or as_bool()
+
+    std::int64_t as_int() const;
+    double as_double() const; // integers widen
+    bool as_bool() const;     // integers 0/1 accepted
+    const std::string& as_text() const;
+    Date as_date() const; // text in ISO form accepted
+    Time as_time() const;
+    DateTime as_datetime() const; // a Date widens to midnight
+    const Blob& as_blob() const;
+
+    // A short description for error messages: 'O''Brien' (text), 42, NULL, ...
+    std::string repr() const;
+    static std::string_view kind_name(Kind);
+
+    friend bool operator==(const Value&, const Value&) = default;
+    friend bool operator<(const Value& a, const Value& b) {
+        return a.v_ < b.v_;
+    }
+
+private:
+    std::variant<std::monostate, std::int64_t, double, std::string, bool, Date, Time, DateTime,
+                 Blob>
+        v_;
+};
+
+using Values = std::vector<Value>;
+
+} // namespace dorm
+
+#include "dorm/core/value_impl.hpp"

@@ -1,0 +1,568 @@
+#pragma once
+// A prepared SQLite statement: binding Values and model members, reading columns back.
+// Members are read and written through FieldMeta's offset and C++ type, one switch for all.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "dorm/core/errors.hpp"
+#include "dorm/core/fields.hpp"
+#include "dorm/core/relations.hpp"
+#include "dorm/core/value.hpp"
+
+namespace dorm::sql {
+
+// The result code of one of dorm's SQL functions failing for what the query asked, not for
+// the database (a regex search that exceeded its limits): SQLITE_ERROR with an extended
+// code of dorm's own, reported as OperationalError.
+inline constexpr int function_limit_code = SQLITE_ERROR | (0xd0 << 8);
+
+[[noreturn]] inline void throw_sqlite(sqlite3* db, int rc, const std::string& context) {
+    const int primary = rc & 0xff;
+    std::string msg = context + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    if (primary == SQLITE_CONSTRAINT)
+        throw IntegrityError(msg, rc);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+        primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_FULL ||
+        rc == function_limit_code)
+        throw OperationalError(msg, rc);
+    throw DatabaseError(msg, rc);
+}
+
+inline bool is_busy(int rc) noexcept {
+    return (rc & 0xff) == SQLITE_BUSY;
+}
+
+// Waiting for another connection's lock (SQLITE_BUSY), for at most the busy timeout.
+//
+// dorm installs this as the connection's busy handler instead of sqlite3_busy_timeout's:
+// - the timeout is measured on the clock from the first wait of each statement, and the
+//   polls are short (1 to 4 ms, jittered), so a waiting connection is not starved by the
+//   ones that keep taking the lock between its polls (SQLite's handler polls every 100 ms
+//   after the first quarter second, and in rollback-journal mode a waiter could lose every
+//   poll for the whole timeout);
+// - start() clears SQLite's count of handler calls before each statement. SQLite clears it
+//   only when a statement starts executing, not when one is prepared or re-prepared: after
+//   a statement gave up, its count stays "gave up" and SQLite then skips the handler
+//   altogether when it reads the schema, failing at once with "database is locked";
+// - again() is the same wait for the SQLITE_BUSY that SQLite returns without calling the
+//   handler, where the caller knows that trying once more is safe.
+class BusyWait {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    BusyWait() = default;
+    BusyWait(const BusyWait&) = delete;
+    BusyWait& operator=(const BusyWait&) = delete;
+
+    void attach(sqlite3* db, int timeout_ms) {
+        db_ = db;
+        timeout_ms_ = timeout_ms < 0 ? 0 : timeout_ms;
+        seed_ = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this) >> 4) ^
+                static_cast<std::uint32_t>(Clock::now().time_since_epoch().count());
+        install();
+    }
+    int timeout_ms() const noexcept { return timeout_ms_; }
+
+    // A statement begins (a prepare, or an execution's first step): a fresh budget.
+    void start() noexcept {
+        armed_ = false;
+        called_ = false;
+        if (dirty_)
+            install();
+    }
+    // After SQLITE_BUSY: waits a little and returns true while the budget lasts.
+    bool again() {
+        arm();
+        return pause();
+    }
+    // Whether the budget is spent (the wait reached the busy timeout).
+    bool spent() const { return armed_ && Clock::now() >= deadline_; }
+    // Whether SQLite called the handler since start().
+    bool called() const noexcept { return called_; }
+    std::int64_t waited_ms() const {
+        if (!armed_)
+            return 0;
+        const auto begun = deadline_ - std::chrono::milliseconds(timeout_ms_);
+        return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - begun).count();
+    }
+
+private:
+    void install() noexcept {
+        sqlite3_busy_handler(db_, &BusyWait::on_busy, this);
+        dirty_ = false;
+    }
+    static int on_busy(void* self, int) {
+        auto* w = static_cast<BusyWait*>(self);
+        w->called_ = true;
+        w->dirty_ = true;
+        w->arm();
+        return w->pause() ? 1 : 0;
+    }
+    void arm() {
+        if (armed_)
+            return;
+        armed_ = true;
+        polls_ = 0;
+        deadline_ = Clock::now() + std::chrono::milliseconds(timeout_ms_);
+    }
+    bool pause() {
+        const auto now = Clock::now();
+        if (now >= deadline_)
+            return false;
+        // 1, 2, 4, 4, ... ms, each between half and one and a half times that.
+        const int base_us = 1000 << std::min(polls_, 2);
+        ++polls_;
+        seed_ = seed_ * 1664525u + 1013904223u;
+        const auto jitter = static_cast<int>((seed_ >> 8) % static_cast<std::uint32_t>(base_us));
+        const auto nap = std::chrono::microseconds(base_us / 2 + jitter);
+        std::this_thread::sleep_for(std::min<Clock::duration>(nap, deadline_ - now));
+        return true;
+    }
+
+    sqlite3* db_ = nullptr;
+    int timeout_ms_ = 0;
+    bool armed_ = false;  // deadline_ is set for this statement
+    bool called_ = false; // SQLite called on_busy since start()
+    bool dirty_ = false;  // SQLite's own count of calls may be left non-zero
+    int polls_ = 0;
+    std::uint32_t seed_ = 1;
+    Clock::time_point deadline_{};
+};
+
+// True when db has a statement other than `self` that is part-way through (stepped, not
+// reset): it holds the connection's read lock.
+inline bool other_statement_active(sqlite3* db, sqlite3_stmt* self) noexcept {
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s))
+        if (s != self && sqlite3_stmt_busy(s))
+            return true;
+    return false;
+}
+
+// The error for an SQLITE_BUSY that is not retried: the busy timeout spent, or a deadlock
+// SQLite reports at once.
+[[noreturn]] inline void throw_busy(sqlite3* db, int rc, const std::string& context,
+                                    const BusyWait* busy) {
+    std::string msg = context + ": " + sqlite3_errmsg(db);
+    if (rc == SQLITE_BUSY_SNAPSHOT)
+        msg += " (in WAL mode this connection's read transaction began before another "
+               "connection's last commit and cannot become a write transaction; SQLite "
+               "reports this at once. Roll back and run the transaction again; dorm::atomic "
+               "takes the write lock first, with BEGIN IMMEDIATE)";
+    else if (!busy || busy->spent())
+        msg +=
+            " (waited " + std::to_string(busy ? busy->waited_ms() : 0) + " ms, the busy timeout)";
+    else
+        msg += " (deadlock: this connection holds a read lock, in a transaction that began "
+               "by reading or with a statement not finished, and needs the write lock that "
+               "another connection holds while it waits for this one; SQLite reports this at "
+               "once instead of waiting for the busy timeout. Roll back and run the "
+               "transaction again; dorm::atomic takes the write lock first, with BEGIN "
+               "IMMEDIATE)";
+    throw OperationalError(msg, rc);
+}
+
+// Prepares the first statement of sql, retrying SQLITE_BUSY within the busy timeout:
+// preparing runs nothing, so it may always be tried again (SQLite reads the schema here, and
+// does not always call the busy handler for it). tail: where the next statement begins.
+// Null for text that holds no statement (whitespace, a comment).
+inline sqlite3_stmt* prepare_waiting(sqlite3* db, std::string_view sql, unsigned flags,
+                                     const char** tail, BusyWait* busy,
+                                     const std::string& context) {
+    if (busy)
+        busy->start();
+    for (;;) {
+        sqlite3_stmt* stmt = nullptr;
+        const int rc =
+            sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &stmt, tail);
+        if (rc == SQLITE_OK)
+            return stmt;
+        if (is_busy(rc) && busy && busy->again())
+            continue;
+        if (is_busy(rc))
+            throw_busy(db, rc, context, busy);
+        throw_sqlite(db, rc, context);
+    }
+}
+
+class Statement {
+public:
+    // busy: the connection's wait for locks; SQLITE_BUSY is retried within its timeout where
+    // that is safe (a prepare; an execution that has returned no row, outside a transaction).
+    Statement(sqlite3* db, const std::string& sql, BusyWait* busy = nullptr)
+        : db_(db), sql_(sql), busy_(busy) {
+        stmt_ =
+            prepare_waiting(db, sql, SQLITE_PREPARE_PERSISTENT, nullptr, busy_, "preparing " + sql);
+    }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement() { sqlite3_finalize(stmt_); }
+
+    sqlite3_stmt* handle() const noexcept { return stmt_; }
+    const std::string& sql() const noexcept { return sql_; }
+
+    void reset() noexcept {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        started_ = false;
+        rows_ = false;
+    }
+
+    // True while there is a row.
+    bool step() {
+        if (!started_) {
+            started_ = true;
+            if (busy_)
+                busy_->start();
+        }
+        for (;;) {
+            const int rc = sqlite3_step(stmt_);
+            if (rc == SQLITE_ROW) {
+                rows_ = true;
+                return true;
+            }
+            if (rc == SQLITE_DONE)
+                return false;
+            sqlite3_reset(stmt_); // keeps the bindings
+            if (is_busy(rc) && retry_safe() && busy_ && busy_->again())
+                continue;
+            started_ = false; // the next step() is a new execution
+            rows_ = false;
+            if (is_busy(rc))
+                throw_busy(db_, rc, "executing " + sql_, busy_);
+            throw_sqlite(db_, rc, "executing " + sql_);
+        }
+    }
+
+    void bind(int idx, const Value& v) {
+        int rc = SQLITE_OK;
+        switch (v.kind()) {
+        case Value::Kind::Null:
+            rc = sqlite3_bind_null(stmt_, idx);
+            break;
+        case Value::Kind::Integer:
+            rc = sqlite3_bind_int64(stmt_, idx, v.as_int());
+            break;
+        case Value::Kind::Real:
+            rc = sqlite3_bind_double(stmt_, idx, v.as_double());
+            break;
+        case Value::Kind::Bool:
+            rc = sqlite3_bind_int(stmt_, idx, v.as_bool() ? 1 : 0);
+            break;
+        case Value::Kind::Text:
+            rc = bind_text(idx, v.as_text());
+            break;
+        case Value::Kind::Date:
+            rc = bind_text(idx, v.as_date().iso());
+            break;
+        case Value::Kind::Time:
+            rc = bind_text(idx, v.as_time().iso());
+            break;
+        case Value::Kind::DateTime:
+            rc = bind_text(idx, v.as_datetime().iso());
+            break;
+        case Value::Kind::Blob: {
+            const auto& b = v.as_blob();
+            rc = sqlite3_bind_blob64(stmt_, idx, b.data(), b.size(), SQLITE_TRANSIENT);
+            break;
+        }
+        }
+        if (rc != SQLITE_OK)
+            throw_sqlite(db_, rc, "binding parameter " + std::to_string(idx));
+    }
+
+    // Binds the field's member of obj directly, with no Value in between.
+    void bind_member(int idx, const FieldMeta& f, const void* obj) {
+        const void* p = f.member(obj);
+        if (f.ctype == CType::Related)
+            return bind(idx, static_cast<const RelatedObject*>(p)->id());
+        if (f.optional) {
+            if (!has_value(f.ctype, p)) {
+                sqlite3_bind_null(stmt_, idx);
+                return;
+            }
+            p = optional_payload(f.ctype, p);
+        }
+        switch (f.ctype) {
+        case CType::I32:
+            sqlite3_bind_int(stmt_, idx, *static_cast<const std::int32_t*>(p));
+            break;
+        case CType::I64:
+            sqlite3_bind_int64(stmt_, idx, *static_cast<const std::int64_t*>(p));
+            break;
+        case CType::F64:
+            sqlite3_bind_double(stmt_, idx, *static_cast<const double*>(p));
+            break;
+        case CType::F32:
+            sqlite3_bind_double(stmt_, idx, *static_cast<const float*>(p));
+            break;
+        case CType::Bool:
+            sqlite3_bind_int(stmt_, idx, *static_cast<const bool*>(p) ? 1 : 0);
+            break;
+        case CType::String: {
+            const auto& s = *static_cast<const std::string*>(p);
+            sqlite3_bind_text64(stmt_, idx, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+            break;
+        }
+        case CType::Date:
+            bind_text(idx, static_cast<const Date*>(p)->iso());
+            break;
+        case CType::DateTime:
+            bind_text(idx, static_cast<const DateTime*>(p)->iso());
+            break;
+        case CType::Related: // bound above
+        case CType::None:
+            break;
+        }
+    }
+
+    // Reads column col into the field's member of obj; bad stored data names the field.
+    // Reals and text: one SQLite call per value in the common case, a NULL is told apart
+    // from 0 (numbers) or by the null pointer (text) only when it could be one. Neither
+    // check converts the stored value, so sqlite3_column_type still reports it as stored.
+    // Integers and booleans: the stored type first, so a value the member cannot hold is
+    // refused rather than cut.
+    // db: where the row comes from (a relation's object is read from there when followed).
+    void read_member(int col, const FieldMeta& f, void* obj, Database* db = nullptr) const {
+        void* p = f.member(obj);
+        switch (f.ctype) {
+        case CType::Related: {
+            Value id = column_as(col, f.value_type());
+            if (id.is_null() && !f.optional)
+                return read_null(f, obj);
+            detail::RelatedAccess::load(*static_cast<RelatedObject*>(p), std::move(id), db);
+            return;
+        }
+        case CType::None:
+            return;
+        case CType::I32: {
+            const auto v = read_int(col, f, std::numeric_limits<std::int32_t>::min(),
+                                    std::numeric_limits<std::int32_t>::max());
+            if (!v)
+                return read_null(f, obj);
+            return store(f, p, static_cast<std::int32_t>(*v));
+        }
+        case CType::I64: {
+            const auto v = read_int(col, f, std::numeric_limits<std::int64_t>::min(),
+                                    std::numeric_limits<std::int64_t>::max());
+            if (!v)
+                return read_null(f, obj);
+            return store(f, p, *v);
+        }
+        case CType::F64: {
+            const double v = sqlite3_column_double(stmt_, col);
+            if (v == 0 && is_null(col))
+                return read_null(f, obj);
+            return store(f, p, v);
+        }
+        case CType::F32: {
+            const double v = sqlite3_column_double(stmt_, col);
+            if (v == 0 && is_null(col))
+                return read_null(f, obj);
+            if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max())
+                bad_number(f, col, "float");
+            return store(f, p, static_cast<float>(v));
+        }
+        case CType::Bool: {
+            const auto v = read_int(col, f, 0, 1);
+            if (!v)
+                return read_null(f, obj);
+            return store(f, p, *v != 0);
+        }
+        case CType::String: {
+            const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+            if (!t && is_null(col))
+                return read_null(f, obj);
+            std::string* s = static_cast<std::string*>(p);
+            if (f.optional) {
+                auto& o = *static_cast<std::optional<std::string>*>(p);
+                if (!o)
+                    o.emplace();
+                s = &*o;
+            }
+            if (t)
+                s->assign(t, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+            else
+                s->clear();
+            return;
+        }
+        case CType::Date: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            auto d = Date::parse(text(col));
+            if (!d)
+                bad_stored(f, col);
+            return store(f, p, *d);
+        }
+        case CType::DateTime: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            auto dt = DateTime::parse(text(col));
+            if (!dt)
+                bad_stored(f, col);
+            return store(f, p, *dt);
+        }
+        }
+    }
+
+    std::string_view text(int col) const {
+        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+        return t ? std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+                 : std::string_view();
+    }
+
+    // A column as a Value, as SQLite stores it (text stays text).
+    Value column(int col) const {
+        switch (sqlite3_column_type(stmt_, col)) {
+        case SQLITE_INTEGER:
+            return Value(sqlite3_column_int64(stmt_, col));
+        case SQLITE_FLOAT:
+            return Value(sqlite3_column_double(stmt_, col));
+        case SQLITE_TEXT:
+            return Value(std::string(text(col)));
+        case SQLITE_BLOB: {
+            const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, col));
+            return Value(Blob(b, b + sqlite3_column_bytes(stmt_, col)));
+        }
+        default:
+            return Value();
+        }
+    }
+
+    // A column converted to a value type (dates parsed, booleans from 0/1).
+    Value column_as(int col, ValueType t) const {
+        Value v = column(col);
+        if (v.is_null())
+            return v;
+        switch (t) {
+        case ValueType::Bool:
+            return Value(v.as_int() != 0);
+        case ValueType::Date:
+            return Value(v.as_date());
+        case ValueType::DateTime:
+            return Value(v.as_datetime());
+        case ValueType::Time:
+            return Value(v.as_time());
+        default:
+            return v;
+        }
+    }
+
+    int column_count() const noexcept { return sqlite3_column_count(stmt_); }
+    std::string column_name(int col) const { return sqlite3_column_name(stmt_, col); }
+
+private:
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    void read_null(const FieldMeta& f, void* obj) const {
+        if (!f.optional)
+            throw DatabaseError("column " + f.column + " of " + f.qualified_name() +
+                                " holds NULL but the field is not nullable");
+        f.set(obj, Value());
+    }
+    template <class M>
+    static void store(const FieldMeta& f, void* p, const M& v) {
+        if (f.optional)
+            *static_cast<std::optional<M>*>(p) = v;
+        else
+            *static_cast<M*>(p) = v;
+    }
+    int bind_text(int idx, const std::string& s) {
+        return sqlite3_bind_text64(stmt_, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    // An integer column read into a member that holds low..high: nullopt for NULL. A value
+    // the member cannot hold (beyond its range, a fraction, text) is refused, not cut:
+    // SQLite stores whatever it is given, and computes F() updates itself.
+    std::optional<std::int64_t> read_int(int col, const FieldMeta& f, std::int64_t low,
+                                         std::int64_t high) const {
+        const int type = sqlite3_column_type(stmt_, col);
+        if (type == SQLITE_NULL)
+            return std::nullopt;
+        std::int64_t v = 0;
+        bool whole = type == SQLITE_INTEGER;
+        if (whole) {
+            v = sqlite3_column_int64(stmt_, col);
+        } else if (type == SQLITE_FLOAT) { // a whole real in range is read as the number
+            const auto i = detail::whole_int64(sqlite3_column_double(stmt_, col));
+            whole = i.has_value();
+            v = i.value_or(0);
+        }
+        if (!whole || v < low || v > high)
+            bad_number(f, col,
+                       f.ctype == CType::Bool  ? std::string("bool (0 or 1)")
+                       : f.ctype == CType::I32 ? std::string("int32 (-2147483648..2147483647)")
+                                               : std::string("int64"));
+        return v;
+    }
+    [[noreturn]] void bad_number(const FieldMeta& f, int col, const std::string& want) const {
+        throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds " +
+                            column(col).repr() + ", which does not fit " + want);
+    }
+    [[noreturn]] void bad_stored(const FieldMeta& f, int col) const {
+        throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds '" +
+                            std::string(text(col)) + "', not a valid " +
+                            std::string(field_kind_name(f.kind)) + " value");
+    }
+    template <class M>
+    static const void* payload(const void* p) {
+        return &**static_cast<const std::optional<M>*>(p);
+    }
+    template <class F>
+    static auto by_ctype(CType c, F&& f) {
+        switch (c) {
+        case CType::I32:
+            return f(std::int32_t{});
+        case CType::I64:
+            return f(std::int64_t{});
+        case CType::F64:
+            return f(double{});
+        case CType::F32:
+            return f(float{});
+        case CType::Bool:
+            return f(bool{});
+        case CType::String:
+            return f(std::string{});
+        case CType::Date:
+            return f(Date{});
+        case CType::DateTime:
+        case CType::Related:
+        case CType::None:
+            break;
+        }
+        return f(DateTime{});
+    }
+    static bool has_value(CType c, const void* p) {
+        return by_ctype(c, [p](auto tag) {
+            return static_cast<const std::optional<decltype(tag)>*>(p)->has_value();
+        });
+    }
+    static const void* optional_payload(CType c, const void* p) {
+        return by_ctype(c, [p](auto tag) { return payload<decltype(tag)>(p); });
+    }
+
+    // An SQLITE_BUSY step may run again when it changed nothing a retry could repeat or
+    // lose: no row was returned yet, and the connection is in autocommit with no other
+    // statement reading, so the failed step was its own transaction and SQLite rolled it
+    // back. Inside a transaction, or beside a statement still reading, this connection holds
+    // a read lock: SQLite returns SQLITE_BUSY without waiting only when waiting could
+    // deadlock, and that is reported, not retried.
+    bool retry_safe() const noexcept {
+        return !rows_ && sqlite3_get_autocommit(db_) && !other_statement_active(db_, stmt_);
+    }
+
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+    std::string sql_;
+    BusyWait* busy_ = nullptr;
+    bool started_ = false; // step() ran since the last reset()
+    bool rows_ = false;    // a row was returned since the last reset()
+};
+
+} // namespace dorm::sql

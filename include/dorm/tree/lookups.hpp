@@ -1,0 +1,155 @@
+#pragma once
+// Every lookup and transform, defined once (as Django's lookups.py): its name, the value
+// types it applies to and the shape of value it takes. The SQL and OData compilers each
+// render a LookupKind; nothing else in dorm knows lookup names.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dorm/core/fields.hpp"
+
+namespace dorm {
+
+enum class LookupKind : std::uint8_t {
+    Exact,
+    IExact,
+    Contains,
+    IContains,
+    In,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    StartsWith,
+    IStartsWith,
+    EndsWith,
+    IEndsWith,
+    Range,
+    IsNull,
+    Regex,
+    IRegex,
+    Search
+};
+
+enum class TransformKind : std::uint8_t {
+    Date,
+    Time,
+    Year,
+    IsoYear,
+    Month,
+    Day,
+    Week,
+    WeekDay,
+    IsoWeekDay,
+    Quarter,
+    Hour,
+    Minute,
+    Second
+};
+
+// The value a lookup takes.
+enum class RhsShape : std::uint8_t {
+    Single,  // one value of the field's type (NULL allowed only for exact / iexact)
+    Pattern, // one non-NULL text value
+    List,    // a list of values, or a subquery
+    Pair,    // two values: range
+    Flag,    // a boolean: isnull
+};
+
+namespace detail {
+constexpr unsigned type_bit(ValueType t) {
+    return 1u << static_cast<unsigned>(t);
+}
+constexpr unsigned any_type = 0x7f;
+constexpr unsigned text_type = type_bit(ValueType::Text);
+constexpr unsigned ordered_types = any_type & ~type_bit(ValueType::Bool);
+constexpr unsigned date_types = type_bit(ValueType::Date) | type_bit(ValueType::DateTime);
+constexpr unsigned time_types = type_bit(ValueType::DateTime) | type_bit(ValueType::Time);
+} // namespace detail
+
+struct LookupDef {
+    std::string_view name;
+    LookupKind kind;
+    RhsShape shape;
+    unsigned types; // bit set of ValueType the lookup applies to
+};
+
+inline constexpr LookupDef lookup_defs[] = {
+    {"exact", LookupKind::Exact, RhsShape::Single, detail::any_type},
+    {"iexact", LookupKind::IExact, RhsShape::Single, detail::text_type},
+    {"contains", LookupKind::Contains, RhsShape::Pattern, detail::text_type},
+    {"icontains", LookupKind::IContains, RhsShape::Pattern, detail::text_type},
+    {"in", LookupKind::In, RhsShape::List, detail::any_type},
+    {"gt", LookupKind::Gt, RhsShape::Single, detail::ordered_types},
+    {"gte", LookupKind::Gte, RhsShape::Single, detail::ordered_types},
+    {"lt", LookupKind::Lt, RhsShape::Single, detail::ordered_types},
+    {"lte", LookupKind::Lte, RhsShape::Single, detail::ordered_types},
+    {"startswith", LookupKind::StartsWith, RhsShape::Pattern, detail::text_type},
+    {"istartswith", LookupKind::IStartsWith, RhsShape::Pattern, detail::text_type},
+    {"endswith", LookupKind::EndsWith, RhsShape::Pattern, detail::text_type},
+    {"iendswith", LookupKind::IEndsWith, RhsShape::Pattern, detail::text_type},
+    {"range", LookupKind::Range, RhsShape::Pair, detail::ordered_types},
+    {"isnull", LookupKind::IsNull, RhsShape::Flag, detail::any_type},
+    {"regex", LookupKind::Regex, RhsShape::Pattern, detail::text_type},
+    {"iregex", LookupKind::IRegex, RhsShape::Pattern, detail::text_type},
+    {"search", LookupKind::Search, RhsShape::Pattern, detail::text_type},
+};
+
+struct TransformDef {
+    std::string_view name;
+    TransformKind kind;
+    unsigned input_types;
+    ValueType output;
+};
+
+inline constexpr TransformDef transform_defs[] = {
+    {"date", TransformKind::Date, detail::type_bit(ValueType::DateTime), ValueType::Date},
+    {"time", TransformKind::Time, detail::type_bit(ValueType::DateTime), ValueType::Time},
+    {"year", TransformKind::Year, detail::date_types, ValueType::Integer},
+    {"iso_year", TransformKind::IsoYear, detail::date_types, ValueType::Integer},
+    {"month", TransformKind::Month, detail::date_types, ValueType::Integer},
+    {"day", TransformKind::Day, detail::date_types, ValueType::Integer},
+    {"week", TransformKind::Week, detail::date_types, ValueType::Integer},
+    {"week_day", TransformKind::WeekDay, detail::date_types, ValueType::Integer},
+    {"iso_week_day", TransformKind::IsoWeekDay, detail::date_types, ValueType::Integer},
+    {"quarter", TransformKind::Quarter, detail::date_types, ValueType::Integer},
+    {"hour", TransformKind::Hour, detail::time_types, ValueType::Integer},
+    {"minute", TransformKind::Minute, detail::time_types, ValueType::Integer},
+    {"second", TransformKind::Second, detail::time_types, ValueType::Integer},
+};
+
+inline const LookupDef* find_lookup(std::string_view name, ValueType t) {
+    for (const auto& d : lookup_defs)
+        if (d.name == name && (d.types & detail::type_bit(t)))
+            return &d;
+    return nullptr;
+}
+inline const LookupDef& lookup_def(LookupKind k) {
+    return lookup_defs[static_cast<int>(k)];
+}
+
+inline const TransformDef* find_transform(std::string_view name, ValueType t) {
+    for (const auto& d : transform_defs)
+        if (d.name == name && (d.input_types & detail::type_bit(t)))
+            return &d;
+    return nullptr;
+}
+inline const TransformDef& transform_def(TransformKind k) {
+    return transform_defs[static_cast<int>(k)];
+}
+
+// The lookups and transforms valid after a value of type t, for error messages.
+inline std::vector<std::string> lookup_choices(ValueType t) {
+    std::vector<std::string> out;
+    for (const auto& d : lookup_defs)
+        if (d.types & detail::type_bit(t))
+            out.emplace_back(d.name);
+    for (const auto& d : transform_defs)
+        if (d.input_types & detail::type_bit(t))
+            out.emplace_back(d.name);
+    return out;
+}
+
+} // namespace dorm

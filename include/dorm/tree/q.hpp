@@ -1,0 +1,214 @@
+#pragma once
+// Q: what the user says, before it is checked. Q("headline__startswith", "Would") is one
+// condition; &, | and ~ combine them. Resolving a Q against a model (resolve.hpp) turns it
+// into the where-tree that the compilers read.
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "dorm/core/value.hpp"
+#include "dorm/tree/expressions.hpp"
+
+namespace dorm {
+
+struct Query;
+struct ModelMeta;
+template <class D>
+class QueryChain;
+
+// How deeply a Q tree may nest, in levels: a group of conditions is one level more than
+// its deepest member, a negated condition (~Q("a", 1)) is one level, a condition whose value
+// is an expression counts the expression's depth, one whose value is a queryset counts that
+// queryset's deepest filter plus 4, and a group wider than q_chunk_size (rendered in chunks,
+// see sql/compiler.hpp) one more level per factor of q_chunk_size. SQLite's parser overflows
+// its stack on about 22 nested NOT (...) groups, and the SQL for a condition adds some of its
+// own (IS NOT NULL guards, subqueries), so dorm refuses a Q deeper than 12 with ValueError
+// when &, |, ~, &= or |= would build it. Width is not limited.
+inline constexpr std::uint32_t max_q_depth = 12;
+// SQLite refuses an expression more than 1000 deep, and `a OR b OR c ...` is as deep as it is
+// long: a group is written as parenthesised chunks of at most this many members.
+inline constexpr std::size_t q_chunk_size = 32;
+
+// The chunk levels a group of `width` members is written with (0 up to q_chunk_size).
+constexpr std::uint32_t chunk_levels(std::size_t width) noexcept {
+    std::uint32_t levels = 0;
+    for (std::size_t cap = q_chunk_size; width > cap; ++levels) {
+        if (cap > SIZE_MAX / q_chunk_size)
+            return levels + 1;
+        cap *= q_chunk_size;
+    }
+    return levels;
+}
+
+// A query used as a value: `id__in` a QuerySet (its primary keys) or a values_list of one
+// field. `depth`: the deepest filter of that query, in Q levels.
+struct Subquery {
+    std::shared_ptr<const Query> query;
+    std::uint32_t depth = 0;
+};
+
+// The right-hand side of a condition: a value, a list of values, an expression, a subquery.
+class Arg {
+public:
+    template <class V>
+    requires std::constructible_from<Value, V> Arg(V&& v) : v_(Value(std::forward<V>(v))) {}
+    Arg(std::initializer_list<Value> list) : v_(Values(list)) {}
+    Arg(Values list) : v_(std::move(list)) {}
+    template <class X>
+    requires(std::constructible_from<Value, const X&> && !std::same_as<X, Value>)
+        Arg(const std::vector<X>& list)
+        : v_(Values(list.begin(), list.end())) {}
+    Arg(Expr e) : v_(std::move(e)) {}
+    Arg(Subquery s) : v_(std::move(s)) {}
+    template <class D>
+    Arg(const QueryChain<D>& qs) : v_(Subquery{qs.query_ptr(), qs.query().q_depth}) {}
+    // A model instance stands for its primary key: filter("blog", blog).
+    template <class M>
+    requires requires(const M& m) {
+        M::meta();
+        m._state;
+        m.pk();
+    }
+    Arg(const M& obj) : v_(obj.pk()), model_(&M::meta) {
+        unsaved_ = obj._state.adding && (obj.pk().is_null() || obj.pk() == Value(0));
+    }
+
+    // The model of an instance given as the value, and whether it was never saved.
+    const ModelMeta* instance_model() const { return model_ ? &model_() : nullptr; }
+    bool unsaved_instance() const noexcept { return unsaved_; }
+
+    const Value* value() const { return std::get_if<Value>(&v_); }
+    const Values* list() const { return std::get_if<Values>(&v_); }
+    const Expr* expr() const { return std::get_if<Expr>(&v_); }
+    const Subquery* subquery() const { return std::get_if<Subquery>(&v_); }
+
+private:
+    std::variant<Value, Values, Expr, Subquery> v_;
+    const ModelMeta& (*model_)() = nullptr;
+    bool unsaved_ = false;
+};
+
+using Kwarg = std::pair<std::string, Arg>;
+using Kwargs = std::vector<Kwarg>;
+
+class Q {
+public:
+    enum class Connector : std::uint8_t { And, Or };
+
+    Q() = default; // matches everything
+    Q(std::string key, Arg value)
+        : leaf_(std::make_shared<const Kwarg>(std::move(key), std::move(value))) {
+        base_ = leaf_depth(leaf_->second);
+        check(depth());
+    }
+    // Several conditions, ANDed: Q({{"rating", 3}, {"headline__contains", "x"}}).
+    Q(std::initializer_list<Kwarg> conditions) {
+        for (const auto& kv : conditions) {
+            children_.emplace_back(kv.first, kv.second);
+            base_ = std::max(base_, children_.back().depth());
+        }
+        check(depth());
+    }
+
+    // q |= Q(...) and q &= Q(...) add to q in place (no copy of q): a long OR built in a
+    // loop costs the length of the loop, not its square.
+    Q& operator&=(Q other) {
+        add(std::move(other), Connector::And);
+        return *this;
+    }
+    Q& operator|=(Q other) {
+        add(std::move(other), Connector::Or);
+        return *this;
+    }
+    // The operands are taken by value: std::move(q) | Q(...) moves q, a named q is copied.
+    friend Q operator&(Q a, Q b) {
+        a.add(std::move(b), Connector::And);
+        return a;
+    }
+    friend Q operator|(Q a, Q b) {
+        a.add(std::move(b), Connector::Or);
+        return a;
+    }
+    friend Q operator~(Q a) {
+        if (a.leaf_) // a negated condition is a group of its own in SQL: NOT (...)
+            check(a.base_ + (a.negated_ ? 0 : 1));
+        a.negated_ = !a.negated_;
+        return a;
+    }
+
+    bool is_leaf() const noexcept { return leaf_ != nullptr; }
+    bool empty() const noexcept { return !leaf_ && children_.empty(); }
+    const Kwarg& condition() const { return *leaf_; }
+    const std::vector<Q>& children() const noexcept { return children_; }
+    Connector connector() const noexcept { return connector_; }
+    bool negated() const noexcept { return negated_; }
+    // The nesting depth in levels (see max_q_depth); never more than max_q_depth.
+    std::uint32_t depth() const noexcept {
+        if (leaf_)
+            return base_ + (negated_ ? 1 : 0);
+        if (children_.empty())
+            return 0;
+        return 1 + base_ + chunk_levels(children_.size());
+    }
+
+private:
+    static void check(std::uint32_t depth) {
+        if (depth > max_q_depth)
+            throw ValueError("Q nesting depth " + std::to_string(depth) +
+                             " exceeds the maximum of " + std::to_string(max_q_depth) +
+                             " (dorm::max_q_depth; a group of conditions, a negated condition, "
+                             "an expression level and a subquery each add levels)");
+    }
+    static std::uint32_t leaf_depth(const Arg& value) {
+        if (const Expr* e = value.expr())
+            return e->depth;
+        if (const Subquery* s = value.subquery())
+            return s->depth + 4;
+        return 0;
+    }
+    // Is this a group that `c` may add members to, rather than one member of a new group?
+    bool open_group(Connector c) const noexcept { return !leaf_ && !negated_ && connector_ == c; }
+
+    // *this = *this <c> other, flattening same-connector, non-negated groups so trees stay
+    // shallow. The depth is checked before anything changes.
+    void add(Q other, Connector c) {
+        if (other.empty())
+            return;
+        if (empty()) {
+            *this = std::move(other);
+            return;
+        }
+        const bool mine = open_group(c), theirs = other.open_group(c);
+        const std::uint32_t base =
+            std::max(mine ? base_ : depth(), theirs ? other.base_ : other.depth());
+        const std::size_t width =
+            (mine ? children_.size() : 1) + (theirs ? other.children_.size() : 1);
+        check(1 + base + chunk_levels(width));
+        if (!mine) {
+            Q group;
+            group.connector_ = c;
+            group.children_.push_back(std::move(*this));
+            *this = std::move(group);
+        }
+        if (theirs) {
+            for (auto& ch : other.children_)
+                children_.push_back(std::move(ch));
+        } else {
+            children_.push_back(std::move(other));
+        }
+        base_ = base;
+    }
+
+    std::shared_ptr<const Kwarg> leaf_;
+    std::vector<Q> children_;
+    std::uint32_t base_ = 0; // leaf: the value's depth; group: the deepest member's depth
+    Connector connector_ = Connector::And;
+    bool negated_ = false;
+};
+
+} // namespace dorm
