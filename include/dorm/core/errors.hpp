@@ -5,7 +5,10 @@
 #include <string>
 #include <utility>
 
+#include "dorm/detail/config.hpp"
+
 namespace dorm {
+inline namespace DORM_ABI {
 
 struct Error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -118,4 +121,5 @@ struct MalformedResponse : RemoteError { // a body that is not what OData promis
     using RemoteError::RemoteError;
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

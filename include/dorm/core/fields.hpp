@@ -12,8 +12,10 @@
 
 #include "dorm/core/errors.hpp"
 #include "dorm/core/value.hpp"
+#include "dorm/detail/config.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 // What the database sees (Django's field classes).
 enum class FieldKind : std::uint8_t {
@@ -269,4 +271,5 @@ struct FieldMeta {
     std::string described_name() const;        // "Article.headline (CharField)"
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

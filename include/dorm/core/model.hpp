@@ -24,9 +24,11 @@
 
 #include "dorm/core/fields.hpp"
 #include "dorm/core/relations.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/names.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 class Database;
 template <class T>
@@ -324,6 +326,7 @@ public:
     detail::InstanceState _state{&detail::Registration<T>::done};
 };
 
+} // namespace DORM_ABI
 } // namespace dorm
 
 #include "dorm/core/model_meta_impl.hpp"

@@ -6,9 +6,11 @@
 #include <mutex>
 
 #include "dorm/core/model.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/unicode.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 template <class T>
 void ModelDef<T>::add(FieldMeta f, std::initializer_list<Option> opts) {
@@ -514,4 +516,5 @@ inline void FieldMeta::set(void* obj, const Value& v) const {
     }
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -16,8 +16,10 @@
 
 #include "dorm/core/errors.hpp"
 #include "dorm/core/value.hpp"
+#include "dorm/detail/config.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 class Database;
 
@@ -112,4 +114,5 @@ struct ManyToMany {
     using target_type = T;
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

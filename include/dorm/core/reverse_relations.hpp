@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "dorm/core/model.hpp"
+#include "dorm/detail/config.hpp"
 
-namespace dorm::detail {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
 
 struct ReverseRelation {
     const ModelMeta* model = nullptr; // the model that declares the field
@@ -154,4 +157,6 @@ inline std::pair<const FieldMeta*, const FieldMeta*> through_fields(const FieldM
     return {from, to};
 }
 
-} // namespace dorm::detail
+} // namespace detail
+} // namespace DORM_ABI
+} // namespace dorm

@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
+
 namespace dorm {
+inline namespace DORM_ABI {
 
 class Database;
 struct ModelMeta;
@@ -58,4 +61,5 @@ public:
     virtual void bulk_delete(const Query& q, const std::function<void()>& local) = 0;
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -11,6 +11,7 @@
 #include <vector>
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 struct Date {
     int year = 1970;
@@ -118,6 +119,8 @@ private:
 
 using Values = std::vector<Value>;
 
+} // namespace DORM_ABI
 } // namespace dorm
 
 #include "dorm/core/value_impl.hpp"
+#include "dorm/detail/config.hpp"

@@ -8,8 +8,10 @@
 #include "dorm/core/errors.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/config.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 namespace detail {
 
 inline bool parse_fixed_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
@@ -300,4 +302,5 @@ inline std::string Value::repr() const {
     return "?";
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

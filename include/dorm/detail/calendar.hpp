@@ -3,7 +3,11 @@
 // used for the date transforms (week_day, iso_week, ...) and date validation.
 #include <cstdint>
 
-namespace dorm::detail {
+#include "dorm/detail/config.hpp"
+
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
 
 constexpr bool is_leap_year(int y) noexcept {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -65,4 +69,6 @@ constexpr IsoWeek iso_week(int y, int m, int d) noexcept {
     return {t.year, static_cast<int>((thursday - first) / 7 + 1)};
 }
 
-} // namespace dorm::detail
+} // namespace detail
+} // namespace DORM_ABI
+} // namespace dorm

@@ -8,10 +8,14 @@
 #if __has_include(<cxxabi.h>)
 #include <cstdlib>
 #include <cxxabi.h>
+
+#include "dorm/detail/config.hpp"
 #define DORM_HAS_CXXABI 1
 #endif
 
-namespace dorm::detail {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
 
 inline std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
     std::string out;
@@ -67,4 +71,6 @@ inline std::string type_name(const std::type_info& ti) {
     return name;
 }
 
-} // namespace dorm::detail
+} // namespace detail
+} // namespace DORM_ABI
+} // namespace dorm

@@ -24,7 +24,11 @@
 #endif
 #include <pcre2.h>
 
-namespace dorm::detail {
+#include "dorm/detail/config.hpp"
+
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
 
 // Backtracking steps one search of one row may take (PCRE2's default). Python's re has no
 // limit: a pattern such as ^(a+)+$ can take it hours; dorm stops it well within a second.
@@ -250,4 +254,6 @@ private:
     char required_[2] = {};
 };
 
-} // namespace dorm::detail
+} // namespace detail
+} // namespace DORM_ABI
+} // namespace dorm

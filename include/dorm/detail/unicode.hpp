@@ -12,9 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "dorm/detail/config.hpp"
 #include "unicode_fold_table.hpp"
 
-namespace dorm::detail {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
 
 inline constexpr char32_t max_code_point = 0x10FFFF;
 
@@ -211,4 +214,6 @@ inline void append_utf8(std::string& out, char32_t cp) {
     return out;
 }
 
-} // namespace dorm::detail
+} // namespace detail
+} // namespace DORM_ABI
+} // namespace dorm

@@ -9,7 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace dorm::detail::unicode {
+#include "dorm/detail/config.hpp"
+
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail::unicode {
 
 struct fold_range {
     char32_t first;
@@ -235,4 +239,6 @@ inline constexpr fold_range fold_ranges[fold_range_count] = {
     {0x1E900, 0x1E921, 34, 1},     // ADLAM CAPITAL LETTER ALIF
 };
 
-} // namespace dorm::detail::unicode
+} // namespace detail::unicode
+} // namespace DORM_ABI
+} // namespace dorm

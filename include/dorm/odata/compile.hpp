@@ -13,12 +13,15 @@
 #include <vector>
 
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/dialect.hpp"
 #include "dorm/odata/literal.hpp"
 #include "dorm/odata/url.hpp"
 #include "dorm/tree/query.hpp"
 
-namespace dorm::odata {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 // What a query asks of the remote.
 struct Request {
@@ -680,4 +683,6 @@ inline Request compile(const Query& q, const Dialect& d, bool count = false) {
     return r;
 }
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

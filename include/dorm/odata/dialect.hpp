@@ -6,7 +6,11 @@
 #include <cstdint>
 #include <string>
 
-namespace dorm::odata {
+#include "dorm/detail/config.hpp"
+
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 enum class Version { V2, V4 };
 
@@ -78,4 +82,6 @@ inline Dialect dataverse() {
     return d;
 }
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

@@ -10,9 +10,12 @@
 #include "dorm/core/errors.hpp"
 #include "dorm/core/fields.hpp"
 #include "dorm/core/value.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/dialect.hpp"
 
-namespace dorm::odata {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 inline std::string string_literal(std::string_view s) {
     std::string out = "'";
@@ -102,4 +105,6 @@ inline std::string like_escaped(std::string_view s) {
     return out;
 }
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

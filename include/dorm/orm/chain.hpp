@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/compile.hpp"
 #include "dorm/sql/compiler.hpp"
 #include "dorm/tree/build.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 template <class Derived>
 class QueryChain {
@@ -158,4 +160,5 @@ odata::Request QueryChain<D>::odata(const odata::Dialect& dialect) const {
     return odata::compile(*q_, dialect);
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

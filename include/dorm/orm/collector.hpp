@@ -10,12 +10,15 @@
 #include <vector>
 
 #include "dorm/core/reverse_relations.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/sql/compiler.hpp"
 #include "dorm/sqlite/connection.hpp"
 #include "dorm/sqlite/transaction.hpp"
 #include "dorm/tree/build.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 // Does deleting a row of m need more than deleting the row?
 inline bool has_dependents(const ModelMeta& m) {
@@ -247,4 +250,6 @@ private:
     std::vector<Refusal> restricted_;
 };
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/collector.hpp"
 #include "dorm/orm/persist.hpp"
 #include "dorm/sql/compile_summary.hpp"
@@ -15,6 +16,7 @@
 #include "dorm/tree/build.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 // One values() row: the selected names and their values, in order.
 class Row {
@@ -347,4 +349,5 @@ inline std::vector<Value> dates(const Query& q, const std::string& field, const 
 }
 
 } // namespace sql
+} // namespace DORM_ABI
 } // namespace dorm

@@ -6,12 +6,15 @@
 #include <unordered_map>
 
 #include "dorm/core/model.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/unicode.hpp"
 #include "dorm/sql/compiler.hpp"
 #include "dorm/sqlite/connection.hpp"
 #include "dorm/tree/build.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 // The per-model statements, built once per process.
 struct ModelStatements {
@@ -247,4 +250,6 @@ inline std::int64_t delete_object(Database& db, const ModelMeta& m, const void* 
     return c.run();
 }
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm

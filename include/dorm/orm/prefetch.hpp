@@ -9,9 +9,12 @@
 #include <vector>
 
 #include "dorm/core/reverse_relations.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/execute.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 // Objects of any model from a query, each in its own allocation (see ModelMeta::new_instance).
 inline std::vector<std::shared_ptr<void>> fetch_erased(const Query& q) {
@@ -172,4 +175,6 @@ inline void prefetch(const ModelMeta& m, const std::vector<void*>& objs, const s
     }
 }
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/execute.hpp"
 #include "dorm/orm/prefetch.hpp"
 #include "dorm/orm/sync_read.hpp"
@@ -14,6 +15,7 @@
 #include "dorm/sqlite/transaction.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 template <class T>
 class QuerySet : public QueryChain<QuerySet<T>> {
@@ -584,4 +586,5 @@ void Model<T>::refresh_from_db(std::vector<std::string> fields) {
     }
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -6,9 +6,11 @@
 #include <type_traits>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/queryset.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 template <class T>
 ForeignKey<T>& ForeignKey<T>::operator=(const T& obj) {
@@ -393,4 +395,5 @@ auto Model<T>::related(std::string_view accessor) const {
     return RelatedManager<U>(*r->field, true, pk(), db, _state);
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

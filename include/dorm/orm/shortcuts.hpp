@@ -3,9 +3,11 @@
 // framework can map to a 404 response.
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/queryset.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 template <class T, class... Args>
 T get_object_or_404(const QuerySet<T>& qs, Args&&... args) {
@@ -28,4 +30,5 @@ std::vector<T> get_list_or_404(const QuerySet<T>& qs, Args&&... args) {
     return rows;
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

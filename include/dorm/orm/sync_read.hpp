@@ -2,9 +2,11 @@
 // Where the query layer meets the sync engine: every evaluation of a queryset of a mapped
 // model first calls the engine attached to its database (dorm/detail/sync_hooks.hpp).
 #include "dorm/core/sync_hooks.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/execute.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 namespace detail {
 // The engine that takes part in reads and writes of this query's model, or nullptr (not
@@ -31,4 +33,5 @@ inline bool any_rows(const Query& q) {
 }
 } // namespace detail
 
+} // namespace DORM_ABI
 } // namespace dorm

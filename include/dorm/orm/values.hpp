@@ -2,11 +2,13 @@
 // values() and values_list(): querysets of rows instead of model objects.
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/chain.hpp"
 #include "dorm/orm/execute.hpp"
 #include "dorm/orm/sync_read.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 namespace detail {
 inline std::vector<Row> read_rows(const Query& q) {
@@ -81,4 +83,5 @@ private:
     mutable std::shared_ptr<const std::vector<Row>> cache_;
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

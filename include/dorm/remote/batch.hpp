@@ -17,11 +17,14 @@
 #include <vector>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/dialect.hpp"
 #include "dorm/remote/encode.hpp"
 #include "dorm/remote/transport.hpp"
 
-namespace dorm::odata {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 // One write of a changeset. `path` is the entity set or the entity relative to the service
 // root ("Accounts", "Accounts(guid'…')"), made by the client from model metadata.
@@ -317,4 +320,6 @@ inline ChangesetAnswer read_changeset_answer(std::string_view content_type, std:
     return answer;
 }
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

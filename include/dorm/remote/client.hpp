@@ -17,13 +17,16 @@
 #include <utility>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/compile.hpp"
 #include "dorm/remote/batch.hpp"
 #include "dorm/remote/encode.hpp"
 #include "dorm/remote/parse.hpp"
 #include "dorm/remote/transport.hpp"
 
-namespace dorm::odata {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 // What the request log sees: never a password, token or cookie.
 struct LoggedRequest {
@@ -410,4 +413,6 @@ private:
     std::shared_ptr<Transport> transport_;
 };
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

@@ -10,11 +10,14 @@
 #include "dorm/core/errors.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/unicode.hpp"
 #include "dorm/odata/dialect.hpp"
 #include "dorm/odata/literal.hpp"
 
-namespace dorm::odata {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 inline nlohmann::json json_value(const Value& v, Version version) {
     const bool v2 = version == Version::V2;
@@ -91,4 +94,6 @@ inline std::string json_body_text(const nlohmann::json& body, const std::string&
     }
 }
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

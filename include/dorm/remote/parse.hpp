@@ -16,9 +16,12 @@
 #include "dorm/core/fields.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/dialect.hpp"
 
-namespace dorm::odata {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 struct Page {
     std::vector<nlohmann::json> rows;
@@ -271,4 +274,6 @@ inline std::pair<std::string, std::string> parse_error(std::string_view body) {
     return {code, message};
 }
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

@@ -15,8 +15,11 @@
 #include <vector>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/detail/config.hpp"
 
-namespace dorm::odata {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
 
 struct HttpRequest {
     std::string method; // GET, POST, PATCH, DELETE
@@ -170,4 +173,6 @@ private:
     CURL* handle_ = nullptr;
 };
 
-} // namespace dorm::odata
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm

@@ -4,9 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/sql/compiler.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 inline bool needs_subquery(const Query& q) {
     return q.distinct || q.is_sliced() || q.has_aggregate_annotation();
@@ -109,4 +112,6 @@ inline Compiled compile_dates(const Query& q, const FieldMeta& f, const std::str
     return c;
 }
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm

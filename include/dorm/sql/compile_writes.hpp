@@ -7,9 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/sql/compiler.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 inline void check_writable(const Query& q, std::string_view what) {
     if (q.is_sliced())
@@ -86,4 +89,6 @@ inline Compiled compile_delete(const Query& q) {
     return c;
 }
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm

@@ -7,11 +7,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/unicode.hpp"
 #include "dorm/tree/query.hpp"
 #include "dorm/tree/resolve.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 struct Compiled {
     std::string text;
@@ -722,4 +725,6 @@ inline Compiled compile_select(const Query& q) {
     return Compiler(q).select();
 }
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm

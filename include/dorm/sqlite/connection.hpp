@@ -19,10 +19,12 @@
 #include <unordered_map>
 
 #include "dorm/core/sync_hooks.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/sqlite/functions.hpp"
 #include "dorm/sqlite/statement.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 struct DatabaseOptions {
     int busy_timeout_ms = 5000;
@@ -284,4 +286,5 @@ private:
 };
 
 } // namespace sql
+} // namespace DORM_ABI
 } // namespace dorm

@@ -16,12 +16,15 @@
 
 #include "dorm/core/value.hpp"
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/regex.hpp"
 #include "dorm/detail/unicode.hpp"
 #include "dorm/sqlite/statement.hpp"
 #include "dorm/tree/lookups.hpp"
 
-namespace dorm::sql::functions {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql::functions {
 
 inline std::string_view arg_text(sqlite3_value* v) {
     const auto* t = reinterpret_cast<const char*>(sqlite3_value_text(v));
@@ -271,4 +274,6 @@ inline void register_all(sqlite3* db) {
                                nullptr);
 }
 
-} // namespace dorm::sql::functions
+} // namespace sql::functions
+} // namespace DORM_ABI
+} // namespace dorm

@@ -6,10 +6,13 @@
 #include <vector>
 
 #include "dorm/core/model.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/sql/compiler.hpp"
 #include "dorm/sqlite/transaction.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 // Django's SQLite column types.
 inline std::string column_type(const FieldMeta& f) {
@@ -177,9 +180,12 @@ inline void ensure_table(Database& db, const ModelMeta& m) {
             ensure_table(db, *f.auto_through);
 }
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 // Creates the tables of the given models if missing (and their indexes), adds missing
 // nullable columns, all in one transaction.
@@ -188,4 +194,5 @@ void create_tables(Database& db) {
     atomic(db, [&] { (sql::ensure_table(db, Models::meta()), ...); });
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -17,8 +17,11 @@
 #include "dorm/core/fields.hpp"
 #include "dorm/core/relations.hpp"
 #include "dorm/core/value.hpp"
+#include "dorm/detail/config.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 // The result code of one of dorm's SQL functions failing for what the query asked, not for
 // the database (a regex search that exceeded its limits): SQLITE_ERROR with an extended
@@ -565,4 +568,6 @@ private:
     bool rows_ = false;    // a row was returned since the last reset()
 };
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm

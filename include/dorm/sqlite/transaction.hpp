@@ -6,9 +6,12 @@
 #include <string>
 #include <utility>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/sqlite/connection.hpp"
 
-namespace dorm::sql {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sql {
 
 class Transaction {
 public:
@@ -70,9 +73,12 @@ private:
     bool done_ = false;
 };
 
-} // namespace dorm::sql
+} // namespace sql
+} // namespace DORM_ABI
+} // namespace dorm
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 // Runs fn() in a transaction on db: a savepoint when already inside one. Commits when fn
 // returns, rolls back and rethrows when it throws. Returns what fn returns.
@@ -94,4 +100,5 @@ decltype(auto) atomic(Fn&& fn) {
     return atomic(default_database(), std::forward<Fn>(fn));
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

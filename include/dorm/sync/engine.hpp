@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/orm/collector.hpp"
 #include "dorm/orm/execute.hpp"
 #include "dorm/remote/client.hpp"
@@ -34,7 +35,9 @@
 #include "dorm/sync/write_body.hpp"
 #include "dorm/tree/build.hpp"
 
-namespace dorm::sync {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sync {
 
 // What a read does when the remote fails: throw its RemoteError (the default), or let the
 // local store answer and count the read as stale (Counters::stale_reads, Options::on_stale).
@@ -691,4 +694,6 @@ inline std::shared_ptr<Engine> attach(Database& db, Options opts) {
     return engine;
 }
 
-} // namespace dorm::sync
+} // namespace sync
+} // namespace DORM_ABI
+} // namespace dorm

@@ -7,8 +7,10 @@
 
 #include "dorm/core/errors.hpp"
 #include "dorm/core/value.hpp"
+#include "dorm/detail/config.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 struct ObjectsNotInSync : SyncError {
     using Fields = std::vector<std::pair<std::string, Value>>; // mapped field -> value
@@ -21,4 +23,5 @@ struct ObjectsNotInSync : SyncError {
     Fields remote; // the remote's version of them
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dorm/core/model.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/compile.hpp"
 #include "dorm/orm/persist.hpp"
 #include "dorm/remote/client.hpp"
@@ -23,7 +24,9 @@
 #include "dorm/sqlite/connection.hpp"
 #include "dorm/sync/errors.hpp"
 
-namespace dorm::sync {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sync {
 
 // One remote row as values of the model's mapped fields. A ForeignKey holds the parent's
 // remote key here; LocalRows turns it into the parent's local primary key.
@@ -310,4 +313,6 @@ private:
     std::vector<RemoteRow> deferred_;
 };
 
-} // namespace dorm::sync
+} // namespace sync
+} // namespace DORM_ABI
+} // namespace dorm

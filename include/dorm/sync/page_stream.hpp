@@ -18,9 +18,12 @@
 #include <utility>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/remote/client.hpp"
 
-namespace dorm::sync {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sync {
 
 class PageStream {
 public:
@@ -113,4 +116,6 @@ private:
     std::exception_ptr error_;
 };
 
-} // namespace dorm::sync
+} // namespace sync
+} // namespace DORM_ABI
+} // namespace dorm

@@ -11,12 +11,15 @@
 #include <vector>
 
 #include "dorm/core/model.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/odata/dialect.hpp"
 #include "dorm/remote/encode.hpp"
 #include "dorm/sqlite/connection.hpp"
 #include "dorm/sync/local_rows.hpp"
 
-namespace dorm::sync {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace sync {
 
 // "SELECT <the fields' columns> FROM <table> WHERE <pk> = ?"
 inline std::string select_by_pk(const ModelMeta& m, const std::vector<const FieldMeta*>& fields) {
@@ -149,4 +152,6 @@ private:
     const odata::Dialect& d_;
 };
 
-} // namespace dorm::sync
+} // namespace sync
+} // namespace DORM_ABI
+} // namespace dorm

@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/tree/resolve.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 // extra(): raw SQL fragments, as Django's QuerySet.extra(). The SQL is the caller's own
 // text and goes into the query as written; values belong in params.
@@ -431,4 +433,5 @@ inline void add_extra(Query& q, const Extra& e) {
 }
 
 } // namespace detail
+} // namespace DORM_ABI
 } // namespace dorm

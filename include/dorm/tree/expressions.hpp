@@ -9,8 +9,10 @@
 #include "dorm/core/errors.hpp"
 #include "dorm/core/fields.hpp"
 #include "dorm/core/value.hpp"
+#include "dorm/detail/config.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 // How deeply expressions may nest: F("a") + 1 is 1 level, (F("a") + 1) * 2 is 2. SQLite's
 // parser overflows its stack on about 29 nested parenthesised operands, and a deep
@@ -213,4 +215,5 @@ inline std::string Expr::default_alias() const {
     return {};
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "dorm/core/fields.hpp"
+#include "dorm/detail/config.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 enum class LookupKind : std::uint8_t {
     Exact,
@@ -152,4 +154,5 @@ inline std::vector<std::string> lookup_choices(ValueType t) {
     return out;
 }
 
+} // namespace DORM_ABI
 } // namespace dorm

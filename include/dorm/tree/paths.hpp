@@ -10,10 +10,13 @@
 #include <vector>
 
 #include "dorm/core/reverse_relations.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/names.hpp"
 #include "dorm/tree/query.hpp"
 
-namespace dorm::detail {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
 
 struct JoinScope {
     std::vector<std::uint16_t> reusable; // multi-valued joins made by this filter() call
@@ -207,4 +210,6 @@ inline PathEnd walk_path(Query* q, const ModelMeta& start,
     no_such_path_name(*m, parts.empty() ? std::string_view() : parts.back(), path);
 }
 
-} // namespace dorm::detail
+} // namespace detail
+} // namespace DORM_ABI
+} // namespace dorm

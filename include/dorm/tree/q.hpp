@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "dorm/core/value.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/tree/expressions.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 struct Query;
 struct ModelMeta;
@@ -211,4 +213,5 @@ private:
     bool negated_ = false;
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -8,9 +8,11 @@
 
 #include "dorm/core/model.hpp"
 #include "dorm/core/sync_hooks.hpp"
+#include "dorm/detail/config.hpp"
 #include "dorm/tree/where.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 struct OrderTerm {
     Expr expr; // a resolved field, annotation or extra alias; Literal "?" means random
@@ -136,4 +138,5 @@ struct Query {
     }
 };
 
+} // namespace DORM_ABI
 } // namespace dorm

@@ -7,13 +7,16 @@
 #include <type_traits>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/detail/names.hpp"
 #include "dorm/detail/regex.hpp"
 #include "dorm/detail/unicode.hpp"
 #include "dorm/tree/paths.hpp"
 #include "dorm/tree/query.hpp"
 
-namespace dorm::detail {
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
 
 inline std::vector<std::string_view> split_path(std::string_view key) {
     std::vector<std::string_view> parts;
@@ -642,4 +645,6 @@ inline OrderTerm resolve_order(std::string_view spec, const Query& q) {
     return t;
 }
 
-} // namespace dorm::detail
+} // namespace detail
+} // namespace DORM_ABI
+} // namespace dorm

@@ -6,11 +6,13 @@
 #include <variant>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
 #include "dorm/tree/expressions.hpp"
 #include "dorm/tree/lookups.hpp"
 #include "dorm/tree/q.hpp"
 
 namespace dorm {
+inline namespace DORM_ABI {
 
 struct Condition {
     Expr lhs; // a Field (or an Annotation / Extra alias), before transforms
@@ -45,4 +47,5 @@ struct WhereNode {
     }
 };
 
+} // namespace DORM_ABI
 } // namespace dorm
