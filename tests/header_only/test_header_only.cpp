@@ -13,6 +13,8 @@
 #error "test_header_only must be built in header-only mode (dorm::dorm)"
 #endif
 
+std::string header_only_second_tu_encode(const std::string& s); // support/header_only_second_tu.cpp
+
 namespace {
 
 struct Author : dorm::Model<Author> {
@@ -69,6 +71,7 @@ TEST_CASE("header-only: create, filter, aggregate, update and delete on SQLite",
 }
 
 TEST_CASE("header-only: the OData text of a filter", "[header_only]") {
+    CHECK(header_only_second_tu_encode("a b&c") == "a%20b%26c");
     dorm::Database db(":memory:");
     const auto request = Account::objects()
                              .using_(db)
