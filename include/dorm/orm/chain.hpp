@@ -8,6 +8,7 @@
 
 #include "dorm/detail/config.hpp"
 #include "dorm/odata/compile.hpp"
+#include "dorm/orm/backend.hpp"
 #include "dorm/sql/compiler.hpp"
 #include "dorm/tree/build.hpp"
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dorm/detail/config.hpp"
+#include "dorm/orm/backend.hpp"
 #include "dorm/orm/collector.hpp"
 #include "dorm/orm/persist.hpp"
 #include "dorm/sql/compile_summary.hpp"
