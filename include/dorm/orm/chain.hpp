@@ -15,128 +15,125 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+// The operations of QueryChain, each on a copy of the query: compiled once (in the library
+// in compiled mode), not once per queryset type. Every one returns the changed copy.
+namespace detail::chain {
+std::shared_ptr<const Query> copy(const Query& q);
+std::shared_ptr<const Query> filter(const Query& q, const Q& cond, bool exclude);
+std::shared_ptr<const Query> filter(const Query& q, std::string key, Arg value, bool exclude);
+std::shared_ptr<const Query> filter(const Query& q, std::initializer_list<Kwarg> conditions,
+                                    bool exclude);
+std::shared_ptr<const Query> order_by(const Query& q, const std::vector<std::string>& fields);
+std::shared_ptr<const Query> reverse(const Query& q);
+std::shared_ptr<const Query> distinct(const Query& q);
+std::shared_ptr<const Query> none(const Query& q);
+std::shared_ptr<const Query> using_(const Query& q, Database& db);
+std::shared_ptr<const Query> skip_cdms(const Query& q);
+std::shared_ptr<const Query> sync_limit(const Query& q, std::size_t n);
+std::shared_ptr<const Query> sync_stats(const Query& q, SyncStats& stats);
+std::shared_ptr<const Query> slice(const Query& q, std::int64_t start,
+                                   std::optional<std::int64_t> stop);
+std::shared_ptr<const Query> annotate(const Query& q, std::string alias, const Expr& e);
+std::shared_ptr<const Query> annotate(const Query& q,
+                                      std::initializer_list<std::pair<std::string, Expr>> items);
+std::shared_ptr<const Query> extra(const Query& q, const Extra& e);
+std::shared_ptr<const Query> select_for_update(const Query& q);
+std::shared_ptr<const Query> select_related(const Query& q, const std::vector<std::string>& paths);
+std::shared_ptr<const Query> select_related_depth(const Query& q, int depth);
+std::shared_ptr<const Query> prefetch_related(const Query& q,
+                                              const std::vector<std::string>& relations);
+// values() and values_list() of model querysets.
+std::shared_ptr<const Query> values(const Query& q, const std::vector<std::string>& names);
+// defer() and only() of model querysets.
+std::shared_ptr<const Query> defer(const Query& q, const std::vector<std::string>& fields,
+                                   bool only);
+sql::Compiled sql(const Query& q);
+odata::Request odata(const Query& q, const odata::Dialect& dialect);
+} // namespace detail::chain
+
 template <class Derived>
 class QueryChain {
 public:
     explicit QueryChain(std::shared_ptr<const Query> q) : q_(std::move(q)) {}
 
-    Derived all() const {
-        return derive([](Query&) {});
-    }
-    Derived filter(const Q& q) const {
-        return derive([&](Query& n) { detail::add_filter(n, q, false); });
-    }
+    Derived all() const { return Derived(detail::chain::copy(*q_)); }
+    Derived filter(const Q& q) const { return Derived(detail::chain::filter(*q_, q, false)); }
     Derived filter(std::string key, Arg value) const {
-        return filter(Q(std::move(key), std::move(value)));
+        return Derived(detail::chain::filter(*q_, std::move(key), std::move(value), false));
     }
     Derived filter(std::initializer_list<Kwarg> conditions) const {
-        return filter(detail::kwargs_q(conditions));
+        return Derived(detail::chain::filter(*q_, conditions, false));
     }
-    Derived exclude(const Q& q) const {
-        return derive([&](Query& n) { detail::add_filter(n, q, true); });
-    }
+    Derived exclude(const Q& q) const { return Derived(detail::chain::filter(*q_, q, true)); }
     Derived exclude(std::string key, Arg value) const {
-        return exclude(Q(std::move(key), std::move(value)));
+        return Derived(detail::chain::filter(*q_, std::move(key), std::move(value), true));
     }
     Derived exclude(std::initializer_list<Kwarg> conditions) const {
-        return exclude(detail::kwargs_q(conditions));
+        return Derived(detail::chain::filter(*q_, conditions, true));
     }
 
     // order_by("-pub_date", "headline"); order_by() clears any ordering; "?" is random.
     template <class... S>
     Derived order_by(const S&... fields) const {
-        std::vector<std::string> names{std::string(fields)...};
-        return derive([&](Query& n) { detail::set_ordering(n, names); });
+        return Derived(detail::chain::order_by(*q_, {std::string(fields)...}));
     }
     Derived order_by(const std::vector<std::string>& fields) const {
-        return derive([&](Query& n) { detail::set_ordering(n, fields); });
+        return Derived(detail::chain::order_by(*q_, fields));
     }
-    Derived reverse() const {
-        return derive([](Query& n) {
-            detail::check_not_sliced(n, "reverse");
-            n.reversed = !n.reversed;
-        });
-    }
-    Derived distinct() const {
-        return derive([](Query& n) { n.distinct = true; });
-    }
-    Derived none() const {
-        return derive([](Query& n) { n.empty = true; });
-    }
-    Derived using_(Database& db) const {
-        return derive([&](Query& n) { n.db = &db; });
-    }
+    Derived reverse() const { return Derived(detail::chain::reverse(*q_)); }
+    Derived distinct() const { return Derived(detail::chain::distinct(*q_)); }
+    Derived none() const { return Derived(detail::chain::none(*q_)); }
+    Derived using_(Database& db) const { return Derived(detail::chain::using_(*q_, db)); }
     // The local store alone, for every method (CDMS's skip_cdms): no remote request.
-    Derived skip_cdms() const {
-        return derive([](Query& n) { n.skip_remote = true; });
-    }
+    Derived skip_cdms() const { return Derived(detail::chain::skip_cdms(*q_)); }
     // At most n rows read from the remote when this queryset is evaluated (the model's
     // sync limit otherwise).
-    Derived sync_limit(std::size_t n) const {
-        return derive([&](Query& n2) { n2.sync_limit = n; });
-    }
+    Derived sync_limit(std::size_t n) const { return Derived(detail::chain::sync_limit(*q_, n)); }
     // Each evaluation adds its remote requests and rows to `stats` (kept alive by the caller).
     Derived sync_stats(SyncStats& stats) const {
-        return derive([&](Query& n) { n.sync_stats = &stats; });
+        return Derived(detail::chain::sync_stats(*q_, stats));
     }
     // Django's qs[start:stop]; slice(start) has no end.
     Derived slice(std::int64_t start, std::optional<std::int64_t> stop = std::nullopt) const {
-        return derive([&](Query& n) { detail::set_slice(n, start, stop); });
+        return Derived(detail::chain::slice(*q_, start, stop));
     }
     Derived annotate(std::string alias, const Expr& e) const {
-        return derive([&](Query& n) { detail::add_annotation(n, std::move(alias), e); });
+        return Derived(detail::chain::annotate(*q_, std::move(alias), e));
     }
     Derived annotate(const Expr& e) const { return annotate(std::string(), e); }
     Derived annotate(std::initializer_list<std::pair<std::string, Expr>> items) const {
-        return derive([&](Query& n) {
-            for (const auto& [alias, e] : items)
-                detail::add_annotation(n, alias, e);
-        });
+        return Derived(detail::chain::annotate(*q_, items));
     }
-    Derived extra(const Extra& e) const {
-        return derive([&](Query& n) { detail::add_extra(n, e); });
-    }
+    Derived extra(const Extra& e) const { return Derived(detail::chain::extra(*q_, e)); }
     // A no-op on SQLite, whose write transactions lock the whole database (dorm::atomic takes
     // that lock at BEGIN IMMEDIATE).
-    Derived select_for_update() const {
-        return derive([](Query& n) { n.for_update = true; });
-    }
+    Derived select_for_update() const { return Derived(detail::chain::select_for_update(*q_)); }
 
     // Related objects read with the objects (joins): select_related() follows every
     // non-null ForeignKey (5 levels, as Django), select_related("blog", "blog__owner") the
     // ones named, select_related_depth(n) every non-null one to n levels.
     template <class... S>
     Derived select_related(const S&... paths) const {
-        std::vector<std::string> names{std::string(paths)...};
-        return derive([&](Query& n) {
-            if (names.empty())
-                detail::select_related_all(n, *n.model, {}, 5);
-            for (const auto& p : names)
-                detail::select_related_path(n, p);
-        });
+        return Derived(detail::chain::select_related(*q_, {std::string(paths)...}));
     }
     Derived select_related_depth(int depth) const {
-        return derive([&](Query& n) { detail::select_related_all(n, *n.model, {}, depth); });
+        return Derived(detail::chain::select_related_depth(*q_, depth));
     }
     // Related objects read by one more query per relation after the objects
     // (prefetch_related("authors", "entry_set", "entry_set__authors")).
     template <class... S>
     Derived prefetch_related(const S&... relations) const {
-        std::vector<std::string> names{std::string(relations)...};
-        return derive([&](Query& n) {
-            if (names.empty())
-                n.prefetch_related.clear(); // as Django: prefetch_related(None) clears
-            for (auto& r : names)
-                n.prefetch_related.push_back(r);
-        });
+        return Derived(detail::chain::prefetch_related(*q_, {std::string(relations)...}));
     }
 
     // The SQL and parameters this queryset would run.
-    sql::Compiled sql() const;
+    sql::Compiled sql() const { return detail::chain::sql(*q_); }
     // What it would ask of the remote in an OData dialect (a mapped model): the URL's query
     // options, and whether the remote's answer is exact or a superset the local query
     // narrows. request.url(base) is the whole URL.
-    odata::Request odata(const odata::Dialect& dialect) const;
+    odata::Request odata(const odata::Dialect& dialect) const {
+        return detail::chain::odata(*q_, dialect);
+    }
     const Query& query() const noexcept { return *q_; }
     std::shared_ptr<const Query> query_ptr() const noexcept { return q_; }
 
@@ -151,15 +148,9 @@ protected:
     std::shared_ptr<const Query> q_;
 };
 
-template <class D>
-sql::Compiled QueryChain<D>::sql() const {
-    return sql::compile_select(*q_);
-}
-
-template <class D>
-odata::Request QueryChain<D>::odata(const odata::Dialect& dialect) const {
-    return odata::compile(*q_, dialect);
-}
-
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/orm/chain.ipp"
+#endif

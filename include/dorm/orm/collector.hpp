@@ -3,17 +3,13 @@
 // point at the deleted rows and applies each ForeignKey's on_delete (cascade deletes the
 // referring rows too, set_null/set_default updates them, protect/restrict refuse the whole
 // delete), removes many-to-many links, then runs every change in one transaction.
-#include <algorithm>
-#include <deque>
-#include <set>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "dorm/core/reverse_relations.hpp"
 #include "dorm/detail/config.hpp"
 #include "dorm/sql/compiler.hpp"
 #include "dorm/sqlite/connection.hpp"
-#include "dorm/sqlite/transaction.hpp"
 #include "dorm/tree/build.hpp"
 
 namespace dorm {
@@ -21,235 +17,33 @@ inline namespace DORM_ABI {
 namespace sql {
 
 // Does deleting a row of m need more than deleting the row?
-inline bool has_dependents(const ModelMeta& m) {
-    if (!m.many_to_many.empty())
-        return true;
-    return !detail::reverse_relations(m).empty();
-}
+bool has_dependents(const ModelMeta& m);
 
 class Collector {
 public:
-    explicit Collector(Database& db) : db_(db) {}
+    explicit Collector(Database& db);
+    ~Collector();
 
-    void collect(const ModelMeta& m, const Values& pks) {
-        Batch& batch = batch_for(m);
-        Values fresh;
-        for (const auto& pk : pks)
-            if (batch.seen.insert(pk).second)
-                fresh.push_back(pk);
-        if (fresh.empty())
-            return;
-        batch.pks.insert(batch.pks.end(), fresh.begin(), fresh.end());
-        for (const auto& r : detail::reverse_relations(m)) {
-            if (r.field->kind == FieldKind::ManyToMany) {
-                // The links to these rows from the declaring model's side; a declared join
-                // model is an ordinary model whose ForeignKeys are followed below.
-                if (r.field->auto_through)
-                    collect_links(*r.field, detail::through_fields(*r.field).second, fresh);
-                continue;
-            }
-            if (r.field->on_delete == OnDelete::DoNothing)
-                continue;
-            Values rows = select_pks(*r.model, *r.field, fresh);
-            if (rows.empty())
-                continue;
-            switch (r.field->on_delete) {
-            case OnDelete::Cascade:
-                collect(*r.model, rows);
-                break;
-            case OnDelete::Protect:
-                protected_.push_back({r, rows});
-                break;
-            case OnDelete::Restrict:
-                restricted_.push_back({r, rows});
-                break;
-            case OnDelete::SetNull:
-                updates_.push_back({r.model, r.field, Value(), rows});
-                break;
-            case OnDelete::SetDefault:
-                updates_.push_back({r.model, r.field, *r.field->default_value, rows});
-                break;
-            case OnDelete::DoNothing:
-                break;
-            }
-        }
-        for (const auto& f : m.many_to_many)
-            if (f.auto_through)
-                collect_links(f, detail::through_fields(f).first, fresh);
-    }
+    // Adds the rows of m with these primary keys, and what their deletion does to the rows
+    // that refer to them.
+    void collect(const ModelMeta& m, const Values& pks);
 
     // Applies what was collected, in one transaction; refuses it all when a protected or
     // restricted row would be left pointing at a deleted one.
-    DeleteResult run(const ModelMeta& first) {
-        check_protected();
-        DeleteResult result;
-        try {
-            apply(first, result);
-        } catch (const IntegrityError& e) {
-            refused_by_database(first, e);
-        }
-        return result;
-    }
+    DeleteResult run(const ModelMeta& first);
 
     // A delete that the database refused when it checked the keys (at COMMIT).
-    [[noreturn]] static void refused_by_database(const ModelMeta& m, const IntegrityError& e) {
-        throw IntegrityError("deleting " + m.name +
-                                 " refused by the database (a do_nothing relation, or a table "
-                                 "dorm does not know, still refers to the rows; nothing was "
-                                 "deleted): " +
-                                 e.what(),
-                             e.code);
-    }
+    [[noreturn]] static void refused_by_database(const ModelMeta& m, const IntegrityError& e);
 
 private:
-    void apply(const ModelMeta& first, DeleteResult& result) {
-        atomic(db_, [&] {
-            for (const auto& u : updates_)
-                for_chunks(u.pks, [&](const Values& chunk, const std::string& marks) {
-                    Values params{u.value};
-                    params.insert(params.end(), chunk.begin(), chunk.end());
-                    Cursor c(db_,
-                             "UPDATE " + quote(u.model->table) + " SET " + quote(u.field->column) +
-                                 " = ? WHERE " + quote(u.model->pk().column) + " IN (" + marks +
-                                 ")",
-                             std::move(params));
-                    c.run();
-                });
-            // The referring rows first: the key checks are deferred to COMMIT anyway.
-            for (auto it = batches_.rbegin(); it != batches_.rend(); ++it) {
-                std::int64_t n = 0;
-                for_chunks(it->pks, [&](const Values& chunk, const std::string& marks) {
-                    Cursor c(db_,
-                             "DELETE FROM " + quote(it->model->table) + " WHERE " +
-                                 quote(it->model->pk().column) + " IN (" + marks + ")",
-                             chunk);
-                    n += c.run();
-                });
-                result.total += n;
-                if (n) // as Django: models with nothing deleted are not listed
-                    add_count(result, it->model->name, n, it->model == &first);
-            }
-        });
-    }
-
-    struct Batch {
-        const ModelMeta* model;
-        Values pks;
-        std::set<Value> seen;
-    };
-    struct Update {
-        const ModelMeta* model;
-        const FieldMeta* field;
-        Value value;
-        Values pks;
-    };
-    struct Refusal {
-        detail::ReverseRelation relation;
-        Values pks;
-    };
-
-    static constexpr std::size_t chunk_size = 500;
-
-    template <class Fn>
-    static void for_chunks(const Values& all, Fn&& fn) {
-        for (std::size_t i = 0; i < all.size(); i += chunk_size) {
-            const std::size_t n = std::min(chunk_size, all.size() - i);
-            Values chunk(all.begin() + static_cast<std::ptrdiff_t>(i),
-                         all.begin() + static_cast<std::ptrdiff_t>(i + n));
-            std::string marks;
-            for (std::size_t k = 0; k < n; ++k)
-                marks += k ? ", ?" : "?";
-            fn(chunk, marks);
-        }
-    }
-
-    Batch& batch_for(const ModelMeta& m) {
-        for (auto& b : batches_)
-            if (b.model == &m)
-                return b;
-        batches_.push_back({&m, {}, {}});
-        return batches_.back();
-    }
-
-    // The primary keys of m's rows whose `column` holds one of `keys`.
-    Values select_pks(const ModelMeta& m, const FieldMeta& column, const Values& keys) {
-        Values out;
-        for_chunks(keys, [&](const Values& chunk, const std::string& marks) {
-            Cursor c(db_,
-                     "SELECT " + quote(m.pk().column) + " FROM " + quote(m.table) + " WHERE " +
-                         quote(column.column) + " IN (" + marks + ")",
-                     chunk);
-            while (c.next())
-                out.push_back(c.stmt().column_as(0, m.pk().value_type()));
-        });
-        return out;
-    }
-
-    void collect_links(const FieldMeta& m2m, const FieldMeta* side, const Values& keys) {
-        const ModelMeta& through = m2m.through_model();
-        Values rows = select_pks(through, *side, keys);
-        if (!rows.empty())
-            collect(through, rows);
-    }
-
-    bool deleted(const ModelMeta& m, const Value& pk) const {
-        for (const auto& b : batches_)
-            if (b.model == &m)
-                return b.seen.count(pk) > 0;
-        return false;
-    }
-
-    void check_protected() const {
-        auto describe = [](const Refusal& r) {
-            std::string ids;
-            for (std::size_t i = 0; i < r.pks.size() && i < 10; ++i)
-                ids += (i ? ", " : "") + r.pks[i].repr();
-            if (r.pks.size() > 10)
-                ids += ", ...";
-            return "'" + r.relation.model->name + "." + r.relation.field->name + "' (" +
-                   r.relation.model->name + " " + ids + ")";
-        };
-        // protect refuses always; restrict only when the referring rows stay (they are not
-        // deleted through another cascade).
-        for (const auto& r : protected_)
-            throw ProtectedError("Cannot delete some instances of model '" +
-                                 r.relation.field->related_model().name +
-                                 "' because they are referenced through protected foreign "
-                                 "keys: " +
-                                 describe(r));
-        for (const auto& r : restricted_) {
-            Values left;
-            for (const auto& pk : r.pks)
-                if (!deleted(*r.relation.model, pk))
-                    left.push_back(pk);
-            if (!left.empty())
-                throw RestrictedError("Cannot delete some instances of model '" +
-                                      r.relation.field->related_model().name +
-                                      "' because they are referenced through restricted foreign "
-                                      "keys: " +
-                                      describe(Refusal{r.relation, left}));
-        }
-    }
-
-    static void add_count(DeleteResult& r, const std::string& name, std::int64_t n, bool first) {
-        for (auto& [model, count] : r.per_model)
-            if (model == name) {
-                count += n;
-                return;
-            }
-        if (first) // the model asked for comes first
-            r.per_model.emplace(r.per_model.begin(), name, n);
-        else
-            r.per_model.emplace_back(name, n);
-    }
-
-    Database& db_;
-    std::deque<Batch> batches_; // a deque: collect() recurses while holding a Batch&
-    std::vector<Update> updates_;
-    std::vector<Refusal> protected_;
-    std::vector<Refusal> restricted_;
+    struct Impl; // dorm/impl/orm/collector.ipp
+    std::unique_ptr<Impl> impl_;
 };
 
 } // namespace sql
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/orm/collector.ipp"
+#endif

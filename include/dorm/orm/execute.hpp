@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dorm/detail/config.hpp"
@@ -24,13 +25,7 @@ class Row {
 public:
     Row(std::shared_ptr<const std::vector<std::string>> names, Values values)
         : names_(std::move(names)), values_(std::move(values)) {}
-    const Value& operator[](std::string_view name) const {
-        for (std::size_t i = 0; i < names_->size(); ++i)
-            if ((*names_)[i] == name)
-                return values_[i];
-        throw FieldError("values() row has no '" + std::string(name) + "'; it has " +
-                         detail::join(*names_));
-    }
+    const Value& operator[](std::string_view name) const;
     const Value& operator[](std::size_t i) const { return values_.at(i); }
     const std::vector<std::string>& names() const noexcept { return *names_; }
     const Values& values() const noexcept { return values_; }
@@ -50,305 +45,40 @@ inline Database& db_of(const Query& q) {
     return q.db ? *q.db : default_database();
 }
 
-// Where each selected column of a model row goes.
-struct RowLayout {
-    std::vector<const FieldMeta*> fields;
-    std::vector<std::pair<std::string, std::optional<ValueType>>> extras; // extra + annotations
-};
+// The object the next row of a query is read into, and its state: next(ctx) makes it.
+using NextObject = std::pair<void*, detail::InstanceState*> (*)(void* ctx);
 
-inline RowLayout layout_of(const Query& q) {
-    RowLayout l; // the fields in the order Compiler::select() writes them
-    l.fields.reserve(q.model->fields.size());
-    for (const auto& f : q.model->fields)
-        if (!q.is_deferred(f.index))
-            l.fields.push_back(&f);
-    for (const auto& e : q.extra_select)
-        l.extras.emplace_back(e.alias, std::nullopt);
-    for (const auto& a : q.annotations)
-        l.extras.emplace_back(a.name, a.expr.type);
-    return l;
-}
+// Runs the query and reads each row into the object next(ctx) gives.
+void read_objects(const Query& q, NextObject next, void* ctx);
 
-// select_related(): the related objects of one row, read after the model's own columns and
-// given to the ForeignKey members that point at them. A related row that is absent (a NULL
-// or dangling key) leaves the member as it is.
-inline void read_related(Statement& st, int col, void* obj, Database& db, const Query& q) {
-    std::vector<std::shared_ptr<void>> made(q.select_related.size());
-    for (std::size_t i = 0; i < q.select_related.size(); ++i) {
-        const RelatedSelection& r = q.select_related[i];
-        const ModelMeta& m = *q.joins[r.alias - 1].model;
-        const int first = col;
-        col += static_cast<int>(m.fields.size());
-        void* parent = r.parent < 0 ? obj : made[static_cast<std::size_t>(r.parent)].get();
-        if (!parent ||
-            sqlite3_column_type(st.handle(), first + static_cast<int>(m.pk_index)) == SQLITE_NULL)
-            continue;
-        std::shared_ptr<void> related = m.new_instance();
-        for (std::size_t k = 0; k < m.fields.size(); ++k)
-            st.read_member(first + static_cast<int>(k), m.fields[k], related.get(), &db);
-        detail::InstanceState* state = m.state_of(related.get());
-        state->adding = false;
-        state->db = &db;
-        detail::RelatedAccess::set_cache(detail::RelatedAccess::of(r.field->member(parent)),
-                                         related);
-        made[i] = std::move(related);
-    }
-}
-
-inline void read_object(Statement& st, const RowLayout& l, void* obj, detail::InstanceState& state,
-                        Database& db, const Query& q) {
-    int col = 0;
-    for (const FieldMeta* f : l.fields)
-        st.read_member(col++, *f, obj, &db);
-    for (const auto& [name, type] : l.extras)
-        state.annotations.emplace_back(name, type ? st.column_as(col++, *type) : st.column(col++));
-    state.adding = false;
-    state.db = &db;
-    state.deferred = q.deferred;
-    if (q.skip_remote) // a skip_cdms() object: following its ForeignKeys stays local too
-        for (const FieldMeta* f : l.fields)
-            if (f->ctype == CType::Related)
-                detail::RelatedAccess::set_local_only(*static_cast<RelatedObject*>(f->member(obj)));
-    if (!q.select_related.empty())
-        read_related(st, col, obj, db, q);
-}
-
-// Runs the query and reads each row into the object next_object() gives: {object, state}.
-template <class Next>
-void read_objects(const Query& q, Next&& next_object) {
-    if (q.empty)
-        return;
-    Compiled c = compile_select(q);
-    Database& db = db_of(q);
-    const RowLayout l = layout_of(q);
-    Cursor cur(db, c.text, std::move(c.params));
-    while (cur.next()) {
-        auto [obj, state] = next_object();
-        read_object(cur.stmt(), l, obj, *state, db, q);
-    }
+// The NextObject of a std::vector<T>: a new T at its end.
+template <class T>
+std::pair<void*, detail::InstanceState*> next_object(void* ctx) {
+    T& obj = static_cast<std::vector<T>*>(ctx)->emplace_back();
+    return std::pair<void*, detail::InstanceState*>(&obj, &obj._state);
 }
 
 template <class T>
 std::vector<T> fetch(const Query& q) {
     std::vector<T> out;
-    read_objects(q, [&] {
-        T& obj = out.emplace_back();
-        return std::pair<void*, detail::InstanceState*>(&obj, &obj._state);
-    });
+    read_objects(q, &next_object<T>, &out);
     return out;
 }
 
-inline std::vector<Row> fetch_rows(const Query& q) {
-    std::vector<Row> out;
-    if (q.empty)
-        return out;
-    Compiled c = compile_select(q);
-    auto names = std::make_shared<std::vector<std::string>>();
-    for (const auto& v : q.values)
-        names->push_back(v.name);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
-    while (cur.next()) {
-        Values vals;
-        vals.reserve(q.values.size());
-        for (std::size_t i = 0; i < q.values.size(); ++i) {
-            const Expr& e = q.values[i].expr;
-            vals.push_back(e.op == Expr::Op::Extra
-                               ? cur.stmt().column(static_cast<int>(i))
-                               : cur.stmt().column_as(static_cast<int>(i), e.type));
-        }
-        out.emplace_back(names, std::move(vals));
-    }
-    return out;
-}
-
-inline std::int64_t count(const Query& q) {
-    if (q.empty)
-        return 0;
-    Compiled c = compile_count(q);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
-    cur.next();
-    return sqlite3_column_int64(cur.stmt().handle(), 0);
-}
-
-inline bool exists(const Query& q) {
-    if (q.empty)
-        return false;
-    Compiled c = compile_exists(q);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
-    return cur.next();
-}
-
-inline std::map<std::string, Value> aggregate(const Query& query,
-                                              const std::vector<std::pair<std::string, Expr>>& in) {
-    Query q = query; // aggregates over related rows add joins
-    detail::JoinScope scope;
-    scope.reuse_all = true;
-    std::vector<SelectItem> items;
-    for (const auto& [alias, e] : in) {
-        Expr r = detail::resolve_expr(e, q, scope);
-        if (!r.contains_aggregate())
-            throw ValueError("aggregate(): '" + alias + "' is not an aggregate expression");
-        std::string name = alias.empty() ? e.default_alias() : alias;
-        if (name.empty())
-            throw ValueError("complex aggregates require an alias");
-        detail::check_alias(name, *q.model);
-        items.push_back({std::move(name), std::move(r)});
-    }
-    std::map<std::string, Value> out;
-    if (items.empty())
-        return out;
-    if (q.empty) {
-        for (const auto& i : items)
-            out[i.name] = i.expr.op == Expr::Op::Count ? Value(0) : Value();
-        return out;
-    }
-    Compiled c = compile_aggregate(q, items);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
-    cur.next();
-    for (std::size_t i = 0; i < items.size(); ++i)
-        out[items[i].name] = cur.stmt().column_as(static_cast<int>(i), items[i].expr.type);
-    return out;
-}
-
-// Literals inside an update() expression reach SQL as they are: text must be UTF-8 and
-// dates real ones.
-inline void check_update_literals(const Expr& e, const FieldMeta& f) {
-    if (e.op == Expr::Op::Literal) {
-        const std::string p = e.value.kind() == Value::Kind::Text
-                                  ? detail::utf8_problem(e.value.as_text())
-                                  : detail::calendar_problem(e.value);
-        if (!p.empty())
-            throw ValueError(f.qualified_name() + ": update() expression: " + p);
-    }
-    for (const auto& a : e.args)
-        check_update_literals(a, f);
-}
-
-// A date or time column takes a column or value of its own type, and a number column no
-// text: SQLite would store whatever the expression gives (arithmetic on a date's text is a
-// number), and every later read of the row would fail. Django refuses mixed types too.
-inline void check_update_expr_type(const Expr& e, const FieldMeta& f) {
-    const ValueType want = f.value_type();
-    const bool temporal =
-        want == ValueType::Date || want == ValueType::DateTime || want == ValueType::Time;
-    const bool plain = e.op == Expr::Op::Field || e.op == Expr::Op::Literal;
-    const bool number =
-        want == ValueType::Integer || want == ValueType::Real || want == ValueType::Bool;
-    if ((temporal && (!plain || e.type != want)) || (number && e.type == ValueType::Text))
-        throw FieldError(f.described_name() + ": update() cannot store an expression of type " +
-                         std::string(value_type_name(e.type)) +
-                         (temporal ? "; it takes a field or value of its own type" : ""));
-}
-
-// The value a field is set to by update(): a prepared literal or a resolved expression.
-inline Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
-    if (const Expr* e = arg.expr()) {
-        Expr resolved = detail::resolve_expr(*e, q);
-        if (resolved.op == Expr::Op::Literal) // a value given as an expression, coerced as one
-            return update_value(q, f, Arg(resolved.value));
-        detail::reject_extra_alias(resolved, q);
-        check_update_literals(resolved, f);
-        check_update_expr_type(resolved, f);
-        return resolved;
-    }
-    const Value* v = arg.value();
-    if (!v)
-        throw ValueError(f.qualified_name() + ": update() takes a value or an expression");
-    if (v->is_null()) {
-        if (!f.null())
-            throw IntegrityError(f.qualified_name() + " may not be NULL");
-        return Expr::literal(Value());
-    }
-    Value prepared = detail::prepare_value(*v, f.value_type(), f.qualified_name());
-    // As create(): an int32 or float member refuses what it cannot hold (SQLite would
-    // store it, and every later read of the row would fail).
-    const CType ct = f.value_ctype();
-    if ((prepared.kind() == Value::Kind::Integer && ct == CType::I32) || ct == CType::F32) {
-        try {
-            if (ct == CType::F32)
-                detail::checked_float(prepared);
-            else
-                detail::checked_int(prepared, ct);
-        } catch (const ValueError& e) {
-            throw ValueError(f.described_name() + ": " + e.what());
-        }
-    }
-    if (f.kind == FieldKind::Char && f.max_length &&
-        utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
-        throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
-                              std::to_string(f.max_length) + " characters");
-    return Expr::literal(std::move(prepared));
-}
-
-inline std::int64_t update(const Query& q, const Kwargs& values) {
-    if (values.empty())
-        throw ValueError("update() needs at least one field");
-    std::vector<std::pair<const FieldMeta*, Expr>> sets;
-    for (const auto& [name, arg] : values) {
-        const FieldMeta& f = q.model->field(name);
-        sets.emplace_back(&f, update_value(q, f, arg));
-    }
-    Compiled c = compile_update(q, sets);
-    if (q.empty)
-        return 0;
-    Database& db = db_of(q);
-    try {
-        Cursor cur(db, c.text, std::move(c.params));
-        return cur.run();
-    } catch (const IntegrityError& e) {
-        throw IntegrityError(q.model->name + ": " + e.what(), e.code);
-    }
-}
-
-inline DeleteResult delete_rows(const Query& q) {
-    if (has_dependents(*q.model)) {
-        check_writable(q, "delete");
-        Query pks = q;
-        detail::select_primary_keys(pks);
-        Values keys;
-        for (const Row& r : fetch_rows(pks))
-            keys.push_back(r[std::size_t{0}]);
-        Collector collector(db_of(q));
-        collector.collect(*q.model, keys);
-        return collector.run(*q.model);
-    }
-    Compiled c = compile_delete(q);
-    DeleteResult r;
-    if (!q.empty) {
-        Cursor cur(db_of(q), c.text, std::move(c.params));
-        r.total = cur.run();
-    }
-    if (r.total) // as Django: a model with nothing deleted is not listed
-        r.per_model.emplace_back(q.model->name, r.total);
-    return r;
-}
-
-inline std::vector<Value> dates(const Query& q, const std::string& field, const std::string& kind,
-                                const std::string& order, bool datetimes) {
-    const FieldMeta& f = q.model->field(field);
-    static const std::vector<std::string> date_kinds = {"year", "quarter", "month", "week", "day"};
-    static const std::vector<std::string> datetime_kinds = {"year", "quarter", "month",  "week",
-                                                            "day",  "hour",    "minute", "second"};
-    const auto& kinds = datetimes ? datetime_kinds : date_kinds;
-    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
-        throw ValueError("'kind' must be one of " + detail::join(kinds) + ", not '" + kind + "'");
-    if (order != "ASC" && order != "DESC")
-        throw ValueError("'order' must be either 'ASC' or 'DESC'");
-    const ValueType want = datetimes ? ValueType::DateTime : ValueType::Date;
-    if (datetimes ? f.kind != FieldKind::DateTime
-                  : (f.kind != FieldKind::Date && f.kind != FieldKind::DateTime))
-        throw ValueError(f.qualified_name() + " is not a " +
-                         (datetimes ? "DateTimeField" : "DateField or DateTimeField"));
-    std::vector<Value> out;
-    if (q.empty)
-        return out;
-    Compiled c = compile_dates(q, f, kind, order == "DESC");
-    Cursor cur(db_of(q), c.text, std::move(c.params));
-    while (cur.next())
-        out.push_back(cur.stmt().column_as(0, want));
-    return out;
-}
+std::vector<Row> fetch_rows(const Query& q);
+std::int64_t count(const Query& q);
+bool exists(const Query& q);
+std::map<std::string, Value> aggregate(const Query& query,
+                                       const std::vector<std::pair<std::string, Expr>>& in);
+std::int64_t update(const Query& q, const Kwargs& values);
+DeleteResult delete_rows(const Query& q);
+std::vector<Value> dates(const Query& q, const std::string& field, const std::string& kind,
+                         const std::string& order, bool datetimes);
 
 } // namespace sql
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/orm/execute.ipp"
+#endif

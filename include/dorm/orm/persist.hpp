@@ -2,12 +2,14 @@
 // Writing single model instances: INSERT, UPDATE, DELETE and reload by primary key, with
 // Django's save() rule (UPDATE when the primary key is set, INSERT when nothing was
 // updated or the key is unset) and the checks that protect the table (max_length, NULL).
-#include <mutex>
-#include <unordered_map>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "dorm/core/model.hpp"
 #include "dorm/detail/config.hpp"
-#include "dorm/detail/unicode.hpp"
 #include "dorm/sql/compiler.hpp"
 #include "dorm/sqlite/connection.hpp"
 #include "dorm/tree/build.hpp"
@@ -25,231 +27,35 @@ struct ModelStatements {
     std::string delete_by_pk;
 };
 
-inline const ModelStatements& statements_for(const ModelMeta& m) {
-    // The model asked for last, per thread: no lock and no lookup when saving in a loop.
-    // (Entries are never removed, so the pointer stays valid.)
-    thread_local const ModelMeta* last_model = nullptr;
-    thread_local const ModelStatements* last = nullptr;
-    if (last_model == &m)
-        return *last;
-    static std::mutex mutex;
-    static std::unordered_map<const ModelMeta*, ModelStatements> cache;
-    std::lock_guard lock(mutex);
-    auto [it, inserted] = cache.try_emplace(&m);
-    last_model = &m;
-    last = &it->second;
-    if (!inserted)
-        return it->second;
-    ModelStatements& s = it->second;
-    const std::string table = quote(m.table);
-    std::string all_cols, all_marks, some_cols, some_marks;
-    for (const auto& f : m.fields) {
-        if (!s.columns.empty())
-            s.columns += ", ";
-        s.columns += table + "." + quote(f.column);
-        const std::string sep_all = all_cols.empty() ? "" : ", ";
-        all_cols += sep_all + quote(f.column);
-        all_marks += sep_all + "?";
-        if (f.primary_key && f.auto_created())
-            continue;
-        const std::string sep = some_cols.empty() ? "" : ", ";
-        some_cols += sep + quote(f.column);
-        some_marks += sep + "?";
-    }
-    s.insert_with_pk = "INSERT INTO " + table + " (" + all_cols + ") VALUES (" + all_marks + ")";
-    s.insert_without_pk = some_cols.empty() ? "INSERT INTO " + table + " DEFAULT VALUES"
-                                            : "INSERT INTO " + table + " (" + some_cols +
-                                                  ") VALUES (" + some_marks + ")";
-    const std::string pk = table + "." + quote(m.pk().column);
-    s.select_by_pk = "SELECT " + s.columns + " FROM " + table + " WHERE " + pk + " = ?";
-    s.delete_by_pk = "DELETE FROM " + table + " WHERE " + pk + " = ?";
-    return s;
-}
+const ModelStatements& statements_for(const ModelMeta& m);
 
-inline std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (const char c : s)
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-}
+// The length of UTF-8 text in characters (as Django counts max_length).
+std::size_t utf8_length(std::string_view s);
 
 // Checks what the database would not: max_length (in characters, as Django counts them),
 // text that is not UTF-8, dates and times that are not on the calendar (a stored
 // 2021-02-30 would break every later read of the row). Runs before anything is written.
-inline void validate(const ModelMeta& m, const void* obj) {
-    // The member's payload, or null for an empty optional.
-    auto payload = [](const FieldMeta& f, const void* p, auto tag) -> const decltype(tag)* {
-        using M = decltype(tag);
-        if (!f.optional)
-            return static_cast<const M*>(p);
-        const auto& o = *static_cast<const std::optional<M>*>(p);
-        return o ? &*o : nullptr;
-    };
-    for (const auto& f : m.fields) {
-        const void* p = f.member(obj);
-        std::string problem;
-        switch (f.ctype) {
-        case CType::String: {
-            const std::string* text = payload(f, p, std::string{});
-            if (!text)
-                continue;
-            problem = detail::utf8_problem(*text);
-            if (!problem.empty() || f.kind != FieldKind::Char || !f.max_length)
-                break;
-            // A character takes at least one byte: short values need no counting.
-            if (text->size() <= static_cast<std::size_t>(f.max_length))
-                continue;
-            const std::size_t len = utf8_length(*text);
-            if (len > static_cast<std::size_t>(f.max_length))
-                throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
-                                      std::to_string(f.max_length) + " characters (it has " +
-                                      std::to_string(len) + ")");
-            continue;
-        }
-        case CType::Date:
-            if (const Date* d = payload(f, p, Date{}))
-                problem = detail::date_problem(*d);
-            break;
-        case CType::DateTime:
-            if (const DateTime* dt = payload(f, p, DateTime{}))
-                problem = detail::datetime_problem(*dt);
-            break;
-        case CType::Related: {
-            const Value id = f.get(obj);
-            if (id.kind() == Value::Kind::Text)
-                problem = detail::utf8_problem(id.as_text());
-            break;
-        }
-        default:
-            continue;
-        }
-        if (!problem.empty())
-            throw ValueError(f.described_name() + ": " + problem);
-    }
-}
+void validate(const ModelMeta& m, const void* obj);
 
 // An auto primary key is unset while it holds 0 (or an empty optional), as Django's None.
-inline bool pk_unset(const ModelMeta& m, const void* obj) {
-    const FieldMeta& pk = m.pk();
-    if (pk.auto_created() && !pk.optional) { // a plain int32_t or int64_t member: read it
-        const void* p = pk.member(obj);
-        return pk.ctype == CType::I64 ? *static_cast<const std::int64_t*>(p) == 0
-                                      : *static_cast<const std::int32_t*>(p) == 0;
-    }
-    const Value v = pk.get(obj);
-    if (v.is_null())
-        return true;
-    return pk.auto_created() && v.as_int() == 0;
-}
+bool pk_unset(const ModelMeta& m, const void* obj);
 
 // INSERT; an auto primary key that is unset receives the new row id.
-inline void insert_object(Database& db, const ModelMeta& m, void* obj) {
-    const auto& s = statements_for(m);
-    const bool with_pk = !pk_unset(m, obj);
-    if (!with_pk && !m.pk().auto_created())
-        throw ValidationError(m.pk().qualified_name() +
-                              ": the primary key must be set before saving");
-    Database::Lease stmt(db, with_pk ? s.insert_with_pk : s.insert_without_pk);
-    int idx = 1;
-    for (const auto& f : m.fields) {
-        if (!with_pk && f.primary_key)
-            continue;
-        stmt->bind_member(idx++, f, obj);
-    }
-    const auto started = db.log_start();
-    try {
-        stmt->step();
-    } catch (const IntegrityError& e) {
-        throw IntegrityError(m.name + ": " + e.what(), e.code);
-    }
-    if (db.logging()) {
-        Values params;
-        for (const auto& f : m.fields)
-            if (with_pk || !f.primary_key)
-                params.push_back(f.get(obj));
-        db.log(stmt->sql(), params, started);
-    }
-    if (!with_pk) {
-        const FieldMeta& pk = m.pk();
-        if (pk.ctype == CType::I64 && !pk.optional) // the usual auto key: no Value, no check
-            *static_cast<std::int64_t*>(pk.member(obj)) = db.last_insert_rowid();
-        else
-            pk.set(obj, Value(db.last_insert_rowid()));
-    }
-}
+void insert_object(Database& db, const ModelMeta& m, void* obj);
 
 // UPDATE of the given fields (all non-pk fields when empty); returns the rows matched.
-inline std::int64_t update_object(Database& db, const ModelMeta& m, const void* obj,
-                                  const std::vector<const FieldMeta*>& fields) {
-    std::string sql = "UPDATE " + quote(m.table) + " SET ";
-    Values params;
-    std::size_t n = 0;
-    for (const FieldMeta* f : fields) {
-        if (f->primary_key)
-            continue;
-        sql += (n++ ? ", " : "") + quote(f->column) + " = ?";
-        params.push_back(f->get(obj));
-    }
-    if (!n) { // nothing to write: does the row exist?
-        Cursor c(db, "SELECT 1 FROM " + quote(m.table) + " WHERE " + quote(m.pk().column) + " = ?",
-                 Values{m.pk().get(obj)});
-        return c.next() ? 1 : 0;
-    }
-    sql += " WHERE " + quote(m.pk().column) + " = ?";
-    params.push_back(m.pk().get(obj));
-    try {
-        Cursor c(db, sql, std::move(params));
-        return c.run();
-    } catch (const IntegrityError& e) {
-        throw IntegrityError(m.name + ": " + e.what(), e.code);
-    }
-}
+std::int64_t update_object(Database& db, const ModelMeta& m, const void* obj,
+                           const std::vector<const FieldMeta*>& fields);
 
-inline void save_object(Database& db, const ModelMeta& m, void* obj, detail::InstanceState& st,
-                        const SaveOptions& opts) {
-    if (opts.force_insert && opts.force_update)
-        throw ValueError("Cannot force both insert and updating in model saving.");
-    validate(m, obj);
-    std::vector<const FieldMeta*> fields;
-    if (!opts.update_fields.empty()) {
-        for (const auto& n : opts.update_fields)
-            fields.push_back(&m.field(n));
-    }
-    std::lock_guard lock(db.mutex());
-    const bool unset = pk_unset(m, obj);
-    if (!unset && !opts.force_insert) {
-        if (opts.update_fields.empty()) { // every loaded field (only an UPDATE needs the list)
-            for (const auto& f : m.fields)
-                if (std::find(st.deferred.begin(), st.deferred.end(), f.index) == st.deferred.end())
-                    fields.push_back(&f);
-        }
-        if (update_object(db, m, obj, fields) > 0) {
-            st.adding = false;
-            st.db = &db;
-            return;
-        }
-        if (opts.force_update)
-            throw DatabaseError(m.name + ": forced update did not affect any rows");
-        // As Django: an instance with deferred fields saved to its own database saves its
-        // loaded fields as update_fields; inserting would write defaults for the others.
-        if (!opts.update_fields.empty() || (!st.deferred.empty() && st.db == &db))
-            throw DatabaseError(m.name + ": save with update_fields did not affect any rows");
-    }
-    if (unset && opts.force_update)
-        throw ValueError(m.name + ": cannot force an update without a primary key");
-    insert_object(db, m, obj);
-    st.adding = false;
-    st.db = &db;
-}
+void save_object(Database& db, const ModelMeta& m, void* obj, detail::InstanceState& st,
+                 const SaveOptions& opts);
 
-inline std::int64_t delete_object(Database& db, const ModelMeta& m, const void* obj) {
-    if (pk_unset(m, obj))
-        throw ValueError(m.name + " object can't be deleted because its " + m.pk().name +
-                         " attribute is not set");
-    Cursor c(db, statements_for(m).delete_by_pk, Values{m.pk().get(obj)});
-    return c.run();
-}
+std::int64_t delete_object(Database& db, const ModelMeta& m, const void* obj);
 
 } // namespace sql
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/orm/persist.ipp"
+#endif

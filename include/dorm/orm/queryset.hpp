@@ -1,9 +1,10 @@
 #pragma once
 // QuerySet<T>: lazy, chainable, and caching its results after the first evaluation, as
 // Django's. Evaluation runs the SQL compiler on the query and reads rows into T objects.
-#include <limits>
 #include <map>
+#include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,55 @@
 
 namespace dorm {
 inline namespace DORM_ABI {
+
+// What QuerySet<T>, Manager<T> and Model<T> do that does not depend on T: compiled once (in
+// the library in compiled mode), not once per model.
+namespace detail {
+// A new query of model m (what Manager<T> starts from).
+std::shared_ptr<const Query> new_query(const ModelMeta& m);
+// qs[i] of a queryset not evaluated: the query of that one row.
+std::shared_ptr<const Query> index_query(const Query& q, std::size_t i);
+[[noreturn]] void index_out_of_range(const ModelMeta& m, std::size_t i);
+// get(): the query limited to 21 rows, unordered. A query made for this call alone (the only
+// owner, created by a chained call as a non-const Query) is limited in place; any other is
+// copied first, so the queryset the user holds never changes.
+std::shared_ptr<const Query> get_query(std::shared_ptr<const Query> q);
+std::string does_not_exist_message(const ModelMeta& m);
+std::string multiple_objects_message(const ModelMeta& m, std::size_t found);
+// first() (last: last()): ordered (by pk when there is no ordering) and sliced to one row.
+std::shared_ptr<const Query> first_query(const Query& q, bool last);
+// latest() (earliest: ascending) by these fields or the model's get_latest_by.
+std::shared_ptr<const Query> by_date_query(const Query& q, bool ascending,
+                                           std::vector<std::string> fields);
+// get_or_create() and update_or_create(): the query of the lookup...
+std::shared_ptr<const Query> filter_kwargs(const Query& q, const Kwargs& kwargs);
+// ...and the values of a created object: lookups with "__" are conditions only; plain names
+// also become field values.
+Kwargs merged(const Kwargs& lookup, const Kwargs& defaults);
+// One field of an object of model m, set to the value of `arg`.
+void set_field(const ModelMeta& m, void* obj, const std::string& name, const Arg& arg);
+// A new instance: the fields' declared defaults, then the values given.
+void init_object(const ModelMeta& m, void* obj, const Kwargs& values);
+// bulk_create() in the local store: every INSERT in one transaction. When one fails, the
+// objects already inserted get back their unset primary keys.
+void insert_all(Database& db, const ModelMeta& m, const std::vector<void*>& objs);
+// in_bulk(): the unique field the objects are keyed by.
+const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string& field);
+// update() and delete_() of a queryset, through the sync engine when the model is mapped.
+std::int64_t update_rows(const Query& q, const Kwargs& values);
+DeleteResult delete_rows(const Query& q);
+std::vector<Date> dates(const Query& q, const std::string& field, const std::string& kind,
+                        const std::string& order);
+std::vector<DateTime> datetimes(const Query& q, const std::string& field, const std::string& kind,
+                                const std::string& order);
+// Manager::raw(): the rows of the caller's SQL, each read into the object next(ctx) gives.
+void read_raw(Database& db, const ModelMeta& m, const std::string& sql, const Values& params,
+              sql::NextObject next, void* ctx);
+// Model<T>::delete_(skip_cdms): the row of obj and what on_delete does to the rows that
+// refer to it; an auto primary key is unset afterwards.
+DeleteResult delete_instance(Database& db, const ModelMeta& m, void* obj);
+bool contains(const std::vector<std::string>& names, const std::string& name);
+} // namespace detail
 
 template <class T>
 class QuerySet : public QueryChain<QuerySet<T>> {
@@ -43,17 +93,9 @@ public:
     T operator[](std::size_t i) const {
         if (cache_)
             return cache_->at(i);
-        // i + 1 must fit the int64 of a slice (a size_t past it would turn negative).
-        if (i >= static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()))
-            throw ValueError(meta().name + " queryset index " + std::to_string(i) +
-                             " out of range (at most " +
-                             std::to_string(std::numeric_limits<std::int64_t>::max() - 1) +
-                             "; negative indexing is not supported)");
-        auto one =
-            read(*this->slice(static_cast<std::int64_t>(i), static_cast<std::int64_t>(i) + 1).q_);
+        auto one = read(*detail::index_query(*q_, i));
         if (one.empty())
-            throw std::out_of_range(meta().name + " queryset index " + std::to_string(i) +
-                                    " out of range");
+            detail::index_out_of_range(meta(), i);
         return std::move(one.front());
     }
 
@@ -63,26 +105,16 @@ public:
     bool exists() const { return cache_ ? !cache_->empty() : detail::any_rows(*q_); }
 
     T get() const { return get_one(q_); }
-    T get(const Q& q) const { return get_one(this->filter(q).q_); }
+    T get(const Q& q) const { return get_one(detail::chain::filter(*q_, q, false)); }
     T get(std::string key, Arg value) const {
-        return get_one(this->filter(Q(std::move(key), std::move(value))).q_);
+        return get_one(detail::chain::filter(*q_, std::move(key), std::move(value), false));
     }
     T get(std::initializer_list<Kwarg> conditions) const {
-        return get_one(this->filter(conditions).q_);
+        return get_one(detail::chain::filter(*q_, conditions, false));
     }
 
-    std::optional<T> first() const {
-        auto rows = read(*ordered_or_pk().slice(0, 1).q_);
-        if (rows.empty())
-            return std::nullopt;
-        return std::move(rows.front());
-    }
-    std::optional<T> last() const {
-        auto rows = read(*ordered_or_pk().reverse().slice(0, 1).q_);
-        if (rows.empty())
-            return std::nullopt;
-        return std::move(rows.front());
-    }
+    std::optional<T> first() const { return first_or_last(false); }
+    std::optional<T> last() const { return first_or_last(true); }
     template <class... S>
     T latest(const S&... fields) const {
         return by_date(false, {std::string(fields)...});
@@ -107,23 +139,23 @@ public:
     std::pair<T, bool> get_or_create(const Kwargs& lookup, const Kwargs& defaults = {}) const {
         return atomic(db(), [&]() -> std::pair<T, bool> {
             try {
-                return {filter_kwargs(lookup).get(), false};
+                return {get_one(detail::filter_kwargs(*q_, lookup)), false};
             } catch (const dorm::DoesNotExist&) {
             }
-            return {create(merged(lookup, defaults)), true};
+            return {create(detail::merged(lookup, defaults)), true};
         });
     }
     std::pair<T, bool> update_or_create(const Kwargs& lookup, const Kwargs& defaults = {}) const {
         return atomic(db(), [&]() -> std::pair<T, bool> {
             try {
-                T obj = filter_kwargs(lookup).get();
+                T obj = get_one(detail::filter_kwargs(*q_, lookup));
                 for (const auto& [name, arg] : defaults)
-                    set_field(obj, name, arg);
+                    detail::set_field(meta(), &obj, name, arg);
                 obj.save(db());
                 return {std::move(obj), false};
             } catch (const dorm::DoesNotExist&) {
             }
-            return {create(merged(lookup, defaults)), true};
+            return {create(detail::merged(lookup, defaults)), true};
         });
     }
 
@@ -156,35 +188,8 @@ public:
 private:
     std::vector<T>& bulk_create_local(std::vector<T>& objs) const {
         Database& d = db();
-        // All or nothing: when one INSERT fails, the transaction is rolled back and the
-        // objects already inserted get back their unset primary keys and state. An INSERT
-        // changes only an unset (auto) primary key, so one byte per object says how to undo
-        // it, and the state changes once everything is committed.
-        enum Undo : std::uint8_t { Keep, Zero, Null };
-        const ModelMeta& m = meta();
-        const FieldMeta& pk = m.pk();
-        std::vector<std::uint8_t> undo;
-        undo.reserve(objs.size());
-        try {
-            atomic(d, [&] {
-                for (T& obj : objs) {
-                    sql::validate(m, &obj);
-                    const std::uint8_t u = !sql::pk_unset(m, &obj)                 ? Keep
-                                           : pk.optional && pk.get(&obj).is_null() ? Null
-                                                                                   : Zero;
-                    sql::insert_object(d, m, &obj);
-                    undo.push_back(u);
-                }
-            });
-        } catch (...) {
-            for (std::size_t i = 0; i < undo.size(); ++i) {
-                if (undo[i] == Zero)
-                    pk.set(&objs[i], Value(0));
-                if (undo[i] == Null)
-                    pk.set(&objs[i], Value());
-            }
-            throw;
-        }
+        // All or nothing (see insert_all); the state changes once everything is committed.
+        detail::insert_all(d, meta(), pointers(objs));
         for (T& obj : objs) {
             obj._state.adding = false;
             obj._state.db = &d;
@@ -195,14 +200,11 @@ private:
 public:
     // Objects by primary key (or another unique field): key -> object.
     std::map<Value, T> in_bulk(const Values& ids, const std::string& field = "pk") const {
-        const FieldMeta& f = meta().field(field);
-        if (!f.primary_key && !f.unique)
-            throw ValueError("in_bulk()'s field_name must be a unique field but '" + field +
-                             "' isn't.");
+        const FieldMeta& f = detail::in_bulk_field(meta(), field);
         std::map<Value, T> out;
         if (ids.empty())
             return out;
-        for (T& obj : read(*this->filter(field + "__in", ids).q_)) {
+        for (T& obj : read(*detail::chain::filter(*q_, field + "__in", ids, false))) {
             Value key = f.get(&obj);
             out.emplace(std::move(key), std::move(obj));
         }
@@ -217,91 +219,45 @@ public:
         return out;
     }
 
-    std::int64_t update(const Kwargs& values) const {
-        if (SyncHooks* s = detail::sync_of(*q_)) {
-            std::vector<std::string> fields;
-            for (const auto& kv : values)
-                fields.push_back(kv.first);
-            return s->bulk_update(*q_, fields, [&] { return sql::update(*q_, values); });
-        }
-        return sql::update(*q_, values);
-    }
+    std::int64_t update(const Kwargs& values) const { return detail::update_rows(*q_, values); }
     std::int64_t update(std::initializer_list<Kwarg> values) const {
         return update(Kwargs(values));
     }
-    DeleteResult delete_() const {
-        if (SyncHooks* s = detail::sync_of(*q_)) {
-            DeleteResult result;
-            s->bulk_delete(*q_, [&] { result = delete_local(); });
-            return result;
-        }
-        return delete_local();
-    }
+    DeleteResult delete_() const { return detail::delete_rows(*q_); }
 
-private:
-    DeleteResult delete_local() const {
-        Database& d = db();
-        try {
-            return atomic(d, [&] { return sql::delete_rows(*q_); });
-        } catch (const ProtectedError&) {
-            throw;
-        } catch (const RestrictedError&) {
-            throw;
-        } catch (const IntegrityError& e) {
-            if (std::string_view(e.what()).starts_with("deleting "))
-                throw;
-            sql::Collector::refused_by_database(meta(), e);
-        }
-    }
-
-public:
     // --- other shapes ---------------------------------------------------------------------
     template <class... S>
     ValuesQuerySet values(const S&... fields) const {
-        auto n = std::make_shared<Query>(*q_);
-        detail::set_values(*n, {std::string(fields)...});
-        return ValuesQuerySet(std::move(n));
+        return ValuesQuerySet(detail::chain::values(*q_, {std::string(fields)...}));
     }
     template <class... S>
     ValuesListQuerySet values_list(const S&... fields) const {
-        auto n = std::make_shared<Query>(*q_);
-        detail::set_values(*n, {std::string(fields)...});
-        return ValuesListQuerySet(std::move(n));
+        return ValuesListQuerySet(detail::chain::values(*q_, {std::string(fields)...}));
     }
     std::map<std::string, Value>
     aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
-        detail::sync_read(*q_, ReadKind::Rows);
-        return sql::aggregate(*q_, items);
+        return detail::aggregate_rows(*q_, items);
     }
     template <class... E>
     requires(std::same_as<E, Expr>&&...) std::map<std::string, Value> aggregate(const E&... items)
     const {
-        detail::sync_read(*q_, ReadKind::Rows);
-        return sql::aggregate(*q_, {std::pair<std::string, Expr>{std::string(), items}...});
+        return detail::aggregate_rows(*q_, {std::pair<std::string, Expr>{std::string(), items}...});
     }
     std::vector<Date> dates(const std::string& field, const std::string& kind,
                             const std::string& order = "ASC") const {
-        std::vector<Date> out;
-        detail::sync_read(*q_, ReadKind::Rows);
-        for (const Value& v : sql::dates(*q_, field, kind, order, false))
-            out.push_back(v.as_date());
-        return out;
+        return detail::dates(*q_, field, kind, order);
     }
     std::vector<DateTime> datetimes(const std::string& field, const std::string& kind,
                                     const std::string& order = "ASC") const {
-        std::vector<DateTime> out;
-        detail::sync_read(*q_, ReadKind::Rows);
-        for (const Value& v : sql::dates(*q_, field, kind, order, true))
-            out.push_back(v.as_datetime());
-        return out;
+        return detail::datetimes(*q_, field, kind, order);
     }
     // Deferred fields keep their default value in the loaded objects, and save() writes
     // only the loaded ones (C++ cannot load a member on first access, as Django does).
     QuerySet defer(const std::vector<std::string>& fields) const {
-        return this->derive([&](Query& n) { detail::set_deferred(n, fields, false); });
+        return QuerySet(detail::chain::defer(*q_, fields, false));
     }
     QuerySet only(const std::vector<std::string>& fields) const {
-        return this->derive([&](Query& n) { detail::set_deferred(n, fields, true); });
+        return QuerySet(detail::chain::defer(*q_, fields, true));
     }
     template <class... S>
     QuerySet defer(const S&... fields) const {
@@ -315,11 +271,7 @@ public:
     // A new, unsaved instance with field values (and the fields' declared defaults).
     static T make(const Kwargs& values) {
         T obj{};
-        for (const auto& f : meta().fields)
-            if (f.default_value)
-                f.set(&obj, *f.default_value);
-        for (const auto& [name, arg] : values)
-            set_field(obj, name, arg);
+        detail::init_object(meta(), &obj, values);
         return obj;
     }
 
@@ -330,6 +282,14 @@ protected:
 private:
     static const ModelMeta& meta() { return T::meta(); }
 
+    static std::vector<void*> pointers(std::vector<T>& objs) {
+        std::vector<void*> ptrs;
+        ptrs.reserve(objs.size());
+        for (T& obj : objs)
+            ptrs.push_back(&obj);
+        return ptrs;
+    }
+
     // The objects of a query, brought from the remote first when the model is mapped.
     static std::vector<T> read(const Query& q, ReadKind kind = ReadKind::Rows) {
         detail::sync_read(q, kind);
@@ -338,107 +298,41 @@ private:
     // The objects of a query in the local store, with their prefetch_related() relations.
     static std::vector<T> fetch(const Query& q) {
         std::vector<T> rows = sql::fetch<T>(q);
-        if (!q.prefetch_related.empty() && !rows.empty()) {
-            std::vector<void*> ptrs;
-            ptrs.reserve(rows.size());
-            for (T& r : rows)
-                ptrs.push_back(&r);
-            const auto& paths = q.prefetch_related;
-            for (std::size_t i = 0; i < paths.size(); ++i) {
-                // "a" is done by "a__b" (and a repeated path once).
-                bool covered = false;
-                for (std::size_t k = 0; k < paths.size(); ++k)
-                    covered = covered || (k != i && (paths[k].starts_with(paths[i] + "__") ||
-                                                     (paths[k] == paths[i] && k < i)));
-                if (!covered)
-                    sql::prefetch(meta(), ptrs, paths[i], sql::db_of(q));
-            }
-        }
+        if (!q.prefetch_related.empty() && !rows.empty())
+            sql::prefetch_related(meta(), pointers(rows), q);
         return rows;
     }
 
-    // get() on a query. A query made for this call alone (filter(...).get(...): the only
-    // owner, created by derive() as a non-const Query) is limited in place; any other is
-    // copied first, so the queryset the user holds never changes.
+    // get() on a query (see detail::get_query).
     static T get_one(std::shared_ptr<const Query> q) {
-        if (!q->is_sliced()) {
-            std::shared_ptr<Query> own = q.use_count() == 1
-                                             ? std::const_pointer_cast<Query>(std::move(q))
-                                             : std::make_shared<Query>(*q);
-            // As Django: no ordering is needed to pick one row, and 21 rows say "more than 20".
-            own->order_by_set = true;
-            own->order_by.clear();
-            own->random_order = false;
-            own->limit = 21;
-            q = std::move(own);
-        }
+        q = detail::get_query(std::move(q));
         auto rows = read(*q, q->follows_relation ? ReadKind::Follow : ReadKind::Get);
         if (rows.empty())
-            throw typename T::DoesNotExist(meta().name + " matching query does not exist.");
+            throw typename T::DoesNotExist(detail::does_not_exist_message(meta()));
         if (rows.size() > 1)
             throw typename T::MultipleObjectsReturned(
-                "get() returned more than one " + meta().name + " -- it returned " +
-                (rows.size() > 20 ? std::string("more than 20") : std::to_string(rows.size())) +
-                "!");
+                detail::multiple_objects_message(meta(), rows.size()));
         return std::move(rows.front());
     }
 
     // Every Manager starts from the same empty query: a Query is never changed once shared
     // (each chained call copies it), so one per model serves all, without an allocation.
     static std::shared_ptr<const Query> fresh() {
-        static const std::shared_ptr<const Query> empty = [] {
-            auto q = std::make_shared<Query>();
-            q->model = &meta();
-            return q;
-        }();
+        static const std::shared_ptr<const Query> empty = detail::new_query(meta());
         return empty;
     }
     Database& db() const { return sql::db_of(*q_); }
 
-    static void set_field(T& obj, const std::string& name, const Arg& arg) {
-        const FieldMeta& f = meta().field(name);
-        const Value* v = arg.value();
-        if (!v)
-            throw ValueError(f.qualified_name() + ": expected a value");
-        f.set(&obj, *v);
-    }
-    // Lookups with "__" are conditions only; plain names also become field values.
-    static Kwargs merged(const Kwargs& lookup, const Kwargs& defaults) {
-        Kwargs out;
-        for (const auto& kv : lookup)
-            if (kv.first.find("__") == std::string::npos)
-                out.push_back(kv);
-        for (const auto& kv : defaults)
-            out.push_back(kv);
-        return out;
-    }
-    QuerySet filter_kwargs(const Kwargs& kwargs) const {
-        Q q;
-        for (const auto& [k, v] : kwargs)
-            q = q & Q(k, v);
-        return this->filter(q);
-    }
-    QuerySet ordered_or_pk() const {
-        const Query& q = *q_;
-        const bool ordered =
-            q.random_order || (q.order_by_set ? !q.order_by.empty() : !meta().ordering.empty());
-        return ordered ? *this : this->order_by("pk");
+    std::optional<T> first_or_last(bool last) const {
+        auto rows = read(*detail::first_query(*q_, last));
+        if (rows.empty())
+            return std::nullopt;
+        return std::move(rows.front());
     }
     T by_date(bool ascending, std::vector<std::string> fields) const {
-        if (fields.empty()) {
-            if (meta().get_latest_by.empty())
-                throw ValueError(std::string(ascending ? "earliest" : "latest") +
-                                 "() requires either fields as arguments or 'get_latest_by' in the "
-                                 "model's Meta.");
-            fields.push_back(meta().get_latest_by);
-        }
-        if (!ascending)
-            for (auto& f : fields)
-                f = f.starts_with('-') ? f.substr(1) : "-" + f;
-        auto q = this->order_by(fields).slice(0, 1);
-        auto rows = read(*q.q_);
+        auto rows = read(*detail::by_date_query(*q_, ascending, std::move(fields)));
         if (rows.empty())
-            throw typename T::DoesNotExist(meta().name + " matching query does not exist.");
+            throw typename T::DoesNotExist(detail::does_not_exist_message(meta()));
         return std::move(rows.front());
     }
 
@@ -458,36 +352,9 @@ public:
     // Django's Manager.raw(): SQL written by the caller, with bound parameters; columns are
     // matched to fields by column name, and others become annotations.
     std::vector<T> raw(const std::string& sql, const Values& params = {}) const {
-        Database& d = sql::db_of(this->query());
-        const ModelMeta& m = T::meta();
-        sql::Cursor cur(d, sql, params);
-        std::vector<const FieldMeta*> targets;
-        for (int i = 0; i < cur.stmt().column_count(); ++i) {
-            const FieldMeta* hit = nullptr;
-            for (const auto& f : m.fields)
-                if (f.column == cur.stmt().column_name(i))
-                    hit = &f;
-            targets.push_back(hit);
-        }
-        if (std::find(targets.begin(), targets.end(), &m.pk()) == targets.end())
-            throw ValueError("Raw query must include the primary key (" + m.pk().column + ")");
         std::vector<T> out;
-        while (cur.next()) {
-            T& obj = out.emplace_back();
-            for (std::size_t t = 0; t < targets.size(); ++t) {
-                const int i = static_cast<int>(t);
-                if (targets[t])
-                    cur.stmt().read_member(i, *targets[t], &obj, &d);
-                else
-                    obj._state.annotations.emplace_back(cur.stmt().column_name(i),
-                                                        cur.stmt().column(i));
-            }
-            for (const auto& f : m.fields)
-                if (std::find(targets.begin(), targets.end(), &f) == targets.end())
-                    obj._state.deferred.push_back(static_cast<std::uint16_t>(f.index));
-            obj._state.adding = false;
-            obj._state.db = &d;
-        }
+        detail::read_raw(sql::db_of(this->query()), T::meta(), sql, params, &sql::next_object<T>,
+                         &out);
         return out;
     }
 };
@@ -549,21 +416,7 @@ DeleteResult Model<T>::delete_() {
 template <class T>
 DeleteResult Model<T>::delete_(SkipCdms) {
     Database& db = _state.db ? *_state.db : default_database();
-    DeleteResult result;
-    if (sql::has_dependents(meta())) { // on_delete of the relations that point here
-        if (sql::pk_unset(meta(), static_cast<T*>(this)))
-            sql::delete_object(db, meta(), static_cast<T*>(this)); // says why it cannot
-        sql::Collector collector(db);
-        collector.collect(meta(), {pk()});
-        result = collector.run(meta());
-    } else {
-        const std::int64_t n = sql::delete_object(db, meta(), static_cast<T*>(this));
-        result.total = n;
-        if (n)
-            result.per_model.emplace_back(meta().name, n);
-    }
-    if (meta().pk().auto_created())
-        meta().pk().set(static_cast<T*>(this), meta().pk().optional ? Value() : Value(0));
+    DeleteResult result = detail::delete_instance(db, meta(), static_cast<T*>(this));
     _state.adding = true;
     return result;
 }
@@ -577,8 +430,7 @@ void Model<T>::refresh_from_db(std::vector<std::string> fields) {
     }
     T fresh = qs.get();
     for (const auto& f : meta().fields) {
-        const bool wanted =
-            fields.empty() || std::find(fields.begin(), fields.end(), f.name) != fields.end();
+        const bool wanted = fields.empty() || detail::contains(fields, f.name);
         if (!wanted)
             continue;
         f.set(static_cast<T*>(this), f.get(&fresh));
@@ -588,3 +440,7 @@ void Model<T>::refresh_from_db(std::vector<std::string> fields) {
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/orm/queryset.ipp"
+#endif

@@ -2,8 +2,12 @@
 // Related objects: following a ForeignKey (entry.blog.get()), and the managers of the other
 // sides of relations (blog.related(&Entry::blog), entry.related(&Entry::authors)), with
 // Django's add, remove, clear, set and create.
-#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "dorm/detail/config.hpp"
@@ -12,11 +16,64 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+namespace detail {
+// ForeignKey<T>::operator=(obj): obj (of model m) must be saved.
+void check_assignable(const ModelMeta& m, const void* obj);
+// ForeignKey<T>::get(): the query of the object a relation to model m points to.
+std::shared_ptr<const Query> follow_query(const ModelMeta& m, Database& db, bool local_only);
+// The relation of model m whose member is at this offset in m's objects (related()).
+const FieldMeta& relation_at(const ModelMeta& m, std::size_t offset);
+// Model<T>::related<U>("entry_set"): the many-to-many field of m (reverse: false) or the
+// reverse relation (reverse: true) by that name, to model `target`.
+std::pair<const FieldMeta*, bool> related_set(const ModelMeta& m, std::string_view accessor,
+                                              const ModelMeta& target);
+
+// What a RelatedManager does that does not depend on its model: the objects of model
+// `target` on the other side of relation `link` from one owner (its primary key), in db.
+//  - reverse ForeignKey (blog.related(&Entry::blog)): `link` is the ForeignKey of target;
+//  - many-to-many (either side): `link` is the ManyToMany field, `reverse` from its target.
+class RelatedSet {
+public:
+    RelatedSet(const ModelMeta& target, const FieldMeta& link, bool reverse, Value owner,
+               Database& db)
+        : target_(target), link_(link), reverse_(reverse), owner_(std::move(owner)), db_(db) {}
+
+    // The query of the related objects.
+    static std::shared_ptr<const Query> query(const ModelMeta& target, const FieldMeta& link,
+                                              bool reverse, const Value& owner, Database& db);
+
+    const FieldMeta& link() const noexcept { return link_; }
+    const Value& owner() const noexcept { return owner_; }
+    Database& db() const noexcept { return db_; }
+    bool many() const noexcept { return link_.kind == FieldKind::ManyToMany; }
+
+    // The primary key of a related object, which must be saved.
+    Value saved_pk(const void* obj) const;
+    // add(), remove() and clear() of objects of the target model; remove() throws what
+    // not_related throws for an object that is not related.
+    void add(const std::vector<void*>& objs) const;
+    void remove(const std::vector<void*>& objs,
+                void (*not_related)(const std::string& message)) const;
+    void clear() const;
+
+private:
+    const ModelMeta& through() const { return link_.through_model(); }
+    const FieldMeta* near() const;
+    const FieldMeta* far() const;
+    void require_nullable(const char* what) const;
+    void link(const Value& from, const Value& to) const;
+
+    const ModelMeta& target_;
+    const FieldMeta& link_;
+    bool reverse_;
+    Value owner_;
+    Database& db_;
+};
+} // namespace detail
+
 template <class T>
 ForeignKey<T>& ForeignKey<T>::operator=(const T& obj) {
-    if (sql::pk_unset(T::meta(), &obj))
-        throw ValueError("Cannot assign an unsaved " + T::meta().name +
-                         " to a relation: save it first (its primary key is not set)");
+    detail::check_assignable(T::meta(), &obj);
     id_ = obj.pk();
     cache_ = std::make_shared<T>(obj);
     db_ = obj._state.db;
@@ -30,9 +87,8 @@ T& ForeignKey<T>::get() const {
             throw
                 typename T::DoesNotExist("No related " + T::meta().name + ": the relation is NULL");
         Database& db = db_ ? *db_ : default_database();
-        auto q = std::make_shared<Query>(T::objects().using_(db).query());
-        q->follows_relation = true; // a synced parent is read once per evaluation
-        q->skip_remote = local_only_;
+        // A synced parent is read once per evaluation.
+        auto q = detail::follow_query(T::meta(), db, local_only_);
         cache_ = std::make_shared<T>(QuerySet<T>(std::move(q)).get("pk", id_));
     }
     return *static_cast<T*>(cache_.get());
@@ -46,15 +102,7 @@ const FieldMeta& field_of_member(F U::*member) {
     static const U probe{};
     const auto offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*member)) -
                                                  reinterpret_cast<const char*>(&probe));
-    const ModelMeta& m = U::meta();
-    for (const auto& f : m.fields)
-        if (f.offset == offset && f.is_relation())
-            return f;
-    for (const auto& f : m.many_to_many)
-        if (f.offset == offset)
-            return f;
-    throw FieldError("related(): the member is not a relation declared in " + m.name +
-                     "::define()");
+    return relation_at(U::meta(), offset);
 }
 
 template <class F>
@@ -76,8 +124,8 @@ class RelatedManager : public QuerySet<T> {
 public:
     RelatedManager(const FieldMeta& link, bool reverse, Value owner_pk, Database& db,
                    const detail::InstanceState& owner_state)
-        : QuerySet<T>(query_for(link, reverse, owner_pk, db)), link_(link), reverse_(reverse),
-          owner_(std::move(owner_pk)), db_(db) {
+        : QuerySet<T>(detail::RelatedSet::query(T::meta(), link, reverse, owner_pk, db)),
+          set_(T::meta(), link, reverse, std::move(owner_pk), db) {
         for (const auto& p : owner_state.prefetched)
             if (p.field == &link && p.reverse == reverse)
                 prefetched_ = std::static_pointer_cast<const std::vector<T>>(p.objects);
@@ -96,13 +144,13 @@ public:
 
     // A new object, saved, related to the owner.
     T create(const Kwargs& values) const {
-        return atomic(db_, [&] {
+        return atomic(set_.db(), [&] {
             T obj = QuerySet<T>::make(values);
-            if (many())
+            if (set_.many())
                 return add_created(obj);
-            link_.set(&obj, owner_);
+            set_.link().set(&obj, set_.owner());
             SaveOptions opts;
-            opts.using_ = &db_;
+            opts.using_ = &set_.db();
             opts.force_insert = true;
             obj.save(opts);
             return obj;
@@ -113,58 +161,26 @@ public:
     // Relates saved objects to the owner (adding a link that exists does nothing).
     template <class... O>
     requires(std::same_as<O, T>&&...) void add(O&... objs) const {
-        std::vector<T*> list{&objs...};
-        add_all(list);
+        set_.add(std::vector<void*>{static_cast<void*>(&objs)...});
     }
-    void add(std::vector<T>& objs) const {
-        std::vector<T*> list;
-        for (auto& o : objs)
-            list.push_back(&o);
-        add_all(list);
-    }
+    void add(std::vector<T>& objs) const { set_.add(pointers(objs)); }
     template <class... O>
     requires(std::same_as<O, T>&&...) void remove(O&... objs) const {
-        std::vector<T*> list{&objs...};
-        remove_all(list);
+        set_.remove(std::vector<void*>{static_cast<void*>(&objs)...}, &not_related);
     }
-    void remove(std::vector<T>& objs) const {
-        std::vector<T*> list;
-        for (auto& o : objs)
-            list.push_back(&o);
-        remove_all(list);
-    }
+    void remove(std::vector<T>& objs) const { set_.remove(pointers(objs), &not_related); }
     // Unrelates every object (a ForeignKey must be nullable: its rows are kept, with NULL).
-    void clear() const {
-        atomic(db_, [&] {
-            if (many()) {
-                sql::Cursor c(db_,
-                              "DELETE FROM " + sql::quote(through().table) + " WHERE " +
-                                  sql::quote(near()->column) + " = ?" +
-                                  (link_.symmetrical ? " OR " + sql::quote(far()->column) + " = ?"
-                                                     : std::string()),
-                              link_.symmetrical ? Values{owner_, owner_} : Values{owner_});
-                c.run();
-                return;
-            }
-            require_nullable("clear");
-            sql::Cursor c(db_,
-                          "UPDATE " + sql::quote(T::meta().table) + " SET " +
-                              sql::quote(link_.column) + " = NULL WHERE " +
-                              sql::quote(link_.column) + " = ?",
-                          Values{owner_});
-            c.run();
-        });
-    }
+    void clear() const { set_.clear(); }
     // Makes exactly these objects related: the others are removed, the new ones added.
     void set(std::vector<T>& objs) const {
-        atomic(db_, [&] {
-            if (!many() && !link_.null()) { // rows cannot lose a non-null key: add only
+        atomic(set_.db(), [&] {
+            if (!set_.many() && !set_.link().null()) { // rows cannot lose a non-null key: add only
                 add(objs);
                 return;
             }
             Values keep;
             for (auto& o : objs)
-                keep.push_back(saved_pk(o));
+                keep.push_back(set_.saved_pk(&o));
             std::vector<T> old = this->all().exclude("pk__in", keep).to_vector();
             remove(old);
             add(objs);
@@ -172,174 +188,27 @@ public:
     }
 
 private:
-    static std::shared_ptr<const Query> query_for(const FieldMeta& link, bool reverse,
-                                                  const Value& owner, Database& db) {
-        const ModelMeta& owner_model =
-            link.kind == FieldKind::ManyToMany && !reverse ? *link.model : link.related_model();
-        if (owner.is_null() || (owner_model.pk().auto_created() && owner == Value(0)))
-            throw ValueError("The " + owner_model.name +
-                             " instance needs a primary key (save it) before its relation '" +
-                             link.name + "' can be used");
-        auto q = std::make_shared<Query>();
-        q->model = &T::meta();
-        q->db = &db;
-        if (link.kind != FieldKind::ManyToMany) { // T's ForeignKey = owner
-            Condition c;
-            c.lhs = detail::resolve_expr(F(link.name), *q);
-            c.lhs_type = c.lhs.type;
-            c.rhs = detail::prepare_value(owner, c.lhs_type, link.qualified_name());
-            q->where.children.push_back(WhereNode::leaf(std::move(c)));
-            return q;
-        }
-        // T joined to the join table, whose column towards the owner = owner.
-        auto [from, to] = detail::through_fields(link);
-        const FieldMeta* near = reverse ? to : from;
-        const FieldMeta* far = reverse ? from : to;
-        detail::JoinScope scope;
-        const auto alias = detail::follow(
-            *q, 0, {{{&link.through_model(), &T::meta().pk(), far, true, true}}, nullptr}, scope);
-        Condition c;
-        c.lhs = Expr::column(*near, alias);
-        c.lhs_type = c.lhs.type;
-        c.rhs = detail::prepare_value(owner, c.lhs_type, link.qualified_name());
-        q->where.children.push_back(WhereNode::leaf(std::move(c)));
-        detail::require_joins(q->where.children.back(), *q);
-        q->sticky_joins.push_back(alias);
-        return q;
+    static std::vector<void*> pointers(std::vector<T>& objs) {
+        std::vector<void*> list;
+        list.reserve(objs.size());
+        for (auto& o : objs)
+            list.push_back(&o);
+        return list;
     }
-
-    bool many() const noexcept { return link_.kind == FieldKind::ManyToMany; }
-    const ModelMeta& through() const { return link_.through_model(); }
-    const FieldMeta* near() const {
-        auto [from, to] = detail::through_fields(link_);
-        return reverse_ ? to : from;
-    }
-    const FieldMeta* far() const {
-        auto [from, to] = detail::through_fields(link_);
-        return reverse_ ? from : to;
-    }
-    void require_nullable(const char* what) const {
-        if (!link_.null())
-            throw UsageError(std::string(what) +
-                             "() is only available on relations whose "
-                             "ForeignKey may be NULL, and " +
-                             link_.qualified_name() + " may not");
-    }
-    static Value saved_pk(const T& obj) {
-        if (sql::pk_unset(T::meta(), &obj))
-            throw ValueError(T::meta().name +
-                             " instance isn't saved: save the object first, then relate it");
-        return obj.pk();
+    [[noreturn]] static void not_related(const std::string& message) {
+        throw typename T::DoesNotExist(message);
     }
     T add_created(T& obj) const {
         SaveOptions opts;
-        opts.using_ = &db_;
+        opts.using_ = &set_.db();
         opts.force_insert = true;
         obj.save(opts);
-        std::vector<T*> one{&obj};
-        add_all(one);
+        set_.add(std::vector<void*>{&obj});
         return obj;
     }
-    // One link, unless it exists. A declared join model's row is made as a new instance of
-    // it (its members' initial values and declared defaults), as Django's add() uses the
-    // fields' defaults.
-    void link(const Value& from, const Value& to) const {
-        const ModelMeta& m = through();
-        const std::string table = sql::quote(m.table);
-        const std::string n = sql::quote(near()->column), f = sql::quote(far()->column);
-        if (!link_.through) {
-            sql::Cursor c(db_,
-                          "INSERT INTO " + table + " (" + n + ", " + f +
-                              ") SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM " + table +
-                              " WHERE " + n + " = ?1 AND " + f + " = ?2)",
-                          Values{from, to});
-            c.run();
-            return;
-        }
-        {
-            sql::Cursor c(db_, "SELECT 1 FROM " + table + " WHERE " + n + " = ? AND " + f + " = ?",
-                          Values{from, to});
-            if (c.next())
-                return;
-        }
-        std::shared_ptr<void> row = m.new_instance();
-        for (const auto& field : m.fields)
-            if (field.default_value)
-                field.set(row.get(), *field.default_value);
-        near()->set(row.get(), from);
-        far()->set(row.get(), to);
-        sql::insert_object(db_, m, row.get());
-    }
 
-    void add_all(const std::vector<T*>& objs) const {
-        atomic(db_, [&] {
-            if (many()) {
-                for (T* o : objs) {
-                    const Value pk = saved_pk(*o);
-                    link(owner_, pk);
-                    if (link_.symmetrical) // a friend of mine is a friend of his
-                        link(pk, owner_);
-                }
-                return;
-            }
-            Values pks;
-            for (T* o : objs)
-                pks.push_back(saved_pk(*o));
-            if (pks.empty())
-                return;
-            T::objects().using_(db_).filter("pk__in", pks).update({{link_.name, owner_}});
-            for (T* o : objs)
-                link_.set(o, owner_);
-        });
-    }
-    void remove_all(const std::vector<T*>& objs) const {
-        atomic(db_, [&] {
-            Values pks;
-            for (T* o : objs)
-                pks.push_back(saved_pk(*o));
-            if (pks.empty())
-                return;
-            if (many()) {
-                std::string sql = "DELETE FROM " + sql::quote(through().table) + " WHERE " +
-                                  sql::quote(near()->column) + " = ? AND " +
-                                  sql::quote(far()->column) + " IN (";
-                Values params{owner_};
-                for (std::size_t i = 0; i < pks.size(); ++i) {
-                    sql += i ? ", ?" : "?";
-                    params.push_back(pks[i]);
-                }
-                sql::Cursor c(db_, sql + ")", std::move(params));
-                c.run();
-                if (link_.symmetrical) {
-                    std::string mirror = "DELETE FROM " + sql::quote(through().table) + " WHERE " +
-                                         sql::quote(far()->column) + " = ? AND " +
-                                         sql::quote(near()->column) + " IN (";
-                    for (std::size_t i = 0; i < pks.size(); ++i)
-                        mirror += i ? ", ?" : "?";
-                    Values mirror_params{owner_};
-                    mirror_params.insert(mirror_params.end(), pks.begin(), pks.end());
-                    sql::Cursor m(db_, mirror + ")", std::move(mirror_params));
-                    m.run();
-                }
-                return;
-            }
-            require_nullable("remove");
-            for (T* o : objs)
-                if (!(link_.get(o) == owner_))
-                    throw typename T::DoesNotExist(T::meta().name + " " + o->pk().repr() +
-                                                   " is not related to this " +
-                                                   link_.related_model().name);
-            T::objects().using_(db_).filter("pk__in", pks).update({{link_.name, Value()}});
-            for (T* o : objs)
-                link_.set(o, Value());
-        });
-    }
-
-    const FieldMeta& link_;
+    detail::RelatedSet set_;
     std::shared_ptr<const std::vector<T>> prefetched_;
-    bool reverse_;
-    Value owner_;
-    Database& db_;
 };
 
 template <class T>
@@ -373,27 +242,13 @@ template <class T>
 template <class U>
 auto Model<T>::related(std::string_view accessor) const {
     Database& db = _state.db ? *_state.db : default_database();
-    const ModelMeta& m = T::meta();
-    if (const FieldMeta* f = m.find_many_to_many(accessor)) {
-        if (&f->related_model() != &U::meta())
-            throw FieldError(m.name + "." + f->name + " relates to " + f->related_model().name +
-                             ", not " + U::meta().name);
-        return RelatedManager<U>(*f, false, pk(), db, _state);
-    }
-    auto r = detail::find_reverse(m, accessor, true);
-    if (!r || r->model != &U::meta() || !r->multi()) {
-        std::vector<std::string> names;
-        for (const auto& rel : detail::reverse_relations(m))
-            if (!rel.hidden && rel.multi())
-                names.push_back(rel.accessor);
-        for (const auto& mm : m.many_to_many)
-            names.push_back(mm.name);
-        throw FieldError(m.name + " has no related set '" + std::string(accessor) + "' of " +
-                         U::meta().name + detail::suggestion(accessor, names) +
-                         ". Related sets: " + detail::join(names));
-    }
-    return RelatedManager<U>(*r->field, true, pk(), db, _state);
+    const auto [f, reverse] = detail::related_set(T::meta(), accessor, U::meta());
+    return RelatedManager<U>(*f, reverse, pk(), db, _state);
 }
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/orm/related.ipp"
+#endif

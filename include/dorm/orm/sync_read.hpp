@@ -11,27 +11,18 @@ inline namespace DORM_ABI {
 namespace detail {
 // The engine that takes part in reads and writes of this query's model, or nullptr (not
 // mapped, skip_cdms(), or no engine attached).
-inline SyncHooks* sync_of(const Query& q) {
-    if (q.skip_remote || !q.model->remote())
-        return nullptr;
-    return sql::db_of(q).sync();
-}
+SyncHooks* sync_of(const Query& q);
 // Before the local store answers a query of a mapped model: the attached sync engine, if
 // any, brings the query's rows from the remote (dorm/detail/sync_hooks.hpp).
-inline void sync_read(const Query& q, ReadKind kind) {
-    if (SyncHooks* s = q.empty ? nullptr : sync_of(q))
-        s->before_read(q, kind);
-}
+void sync_read(const Query& q, ReadKind kind);
 // count() and exists() of a queryset not yet evaluated.
-inline std::int64_t count_rows(const Query& q) {
-    sync_read(q, ReadKind::Count);
-    return sql::count(q);
-}
-inline bool any_rows(const Query& q) {
-    sync_read(q, ReadKind::Exists);
-    return sql::exists(q);
-}
+std::int64_t count_rows(const Query& q);
+bool any_rows(const Query& q);
 } // namespace detail
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/orm/sync_read.ipp"
+#endif
