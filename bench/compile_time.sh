@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Compile time of a typical dorm translation unit (bench/compile_time_tu.cpp: four models,
-# filter/get/save/values/aggregate on each) against an empty one that includes only
-# <string> <vector> <optional>, with the project's flags, at -O0 and -O2.
+# filter/get/save/values/aggregate on each) and of a TU that only includes <dorm/dorm.hpp>,
+# in both modes (README "Header-only or compiled"), against an empty one that includes only
+# <string> <vector> <optional>, with the project's flags, at -O0 and -O2:
+#   header-only  the TU as dorm::dorm builds it: every body parsed, the used ones emitted
+#   compiled     the TU as dorm::compiled builds it (-DDORM_COMPILED): declarations and
+#                templates only; the library (src/dorm.cpp, with -fPIC as CMake builds it) is
+#                compiled once per build, and its own time is a separate line
 #
 # Usage: bench/compile_time.sh [--runs N] [--report]
 #   --runs N   compilations per case (default 3); shown: the median wall time, the median
 #              CPU time (user + system: what other load on the machine barely changes) and
 #              the largest max RSS
-#   --report   also: the cost of including dorm/dorm.hpp alone and of the TU without
-#              code generation, g++'s -ftime-report phases (-O0, -O2), preprocessed sizes,
-#              the standard headers dorm includes and the parse cost of the heavy ones
-# Environment: CXX (default g++). Takes about 3 minutes with --report on 2 cores.
+#   --report   also: the TU without code generation (both modes), g++'s -ftime-report
+#              phases of the header-only TU (-O0, -O2), preprocessed sizes (both modes), the
+#              standard headers dorm includes and the parse cost of the heavy ones
+# Environment: CXX (default g++). Takes about 7 minutes (with --report 9) on an idle machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,7 +25,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --report) report=1; shift ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -66,25 +71,35 @@ measure() {
 echo "compiler: $("$cxx" --version | head -1)"
 echo "flags:    ${flags[*]} -c; $runs runs per case (medians; largest max RSS)"
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average; other work inflates wall times)"
-printf '%-46s %9s %9s %14s\n' "case" "wall (s)" "cpu (s)" "max RSS (MiB)"
+printf '#include <dorm/dorm.hpp>\nint main() { return 0; }\n' >"$work/include_only.cpp"
+
+row() { # row <label> <source> <flags...>: measures and prints one line of the table
+    local label="$1" w c r
+    shift
+    read -r w c r < <(measure "$@")
+    printf '%-52s %9.2f %9.2f %14s\n' "$label" "$w" "$c" "$r"
+}
+
+printf '%-52s %9s %9s %14s\n' "case" "wall (s)" "cpu (s)" "max RSS (MiB)"
 for opt in -O0 -O2; do
-    read -r w c r < <(measure "$work/empty.cpp" "$opt")
-    printf '%-46s %9.2f %9.2f %14s\n' "empty TU (<string> <vector> <optional>) $opt" "$w" "$c" "$r"
-    read -r w c r < <(measure "$tu" "$opt")
-    printf '%-46s %9.2f %9.2f %14s\n' "dorm TU (4 models) $opt" "$w" "$c" "$r"
+    row "empty TU (<string> <vector> <optional>) $opt" "$work/empty.cpp" "$opt"
+    row "dorm TU (4 models), header-only $opt" "$tu" "$opt"
+    row "dorm TU (4 models), compiled $opt" "$tu" "$opt" -DDORM_COMPILED
+    row "#include <dorm/dorm.hpp> only, header-only $opt" "$work/include_only.cpp" "$opt"
+    row "#include <dorm/dorm.hpp> only, compiled $opt" "$work/include_only.cpp" "$opt" \
+        -DDORM_COMPILED
+    row "dorm library (src/dorm.cpp, once per build) $opt" src/dorm.cpp "$opt" -fPIC \
+        -DDORM_COMPILED
 done
 
 if [ "$report" = 1 ]; then
     echo
-    echo "== where the time goes (-O0): parsing dorm.hpp alone, then the TU without code generation"
-    printf '#include <dorm/dorm.hpp>\nint main() { return 0; }\n' >"$work/include_only.cpp"
-    read -r w c r < <(measure "$work/include_only.cpp" -O0)
-    printf '%-46s %9.2f %9.2f %14s\n' "#include <dorm/dorm.hpp> only, -O0" "$w" "$c" "$r"
-    read -r w c r < <(measure "$tu" -O0 -fsyntax-only)
-    printf '%-46s %9.2f %9.2f %14s\n' "dorm TU, -fsyntax-only" "$w" "$c" "$r"
+    echo "== where the time goes: the TU without code generation (parsing dorm.hpp alone: above)"
+    row "dorm TU, header-only, -fsyntax-only" "$tu" -O0 -fsyntax-only
+    row "dorm TU, compiled, -fsyntax-only" "$tu" -O0 -fsyntax-only -DDORM_COMPILED
     for opt in -O0 -O2; do
         echo
-        echo "== -ftime-report, dorm TU $opt: phases, and passes over 3% of the user time"
+        echo "== -ftime-report, dorm TU (header-only) $opt: phases, and passes over 3% of the user time"
         "$cxx" "${flags[@]}" "$opt" -ftime-report -c "$tu" -o "$work/out.o" 2>&1 |
             awk '/phase |TOTAL/ { print; next }
                  /:/ && match($0, /\( *[0-9]+%\)/) {
@@ -96,6 +111,8 @@ if [ "$report" = 1 ]; then
         printf '%-40s %8s lines\n' "$(basename "$src")" \
             "$("$cxx" "${flags[@]}" -E "$src" | wc -l)"
     done
+    printf '%-40s %8s lines\n' "$(basename "$tu") -DDORM_COMPILED" \
+        "$("$cxx" "${flags[@]}" -DDORM_COMPILED -E "$tu" | wc -l)"
     echo
     echo "== standard headers pulled in by dorm/dorm.hpp (direct includes of dorm headers)"
     grep -rhoE '#include <[a-z_0-9/.]+>' include/dorm | sort | uniq -c | sort -rn
