@@ -14,6 +14,15 @@ namespace odata {
 
 enum class Version { V2, V4 };
 
+// How a ForeignKey (a lookup to another entity) is read, filtered and written.
+enum class LookupForm {
+    Plain,           // the mapped property holds the parent's key
+    ValueAttribute,  // filters and rows: "_<name lower-cased>_value"; bodies bind
+                     // "<Name>@odata.bind": "/<Set>(<key>)" (Dataverse)
+    EntityReference, // filters: "<Name>/Id"; rows and bodies: the lookup itself, an object
+                     // {"Id": key, "LogicalName": ...} (CRM 2011)
+};
+
 struct Dialect {
     std::string name;
     Version version = Version::V4;
@@ -28,60 +37,29 @@ struct Dialect {
     bool like_wildcards = false;   // % _ [ inside contains/startswith/endswith are wildcards
     bool has_batch = true;         // $batch with atomic changesets
     std::size_t max_batch = 1000;  // operations in one $batch (Dataverse's limit)
+    LookupForm lookups = LookupForm::Plain; // how ForeignKeys are named (name is for messages)
 };
 
 // Microsoft Dynamics CRM 2011/2013 ("CDMS"), OData v2: substringof/startswith/endswith only,
 // no date functions, no tolower, no in, no $inlinecount; the server ignores case.
-inline Dialect crm2011() {
-    Dialect d;
-    d.name = "crm2011";
-    d.version = Version::V2;
-    d.case_insensitive = true;
-    d.has_tolower = false;
-    d.has_contains = false;
-    d.has_date_parts = false;
-    d.has_in = false;
-    d.has_count = false;
-    d.max_skip = 5000; // paging past 5000 rows with $skip breaks on CRM 2011
-    d.has_batch = false;
-    return d;
-}
+Dialect crm2011();
 
 // Any OData v4 service, with the standard's functions and `in`.
-inline Dialect odata_v4(bool case_insensitive = false) {
-    Dialect d;
-    d.name = "odata_v4";
-    d.case_insensitive = case_insensitive;
-    return d;
-}
+Dialect odata_v4(bool case_insensitive = false);
 
 // A generic OData v2 service (the CAP test server's V2 endpoint): v2 syntax with its
 // functions (substringof, tolower, year(), ...), no `in`.
-inline Dialect odata_v2(bool case_insensitive = false) {
-    Dialect d;
-    d.name = "odata_v2";
-    d.version = Version::V2;
-    d.case_insensitive = case_insensitive;
-    d.has_contains = false;
-    d.has_in = false;
-    return d;
-}
+Dialect odata_v2(bool case_insensitive = false);
 
 // The Dynamics 365 / Dataverse Web API: v4 with only contains/startswith/endswith, whose %
 // _ and [ are LIKE wildcards; no $skip (paging through Prefer: odata.maxpagesize); text
 // compared ignoring case.
-inline Dialect dataverse() {
-    Dialect d;
-    d.name = "dataverse";
-    d.case_insensitive = true;
-    d.has_tolower = false;
-    d.has_date_parts = false;
-    d.has_in = false;
-    d.has_skip = false;
-    d.like_wildcards = true;
-    return d;
-}
+Dialect dataverse();
 
 } // namespace odata
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/odata/dialect.ipp"
+#endif

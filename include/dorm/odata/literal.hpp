@@ -2,13 +2,9 @@
 // The one literal encoder of each dialect: every value that reaches an OData query goes
 // through here (strings quoted with '' doubled, booleans lower case, dates and datetimes as
 // UTC, GUIDs, null), so no value can change the structure of a filter.
-#include <charconv>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
-#include "dorm/core/errors.hpp"
-#include "dorm/core/fields.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/config.hpp"
 #include "dorm/odata/dialect.hpp"
@@ -17,94 +13,24 @@ namespace dorm {
 inline namespace DORM_ABI {
 namespace odata {
 
-inline std::string string_literal(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
+std::string string_literal(std::string_view s);
 
-inline bool is_guid(std::string_view s) {
-    if (s.size() != 36)
-        return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? c != '-'
-                 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-            return false;
-    }
-    return true;
-}
+bool is_guid(std::string_view s);
 
 // "2005-01-01T10:20:30" with ".ffffff" when there are microseconds. dorm's datetimes are
 // naive and are taken to be UTC.
-inline std::string iso_utc(const DateTime& dt) {
-    std::string s = dt.iso(); // "YYYY-MM-DD HH:MM:SS[.ffffff]"
-    if (s.size() > 10 && s[10] == ' ')
-        s[10] = 'T';
-    return s;
-}
+std::string iso_utc(const DateTime& dt);
 
 // A value as a literal of the dialect. `guid`: the value is a remote key (a GUID).
-inline std::string literal(const Value& v, const Dialect& d, bool guid = false) {
-    const bool v2 = d.version == Version::V2;
-    switch (v.kind()) {
-    case Value::Kind::Null:
-        return "null";
-    case Value::Kind::Bool:
-        return v.as_bool() ? "true" : "false";
-    case Value::Kind::Integer:
-        return std::to_string(v.as_int());
-    case Value::Kind::Real: {
-        char buf[32];
-        const auto r = std::to_chars(buf, buf + sizeof buf, v.as_double());
-        std::string s(buf, r.ptr);
-        if (s == "inf" || s == "-inf" || s == "nan" || s == "-nan")
-            throw ValueError("OData has no literal for " + s);
-        return s;
-    }
-    case Value::Kind::Text: {
-        const std::string& s = v.as_text();
-        if (guid) {
-            if (!is_guid(s))
-                throw ValueError("remote key '" + s + "' is not a GUID");
-            return v2 ? "guid'" + s + "'" : s;
-        }
-        return string_literal(s);
-    }
-    case Value::Kind::Date:
-        return v2 ? "datetime'" + v.as_date().iso() + "T00:00:00'" : v.as_date().iso();
-    case Value::Kind::DateTime:
-        return v2 ? "datetime'" + iso_utc(v.as_datetime()) + "'" : iso_utc(v.as_datetime()) + "Z";
-    case Value::Kind::Time:
-        if (v2)
-            throw ValueError("OData v2 has no time-of-day literal");
-        return v.as_time().iso();
-    case Value::Kind::Blob:
-        break;
-    }
-    throw ValueError("OData has no literal for a binary value");
-}
+std::string literal(const Value& v, const Dialect& d, bool guid = false);
 
 // Dataverse: %, _ and [ inside contains/startswith/endswith are LIKE wildcards; [x] is x.
-inline std::string like_escaped(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '%' || c == '_' || c == '[') {
-            out += '[';
-            out += c;
-            out += ']';
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
+std::string like_escaped(std::string_view s);
 
 } // namespace odata
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/odata/literal.ipp"
+#endif

@@ -3,15 +3,11 @@
 // Members are read and written through FieldMeta's offset and C++ type, one switch for all.
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "dorm/core/errors.hpp"
 #include "dorm/core/fields.hpp"
@@ -28,17 +24,7 @@ namespace sql {
 // code of dorm's own, reported as OperationalError.
 inline constexpr int function_limit_code = SQLITE_ERROR | (0xd0 << 8);
 
-[[noreturn]] inline void throw_sqlite(sqlite3* db, int rc, const std::string& context) {
-    const int primary = rc & 0xff;
-    std::string msg = context + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    if (primary == SQLITE_CONSTRAINT)
-        throw IntegrityError(msg, rc);
-    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
-        primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_FULL ||
-        rc == function_limit_code)
-        throw OperationalError(msg, rc);
-    throw DatabaseError(msg, rc);
-}
+[[noreturn]] void throw_sqlite(sqlite3* db, int rc, const std::string& context);
 
 inline bool is_busy(int rc) noexcept {
     return (rc & 0xff) == SQLITE_BUSY;
@@ -60,19 +46,11 @@ inline bool is_busy(int rc) noexcept {
 //   handler, where the caller knows that trying once more is safe.
 class BusyWait {
 public:
-    using Clock = std::chrono::steady_clock;
-
     BusyWait() = default;
     BusyWait(const BusyWait&) = delete;
     BusyWait& operator=(const BusyWait&) = delete;
 
-    void attach(sqlite3* db, int timeout_ms) {
-        db_ = db;
-        timeout_ms_ = timeout_ms < 0 ? 0 : timeout_ms;
-        seed_ = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this) >> 4) ^
-                static_cast<std::uint32_t>(Clock::now().time_since_epoch().count());
-        install();
-    }
+    void attach(sqlite3* db, int timeout_ms);
     int timeout_ms() const noexcept { return timeout_ms_; }
 
     // A statement begins (a prepare, or an execution's first step): a fresh budget.
@@ -83,53 +61,18 @@ public:
             install();
     }
     // After SQLITE_BUSY: waits a little and returns true while the budget lasts.
-    bool again() {
-        arm();
-        return pause();
-    }
+    bool again();
     // Whether the budget is spent (the wait reached the busy timeout).
-    bool spent() const { return armed_ && Clock::now() >= deadline_; }
+    bool spent() const;
     // Whether SQLite called the handler since start().
     bool called() const noexcept { return called_; }
-    std::int64_t waited_ms() const {
-        if (!armed_)
-            return 0;
-        const auto begun = deadline_ - std::chrono::milliseconds(timeout_ms_);
-        return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - begun).count();
-    }
+    std::int64_t waited_ms() const;
 
 private:
-    void install() noexcept {
-        sqlite3_busy_handler(db_, &BusyWait::on_busy, this);
-        dirty_ = false;
-    }
-    static int on_busy(void* self, int) {
-        auto* w = static_cast<BusyWait*>(self);
-        w->called_ = true;
-        w->dirty_ = true;
-        w->arm();
-        return w->pause() ? 1 : 0;
-    }
-    void arm() {
-        if (armed_)
-            return;
-        armed_ = true;
-        polls_ = 0;
-        deadline_ = Clock::now() + std::chrono::milliseconds(timeout_ms_);
-    }
-    bool pause() {
-        const auto now = Clock::now();
-        if (now >= deadline_)
-            return false;
-        // 1, 2, 4, 4, ... ms, each between half and one and a half times that.
-        const int base_us = 1000 << std::min(polls_, 2);
-        ++polls_;
-        seed_ = seed_ * 1664525u + 1013904223u;
-        const auto jitter = static_cast<int>((seed_ >> 8) % static_cast<std::uint32_t>(base_us));
-        const auto nap = std::chrono::microseconds(base_us / 2 + jitter);
-        std::this_thread::sleep_for(std::min<Clock::duration>(nap, deadline_ - now));
-        return true;
-    }
+    void install() noexcept;
+    static int on_busy(void* self, int);
+    void arm();
+    bool pause();
 
     sqlite3* db_ = nullptr;
     int timeout_ms_ = 0;
@@ -138,194 +81,45 @@ private:
     bool dirty_ = false;  // SQLite's own count of calls may be left non-zero
     int polls_ = 0;
     std::uint32_t seed_ = 1;
-    Clock::time_point deadline_{};
+    std::int64_t deadline_ = 0; // the steady clock's time_point, as its count of ticks
 };
 
 // True when db has a statement other than `self` that is part-way through (stepped, not
 // reset): it holds the connection's read lock.
-inline bool other_statement_active(sqlite3* db, sqlite3_stmt* self) noexcept {
-    for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s))
-        if (s != self && sqlite3_stmt_busy(s))
-            return true;
-    return false;
-}
+bool other_statement_active(sqlite3* db, sqlite3_stmt* self) noexcept;
 
 // The error for an SQLITE_BUSY that is not retried: the busy timeout spent, or a deadlock
 // SQLite reports at once.
-[[noreturn]] inline void throw_busy(sqlite3* db, int rc, const std::string& context,
-                                    const BusyWait* busy) {
-    std::string msg = context + ": " + sqlite3_errmsg(db);
-    if (rc == SQLITE_BUSY_SNAPSHOT)
-        msg += " (in WAL mode this connection's read transaction began before another "
-               "connection's last commit and cannot become a write transaction; SQLite "
-               "reports this at once. Roll back and run the transaction again; dorm::atomic "
-               "takes the write lock first, with BEGIN IMMEDIATE)";
-    else if (!busy || busy->spent())
-        msg +=
-            " (waited " + std::to_string(busy ? busy->waited_ms() : 0) + " ms, the busy timeout)";
-    else
-        msg += " (deadlock: this connection holds a read lock, in a transaction that began "
-               "by reading or with a statement not finished, and needs the write lock that "
-               "another connection holds while it waits for this one; SQLite reports this at "
-               "once instead of waiting for the busy timeout. Roll back and run the "
-               "transaction again; dorm::atomic takes the write lock first, with BEGIN "
-               "IMMEDIATE)";
-    throw OperationalError(msg, rc);
-}
+[[noreturn]] void throw_busy(sqlite3* db, int rc, const std::string& context, const BusyWait* busy);
 
 // Prepares the first statement of sql, retrying SQLITE_BUSY within the busy timeout:
 // preparing runs nothing, so it may always be tried again (SQLite reads the schema here, and
 // does not always call the busy handler for it). tail: where the next statement begins.
 // Null for text that holds no statement (whitespace, a comment).
-inline sqlite3_stmt* prepare_waiting(sqlite3* db, std::string_view sql, unsigned flags,
-                                     const char** tail, BusyWait* busy,
-                                     const std::string& context) {
-    if (busy)
-        busy->start();
-    for (;;) {
-        sqlite3_stmt* stmt = nullptr;
-        const int rc =
-            sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &stmt, tail);
-        if (rc == SQLITE_OK)
-            return stmt;
-        if (is_busy(rc) && busy && busy->again())
-            continue;
-        if (is_busy(rc))
-            throw_busy(db, rc, context, busy);
-        throw_sqlite(db, rc, context);
-    }
-}
+sqlite3_stmt* prepare_waiting(sqlite3* db, std::string_view sql, unsigned flags, const char** tail,
+                              BusyWait* busy, const std::string& context);
 
 class Statement {
 public:
     // busy: the connection's wait for locks; SQLITE_BUSY is retried within its timeout where
     // that is safe (a prepare; an execution that has returned no row, outside a transaction).
-    Statement(sqlite3* db, const std::string& sql, BusyWait* busy = nullptr)
-        : db_(db), sql_(sql), busy_(busy) {
-        stmt_ =
-            prepare_waiting(db, sql, SQLITE_PREPARE_PERSISTENT, nullptr, busy_, "preparing " + sql);
-    }
+    Statement(sqlite3* db, const std::string& sql, BusyWait* busy = nullptr);
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
-    ~Statement() { sqlite3_finalize(stmt_); }
+    ~Statement();
 
     sqlite3_stmt* handle() const noexcept { return stmt_; }
     const std::string& sql() const noexcept { return sql_; }
 
-    void reset() noexcept {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-        started_ = false;
-        rows_ = false;
-    }
+    void reset() noexcept;
 
     // True while there is a row.
-    bool step() {
-        if (!started_) {
-            started_ = true;
-            if (busy_)
-                busy_->start();
-        }
-        for (;;) {
-            const int rc = sqlite3_step(stmt_);
-            if (rc == SQLITE_ROW) {
-                rows_ = true;
-                return true;
-            }
-            if (rc == SQLITE_DONE)
-                return false;
-            sqlite3_reset(stmt_); // keeps the bindings
-            if (is_busy(rc) && retry_safe() && busy_ && busy_->again())
-                continue;
-            started_ = false; // the next step() is a new execution
-            rows_ = false;
-            if (is_busy(rc))
-                throw_busy(db_, rc, "executing " + sql_, busy_);
-            throw_sqlite(db_, rc, "executing " + sql_);
-        }
-    }
+    bool step();
 
-    void bind(int idx, const Value& v) {
-        int rc = SQLITE_OK;
-        switch (v.kind()) {
-        case Value::Kind::Null:
-            rc = sqlite3_bind_null(stmt_, idx);
-            break;
-        case Value::Kind::Integer:
-            rc = sqlite3_bind_int64(stmt_, idx, v.as_int());
-            break;
-        case Value::Kind::Real:
-            rc = sqlite3_bind_double(stmt_, idx, v.as_double());
-            break;
-        case Value::Kind::Bool:
-            rc = sqlite3_bind_int(stmt_, idx, v.as_bool() ? 1 : 0);
-            break;
-        case Value::Kind::Text:
-            rc = bind_text(idx, v.as_text());
-            break;
-        case Value::Kind::Date:
-            rc = bind_text(idx, v.as_date().iso());
-            break;
-        case Value::Kind::Time:
-            rc = bind_text(idx, v.as_time().iso());
-            break;
-        case Value::Kind::DateTime:
-            rc = bind_text(idx, v.as_datetime().iso());
-            break;
-        case Value::Kind::Blob: {
-            const auto& b = v.as_blob();
-            rc = sqlite3_bind_blob64(stmt_, idx, b.data(), b.size(), SQLITE_TRANSIENT);
-            break;
-        }
-        }
-        if (rc != SQLITE_OK)
-            throw_sqlite(db_, rc, "binding parameter " + std::to_string(idx));
-    }
+    void bind(int idx, const Value& v);
 
     // Binds the field's member of obj directly, with no Value in between.
-    void bind_member(int idx, const FieldMeta& f, const void* obj) {
-        const void* p = f.member(obj);
-        if (f.ctype == CType::Related)
-            return bind(idx, static_cast<const RelatedObject*>(p)->id());
-        if (f.optional) {
-            if (!has_value(f.ctype, p)) {
-                sqlite3_bind_null(stmt_, idx);
-                return;
-            }
-            p = optional_payload(f.ctype, p);
-        }
-        switch (f.ctype) {
-        case CType::I32:
-            sqlite3_bind_int(stmt_, idx, *static_cast<const std::int32_t*>(p));
-            break;
-        case CType::I64:
-            sqlite3_bind_int64(stmt_, idx, *static_cast<const std::int64_t*>(p));
-            break;
-        case CType::F64:
-            sqlite3_bind_double(stmt_, idx, *static_cast<const double*>(p));
-            break;
-        case CType::F32:
-            sqlite3_bind_double(stmt_, idx, *static_cast<const float*>(p));
-            break;
-        case CType::Bool:
-            sqlite3_bind_int(stmt_, idx, *static_cast<const bool*>(p) ? 1 : 0);
-            break;
-        case CType::String: {
-            const auto& s = *static_cast<const std::string*>(p);
-            sqlite3_bind_text64(stmt_, idx, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
-            break;
-        }
-        case CType::Date:
-            bind_text(idx, static_cast<const Date*>(p)->iso());
-            break;
-        case CType::DateTime:
-            bind_text(idx, static_cast<const DateTime*>(p)->iso());
-            break;
-        case CType::Related: // bound above
-        case CType::None:
-            break;
-        }
-    }
+    void bind_member(int idx, const FieldMeta& f, const void* obj);
 
     // Reads column col into the field's member of obj; bad stored data names the field.
     // Reals and text: one SQLite call per value in the common case, a NULL is told apart
@@ -370,7 +164,10 @@ public:
             const double v = sqlite3_column_double(stmt_, col);
             if (v == 0 && is_null(col))
                 return read_null(f, obj);
-            if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max())
+            // Finite and beyond float's range (compared without <cmath>).
+            constexpr double most = std::numeric_limits<float>::max();
+            constexpr double inf = std::numeric_limits<double>::infinity();
+            if ((v > most && v < inf) || (v < -most && v > -inf))
                 bad_number(f, col, "float");
             return store(f, p, static_cast<float>(v));
         }
@@ -460,16 +257,11 @@ public:
     }
 
     int column_count() const noexcept { return sqlite3_column_count(stmt_); }
-    std::string column_name(int col) const { return sqlite3_column_name(stmt_, col); }
+    std::string column_name(int col) const;
 
 private:
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-    void read_null(const FieldMeta& f, void* obj) const {
-        if (!f.optional)
-            throw DatabaseError("column " + f.column + " of " + f.qualified_name() +
-                                " holds NULL but the field is not nullable");
-        f.set(obj, Value());
-    }
+    void read_null(const FieldMeta& f, void* obj) const;
     template <class M>
     static void store(const FieldMeta& f, void* p, const M& v) {
         if (f.optional)
@@ -477,9 +269,7 @@ private:
         else
             *static_cast<M*>(p) = v;
     }
-    int bind_text(int idx, const std::string& s) {
-        return sqlite3_bind_text64(stmt_, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-    }
+    int bind_text(int idx, const std::string& s);
     // An integer column read into a member that holds low..high: nullopt for NULL. A value
     // the member cannot hold (beyond its range, a fraction, text) is refused, not cut:
     // SQLite stores whatever it is given, and computes F() updates itself.
@@ -504,15 +294,8 @@ private:
                                                : std::string("int64"));
         return v;
     }
-    [[noreturn]] void bad_number(const FieldMeta& f, int col, const std::string& want) const {
-        throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds " +
-                            column(col).repr() + ", which does not fit " + want);
-    }
-    [[noreturn]] void bad_stored(const FieldMeta& f, int col) const {
-        throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds '" +
-                            std::string(text(col)) + "', not a valid " +
-                            std::string(field_kind_name(f.kind)) + " value");
-    }
+    [[noreturn]] void bad_number(const FieldMeta& f, int col, const std::string& want) const;
+    [[noreturn]] void bad_stored(const FieldMeta& f, int col) const;
     template <class M>
     static const void* payload(const void* p) {
         return &**static_cast<const std::optional<M>*>(p);
@@ -541,14 +324,8 @@ private:
         }
         return f(DateTime{});
     }
-    static bool has_value(CType c, const void* p) {
-        return by_ctype(c, [p](auto tag) {
-            return static_cast<const std::optional<decltype(tag)>*>(p)->has_value();
-        });
-    }
-    static const void* optional_payload(CType c, const void* p) {
-        return by_ctype(c, [p](auto tag) { return payload<decltype(tag)>(p); });
-    }
+    static bool has_value(CType c, const void* p);
+    static const void* optional_payload(CType c, const void* p);
 
     // An SQLITE_BUSY step may run again when it changed nothing a retry could repeat or
     // lose: no row was returned yet, and the connection is in autocommit with no other
@@ -556,9 +333,7 @@ private:
     // back. Inside a transaction, or beside a statement still reading, this connection holds
     // a read lock: SQLite returns SQLITE_BUSY without waiting only when waiting could
     // deadlock, and that is reported, not retried.
-    bool retry_safe() const noexcept {
-        return !rows_ && sqlite3_get_autocommit(db_) && !other_statement_active(db_, stmt_);
-    }
+    bool retry_safe() const noexcept;
 
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
@@ -571,3 +346,7 @@ private:
 } // namespace sql
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/sqlite/statement.ipp"
+#endif

@@ -1,9 +1,9 @@
 #pragma once
 // Transactions: dorm::atomic(db, fn) runs fn in a transaction (BEGIN IMMEDIATE) or, when
 // nested, in a savepoint; it commits when fn returns and rolls back when fn throws.
-#include <exception>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "dorm/detail/config.hpp"
@@ -15,57 +15,18 @@ namespace sql {
 
 class Transaction {
 public:
-    explicit Transaction(Database& db) : db_(db), lock_(db.mutex()) {
-        depth_ = ++db_.transaction_depth;
-        try {
-            if (depth_ == 1)
-                // IMMEDIATE takes the write lock now, so two connections writing the same file
-                // wait for each other (busy timeout) instead of failing on lock upgrade.
-                db_.exec("BEGIN IMMEDIATE");
-            else
-                db_.exec("SAVEPOINT " + savepoint());
-        } catch (...) {
-            --db_.transaction_depth;
-            throw;
-        }
-    }
+    explicit Transaction(Database& db);
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
-    ~Transaction() {
-        if (!done_)
-            rollback();
-    }
+    ~Transaction();
 
-    void commit() {
-        if (depth_ == 1)
-            db_.exec("COMMIT");
-        else
-            db_.exec("RELEASE SAVEPOINT " + savepoint());
-        finish();
-    }
+    void commit();
 
-    void rollback() noexcept {
-        try {
-            if (depth_ == 1) {
-                if (db_.in_transaction())
-                    db_.exec("ROLLBACK");
-            } else if (db_.in_transaction()) {
-                db_.exec("ROLLBACK TO SAVEPOINT " + savepoint());
-                db_.exec("RELEASE SAVEPOINT " + savepoint());
-            }
-        } catch (...) {
-            // A failed rollback leaves SQLite's own state; nothing more can be done here.
-        }
-        finish();
-    }
+    void rollback() noexcept;
 
 private:
-    std::string savepoint() const { return "dorm_sp_" + std::to_string(depth_); }
-    void finish() noexcept {
-        if (!done_)
-            --db_.transaction_depth;
-        done_ = true;
-    }
+    std::string savepoint() const;
+    void finish() noexcept;
 
     Database& db_;
     std::unique_lock<std::recursive_mutex> lock_;
@@ -102,3 +63,7 @@ decltype(auto) atomic(Fn&& fn) {
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/sqlite/transaction.ipp"
+#endif

@@ -1,0 +1,100 @@
+#pragma once
+// Bodies of dorm/odata/literal.hpp (dorm/detail/config.hpp).
+#include "dorm/odata/literal.hpp"
+
+#include <charconv>
+#include <string>
+
+#include "dorm/core/errors.hpp"
+
+namespace dorm {
+inline namespace DORM_ABI {
+namespace odata {
+
+DORM_INLINE std::string string_literal(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+DORM_INLINE bool is_guid(std::string_view s) {
+    if (s.size() != 36)
+        return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-'
+                 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return true;
+}
+
+DORM_INLINE std::string iso_utc(const DateTime& dt) {
+    std::string s = dt.iso(); // "YYYY-MM-DD HH:MM:SS[.ffffff]"
+    if (s.size() > 10 && s[10] == ' ')
+        s[10] = 'T';
+    return s;
+}
+
+DORM_INLINE std::string literal(const Value& v, const Dialect& d, bool guid) {
+    const bool v2 = d.version == Version::V2;
+    switch (v.kind()) {
+    case Value::Kind::Null:
+        return "null";
+    case Value::Kind::Bool:
+        return v.as_bool() ? "true" : "false";
+    case Value::Kind::Integer:
+        return std::to_string(v.as_int());
+    case Value::Kind::Real: {
+        char buf[32];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v.as_double());
+        std::string s(buf, r.ptr);
+        if (s == "inf" || s == "-inf" || s == "nan" || s == "-nan")
+            throw ValueError("OData has no literal for " + s);
+        return s;
+    }
+    case Value::Kind::Text: {
+        const std::string& s = v.as_text();
+        if (guid) {
+            if (!is_guid(s))
+                throw ValueError("remote key '" + s + "' is not a GUID");
+            return v2 ? "guid'" + s + "'" : s;
+        }
+        return string_literal(s);
+    }
+    case Value::Kind::Date:
+        return v2 ? "datetime'" + v.as_date().iso() + "T00:00:00'" : v.as_date().iso();
+    case Value::Kind::DateTime:
+        return v2 ? "datetime'" + iso_utc(v.as_datetime()) + "'" : iso_utc(v.as_datetime()) + "Z";
+    case Value::Kind::Time:
+        if (v2)
+            throw ValueError("OData v2 has no time-of-day literal");
+        return v.as_time().iso();
+    case Value::Kind::Blob:
+        break;
+    }
+    throw ValueError("OData has no literal for a binary value");
+}
+
+DORM_INLINE std::string like_escaped(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '%' || c == '_' || c == '[') {
+            out += '[';
+            out += c;
+            out += ']';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace odata
+} // namespace DORM_ABI
+} // namespace dorm
