@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
+
 namespace dorm {
 inline namespace DORM_ABI {
 
@@ -123,4 +125,3 @@ using Values = std::vector<Value>;
 } // namespace dorm
 
 #include "dorm/core/value_impl.hpp"
-#include "dorm/detail/config.hpp"
