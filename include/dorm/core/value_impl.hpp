@@ -30,8 +30,6 @@ std::string datetime_problem(const DateTime& dt);
 // The same for a Value holding a Date, DateTime or Time; empty for every other kind.
 std::string calendar_problem(const Value& v);
 
-[[noreturn]] void value_kind_error(const Value& have, std::string_view want);
-
 } // namespace detail
 } // namespace DORM_ABI
 } // namespace dorm

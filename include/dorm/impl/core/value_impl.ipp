@@ -195,36 +195,6 @@ DORM_INLINE std::string_view Value::kind_name(Kind k) {
     return "?";
 }
 
-DORM_INLINE std::int64_t Value::as_int() const {
-    if (auto p = std::get_if<std::int64_t>(&v_))
-        return *p;
-    if (auto b = std::get_if<bool>(&v_))
-        return *b ? 1 : 0;
-    detail::value_kind_error(*this, "integer");
-}
-
-DORM_INLINE double Value::as_double() const {
-    if (auto p = std::get_if<double>(&v_))
-        return *p;
-    if (auto i = std::get_if<std::int64_t>(&v_))
-        return static_cast<double>(*i);
-    detail::value_kind_error(*this, "real");
-}
-
-DORM_INLINE bool Value::as_bool() const {
-    if (auto p = std::get_if<bool>(&v_))
-        return *p;
-    if (auto i = std::get_if<std::int64_t>(&v_); i && (*i == 0 || *i == 1))
-        return *i == 1;
-    detail::value_kind_error(*this, "boolean");
-}
-
-DORM_INLINE const std::string& Value::as_text() const {
-    if (auto p = std::get_if<std::string>(&v_))
-        return *p;
-    detail::value_kind_error(*this, "text");
-}
-
 DORM_INLINE Date Value::as_date() const {
     if (auto p = std::get_if<Date>(&v_))
         return *p;
@@ -254,12 +224,6 @@ DORM_INLINE DateTime Value::as_datetime() const {
         if (auto dt = DateTime::parse(*p))
             return *dt;
     detail::value_kind_error(*this, "datetime ('YYYY-MM-DD HH:MM:SS[.ffffff]')");
-}
-
-DORM_INLINE const Blob& Value::as_blob() const {
-    if (auto p = std::get_if<Blob>(&v_))
-        return *p;
-    detail::value_kind_error(*this, "blob");
 }
 
 DORM_INLINE std::string Value::repr() const {
