@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <dorm/detail/unicode.hpp>
+#include <dorm/detail/unicode_fold_table.hpp> // the table itself, checked below
 
 #include <cstdint>
 #include <string>

@@ -40,45 +40,12 @@ enum class OnDelete : std::uint8_t { Cascade, Protect, Restrict, SetNull, SetDef
 // The type a value of the field (or of a transform of it) has in a query.
 enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time };
 
-inline std::string_view field_kind_name(FieldKind k) {
-    constexpr std::string_view names[] = {
-        "AutoField",    "BigAutoField",  "IntegerField",   "BigIntegerField", "FloatField",
-        "BooleanField", "CharField",     "TextField",      "DateField",       "DateTimeField",
-        "ForeignKey",   "OneToOneField", "ManyToManyField"};
-    return names[static_cast<int>(k)];
-}
-
-inline std::string_view value_type_name(ValueType t) {
-    constexpr std::string_view names[] = {"integer", "real",     "boolean", "text",
-                                          "date",    "datetime", "time"};
-    return names[static_cast<int>(t)];
-}
-
-inline ValueType value_type_of(FieldKind k) {
-    switch (k) {
-    case FieldKind::Auto:
-    case FieldKind::BigAuto:
-    case FieldKind::Integer:
-    case FieldKind::BigInteger:
-        return ValueType::Integer;
-    case FieldKind::Float:
-        return ValueType::Real;
-    case FieldKind::Boolean:
-        return ValueType::Bool;
-    case FieldKind::Char:
-    case FieldKind::Text:
-        return ValueType::Text;
-    case FieldKind::Date:
-        return ValueType::Date;
-    case FieldKind::DateTime:
-        return ValueType::DateTime;
-    case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
-    case FieldKind::OneToOne:
-    case FieldKind::ManyToMany:
-        return ValueType::Integer;
-    }
-    return ValueType::Text;
-}
+// "CharField" for FieldKind::Char (Django's class names).
+std::string_view field_kind_name(FieldKind k);
+// "integer" for ValueType::Integer.
+std::string_view value_type_name(ValueType t);
+// The type of the field's values in a query (of a relation: FieldMeta::value_type()).
+ValueType value_type_of(FieldKind k);
 
 // The C++ type of the member that holds the field.
 // Related: a ForeignKey<T> / OneToOne<T> member (its id is a Value); None: no column.
@@ -273,3 +240,7 @@ struct FieldMeta {
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/core/fields.ipp"
+#endif

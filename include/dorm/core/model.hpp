@@ -14,7 +14,7 @@
 //           m.field("rating", &Article::rating);
 //       }
 //   };
-#include <cctype>
+#include <cctype> // not needed here; kept for headers that use std::tolower through this one
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,60 +61,17 @@ struct ModelMeta {
     const FieldMeta& pk() const noexcept { return fields[pk_index]; }
     bool remote() const noexcept { return !remote_entity_set.empty(); }
     // The field holding the remote key (remote_key option), or nullptr.
-    const FieldMeta* remote_key() const noexcept {
-        for (const auto& f : fields)
-            if (f.remote_role == RemoteRole::Key)
-                return &f;
-        return nullptr;
-    }
+    const FieldMeta* remote_key() const noexcept;
     // A field with a column by name, or a relation by its id name ("blog_id"); "pk" is the
     // primary key. nullptr when there is none.
-    const FieldMeta* find(std::string_view field_name) const noexcept {
-        if (field_name == "pk")
-            return &pk();
-        for (const auto& f : fields)
-            if (f.name == field_name)
-                return &f;
-        // A ForeignKey's id: "<name>_id", whatever its column is called.
-        if (field_name.ends_with("_id"))
-            for (const auto& f : fields)
-                if (f.is_foreign_key() && field_name.size() == f.name.size() + 3 &&
-                    field_name.starts_with(f.name))
-                    return &f;
-        return nullptr;
-    }
-    const FieldMeta* find_many_to_many(std::string_view field_name) const noexcept {
-        for (const auto& f : many_to_many)
-            if (f.name == field_name)
-                return &f;
-        return nullptr;
-    }
+    const FieldMeta* find(std::string_view field_name) const noexcept;
+    const FieldMeta* find_many_to_many(std::string_view field_name) const noexcept;
     // "entry": the default name of this model in reverse lookups.
-    std::string query_name() const {
-        std::string out = name;
-        for (auto& c : out)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return out;
-    }
-    std::vector<std::string> field_names() const {
-        std::vector<std::string> out;
-        for (const auto& f : fields)
-            out.push_back(f.name);
-        for (const auto& f : many_to_many)
-            out.push_back(f.name);
-        return out;
-    }
+    std::string query_name() const;
+    std::vector<std::string> field_names() const;
     // "Article has no field 'hedline'; did you mean 'headline'? Fields: id, headline, ..."
-    [[noreturn]] void no_such_field(std::string_view field_name) const {
-        throw FieldError(name + " has no field '" + std::string(field_name) + "'" +
-                         detail::suggestion(field_name, field_names()) +
-                         ". Fields: " + detail::join(field_names()) + " (and pk)");
-    }
-    const FieldMeta& field(std::string_view field_name) const {
-        if (auto f = find(field_name))
-            return *f;
-        no_such_field(field_name);
-    }
+    [[noreturn]] void no_such_field(std::string_view field_name) const;
+    const FieldMeta& field(std::string_view field_name) const;
 };
 
 namespace detail {
@@ -145,9 +102,7 @@ struct Registration {
     static inline const bool done = (register_model(&T::meta), true);
 };
 
-[[noreturn]] inline void model_definition_error(const ModelMeta& m, const std::string& what) {
-    throw FieldError("model " + m.name + ": " + what);
-}
+[[noreturn]] void model_definition_error(const ModelMeta& m, const std::string& what);
 } // namespace detail
 
 template <class T>
@@ -330,3 +285,7 @@ public:
 } // namespace dorm
 
 #include "dorm/core/model_meta_impl.hpp"
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/core/model.ipp"
+#endif

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "dorm/detail/config.hpp"
+
 namespace dorm {
 inline namespace DORM_ABI {
 
@@ -119,8 +121,50 @@ private:
 
 using Values = std::vector<Value>;
 
+namespace detail {
+// "expected <want>, got <kind> <repr>" (ValueError), for the accessors below.
+[[noreturn]] void value_kind_error(const Value& have, std::string_view want);
+} // namespace detail
+
+// The accessors that only read the variant stay inline (they run for every value of every
+// row); the conversions that parse are in dorm/impl/core/value_impl.ipp.
+inline std::int64_t Value::as_int() const {
+    if (auto p = std::get_if<std::int64_t>(&v_))
+        return *p;
+    if (auto b = std::get_if<bool>(&v_))
+        return *b ? 1 : 0;
+    detail::value_kind_error(*this, "integer");
+}
+
+inline double Value::as_double() const {
+    if (auto p = std::get_if<double>(&v_))
+        return *p;
+    if (auto i = std::get_if<std::int64_t>(&v_))
+        return static_cast<double>(*i);
+    detail::value_kind_error(*this, "real");
+}
+
+inline bool Value::as_bool() const {
+    if (auto p = std::get_if<bool>(&v_))
+        return *p;
+    if (auto i = std::get_if<std::int64_t>(&v_); i && (*i == 0 || *i == 1))
+        return *i == 1;
+    detail::value_kind_error(*this, "boolean");
+}
+
+inline const std::string& Value::as_text() const {
+    if (auto p = std::get_if<std::string>(&v_))
+        return *p;
+    detail::value_kind_error(*this, "text");
+}
+
+inline const Blob& Value::as_blob() const {
+    if (auto p = std::get_if<Blob>(&v_))
+        return *p;
+    detail::value_kind_error(*this, "blob");
+}
+
 } // namespace DORM_ABI
 } // namespace dorm
 
 #include "dorm/core/value_impl.hpp"
-#include "dorm/detail/config.hpp"

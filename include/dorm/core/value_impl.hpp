@@ -1,306 +1,39 @@
 #pragma once
-// Out-of-line parts of value.hpp: parsing, formatting, conversions.
-#include <charconv>
+// Out-of-line parts of value.hpp: the helpers of parsing, formatting and conversions that
+// other headers use. Their bodies, and those of Date, Time, DateTime and Value, are in
+// dorm/impl/core/value_impl.ipp.
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
+#include <string>
+#include <string_view>
 
-#include "dorm/core/errors.hpp"
 #include "dorm/core/value.hpp"
-#include "dorm/detail/calendar.hpp"
 #include "dorm/detail/config.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
 namespace detail {
 
-inline bool parse_fixed_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
-    if (pos + len > s.size())
-        return false;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    out = v;
-    return true;
-}
+bool parse_fixed_int(std::string_view s, std::size_t pos, std::size_t len, int& out);
+void append_2(std::string& out, int v);
 
-inline void append_2(std::string& out, int v) {
-    out += static_cast<char>('0' + v / 10 % 10);
-    out += static_cast<char>('0' + v % 10);
-}
-
-} // namespace detail
-
-inline bool Date::valid() const noexcept {
-    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
-           day <= detail::days_in_month(year, month);
-}
-
-inline std::string Date::iso() const {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-    return buf;
-}
-
-inline std::optional<Date> Date::parse(std::string_view s) {
-    Date d;
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !detail::parse_fixed_int(s, 0, 4, d.year) ||
-        !detail::parse_fixed_int(s, 5, 2, d.month) || !detail::parse_fixed_int(s, 8, 2, d.day) ||
-        !d.valid())
-        return std::nullopt;
-    return d;
-}
-
-inline bool Time::valid() const noexcept {
-    return hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60 &&
-           microsecond >= 0 && microsecond < 1000000;
-}
-
-inline std::string Time::iso() const {
-    std::string out;
-    out.reserve(15);
-    detail::append_2(out, hour);
-    out += ':';
-    detail::append_2(out, minute);
-    out += ':';
-    detail::append_2(out, second);
-    if (microsecond) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, ".%06d", microsecond);
-        out += buf;
-    }
-    return out;
-}
-
-inline std::optional<Time> Time::parse(std::string_view s) {
-    Time t;
-    if (s.size() < 5 || s[2] != ':' || !detail::parse_fixed_int(s, 0, 2, t.hour) ||
-        !detail::parse_fixed_int(s, 3, 2, t.minute))
-        return std::nullopt;
-    std::size_t pos = 5;
-    if (pos < s.size()) {
-        if (s[pos] != ':' || !detail::parse_fixed_int(s, pos + 1, 2, t.second))
-            return std::nullopt;
-        pos += 3;
-        if (pos < s.size()) {
-            if (s[pos] != '.')
-                return std::nullopt;
-            ++pos;
-            // Up to six fraction digits, right-padded: ".5" is 500000 microseconds.
-            int digits = 0;
-            while (pos < s.size() && digits < 6 && s[pos] >= '0' && s[pos] <= '9') {
-                t.microsecond = t.microsecond * 10 + (s[pos++] - '0');
-                ++digits;
-            }
-            if (digits == 0)
-                return std::nullopt;
-            while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
-                ++pos; // beyond microseconds
-            for (; digits < 6; ++digits)
-                t.microsecond *= 10;
-        }
-    }
-    if (pos != s.size() || !t.valid())
-        return std::nullopt;
-    return t;
-}
-
-inline std::optional<DateTime> DateTime::parse(std::string_view s) {
-    auto d = Date::parse(s.substr(0, 10));
-    if (!d)
-        return std::nullopt;
-    if (s.size() == 10)
-        return DateTime(*d);
-    if (s[10] != ' ' && s[10] != 'T')
-        return std::nullopt;
-    auto t = Time::parse(s.substr(11));
-    if (!t)
-        return std::nullopt;
-    return DateTime(*d, *t);
-}
-
-namespace detail {
 // The integer a double holds, when it is a whole number in int64's range (converting any
 // other double, NaN included, to int64 is undefined). -2^63 and 2^63 are exact doubles.
-inline std::optional<std::int64_t> whole_int64(double d) noexcept {
-    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
-        d == static_cast<double>(static_cast<std::int64_t>(d)))
-        return static_cast<std::int64_t>(d);
-    return std::nullopt;
-}
+std::optional<std::int64_t> whole_int64(double d) noexcept;
 
 // Empty when the value is a real calendar date (time of day); else what is wrong, for an
 // error message: "2021-02-30 is not a valid date". The numbers are printed as given.
-inline std::string date_problem(const Date& d) {
-    if (d.valid())
-        return {};
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d is not a valid date", d.year, d.month, d.day);
-    return buf;
-}
-inline std::string time_problem(const Time& t) {
-    if (t.valid())
-        return {};
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%06d is not a valid time of day", t.hour,
-                  t.minute, t.second, t.microsecond);
-    return buf;
-}
-inline std::string datetime_problem(const DateTime& dt) {
-    std::string p = date_problem(dt.date);
-    if (p.empty())
-        p = time_problem(dt.time);
-    return p;
-}
+std::string date_problem(const Date& d);
+std::string time_problem(const Time& t);
+std::string datetime_problem(const DateTime& dt);
 // The same for a Value holding a Date, DateTime or Time; empty for every other kind.
-inline std::string calendar_problem(const Value& v) {
-    switch (v.kind()) {
-    case Value::Kind::Date:
-        return date_problem(v.as_date());
-    case Value::Kind::DateTime:
-        return datetime_problem(v.as_datetime());
-    case Value::Kind::Time:
-        return time_problem(v.as_time());
-    default:
-        return {};
-    }
-}
+std::string calendar_problem(const Value& v);
+
 } // namespace detail
-
-namespace detail {
-[[noreturn]] inline void value_kind_error(const Value& have, std::string_view want) {
-    throw ValueError("expected " + std::string(want) + ", got " +
-                     std::string(Value::kind_name(have.kind())) + " " + have.repr());
-}
-} // namespace detail
-
-inline std::string_view Value::kind_name(Kind k) {
-    switch (k) {
-    case Kind::Null:
-        return "NULL";
-    case Kind::Integer:
-        return "integer";
-    case Kind::Real:
-        return "real";
-    case Kind::Text:
-        return "text";
-    case Kind::Bool:
-        return "boolean";
-    case Kind::Date:
-        return "date";
-    case Kind::Time:
-        return "time";
-    case Kind::DateTime:
-        return "datetime";
-    case Kind::Blob:
-        return "blob";
-    }
-    return "?";
-}
-
-inline std::int64_t Value::as_int() const {
-    if (auto p = std::get_if<std::int64_t>(&v_))
-        return *p;
-    if (auto b = std::get_if<bool>(&v_))
-        return *b ? 1 : 0;
-    detail::value_kind_error(*this, "integer");
-}
-
-inline double Value::as_double() const {
-    if (auto p = std::get_if<double>(&v_))
-        return *p;
-    if (auto i = std::get_if<std::int64_t>(&v_))
-        return static_cast<double>(*i);
-    detail::value_kind_error(*this, "real");
-}
-
-inline bool Value::as_bool() const {
-    if (auto p = std::get_if<bool>(&v_))
-        return *p;
-    if (auto i = std::get_if<std::int64_t>(&v_); i && (*i == 0 || *i == 1))
-        return *i == 1;
-    detail::value_kind_error(*this, "boolean");
-}
-
-inline const std::string& Value::as_text() const {
-    if (auto p = std::get_if<std::string>(&v_))
-        return *p;
-    detail::value_kind_error(*this, "text");
-}
-
-inline Date Value::as_date() const {
-    if (auto p = std::get_if<Date>(&v_))
-        return *p;
-    if (auto p = std::get_if<std::string>(&v_))
-        if (auto dt = DateTime::parse(*p))
-            return dt->date;
-    if (auto p = std::get_if<DateTime>(&v_))
-        return p->date;
-    detail::value_kind_error(*this, "date ('YYYY-MM-DD')");
-}
-
-inline Time Value::as_time() const {
-    if (auto p = std::get_if<Time>(&v_))
-        return *p;
-    if (auto p = std::get_if<std::string>(&v_))
-        if (auto t = Time::parse(*p))
-            return *t;
-    detail::value_kind_error(*this, "time ('HH:MM[:SS[.ffffff]]')");
-}
-
-inline DateTime Value::as_datetime() const {
-    if (auto p = std::get_if<DateTime>(&v_))
-        return *p;
-    if (auto p = std::get_if<Date>(&v_))
-        return DateTime(*p);
-    if (auto p = std::get_if<std::string>(&v_))
-        if (auto dt = DateTime::parse(*p))
-            return *dt;
-    detail::value_kind_error(*this, "datetime ('YYYY-MM-DD HH:MM:SS[.ffffff]')");
-}
-
-inline const Blob& Value::as_blob() const {
-    if (auto p = std::get_if<Blob>(&v_))
-        return *p;
-    detail::value_kind_error(*this, "blob");
-}
-
-inline std::string Value::repr() const {
-    switch (kind()) {
-    case Kind::Null:
-        return "NULL";
-    case Kind::Integer:
-        return std::to_string(std::get<std::int64_t>(v_));
-    case Kind::Real: {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", std::get<double>(v_));
-        return buf;
-    }
-    case Kind::Text: {
-        std::string out = "'";
-        for (char c : std::get<std::string>(v_)) {
-            if (c == '\'')
-                out += '\'';
-            out += c;
-        }
-        return out + "'";
-    }
-    case Kind::Bool:
-        return std::get<bool>(v_) ? "true" : "false";
-    case Kind::Date:
-        return std::get<Date>(v_).iso();
-    case Kind::Time:
-        return std::get<Time>(v_).iso();
-    case Kind::DateTime:
-        return std::get<DateTime>(v_).iso();
-    case Kind::Blob:
-        return "<blob of " + std::to_string(std::get<Blob>(v_).size()) + " bytes>";
-    }
-    return "?";
-}
-
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/core/value_impl.ipp"
+#endif

@@ -13,7 +13,6 @@
 #include <string_view>
 
 #include "dorm/detail/config.hpp"
-#include "unicode_fold_table.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
@@ -32,33 +31,9 @@ inline constexpr char32_t max_code_point = 0x10FFFF;
 }
 
 /// Simple case fold of one code point; values that are not mapped (including
-/// surrogates and values above U+10FFFF) are returned unchanged.
-[[nodiscard]] constexpr char32_t fold_code_point(char32_t cp) noexcept {
-    if (cp < 0x80) {
-        return (cp >= U'A' && cp <= U'Z') ? static_cast<char32_t>(cp + 0x20) : cp;
-    }
-    const auto& table = unicode::fold_ranges;
-    // Find the last range whose `first` is <= cp.
-    std::size_t lo = 0;
-    std::size_t hi = unicode::fold_range_count;
-    while (lo < hi) {
-        const std::size_t mid = lo + (hi - lo) / 2;
-        if (table[mid].first <= cp) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    if (lo == 0) {
-        return cp;
-    }
-    const unicode::fold_range& r = table[lo - 1];
-    if (cp > r.last || (cp - r.first) % r.stride != 0) {
-        return cp;
-    }
-    // Unsigned (modular) addition of a possibly negative delta.
-    return static_cast<char32_t>(cp + static_cast<char32_t>(r.delta));
-}
+/// surrogates and values above U+10FFFF) are returned unchanged. The table
+/// (unicode_fold_table.hpp) is read only by the bodies (dorm/impl/detail/unicode.ipp).
+[[nodiscard]] char32_t fold_code_point(char32_t cp) noexcept;
 
 /// Result of decode_utf8: `length` is the number of bytes consumed (1-4), or 0
 /// if the bytes at the position do not start a well-formed UTF-8 sequence.
@@ -141,79 +116,21 @@ struct utf8_decoded {
 
 /// Empty when `s` is well-formed UTF-8; else what is wrong, for an error message:
 /// "text is not valid UTF-8 (byte 0xff at offset 3)".
-[[nodiscard]] inline std::string utf8_problem(std::string_view s) {
-    const std::size_t at = invalid_utf8_at(s);
-    if (at == std::string_view::npos) {
-        return {};
-    }
-    constexpr char hex[] = "0123456789abcdef";
-    const auto b = static_cast<unsigned char>(s[at]);
-    std::string out = "text is not valid UTF-8 (byte 0x";
-    out += hex[b >> 4];
-    out += hex[b & 0xF];
-    out += " at offset " + std::to_string(at) + ")";
-    return out;
-}
+[[nodiscard]] std::string utf8_problem(std::string_view s);
 
 /// Appends the UTF-8 encoding of `cp`.  Surrogates and values above U+10FFFF
 /// are not encodable and are written as U+FFFD REPLACEMENT CHARACTER.
-inline void append_utf8(std::string& out, char32_t cp) {
-    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > max_code_point) {
-        cp = 0xFFFD;
-    }
-    const auto put = [&out](char32_t v) {
-        out.push_back(static_cast<char>(static_cast<unsigned char>(v)));
-    };
-    if (cp < 0x80) {
-        put(cp);
-    } else if (cp < 0x800) {
-        put(0xC0 | (cp >> 6));
-        put(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        put(0xE0 | (cp >> 12));
-        put(0x80 | ((cp >> 6) & 0x3F));
-        put(0x80 | (cp & 0x3F));
-    } else {
-        put(0xF0 | (cp >> 18));
-        put(0x80 | ((cp >> 12) & 0x3F));
-        put(0x80 | ((cp >> 6) & 0x3F));
-        put(0x80 | (cp & 0x3F));
-    }
-}
+void append_utf8(std::string& out, char32_t cp);
 
 /// Simple-case-folds UTF-8 text.  Bytes that are not part of a well-formed
 /// UTF-8 sequence are copied through unchanged, one at a time, so no input is
 /// ever lost; the only possible exception is std::bad_alloc.
-[[nodiscard]] inline std::string fold_case(std::string_view utf8) {
-    std::string out;
-    out.reserve(utf8.size());
-    std::size_t i = 0;
-    const std::size_t n = utf8.size();
-    while (i < n) {
-        const char ch = utf8[i];
-        const auto b = static_cast<unsigned char>(ch);
-        if (b < 0x80) {
-            out.push_back((b >= 'A' && b <= 'Z') ? static_cast<char>(b + 0x20) : ch);
-            ++i;
-            continue;
-        }
-        const utf8_decoded d = decode_utf8(utf8, i);
-        if (d.length == 0) {
-            out.push_back(ch); // invalid byte: pass through untouched
-            ++i;
-            continue;
-        }
-        const char32_t folded = fold_code_point(d.code_point);
-        if (folded == d.code_point) {
-            out.append(utf8.substr(i, d.length));
-        } else {
-            append_utf8(out, folded);
-        }
-        i += d.length;
-    }
-    return out;
-}
+[[nodiscard]] std::string fold_case(std::string_view utf8);
 
 } // namespace detail
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/detail/unicode.ipp"
+#endif

@@ -1,0 +1,444 @@
+#pragma once
+// Bodies of dorm/core/model_meta_impl.hpp: inline in header-only mode, compiled into the
+// library otherwise (dorm/detail/config.hpp).
+#include "dorm/core/model_meta_impl.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <optional>
+
+namespace dorm {
+inline namespace DORM_ABI {
+
+namespace detail {
+
+DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<Option> opts) {
+    const bool integral = f.ctype == CType::I32 || f.ctype == CType::I64;
+    bool auto_field = false;
+    bool big_auto = false;
+    for (const Option& o : opts) {
+        switch (o.tag) {
+        case Option::Tag::PrimaryKey:
+            f.primary_key = true;
+            break;
+        case Option::Tag::AutoPk:
+        case Option::Tag::BigAutoPk:
+            f.primary_key = true;
+            auto_field = true;
+            big_auto = o.tag == Option::Tag::BigAutoPk;
+            break;
+        case Option::Tag::Null:
+            if (!f.optional && !f.is_relation())
+                model_definition_error(meta, "field '" + f.name +
+                                                 "' is null but its member is not a std::optional");
+            break;
+        case Option::Tag::Unique:
+            f.unique = true;
+            break;
+        case Option::Tag::DbIndex:
+            f.db_index = true;
+            break;
+        case Option::Tag::MaxLength:
+            f.max_length = o.number;
+            break;
+        case Option::Tag::DbColumn:
+            f.column = o.text;
+            break;
+        case Option::Tag::Default:
+            f.default_value = o.value;
+            break;
+        case Option::Tag::OnDelete:
+        case Option::Tag::RelatedName:
+        case Option::Tag::RelatedQueryName:
+            if (!f.is_relation())
+                model_definition_error(meta, "field '" + f.name +
+                                                 "' is not a relation: on_delete, "
+                                                 "related_name and related_query_name "
+                                                 "apply to relations only");
+            if (o.tag == Option::Tag::OnDelete)
+                f.on_delete = static_cast<OnDelete>(o.number);
+            else if (o.tag == Option::Tag::RelatedName)
+                f.related_name = o.text;
+            else
+                f.related_query_name = o.text;
+            break;
+        case Option::Tag::Remote:
+            if (o.text.empty())
+                model_definition_error(meta,
+                                       "field '" + f.name + "': an empty remote attribute name");
+            f.remote_name = o.text;
+            f.remote_role = static_cast<RemoteRole>(o.number);
+            break;
+        case Option::Tag::Through:
+        case Option::Tag::DbTable:
+        case Option::Tag::Symmetrical:
+            model_definition_error(meta, "field '" + f.name +
+                                             "' is not a ManyToMany: through and "
+                                             "db_table apply to many-to-many only");
+        }
+    }
+    if (f.is_relation()) {
+        // A relation member says itself whether it may be NULL.
+        f.optional = f.optional || has_option(opts, Option::Tag::Null);
+        if (f.on_delete == OnDelete::SetNull && !f.optional)
+            model_definition_error(meta, "field '" + f.name +
+                                             "' specifies on_delete=set_null, but cannot be null");
+        if (f.on_delete == OnDelete::SetDefault && !f.default_value)
+            model_definition_error(meta, "field '" + f.name +
+                                             "' specifies on_delete=set_default, but "
+                                             "has no default value");
+        if (f.column.empty())
+            f.column = f.name + "_id";
+    }
+    if (f.column.empty())
+        f.column = f.name;
+    if (f.name.empty() || f.name.find("__") != std::string::npos || f.name == "pk")
+        model_definition_error(meta, "invalid field name '" + f.name +
+                                         "' (empty, 'pk', or containing '__')");
+    if (meta.find(f.name) && f.name != "pk")
+        model_definition_error(meta, "field '" + f.name + "' is declared twice");
+    if (auto_field && !integral)
+        model_definition_error(meta, "auto primary key '" + f.name +
+                                         "' must be an int32_t or int64_t member");
+    if (f.max_length && f.ctype != CType::String)
+        model_definition_error(meta, "max_length on non-text field '" + f.name + "'");
+    switch (f.ctype) {
+    case CType::Related:
+    case CType::None:
+        break; // the kind was set by the declaration
+    case CType::I32:
+    case CType::I64:
+        f.kind = auto_field ? (big_auto ? FieldKind::BigAuto : FieldKind::Auto)
+                            : (f.ctype == CType::I32 ? FieldKind::Integer : FieldKind::BigInteger);
+        break;
+    case CType::F64:
+    case CType::F32:
+        f.kind = FieldKind::Float;
+        break;
+    case CType::Bool:
+        f.kind = FieldKind::Boolean;
+        break;
+    case CType::String:
+        f.kind = f.max_length ? FieldKind::Char : FieldKind::Text;
+        break;
+    case CType::Date:
+        f.kind = FieldKind::Date;
+        break;
+    case CType::DateTime:
+        f.kind = FieldKind::DateTime;
+        break;
+    }
+    f.index = meta.fields.size();
+    meta.fields.push_back(std::move(f));
+}
+
+DORM_INLINE bool has_option(std::initializer_list<Option> opts, Option::Tag tag) {
+    for (const Option& o : opts)
+        if (o.tag == tag)
+            return true;
+    return false;
+}
+
+DORM_INLINE std::shared_ptr<const ModelMeta> make_auto_through(const ModelMeta& source,
+                                                               const FieldMeta& f,
+                                                               const ModelMeta& (*self)(),
+                                                               std::string target_name) {
+    auto m = std::make_shared<ModelMeta>();
+    m->auto_created = true;
+    m->table = f.m2m_table.empty() ? source.table + "_" + f.name : f.m2m_table;
+    m->name = source.name + "_" + f.name;
+    FieldMeta id;
+    id.name = "id";
+    id.column = "id";
+    id.kind = FieldKind::Auto;
+    id.ctype = CType::I64;
+    id.primary_key = true;
+    m->fields.push_back(id);
+    // The target's meta may not be built yet (it may be building this one): its name comes
+    // from its C++ type.
+    const bool to_self = f.target == self;
+    const std::string from = source.query_name();
+    for (auto& c : target_name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (int side = 0; side < 2; ++side) {
+        FieldMeta fk;
+        fk.kind = FieldKind::ForeignKey;
+        fk.ctype = CType::Related;
+        fk.target = side == 0 ? self : f.target;
+        fk.on_delete = OnDelete::Cascade;
+        fk.related_name = "+";
+        fk.name = to_self ? (side == 0 ? "from_" : "to_") + from : (side == 0 ? from : target_name);
+        fk.column = fk.name + "_id";
+        fk.index = m->fields.size();
+        m->fields.push_back(std::move(fk));
+    }
+    return m;
+}
+
+DORM_INLINE void add_many_to_many(ModelMeta& meta, FieldMeta f, const ModelMeta& (*self)(),
+                                  std::string target_name, std::initializer_list<Option> opts) {
+    for (const Option& o : opts) {
+        switch (o.tag) {
+        case Option::Tag::RelatedName:
+            f.related_name = o.text;
+            break;
+        case Option::Tag::RelatedQueryName:
+            f.related_query_name = o.text;
+            break;
+        case Option::Tag::Through:
+            f.through = o.model;
+            break;
+        case Option::Tag::DbTable:
+            f.m2m_table = o.text;
+            break;
+        case Option::Tag::Symmetrical:
+            if (o.number && !f.symmetrical)
+                model_definition_error(meta, "field '" + f.name +
+                                                 "': only a ManyToMany to its own model "
+                                                 "can be symmetrical");
+            f.symmetrical = o.number != 0;
+            break;
+        default:
+            model_definition_error(meta, "field '" + f.name +
+                                             "' is a ManyToMany: it takes related_name, "
+                                             "related_query_name, through and db_table");
+        }
+    }
+    if (f.name.empty() || f.name.find("__") != std::string::npos || f.name == "pk" ||
+        meta.find(f.name) || meta.find_many_to_many(f.name))
+        model_definition_error(meta, "invalid or repeated field name '" + f.name + "'");
+    if (f.through && !f.m2m_table.empty())
+        model_definition_error(meta,
+                               "field '" + f.name + "': db_table and through exclude each other");
+    f.column.clear();
+    f.index = meta.many_to_many.size();
+    if (!f.through)
+        f.auto_through = make_auto_through(meta, f, self, std::move(target_name));
+    meta.many_to_many.push_back(std::move(f));
+}
+
+} // namespace detail
+
+namespace detail {
+struct ModelRegistry {
+    std::mutex mutex;
+    std::vector<const ModelMeta& (*)()> models;
+};
+DORM_INLINE ModelRegistry& model_registry() {
+    static ModelRegistry r;
+    return r;
+}
+} // namespace detail
+
+DORM_INLINE void detail::register_model(const ModelMeta& (*meta)()) {
+    auto& r = model_registry();
+    std::lock_guard lock(r.mutex);
+    if (std::find(r.models.begin(), r.models.end(), meta) == r.models.end())
+        r.models.push_back(meta);
+}
+
+DORM_INLINE ValueType FieldMeta::value_type() const {
+    if (is_relation())
+        return related_model().pk().value_type();
+    return value_type_of(kind);
+}
+
+DORM_INLINE CType FieldMeta::value_ctype() const {
+    return is_relation() ? related_model().pk().ctype : ctype;
+}
+
+DORM_INLINE std::string FieldMeta::qualified_name() const {
+    return (model ? model->name : std::string("?")) + "." + name;
+}
+
+DORM_INLINE std::string FieldMeta::described_name() const {
+    return qualified_name() + " (" + std::string(field_kind_name(kind)) + ")";
+}
+
+namespace detail {
+template <class M>
+M& member_as(void* p) {
+    return *static_cast<M*>(p);
+}
+template <class M>
+const M& member_as(const void* p) {
+    return *static_cast<const M*>(p);
+}
+
+template <class M>
+Value get_member(const void* p, bool optional) {
+    if (optional) {
+        const auto& o = member_as<std::optional<M>>(p);
+        return o ? Value(*o) : Value();
+    }
+    return Value(member_as<M>(p));
+}
+
+template <class M>
+void set_member(void* p, bool optional, M v) {
+    if (optional)
+        member_as<std::optional<M>>(p) = std::move(v);
+    else
+        member_as<M>(p) = std::move(v);
+}
+
+DORM_INLINE std::int64_t checked_int(const Value& v, CType ct) {
+    const std::int64_t i = v.as_int();
+    if (ct == CType::I32 && (i < std::numeric_limits<std::int32_t>::min() ||
+                             i > std::numeric_limits<std::int32_t>::max()))
+        throw ValueError("value " + std::to_string(i) +
+                         " does not fit int32 (-2147483648..2147483647)");
+    return i;
+}
+
+DORM_INLINE float checked_float(const Value& v) {
+    const double d = v.as_double();
+    if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
+        throw ValueError("value " + v.repr() + " does not fit float (+-3.40282347e+38)");
+    return static_cast<float>(d);
+}
+
+DORM_INLINE Date checked_date(const Value& v) {
+    const Date d = v.as_date();
+    if (std::string p = date_problem(d); !p.empty())
+        throw ValueError(p);
+    return d;
+}
+
+DORM_INLINE DateTime checked_datetime(const Value& v) {
+    const DateTime dt = v.as_datetime();
+    if (std::string p = datetime_problem(dt); !p.empty())
+        throw ValueError(p);
+    return dt;
+}
+} // namespace detail
+
+DORM_INLINE Value FieldMeta::get(const void* obj) const {
+    const void* p = member(obj);
+    switch (ctype) {
+    case CType::I32:
+        return detail::get_member<std::int32_t>(p, optional);
+    case CType::I64:
+        return detail::get_member<std::int64_t>(p, optional);
+    case CType::F64:
+        return detail::get_member<double>(p, optional);
+    case CType::F32:
+        return detail::get_member<float>(p, optional);
+    case CType::Bool:
+        return detail::get_member<bool>(p, optional);
+    case CType::String:
+        return detail::get_member<std::string>(p, optional);
+    case CType::Date:
+        return detail::get_member<Date>(p, optional);
+    case CType::DateTime:
+        return detail::get_member<DateTime>(p, optional);
+    case CType::Related:
+        return static_cast<const RelatedObject*>(p)->id();
+    case CType::None:
+        break;
+    }
+    return {};
+}
+
+DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
+    void* p = member(obj);
+    if (ctype == CType::Related) {
+        if (v.is_null() && !optional)
+            throw ValueError(qualified_name() + " may not be NULL");
+        Value id = v;
+        if (!v.is_null()) {
+            try {
+                switch (value_type()) {
+                case ValueType::Integer:
+                    id = Value(detail::checked_int(v, value_ctype()));
+                    break;
+                case ValueType::Text:
+                    id = Value(v.as_text());
+                    break;
+                default:
+                    break;
+                }
+            } catch (const ValueError& e) {
+                throw ValueError(described_name() + ": " + e.what());
+            }
+        }
+        static_cast<RelatedObject*>(p)->set_id(std::move(id));
+        return;
+    }
+    if (ctype == CType::None)
+        throw ValueError(qualified_name() + " is a many-to-many relation: use related()");
+    if (v.is_null()) {
+        if (!optional)
+            throw ValueError(qualified_name() + " may not be NULL");
+        switch (ctype) {
+        case CType::I32:
+            detail::member_as<std::optional<std::int32_t>>(p).reset();
+            break;
+        case CType::I64:
+            detail::member_as<std::optional<std::int64_t>>(p).reset();
+            break;
+        case CType::F64:
+            detail::member_as<std::optional<double>>(p).reset();
+            break;
+        case CType::F32:
+            detail::member_as<std::optional<float>>(p).reset();
+            break;
+        case CType::Bool:
+            detail::member_as<std::optional<bool>>(p).reset();
+            break;
+        case CType::String:
+            detail::member_as<std::optional<std::string>>(p).reset();
+            break;
+        case CType::Date:
+            detail::member_as<std::optional<Date>>(p).reset();
+            break;
+        case CType::DateTime:
+            detail::member_as<std::optional<DateTime>>(p).reset();
+            break;
+        case CType::Related:
+        case CType::None:
+            break;
+        }
+        return;
+    }
+    try {
+        switch (ctype) {
+        case CType::I32:
+            detail::set_member(p, optional,
+                               static_cast<std::int32_t>(detail::checked_int(v, ctype)));
+            break;
+        case CType::I64:
+            detail::set_member(p, optional, v.as_int());
+            break;
+        case CType::F64:
+            detail::set_member(p, optional, v.as_double());
+            break;
+        case CType::F32:
+            detail::set_member(p, optional, detail::checked_float(v));
+            break;
+        case CType::Bool:
+            detail::set_member(p, optional, v.as_bool());
+            break;
+        case CType::String:
+            detail::set_member(p, optional, v.as_text());
+            break;
+        case CType::Date:
+            detail::set_member(p, optional, detail::checked_date(v));
+            break;
+        case CType::DateTime:
+            detail::set_member(p, optional, detail::checked_datetime(v));
+            break;
+        case CType::Related:
+        case CType::None:
+            break;
+        }
+    } catch (const ValueError& e) {
+        throw ValueError(qualified_name() + " (" + std::string(field_kind_name(kind)) +
+                         "): " + e.what());
+    }
+}
+
+} // namespace DORM_ABI
+} // namespace dorm

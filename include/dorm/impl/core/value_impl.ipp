@@ -1,0 +1,264 @@
+#pragma once
+// Bodies of dorm/core/value.hpp and dorm/core/value_impl.hpp: parsing, formatting,
+// conversions; inline in header-only mode, compiled into the library otherwise
+// (dorm/detail/config.hpp).
+#include "dorm/core/value_impl.hpp"
+
+#include <cstdio>
+
+#include "dorm/core/errors.hpp"
+#include "dorm/detail/calendar.hpp"
+
+namespace dorm {
+inline namespace DORM_ABI {
+namespace detail {
+
+DORM_INLINE bool parse_fixed_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
+    if (pos + len > s.size())
+        return false;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+DORM_INLINE void append_2(std::string& out, int v) {
+    out += static_cast<char>('0' + v / 10 % 10);
+    out += static_cast<char>('0' + v % 10);
+}
+
+} // namespace detail
+
+DORM_INLINE bool Date::valid() const noexcept {
+    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+           day <= detail::days_in_month(year, month);
+}
+
+DORM_INLINE std::string Date::iso() const {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+    return buf;
+}
+
+DORM_INLINE std::optional<Date> Date::parse(std::string_view s) {
+    Date d;
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !detail::parse_fixed_int(s, 0, 4, d.year) ||
+        !detail::parse_fixed_int(s, 5, 2, d.month) || !detail::parse_fixed_int(s, 8, 2, d.day) ||
+        !d.valid())
+        return std::nullopt;
+    return d;
+}
+
+DORM_INLINE bool Time::valid() const noexcept {
+    return hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60 &&
+           microsecond >= 0 && microsecond < 1000000;
+}
+
+DORM_INLINE std::string Time::iso() const {
+    std::string out;
+    out.reserve(15);
+    detail::append_2(out, hour);
+    out += ':';
+    detail::append_2(out, minute);
+    out += ':';
+    detail::append_2(out, second);
+    if (microsecond) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, ".%06d", microsecond);
+        out += buf;
+    }
+    return out;
+}
+
+DORM_INLINE std::optional<Time> Time::parse(std::string_view s) {
+    Time t;
+    if (s.size() < 5 || s[2] != ':' || !detail::parse_fixed_int(s, 0, 2, t.hour) ||
+        !detail::parse_fixed_int(s, 3, 2, t.minute))
+        return std::nullopt;
+    std::size_t pos = 5;
+    if (pos < s.size()) {
+        if (s[pos] != ':' || !detail::parse_fixed_int(s, pos + 1, 2, t.second))
+            return std::nullopt;
+        pos += 3;
+        if (pos < s.size()) {
+            if (s[pos] != '.')
+                return std::nullopt;
+            ++pos;
+            // Up to six fraction digits, right-padded: ".5" is 500000 microseconds.
+            int digits = 0;
+            while (pos < s.size() && digits < 6 && s[pos] >= '0' && s[pos] <= '9') {
+                t.microsecond = t.microsecond * 10 + (s[pos++] - '0');
+                ++digits;
+            }
+            if (digits == 0)
+                return std::nullopt;
+            while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
+                ++pos; // beyond microseconds
+            for (; digits < 6; ++digits)
+                t.microsecond *= 10;
+        }
+    }
+    if (pos != s.size() || !t.valid())
+        return std::nullopt;
+    return t;
+}
+
+DORM_INLINE std::optional<DateTime> DateTime::parse(std::string_view s) {
+    auto d = Date::parse(s.substr(0, 10));
+    if (!d)
+        return std::nullopt;
+    if (s.size() == 10)
+        return DateTime(*d);
+    if (s[10] != ' ' && s[10] != 'T')
+        return std::nullopt;
+    auto t = Time::parse(s.substr(11));
+    if (!t)
+        return std::nullopt;
+    return DateTime(*d, *t);
+}
+
+namespace detail {
+DORM_INLINE std::optional<std::int64_t> whole_int64(double d) noexcept {
+    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+        d == static_cast<double>(static_cast<std::int64_t>(d)))
+        return static_cast<std::int64_t>(d);
+    return std::nullopt;
+}
+
+DORM_INLINE std::string date_problem(const Date& d) {
+    if (d.valid())
+        return {};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d is not a valid date", d.year, d.month, d.day);
+    return buf;
+}
+DORM_INLINE std::string time_problem(const Time& t) {
+    if (t.valid())
+        return {};
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%06d is not a valid time of day", t.hour,
+                  t.minute, t.second, t.microsecond);
+    return buf;
+}
+DORM_INLINE std::string datetime_problem(const DateTime& dt) {
+    std::string p = date_problem(dt.date);
+    if (p.empty())
+        p = time_problem(dt.time);
+    return p;
+}
+DORM_INLINE std::string calendar_problem(const Value& v) {
+    switch (v.kind()) {
+    case Value::Kind::Date:
+        return date_problem(v.as_date());
+    case Value::Kind::DateTime:
+        return datetime_problem(v.as_datetime());
+    case Value::Kind::Time:
+        return time_problem(v.as_time());
+    default:
+        return {};
+    }
+}
+} // namespace detail
+
+namespace detail {
+[[noreturn]] DORM_INLINE void value_kind_error(const Value& have, std::string_view want) {
+    throw ValueError("expected " + std::string(want) + ", got " +
+                     std::string(Value::kind_name(have.kind())) + " " + have.repr());
+}
+} // namespace detail
+
+DORM_INLINE std::string_view Value::kind_name(Kind k) {
+    switch (k) {
+    case Kind::Null:
+        return "NULL";
+    case Kind::Integer:
+        return "integer";
+    case Kind::Real:
+        return "real";
+    case Kind::Text:
+        return "text";
+    case Kind::Bool:
+        return "boolean";
+    case Kind::Date:
+        return "date";
+    case Kind::Time:
+        return "time";
+    case Kind::DateTime:
+        return "datetime";
+    case Kind::Blob:
+        return "blob";
+    }
+    return "?";
+}
+
+DORM_INLINE Date Value::as_date() const {
+    if (auto p = std::get_if<Date>(&v_))
+        return *p;
+    if (auto p = std::get_if<std::string>(&v_))
+        if (auto dt = DateTime::parse(*p))
+            return dt->date;
+    if (auto p = std::get_if<DateTime>(&v_))
+        return p->date;
+    detail::value_kind_error(*this, "date ('YYYY-MM-DD')");
+}
+
+DORM_INLINE Time Value::as_time() const {
+    if (auto p = std::get_if<Time>(&v_))
+        return *p;
+    if (auto p = std::get_if<std::string>(&v_))
+        if (auto t = Time::parse(*p))
+            return *t;
+    detail::value_kind_error(*this, "time ('HH:MM[:SS[.ffffff]]')");
+}
+
+DORM_INLINE DateTime Value::as_datetime() const {
+    if (auto p = std::get_if<DateTime>(&v_))
+        return *p;
+    if (auto p = std::get_if<Date>(&v_))
+        return DateTime(*p);
+    if (auto p = std::get_if<std::string>(&v_))
+        if (auto dt = DateTime::parse(*p))
+            return *dt;
+    detail::value_kind_error(*this, "datetime ('YYYY-MM-DD HH:MM:SS[.ffffff]')");
+}
+
+DORM_INLINE std::string Value::repr() const {
+    switch (kind()) {
+    case Kind::Null:
+        return "NULL";
+    case Kind::Integer:
+        return std::to_string(std::get<std::int64_t>(v_));
+    case Kind::Real: {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", std::get<double>(v_));
+        return buf;
+    }
+    case Kind::Text: {
+        std::string out = "'";
+        for (char c : std::get<std::string>(v_)) {
+            if (c == '\'')
+                out += '\'';
+            out += c;
+        }
+        return out + "'";
+    }
+    case Kind::Bool:
+        return std::get<bool>(v_) ? "true" : "false";
+    case Kind::Date:
+        return std::get<Date>(v_).iso();
+    case Kind::Time:
+        return std::get<Time>(v_).iso();
+    case Kind::DateTime:
+        return std::get<DateTime>(v_).iso();
+    case Kind::Blob:
+        return "<blob of " + std::to_string(std::get<Blob>(v_).size()) + " bytes>";
+    }
+    return "?";
+}
+
+} // namespace DORM_ABI
+} // namespace dorm
