@@ -83,6 +83,10 @@ public:
 
     std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
     std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
+    // How many parameters one statement may bind.
+    int max_variables() const noexcept {
+        return sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    }
     bool in_transaction() const noexcept { return !sqlite3_get_autocommit(db_); }
 
 private:

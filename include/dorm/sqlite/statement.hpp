@@ -258,9 +258,11 @@ public:
 
     int column_count() const noexcept { return sqlite3_column_count(stmt_); }
     std::string column_name(int col) const;
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    // The column as a 64-bit integer, as SQLite converts it (a count, a rowid).
+    std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
 
 private:
-    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
     void read_null(const FieldMeta& f, void* obj) const;
     template <class M>
     static void store(const FieldMeta& f, void* p, const M& v) {

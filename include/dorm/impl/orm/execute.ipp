@@ -47,8 +47,7 @@ DORM_INLINE void read_related(Statement& st, int col, void* obj, Database& db, c
         const int first = col;
         col += static_cast<int>(m.fields.size());
         void* parent = r.parent < 0 ? obj : made[static_cast<std::size_t>(r.parent)].get();
-        if (!parent ||
-            sqlite3_column_type(st.handle(), first + static_cast<int>(m.pk_index)) == SQLITE_NULL)
+        if (!parent || st.is_null(first + static_cast<int>(m.pk_index)))
             continue;
         std::shared_ptr<void> related = m.new_instance();
         for (std::size_t k = 0; k < m.fields.size(); ++k)
@@ -123,7 +122,7 @@ DORM_INLINE std::int64_t count(const Query& q) {
     Compiled c = compile_count(q);
     Cursor cur(db_of(q), c.text, std::move(c.params));
     cur.next();
-    return sqlite3_column_int64(cur.stmt().handle(), 0);
+    return cur.stmt().int64(0);
 }
 
 DORM_INLINE bool exists(const Query& q) {

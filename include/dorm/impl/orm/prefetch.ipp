@@ -30,9 +30,10 @@ DORM_INLINE std::vector<std::shared_ptr<void>> fetch_erased(const Query& q) {
 
 namespace detail_prefetch {
 
-// How many keys one query may bind (SQLite's limit, less room for the rest of the query).
+// How many keys one query may bind (the backend's limit, less room for the rest of the
+// query).
 DORM_INLINE std::size_t max_keys(Database& db) {
-    const int limit = sqlite3_limit(db.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    const int limit = db.max_variables();
     return limit > 1100 ? static_cast<std::size_t>(limit - 100) : 999;
 }
 
