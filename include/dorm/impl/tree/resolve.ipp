@@ -336,188 +336,237 @@ DORM_INLINE WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
     return WhereNode::leaf(std::move(c));
 }
 
-DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope) {
-    const auto parts = split_path(kv.first);
-    if (parts[0].empty())
-        unknown_name(q, kv.first);
-    Condition c;
-    std::size_t first_lookup = 1;
-    bool at_relation = false;
+// The left-hand side of one condition, its names resolved: the column (or annotation or
+// extra alias) compared, and where the transforms and lookup of the path begin.
+struct ConditionLhs {
+    Expr expr;
+    std::size_t first_lookup = 1;       // the part after the names of fields and relations
+    bool at_relation = false;           // the path ends at a relation (compared by key)
     const ModelMeta* related = nullptr; // at_relation: the model reached
-    const bool own_name = names_field(*q.model, parts[0]);
-    if (!own_name && (q.annotation(parts[0]) || q.extra(parts[0]))) {
-        c.lhs = resolve_expr(F(std::string(parts[0])), q);
-    } else {
-        if (!own_name)
-            unknown_name(q, parts[0]);
-        if (negated && parts.size() > 1) {
-            bool crosses_many = false;
-            JoinScope dry;
-            walk_path(nullptr, *q.model, parts, dry, kv.first, &crosses_many);
-            if (crosses_many)
-                return related_rows_subquery(kv, q);
-        }
-        PathEnd end = walk_path(&q, *q.model, parts, scope, kv.first);
-        c.lhs = std::move(end.field);
-        first_lookup = end.used;
-        at_relation = end.ends_at_relation;
-        related = end.related;
+};
+
+// Does the path cross a multi-valued relation? Only tells; adds no join to the query.
+DORM_INLINE bool crosses_multi_valued(const Query& q, const std::vector<std::string_view>& parts,
+                                      std::string_view key) {
+    bool crosses_many = false;
+    JoinScope dry;
+    walk_path(nullptr, *q.model, parts, dry, key, &crosses_many);
+    return crosses_many;
+}
+
+// The names of a condition's path: an annotation or extra(select) alias (when the first name
+// is not one of the model's), or fields and relations from the query's model, whose joins are
+// added to q. `own_name`: the first name is a field or relation of the model.
+DORM_INLINE ConditionLhs resolve_condition_lhs(Query& q, const std::vector<std::string_view>& parts,
+                                               bool own_name, JoinScope& scope,
+                                               std::string_view key) {
+    ConditionLhs out;
+    if (!own_name) {
+        out.expr = resolve_expr(F(std::string(parts[0])), q);
+        return out;
     }
-    reject_extra_alias(c.lhs, q);
-    c.lhs_type = c.lhs.type;
-    // The names used in messages are built only when there is an error to report.
-    auto subject = [&]() -> std::string {
-        return c.field() ? c.field()->qualified_name() : q.model->name + "." + c.lhs.name;
-    };
-    const LookupDef* lookup = nullptr;
-    for (std::size_t i = first_lookup; i < parts.size(); ++i) {
+    PathEnd end = walk_path(&q, *q.model, parts, scope, key);
+    out.expr = std::move(end.field);
+    out.first_lookup = end.used;
+    out.at_relation = end.ends_at_relation;
+    out.related = end.related;
+    return out;
+}
+
+// The field (or alias) a condition is on, for messages: "Entry.rating".
+DORM_INLINE std::string condition_subject(const Condition& c, const Query& q) {
+    return c.field() ? c.field()->qualified_name() : q.model->name + "." + c.lhs.name;
+}
+
+// The condition and its lookup, for messages: "Entry.rating lookup 'gt'".
+DORM_INLINE std::string condition_lookup_name(const Condition& c, const LookupDef& lookup,
+                                              const Query& q) {
+    return condition_subject(c, q) + (c.transforms.empty() ? "" : " (transformed)") + " lookup '" +
+           std::string(lookup.name) + "'";
+}
+
+// The transforms and the lookup that follow the names of a condition's path ("year",
+// "gte"): the transforms are added to c and c.lhs_type becomes their output type. A path
+// that names no lookup means exact.
+DORM_INLINE const LookupDef& resolve_lookup(Condition& c, const Query& q,
+                                            const std::vector<std::string_view>& parts,
+                                            const ConditionLhs& lhs, std::string_view key) {
+    for (std::size_t i = lhs.first_lookup; i < parts.size(); ++i) {
         const bool last = i + 1 == parts.size();
         if (last)
-            if ((lookup = find_lookup(parts[i], c.lhs_type)))
-                break;
+            if (const LookupDef* lookup = find_lookup(parts[i], c.lhs_type))
+                return *lookup;
         if (auto t = find_transform(parts[i], c.lhs_type)) {
             c.transforms.push_back(t->kind);
             c.lhs_type = t->output;
             continue;
         }
         const auto choices = lookup_choices(c.lhs_type);
-        if (related && i == first_lookup) { // "entry__hedline": a field or a lookup was meant
-            auto fields = path_choices(*related);
+        if (lhs.related &&
+            i == lhs.first_lookup) { // "entry__hedline": a field or a lookup was meant
+            auto fields = path_choices(*lhs.related);
             fields.emplace_back("pk");
             auto all = fields;
             all.insert(all.end(), choices.begin(), choices.end());
             throw FieldError("Cannot resolve keyword '" + std::string(parts[i]) +
-                             "' into field of " + related->name + " (in '" + kv.first + "')" +
-                             suggestion(parts[i], all) + ". Choices are: " + join(fields) +
-                             "; or a lookup of " + subject() + ": " + join(choices));
+                             "' into field of " + lhs.related->name + " (in '" + std::string(key) +
+                             "')" + suggestion(parts[i], all) + ". Choices are: " + join(fields) +
+                             "; or a lookup of " + condition_subject(c, q) + ": " + join(choices));
         }
-        throw FieldError("Unsupported lookup '" + std::string(parts[i]) + "' for " + subject() +
-                         " (" + std::string(value_type_name(c.lhs_type)) + ")" +
-                         suggestion(parts[i], choices) + ". Choices are: " + join(choices));
+        throw FieldError("Unsupported lookup '" + std::string(parts[i]) + "' for " +
+                         condition_subject(c, q) + " (" + std::string(value_type_name(c.lhs_type)) +
+                         ")" + suggestion(parts[i], choices) + ". Choices are: " + join(choices));
     }
-    if (!lookup)
-        lookup = find_lookup("exact", c.lhs_type);
-    c.lookup = lookup->kind;
-    auto what = [&]() -> std::string {
-        return subject() + (c.transforms.empty() ? "" : " (transformed)") + " lookup '" +
-               std::string(lookup->name) + "'";
-    };
+    return *find_lookup("exact", c.lhs_type);
+}
 
-    const Arg& arg = kv.second;
-    // A model instance, or a queryset of objects, stands for primary keys: of the related
-    // model when the path ends at a ForeignKey, else of the model the column belongs to.
-    auto key_model = [&]() -> const ModelMeta* {
-        const FieldMeta* f = c.field();
-        const ModelMeta& here = q.model_of(c.lhs.alias);
-        if (f && f->is_foreign_key() && f != &here.pk())
-            return &f->related_model();
-        if (f && (f == &here.pk() || at_relation))
-            return &here;
-        return nullptr;
-    };
-    if (const ModelMeta* given = arg.instance_model()) {
-        const ModelMeta* wanted = key_model();
-        if (given != wanted)
-            throw ValueError("Cannot query \"" + given->name + "\": Must be \"" +
-                             (wanted ? wanted->name : std::string("a relation's")) +
-                             "\" instance (" + what() + ")");
-        if (arg.unsaved_instance())
-            throw ValueError("Model instances passed to related filters must be saved (" + what() +
-                             ")");
+// A model instance, or a queryset of objects, stands for primary keys: of the related
+// model when the path ends at a ForeignKey, else of the model the column belongs to.
+DORM_INLINE const ModelMeta* key_model(const Condition& c, const Query& q, bool at_relation) {
+    const FieldMeta* f = c.field();
+    const ModelMeta& here = q.model_of(c.lhs.alias);
+    if (f && f->is_foreign_key() && f != &here.pk())
+        return &f->related_model();
+    if (f && (f == &here.pk() || at_relation))
+        return &here;
+    return nullptr;
+}
+
+// A model instance given as the value must be of the model whose keys are compared, and saved.
+DORM_INLINE void check_instance_value(const Arg& arg, const Condition& c, const LookupDef& lookup,
+                                      const Query& q, bool at_relation) {
+    const ModelMeta* given = arg.instance_model();
+    if (!given)
+        return;
+    const ModelMeta* wanted = key_model(c, q, at_relation);
+    if (given != wanted)
+        throw ValueError("Cannot query \"" + given->name + "\": Must be \"" +
+                         (wanted ? wanted->name : std::string("a relation's")) + "\" instance (" +
+                         condition_lookup_name(c, lookup, q) + ")");
+    if (arg.unsaved_instance())
+        throw ValueError("Model instances passed to related filters must be saved (" +
+                         condition_lookup_name(c, lookup, q) + ")");
+}
+
+// The right-hand side is an expression: F("rating") + 1, resolved (it may add joins).
+DORM_INLINE void prepare_expression_rhs(Condition& c, const LookupDef& lookup, const Expr& e,
+                                        Query& q, JoinScope& scope) {
+    if (lookup.shape == RhsShape::List || lookup.shape == RhsShape::Pair ||
+        lookup.shape == RhsShape::Flag || c.lookup == LookupKind::Regex ||
+        c.lookup == LookupKind::IRegex || c.lookup == LookupKind::Search)
+        throw ValueError(condition_lookup_name(c, lookup, q) + " does not take an expression");
+    Expr rhs = resolve_expr(e, q, scope);
+    reject_extra_alias(rhs, q);
+    c.rhs = std::move(rhs);
+}
+
+// The right-hand side is a queryset: the lookup becomes IN (the subquery).
+DORM_INLINE void prepare_subquery_rhs(Condition& c, const LookupDef& lookup, const Subquery& s,
+                                      const Query& q, bool at_relation) {
+    auto what = [&] { return condition_lookup_name(c, lookup, q); };
+    if (at_relation && !s.query->values_mode) {
+        const ModelMeta* target = key_model(c, q, at_relation);
+        if (target && s.query->model != target)
+            throw ValueError("Cannot use QuerySet for \"" + s.query->model->name +
+                             "\": Use a QuerySet for \"" + target->name + "\" (" + what() + ")");
     }
-    if (const Expr* e = arg.expr()) {
-        if (lookup->shape == RhsShape::List || lookup->shape == RhsShape::Pair ||
-            lookup->shape == RhsShape::Flag || c.lookup == LookupKind::Regex ||
-            c.lookup == LookupKind::IRegex || c.lookup == LookupKind::Search)
-            throw ValueError(what() + " does not take an expression");
-        Expr rhs = resolve_expr(*e, q, scope);
-        reject_extra_alias(rhs, q);
-        c.rhs = std::move(rhs);
-    } else if (const Subquery* s = arg.subquery()) {
-        if (at_relation && !s->query->values_mode) {
-            const ModelMeta* target = key_model();
-            if (target && s->query->model != target)
-                throw ValueError("Cannot use QuerySet for \"" + s->query->model->name +
-                                 "\": Use a QuerySet for \"" + target->name + "\" (" + what() +
-                                 ")");
+    if (c.lookup != LookupKind::In && c.lookup != LookupKind::Exact)
+        throw ValueError(what() + " does not take a QuerySet");
+    if (s.query->values_mode && s.query->values.size() != 1)
+        throw ValueError(what() + ": the subquery must select exactly one field, not " +
+                         std::to_string(s.query->values.size()));
+    c.lookup = LookupKind::In;
+    Subquery sub = s;
+    if (!sub.query->values_mode || !sub.query->is_sliced()) {
+        // A queryset of objects stands for its primary keys; order does not matter inside IN.
+        auto inner = std::make_shared<Query>(*sub.query);
+        if (!inner->values_mode) {
+            inner->values_mode = true;
+            inner->values = {{"pk", resolve_expr(F("pk"), *inner)}};
         }
-        if (c.lookup != LookupKind::In && c.lookup != LookupKind::Exact)
-            throw ValueError(what() + " does not take a QuerySet");
-        if (s->query->values_mode && s->query->values.size() != 1)
-            throw ValueError(what() + ": the subquery must select exactly one field, not " +
-                             std::to_string(s->query->values.size()));
-        c.lookup = LookupKind::In;
-        Subquery sub = *s;
-        if (!sub.query->values_mode || !sub.query->is_sliced()) {
-            // A queryset of objects stands for its primary keys; order does not matter inside IN.
-            auto inner = std::make_shared<Query>(*sub.query);
-            if (!inner->values_mode) {
-                inner->values_mode = true;
-                inner->values = {{"pk", resolve_expr(F("pk"), *inner)}};
-            }
-            if (!inner->is_sliced()) {
-                inner->order_by_set = true;
-                inner->order_by.clear();
-                inner->random_order = false;
-            }
-            sub.query = std::move(inner);
+        if (!inner->is_sliced()) {
+            inner->order_by_set = true;
+            inner->order_by.clear();
+            inner->random_order = false;
         }
-        c.rhs = std::move(sub);
-        // A none() queryset matches nothing: an empty list, as Django's EmptyResultSet.
-        if (s->query->empty)
-            c.rhs = Values{};
-    } else if (lookup->shape == RhsShape::List || lookup->shape == RhsShape::Pair) {
-        const Values* list = arg.list();
-        if (!list)
-            throw ValueError(what() + " expects a list of values");
-        if (lookup->shape == RhsShape::Pair && list->size() != 2)
-            throw ValueError(what() + " expects two values (low, high), got " +
-                             std::to_string(list->size()));
-        Values prepared;
-        for (const auto& v : *list) {
-            if (v.is_null()) {
-                if (lookup->shape == RhsShape::Pair)
-                    throw ValueError(what() + ": cannot use NULL as a bound");
-                continue; // as Django: NULL never matches IN
-            }
-            prepared.push_back(prepare_value(v, c.lhs_type, what));
+        sub.query = std::move(inner);
+    }
+    c.rhs = std::move(sub);
+    // A none() queryset matches nothing: an empty list, as Django's EmptyResultSet.
+    if (s.query->empty)
+        c.rhs = Values{};
+}
+
+// The right-hand side of in (a list) or range (two bounds): each value converted.
+DORM_INLINE void prepare_list_rhs(Condition& c, const LookupDef& lookup, const Arg& arg,
+                                  const Query& q) {
+    auto what = [&] { return condition_lookup_name(c, lookup, q); };
+    const Values* list = arg.list();
+    if (!list)
+        throw ValueError(what() + " expects a list of values");
+    if (lookup.shape == RhsShape::Pair && list->size() != 2)
+        throw ValueError(what() + " expects two values (low, high), got " +
+                         std::to_string(list->size()));
+    Values prepared;
+    for (const auto& v : *list) {
+        if (v.is_null()) {
+            if (lookup.shape == RhsShape::Pair)
+                throw ValueError(what() + ": cannot use NULL as a bound");
+            continue; // as Django: NULL never matches IN
         }
-        c.rhs = std::move(prepared);
+        prepared.push_back(prepare_value(v, c.lhs_type, what));
+    }
+    c.rhs = std::move(prepared);
+}
+
+// The text of contains, startswith, regex, ...: UTF-8, and a regular expression that
+// compiles.
+DORM_INLINE Value checked_pattern(const Value& v, const Condition& c, const LookupDef& lookup,
+                                  const Query& q) {
+    auto what = [&] { return condition_lookup_name(c, lookup, q); };
+    if (v.kind() != Value::Kind::Text)
+        throw ValueError(what() + " expects text, got " + std::string(Value::kind_name(v.kind())) +
+                         " " + v.repr());
+    checked_text(v, what);
+    if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
+        try {
+            const Regex checked(v.as_text(), c.lookup == LookupKind::IRegex);
+        } catch (const RegexError& err) {
+            throw ValueError(what() + ": invalid regular expression " + v.repr() + " (" +
+                             err.what() + ")");
+        }
+    }
+    return v;
+}
+
+// The right-hand side of a lookup that takes one value: a flag (isnull), NULL (exact=None
+// is IS NULL), a pattern, or a value of the compared type.
+DORM_INLINE void prepare_single_rhs(Condition& c, const LookupDef& lookup, const Arg& arg,
+                                    const Query& q) {
+    auto what = [&] { return condition_lookup_name(c, lookup, q); };
+    const Value* v = arg.value();
+    if (!v)
+        throw ValueError(what() + " expects a single value, not a list");
+    if (lookup.shape == RhsShape::Flag) {
+        if (v->kind() != Value::Kind::Bool &&
+            !(v->kind() == Value::Kind::Integer && (v->as_int() == 0 || v->as_int() == 1)))
+            throw ValueError(what() + " expects true or false, got " + v->repr());
+        c.rhs = Value(v->as_bool());
+    } else if (v->is_null()) {
+        if (c.lookup != LookupKind::Exact && c.lookup != LookupKind::IExact)
+            throw ValueError(what() + ": cannot use NULL as a query value (use isnull)");
+        c.lookup = LookupKind::IsNull; // as Django: exact=None means IS NULL
+        c.rhs = Value(true);
+    } else if (lookup.shape == RhsShape::Pattern) {
+        c.rhs = checked_pattern(*v, c, lookup, q);
     } else {
-        const Value* v = arg.value();
-        if (!v)
-            throw ValueError(what() + " expects a single value, not a list");
-        if (lookup->shape == RhsShape::Flag) {
-            if (v->kind() != Value::Kind::Bool &&
-                !(v->kind() == Value::Kind::Integer && (v->as_int() == 0 || v->as_int() == 1)))
-                throw ValueError(what() + " expects true or false, got " + v->repr());
-            c.rhs = Value(v->as_bool());
-        } else if (v->is_null()) {
-            if (c.lookup != LookupKind::Exact && c.lookup != LookupKind::IExact)
-                throw ValueError(what() + ": cannot use NULL as a query value (use isnull)");
-            c.lookup = LookupKind::IsNull; // as Django: exact=None means IS NULL
-            c.rhs = Value(true);
-        } else if (lookup->shape == RhsShape::Pattern) {
-            if (v->kind() != Value::Kind::Text)
-                throw ValueError(what() + " expects text, got " +
-                                 std::string(Value::kind_name(v->kind())) + " " + v->repr());
-            checked_text(*v, what);
-            if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
-                try {
-                    const Regex checked(v->as_text(), c.lookup == LookupKind::IRegex);
-                } catch (const RegexError& err) {
-                    throw ValueError(what() + ": invalid regular expression " + v->repr() + " (" +
-                                     err.what() + ")");
-                }
-            }
-            c.rhs = *v;
-        } else {
-            c.rhs = prepare_value(*v, c.lhs_type, what);
-        }
+        c.rhs = prepare_value(*v, c.lhs_type, what);
     }
+}
 
-    if (!negated || c.lookup == LookupKind::IsNull)
-        return WhereNode::leaf(std::move(c));
+// A condition under negation: leaf AND lhs IS NOT NULL [AND rhs IS NOT NULL] where they may
+// be NULL, so that NOT(...) keeps the rows where they are.
+DORM_INLINE WhereNode null_guarded(const Condition& c, const Query& q) {
     const Expr lhs = c.lhs;
     const Expr* rhs_expr = std::get_if<Expr>(&c.rhs);
     const bool rhs_nullable =
@@ -532,6 +581,40 @@ DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated,
         return leaf;
     guarded.children.insert(guarded.children.begin(), std::move(leaf));
     return guarded;
+}
+
+DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope) {
+    const auto parts = split_path(kv.first);
+    if (parts[0].empty())
+        unknown_name(q, kv.first);
+    const bool own_name = names_field(*q.model, parts[0]);
+    if (!own_name && !q.annotation(parts[0]) && !q.extra(parts[0]))
+        unknown_name(q, parts[0]);
+    if (own_name && negated && parts.size() > 1 && crosses_multi_valued(q, parts, kv.first))
+        return related_rows_subquery(kv, q);
+    ConditionLhs lhs = resolve_condition_lhs(q, parts, own_name, scope, kv.first);
+
+    Condition c;
+    c.lhs = std::move(lhs.expr);
+    reject_extra_alias(c.lhs, q);
+    c.lhs_type = c.lhs.type;
+    const LookupDef& lookup = resolve_lookup(c, q, parts, lhs, kv.first);
+    c.lookup = lookup.kind;
+
+    const Arg& arg = kv.second;
+    check_instance_value(arg, c, lookup, q, lhs.at_relation);
+    if (const Expr* e = arg.expr())
+        prepare_expression_rhs(c, lookup, *e, q, scope);
+    else if (const Subquery* s = arg.subquery())
+        prepare_subquery_rhs(c, lookup, *s, q, lhs.at_relation);
+    else if (lookup.shape == RhsShape::List || lookup.shape == RhsShape::Pair)
+        prepare_list_rhs(c, lookup, arg, q);
+    else
+        prepare_single_rhs(c, lookup, arg, q);
+
+    if (!negated || c.lookup == LookupKind::IsNull)
+        return WhereNode::leaf(std::move(c));
+    return null_guarded(c, q);
 }
 
 DORM_INLINE WhereNode resolve_q(const Q& node, Query& q, bool negated, JoinScope& scope) {
