@@ -122,37 +122,22 @@ inline constexpr TransformDef transform_defs[] = {
     {"second", TransformKind::Second, detail::time_types, ValueType::Integer},
 };
 
-inline const LookupDef* find_lookup(std::string_view name, ValueType t) {
-    for (const auto& d : lookup_defs)
-        if (d.name == name && (d.types & detail::type_bit(t)))
-            return &d;
-    return nullptr;
-}
+const LookupDef* find_lookup(std::string_view name, ValueType t);
 inline const LookupDef& lookup_def(LookupKind k) {
     return lookup_defs[static_cast<int>(k)];
 }
 
-inline const TransformDef* find_transform(std::string_view name, ValueType t) {
-    for (const auto& d : transform_defs)
-        if (d.name == name && (d.input_types & detail::type_bit(t)))
-            return &d;
-    return nullptr;
-}
+const TransformDef* find_transform(std::string_view name, ValueType t);
 inline const TransformDef& transform_def(TransformKind k) {
     return transform_defs[static_cast<int>(k)];
 }
 
 // The lookups and transforms valid after a value of type t, for error messages.
-inline std::vector<std::string> lookup_choices(ValueType t) {
-    std::vector<std::string> out;
-    for (const auto& d : lookup_defs)
-        if (d.types & detail::type_bit(t))
-            out.emplace_back(d.name);
-    for (const auto& d : transform_defs)
-        if (d.input_types & detail::type_bit(t))
-            out.emplace_back(d.name);
-    return out;
-}
+std::vector<std::string> lookup_choices(ValueType t);
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/tree/lookups.ipp"
+#endif

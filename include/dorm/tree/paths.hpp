@@ -9,14 +9,14 @@
 #include <string_view>
 #include <vector>
 
-#include "dorm/core/reverse_relations.hpp"
 #include "dorm/detail/config.hpp"
-#include "dorm/detail/names.hpp"
 #include "dorm/tree/query.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
 namespace detail {
+
+struct ReverseRelation; // dorm/core/reverse_relations.hpp
 
 struct JoinScope {
     std::vector<std::uint16_t> reusable; // multi-valued joins made by this filter() call
@@ -35,112 +35,26 @@ struct RelationStep {
     };
     std::vector<Hop> hops;
     const ModelMeta* target = nullptr;
-    bool multi() const {
-        for (const auto& h : hops)
-            if (h.multi)
-                return true;
-        return false;
-    }
+    bool multi() const;
 };
 
-inline RelationStep forward_step(const FieldMeta& fk) {
-    const ModelMeta& target = fk.related_model();
-    return {{{&target, &fk, &target.pk(), fk.null(), false}}, &target};
-}
-
-inline RelationStep reverse_step(const ModelMeta& from, const ReverseRelation& r) {
-    RelationStep s;
-    if (r.field->kind == FieldKind::ManyToMany) {
-        // from is the target of the many-to-many: join table, then the declaring model.
-        auto [to_owner, to_from] = through_fields(*r.field);
-        const ModelMeta& through = r.field->through_model();
-        s.hops.push_back({&through, &from.pk(), to_from, true, true});
-        s.hops.push_back({r.model, to_owner, &r.model->pk(), true, false});
-    } else {
-        s.hops.push_back({r.model, &from.pk(), r.field, true, r.multi()});
-    }
-    s.target = r.model;
-    return s;
-}
-
-inline RelationStep many_to_many_step(const ModelMeta& from, const FieldMeta& m2m) {
-    auto [to_from, to_target] = through_fields(m2m);
-    const ModelMeta& through = m2m.through_model();
-    const ModelMeta& target = m2m.related_model();
-    RelationStep s;
-    s.hops.push_back({&through, &from.pk(), to_from, true, true});
-    s.hops.push_back({&target, to_target, &target.pk(), true, false});
-    s.target = &target;
-    return s;
-}
+RelationStep forward_step(const FieldMeta& fk);
+RelationStep reverse_step(const ModelMeta& from, const ReverseRelation& r);
+RelationStep many_to_many_step(const ModelMeta& from, const FieldMeta& m2m);
 
 // The relation called `name` on a model: a ForeignKey/OneToOne (by name), a ManyToMany, or
 // the reverse of another model's relation (by its query name).
-inline std::optional<RelationStep> relation_step(const ModelMeta& m, std::string_view name) {
-    if (const FieldMeta* f = m.find(name); f && f->is_foreign_key() && f->name == name)
-        return forward_step(*f);
-    if (const FieldMeta* f = m.find_many_to_many(name))
-        return many_to_many_step(m, *f);
-    if (auto r = find_reverse(m, name))
-        return reverse_step(m, *r);
-    return std::nullopt;
-}
+std::optional<RelationStep> relation_step(const ModelMeta& m, std::string_view name);
 
 // Every name a path may take at a model, for messages: fields, relations both ways, "pk".
-inline std::vector<std::string> path_choices(const ModelMeta& m) {
-    auto names = m.field_names();
-    auto index = reverse_index();
-    if (auto it = index->by_target.find(&m); it != index->by_target.end())
-        for (const auto& r : it->second)
-            if (!r.hidden)
-                names.push_back(r.query_name);
-    return names;
-}
+std::vector<std::string> path_choices(const ModelMeta& m);
 
-inline bool names_field(const ModelMeta& m, std::string_view name) {
-    return name == "pk" || m.find(name) || m.find_many_to_many(name) || find_reverse(m, name);
-}
+bool names_field(const ModelMeta& m, std::string_view name);
 
-inline std::uint16_t add_join(Query& q, std::uint16_t parent, const RelationStep::Hop& hop,
-                              bool parent_nullable, bool parent_multi, JoinScope& scope) {
-    for (std::size_t i = 0; i < q.joins.size(); ++i) {
-        const Join& j = q.joins[i];
-        const auto alias = static_cast<std::uint16_t>(i + 1);
-        if (j.parent != parent || j.parent_field != hop.parent_field || j.field != hop.field)
-            continue;
-        const bool in_scope =
-            std::find(scope.reusable.begin(), scope.reusable.end(), alias) != scope.reusable.end();
-        if (!j.multi || scope.reuse_all || in_scope)
-            return alias;
-    }
-    Join j;
-    j.model = hop.model;
-    j.parent = parent;
-    j.parent_field = hop.parent_field;
-    j.field = hop.field;
-    j.nullable = parent_nullable || hop.nullable;
-    j.multi = parent_multi || hop.multi;
-    bool taken = hop.model->table == q.model->table;
-    for (const auto& other : q.joins)
-        taken = taken || other.alias == hop.model->table;
-    j.alias = taken ? "T" + std::to_string(q.joins.size() + 2) : hop.model->table;
-    if (q.joins.size() >= 0xfffe)
-        throw UsageError("too many joins in one query");
-    q.joins.push_back(std::move(j));
-    const auto alias = static_cast<std::uint16_t>(q.joins.size());
-    scope.reusable.push_back(alias);
-    return alias;
-}
+std::uint16_t add_join(Query& q, std::uint16_t parent, const RelationStep::Hop& hop,
+                       bool parent_nullable, bool parent_multi, JoinScope& scope);
 
-inline std::uint16_t follow(Query& q, std::uint16_t from, const RelationStep& step,
-                            JoinScope& scope) {
-    for (const auto& hop : step.hops) {
-        const bool nullable = from && q.joins[from - 1].nullable;
-        const bool multi = from && q.joins[from - 1].multi;
-        from = add_join(q, from, hop, nullable, multi, scope);
-    }
-    return from;
-}
+std::uint16_t follow(Query& q, std::uint16_t from, const RelationStep& step, JoinScope& scope);
 
 struct PathEnd {
     Expr field;                         // a resolved Field expression (field and alias set)
@@ -149,67 +63,19 @@ struct PathEnd {
     const ModelMeta* related = nullptr; // then: the model whose fields a next name would name
 };
 
-[[noreturn]] inline void no_such_path_name(const ModelMeta& m, std::string_view name,
-                                           std::string_view path) {
-    const auto choices = path_choices(m);
-    throw FieldError("Cannot resolve keyword '" + std::string(name) + "' into field of " + m.name +
-                     (path.empty() ? std::string() : " (in '" + std::string(path) + "')") +
-                     suggestion(name, choices) + ". Choices are: " + join(choices) + ", pk");
-}
+[[noreturn]] void no_such_path_name(const ModelMeta& m, std::string_view name,
+                                    std::string_view path);
 
 // Walks the names of a path from the query's model, adding the joins it needs (or, with
 // q == nullptr, only telling whether it crosses a multi-valued relation). Stops at the first
 // part that is not a field or relation name: the rest are transforms and a lookup.
-inline PathEnd walk_path(Query* q, const ModelMeta& start,
-                         const std::vector<std::string_view>& parts, JoinScope& scope,
-                         std::string_view path, bool* crosses_many = nullptr) {
-    const ModelMeta* m = &start;
-    std::uint16_t alias = 0;
-    auto field_expr = [&](const FieldMeta& f, std::size_t used) {
-        Expr e;
-        e.op = Expr::Op::Field;
-        for (std::size_t k = 0; k < used; ++k) {
-            if (k)
-                e.name += "__";
-            e.name += parts[k];
-        }
-        e.field = &f;
-        e.alias = alias;
-        e.type = f.value_type();
-        return e;
-    };
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        const std::string_view name = parts[i];
-        const bool more = i + 1 < parts.size();
-        const FieldMeta* f = m->find(name);
-        if (f && !(f->is_foreign_key() && f->name == name)) // a column (or "blog_id")
-            return {field_expr(*f, i + 1), i + 1, false};
-        if (f) { // a ForeignKey by name
-            const ModelMeta& target = f->related_model();
-            if (more && (parts[i + 1] == "pk" || parts[i + 1] == target.pk().name) &&
-                !(i + 2 < parts.size() && names_field(target, parts[i + 2])))
-                return {field_expr(*f, i + 2), i + 2, false}; // blog__id: the blog_id column itself
-            if (!more || !names_field(target, parts[i + 1]))
-                return {field_expr(*f, i + 1), i + 1, true, &target};
-            if (q)
-                alias = follow(*q, alias, forward_step(*f), scope);
-            m = &target;
-            continue;
-        }
-        auto step = relation_step(*m, name);
-        if (!step)
-            no_such_path_name(*m, name, path);
-        if (crosses_many && step->multi())
-            *crosses_many = true;
-        if (q)
-            alias = follow(*q, alias, *step, scope);
-        m = step->target;
-        if (!more || !names_field(*m, parts[i + 1]))
-            return {field_expr(m->pk(), i + 1), i + 1, true, m};
-    }
-    no_such_path_name(*m, parts.empty() ? std::string_view() : parts.back(), path);
-}
+PathEnd walk_path(Query* q, const ModelMeta& start, const std::vector<std::string_view>& parts,
+                  JoinScope& scope, std::string_view path, bool* crosses_many = nullptr);
 
 } // namespace detail
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/tree/paths.ipp"
+#endif

@@ -2,7 +2,6 @@
 // Q: what the user says, before it is checked. Q("headline__startswith", "Would") is one
 // condition; &, | and ~ combine them. Resolving a Q against a model (resolve.hpp) turns it
 // into the where-tree that the compilers read.
-#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -103,31 +102,16 @@ public:
     enum class Connector : std::uint8_t { And, Or };
 
     Q() = default; // matches everything
-    Q(std::string key, Arg value)
-        : leaf_(std::make_shared<const Kwarg>(std::move(key), std::move(value))) {
-        base_ = leaf_depth(leaf_->second);
-        check(depth());
-    }
+    Q(std::string key, Arg value);
     // Several conditions, ANDed: Q({{"rating", 3}, {"headline__contains", "x"}}).
-    Q(std::initializer_list<Kwarg> conditions) {
-        for (const auto& kv : conditions) {
-            children_.emplace_back(kv.first, kv.second);
-            base_ = std::max(base_, children_.back().depth());
-        }
-        check(depth());
-    }
+    Q(std::initializer_list<Kwarg> conditions);
 
     // q |= Q(...) and q &= Q(...) add to q in place (no copy of q): a long OR built in a
     // loop costs the length of the loop, not its square.
-    Q& operator&=(Q other) {
-        add(std::move(other), Connector::And);
-        return *this;
-    }
-    Q& operator|=(Q other) {
-        add(std::move(other), Connector::Or);
-        return *this;
-    }
+    Q& operator&=(Q other);
+    Q& operator|=(Q other);
     // The operands are taken by value: std::move(q) | Q(...) moves q, a named q is copied.
+    // (Hidden friends, found only by argument-dependent lookup: their short bodies stay here.)
     friend Q operator&(Q a, Q b) {
         a.add(std::move(b), Connector::And);
         return a;
@@ -150,61 +134,17 @@ public:
     Connector connector() const noexcept { return connector_; }
     bool negated() const noexcept { return negated_; }
     // The nesting depth in levels (see max_q_depth); never more than max_q_depth.
-    std::uint32_t depth() const noexcept {
-        if (leaf_)
-            return base_ + (negated_ ? 1 : 0);
-        if (children_.empty())
-            return 0;
-        return 1 + base_ + chunk_levels(children_.size());
-    }
+    std::uint32_t depth() const noexcept;
 
 private:
-    static void check(std::uint32_t depth) {
-        if (depth > max_q_depth)
-            throw ValueError("Q nesting depth " + std::to_string(depth) +
-                             " exceeds the maximum of " + std::to_string(max_q_depth) +
-                             " (dorm::max_q_depth; a group of conditions, a negated condition, "
-                             "an expression level and a subquery each add levels)");
-    }
-    static std::uint32_t leaf_depth(const Arg& value) {
-        if (const Expr* e = value.expr())
-            return e->depth;
-        if (const Subquery* s = value.subquery())
-            return s->depth + 4;
-        return 0;
-    }
+    static void check(std::uint32_t depth);
+    static std::uint32_t leaf_depth(const Arg& value);
     // Is this a group that `c` may add members to, rather than one member of a new group?
     bool open_group(Connector c) const noexcept { return !leaf_ && !negated_ && connector_ == c; }
 
     // *this = *this <c> other, flattening same-connector, non-negated groups so trees stay
     // shallow. The depth is checked before anything changes.
-    void add(Q other, Connector c) {
-        if (other.empty())
-            return;
-        if (empty()) {
-            *this = std::move(other);
-            return;
-        }
-        const bool mine = open_group(c), theirs = other.open_group(c);
-        const std::uint32_t base =
-            std::max(mine ? base_ : depth(), theirs ? other.base_ : other.depth());
-        const std::size_t width =
-            (mine ? children_.size() : 1) + (theirs ? other.children_.size() : 1);
-        check(1 + base + chunk_levels(width));
-        if (!mine) {
-            Q group;
-            group.connector_ = c;
-            group.children_.push_back(std::move(*this));
-            *this = std::move(group);
-        }
-        if (theirs) {
-            for (auto& ch : other.children_)
-                children_.push_back(std::move(ch));
-        } else {
-            children_.push_back(std::move(other));
-        }
-        base_ = base;
-    }
+    void add(Q other, Connector c);
 
     std::shared_ptr<const Kwarg> leaf_;
     std::vector<Q> children_;
@@ -215,3 +155,7 @@ private:
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/tree/q.ipp"
+#endif

@@ -99,44 +99,17 @@ struct Query {
     }
 
     bool is_sliced() const noexcept { return offset != 0 || limit.has_value(); }
-    bool has_aggregate_annotation() const {
-        for (const auto& a : annotations)
-            if (a.expr.contains_aggregate())
-                return true;
-        return false;
-    }
+    bool has_aggregate_annotation() const;
     // True when the expression is, or refers to an annotation that is, an aggregate.
-    bool uses_aggregate(const Expr& e) const {
-        if (e.is_aggregate())
-            return true;
-        if (e.op == Expr::Op::Annotation) {
-            const SelectItem* a = annotation(e.name);
-            return a && a->expr.contains_aggregate();
-        }
-        for (const auto& arg : e.args)
-            if (uses_aggregate(arg))
-                return true;
-        return false;
-    }
-    const SelectItem* annotation(std::string_view alias) const {
-        for (const auto& a : annotations)
-            if (a.name == alias)
-                return &a;
-        return nullptr;
-    }
-    const ExtraSelect* extra(std::string_view alias) const {
-        for (const auto& e : extra_select)
-            if (e.alias == alias)
-                return &e;
-        return nullptr;
-    }
-    bool is_deferred(std::size_t field_index) const {
-        for (auto i : deferred)
-            if (i == field_index)
-                return true;
-        return false;
-    }
+    bool uses_aggregate(const Expr& e) const;
+    const SelectItem* annotation(std::string_view alias) const;
+    const ExtraSelect* extra(std::string_view alias) const;
+    bool is_deferred(std::size_t field_index) const;
 };
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/tree/query.ipp"
+#endif

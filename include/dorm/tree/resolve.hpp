@@ -4,13 +4,9 @@
 // the model, the field and the valid choices.
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "dorm/detail/config.hpp"
-#include "dorm/detail/names.hpp"
-#include "dorm/detail/regex.hpp"
-#include "dorm/detail/unicode.hpp"
 #include "dorm/tree/paths.hpp"
 #include "dorm/tree/query.hpp"
 
@@ -18,633 +14,67 @@ namespace dorm {
 inline namespace DORM_ABI {
 namespace detail {
 
-inline std::vector<std::string_view> split_path(std::string_view key) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    for (;;) {
-        const auto pos = key.find("__", start);
-        if (pos == std::string_view::npos) {
-            parts.push_back(key.substr(start));
-            return parts;
-        }
-        parts.push_back(key.substr(start, pos - start));
-        start = pos + 2;
-    }
-}
+std::vector<std::string_view> split_path(std::string_view key);
 
 // Names a query may refer to besides fields, for "Choices:" in messages.
-inline std::vector<std::string> name_choices(const Query& q) {
-    auto names = path_choices(*q.model);
-    names.emplace_back("pk");
-    for (const auto& a : q.annotations)
-        names.push_back(a.name);
-    for (const auto& e : q.extra_select)
-        names.push_back(e.alias);
-    return names;
-}
+std::vector<std::string> name_choices(const Query& q);
 
-[[noreturn]] inline void unknown_name(const Query& q, std::string_view name) {
-    const auto choices = name_choices(q);
-    throw FieldError("Cannot resolve keyword '" + std::string(name) + "' into field of " +
-                     q.model->name + suggestion(name, choices) + ". Choices are: " + join(choices));
-}
+[[noreturn]] void unknown_name(const Query& q, std::string_view name);
 
 // Resolves names in an expression against the query's model and annotations. A name that
 // follows relations ("entry__rating") adds joins to `mq`; without it (update(), which
 // writes one table) such a name is an error, as in Django.
-inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope);
+Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope);
+Expr resolve_expr(const Expr& in, const Query& q);
+Expr resolve_expr(const Expr& in, Query& q, JoinScope& scope);
 
-inline Expr resolve_expr(const Expr& in, const Query& q) {
-    return resolve_expr(in, q, nullptr, nullptr);
-}
-inline Expr resolve_expr(const Expr& in, Query& q, JoinScope& scope) {
-    return resolve_expr(in, q, &q, &scope);
-}
+std::string aggregate_name(Expr::Op op);
 
-inline std::string aggregate_name(Expr::Op op) {
-    switch (op) {
-    case Expr::Op::Count:
-        return "Count";
-    case Expr::Op::Sum:
-        return "Sum";
-    case Expr::Op::Avg:
-        return "Avg";
-    case Expr::Op::Min:
-        return "Min";
-    case Expr::Op::Max:
-        return "Max";
-    default:
-        return "an expression";
-    }
-}
-
-inline Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope) {
-    Expr e = in;
-    switch (e.op) {
-    case Expr::Op::Field: {
-        const FieldMeta* f = q.model->find(e.name);
-        if (f) {
-            e.field = f;
-            e.name = f->name;
-            e.type = f->value_type();
-        } else if (auto a = q.annotation(e.name)) {
-            e.op = Expr::Op::Annotation;
-            e.type = a->expr.type;
-        } else if (q.extra(e.name)) {
-            e.op = Expr::Op::Extra;
-            e.type = ValueType::Real;
-        } else {
-            const auto parts = split_path(e.name);
-            if (parts.size() == 1 && !names_field(*q.model, parts[0]))
-                unknown_name(q, e.name);
-            if (!mq)
-                throw FieldError("Joined field references are not permitted in this query: '" +
-                                 e.name + "' of " + q.model->name);
-            PathEnd end = walk_path(mq, *q.model, parts, *scope, e.name);
-            if (end.used != parts.size() && end.related)
-                no_such_path_name(*end.related, parts[end.used], e.name);
-            if (end.used != parts.size())
-                throw FieldError("Cannot resolve '" + e.name + "' into a field of " +
-                                 q.model->name + ": '" + std::string(parts[end.used]) +
-                                 "' is not a field of the related model");
-            return end.field;
-        }
-        return e;
-    }
-    case Expr::Op::Annotation:
-    case Expr::Op::Extra:
-        return e;
-    case Expr::Op::Literal:
-        switch (e.value.kind()) {
-        case Value::Kind::Integer:
-            e.type = ValueType::Integer;
-            break;
-        case Value::Kind::Real:
-            e.type = ValueType::Real;
-            break;
-        case Value::Kind::Bool:
-            e.type = ValueType::Bool;
-            break;
-        case Value::Kind::Date:
-            e.type = ValueType::Date;
-            break;
-        case Value::Kind::DateTime:
-            e.type = ValueType::DateTime;
-            break;
-        case Value::Kind::Time:
-            e.type = ValueType::Time;
-            break;
-        default:
-            e.type = ValueType::Text;
-            break;
-        }
-        return e;
-    default:
-        break;
-    }
-    // Only Count takes "*" (an aggregate with no argument): SUM(*), AVG(*), ... are not SQL.
-    if (e.is_aggregate() && e.args.empty() && e.op != Expr::Op::Count)
-        throw FieldError(aggregate_name(e.op) + "('*') of " + q.model->name +
-                         ": only Count takes '*'; name a field");
-    if (e.op == Expr::Op::Count && e.args.empty() && e.distinct)
-        throw FieldError("Count('*', distinct) of " + q.model->name +
-                         ": DISTINCT needs a field; name one");
-    for (auto& a : e.args) {
-        a = resolve_expr(a, q, mq, scope);
-        if (e.is_aggregate() && a.contains_aggregate())
-            throw FieldError("Cannot compute an aggregate of an aggregate ('" + a.name + "')");
-    }
-    switch (e.op) {
-    case Expr::Op::Count:
-        e.type = ValueType::Integer;
-        break;
-    case Expr::Op::Avg:
-        e.type = ValueType::Real;
-        break;
-    case Expr::Op::Sum:
-    case Expr::Op::Min:
-    case Expr::Op::Max:
-        e.type = e.args.at(0).type;
-        break;
-    case Expr::Op::Div:
-    case Expr::Op::Add:
-    case Expr::Op::Sub:
-    case Expr::Op::Mul:
-    case Expr::Op::Mod:
-        e.type = (e.args[0].type == ValueType::Real || e.args[1].type == ValueType::Real)
-                     ? ValueType::Real
-                     : e.args[0].type;
-        break;
-    case Expr::Op::Neg:
-        e.type = e.args[0].type;
-        break;
-    default:
-        break;
-    }
-    return e;
-}
-
-// Text that reaches SQL must be UTF-8: SQLite compares and matches other bytes
-// unpredictably (a lone 0xc3 as a prefix of 0xff 0xfe), and JSON cannot carry them.
-template <class What>
-const Value& checked_text(const Value& v, const What& what) {
-    if (std::string p = utf8_problem(v.as_text()); !p.empty())
-        throw ValueError(what() + ": " + p);
-    return v;
-}
-
-// A Date, DateTime or Time that is not on the calendar (2021-02-30, 25:00) matches nothing
-// and cannot be stored: refused as Django's to_python refuses it ("invalid date").
-// given: the value as the user gave it (a DateTime compared as a date is checked whole).
-template <class What>
-Value checked_calendar(const Value& given, Value converted, const What& what) {
-    std::string p = calendar_problem(given);
-    if (p.empty())
-        p = calendar_problem(converted);
-    if (!p.empty())
-        throw ValueError(what() + ": " + p);
-    return converted;
-}
-
-// Converts a query value to the type it is compared with; the message names the field.
-// what() gives that name; it is only called when there is an error to report.
-template <class What>
-requires std::is_invocable_r_v<std::string, const What&>
-    Value prepare_value(const Value& v, ValueType t, const What& what) {
-    auto fail = [&]() -> Value {
-        throw ValueError(what() + " expects " + std::string(value_type_name(t)) + " value, got " +
-                         std::string(Value::kind_name(v.kind())) + " " + v.repr());
-    };
-    try {
-        switch (t) {
-        case ValueType::Integer:
-            if (v.kind() == Value::Kind::Integer)
-                return v;
-            if (v.kind() == Value::Kind::Real)
-                if (const auto i = whole_int64(v.as_double()))
-                    return Value(*i);
-            return fail();
-        case ValueType::Real:
-            if (v.kind() == Value::Kind::Integer || v.kind() == Value::Kind::Real)
-                return Value(v.as_double());
-            return fail();
-        case ValueType::Bool:
-            if (v.kind() == Value::Kind::Bool || v.kind() == Value::Kind::Integer)
-                return Value(v.as_bool());
-            return fail();
-        case ValueType::Text:
-            if (v.kind() == Value::Kind::Text)
-                return checked_text(v, what);
-            return fail();
-        case ValueType::Date:
-            if (v.kind() == Value::Kind::Date || v.kind() == Value::Kind::Text ||
-                v.kind() == Value::Kind::DateTime)
-                return checked_calendar(v, Value(v.as_date()), what);
-            return fail();
-        case ValueType::DateTime:
-            if (v.kind() == Value::Kind::DateTime || v.kind() == Value::Kind::Date ||
-                v.kind() == Value::Kind::Text)
-                return checked_calendar(v, Value(v.as_datetime()), what);
-            return fail();
-        case ValueType::Time:
-            if (v.kind() == Value::Kind::Time || v.kind() == Value::Kind::Text)
-                return checked_calendar(v, Value(v.as_time()), what);
-            return fail();
-        }
-    } catch (const ValueError& e) {
-        const std::string name = what();
-        if (std::string_view(e.what()).starts_with(name))
-            throw;
-        throw ValueError(name + ": " + e.what());
-    }
-    return fail();
-}
-
-inline Value prepare_value(const Value& v, ValueType t, const std::string& what) {
-    return prepare_value(v, t, [&] { return what; });
-}
+// Converts a query value to the type it is compared with; the message names the field
+// (`what`). Text must be UTF-8, and a Date, DateTime or Time must be on the calendar.
+Value prepare_value(const Value& v, ValueType t, const std::string& what);
 
 // May the expression be NULL? A column reached through a join that may find no row may.
-inline bool expr_nullable(const Expr& e, const Query& q) {
-    if (e.op == Expr::Op::Field)
-        return (e.field && e.field->null()) || (e.alias && q.joins[e.alias - 1].outer());
-    if (e.op == Expr::Op::Annotation || e.op == Expr::Op::Extra)
-        return true;
-    if (e.is_aggregate())
-        return e.op != Expr::Op::Count;
-    for (const auto& a : e.args)
-        if (expr_nullable(a, q))
-            return true;
-    return false;
-}
+bool expr_nullable(const Expr& e, const Query& q);
 
-inline WhereNode is_not_null(const Expr& e) {
-    Condition c;
-    c.lhs = e;
-    c.lhs_type = e.type;
-    c.lookup = LookupKind::IsNull;
-    c.rhs = Value(false);
-    return WhereNode::leaf(std::move(c));
-}
+WhereNode is_not_null(const Expr& e);
 
 // An extra(select=...) alias exists only in the SELECT list, so a condition cannot name it
 // (as Django); in WHERE, SQLite would read an unknown quoted name as a string literal.
-inline void reject_extra_alias(const Expr& e, const Query& q) {
-    if (e.op == Expr::Op::Extra)
-        throw FieldError("Cannot use extra(select) alias '" + e.name + "' of " + q.model->name +
-                         " in a condition or update(); use extra(where) or the SQL itself");
-    for (const auto& a : e.args)
-        reject_extra_alias(a, q);
-}
+void reject_extra_alias(const Expr& e, const Query& q);
 
 // One condition "path__lookup" = value. `negated` is the polarity of the place the
 // condition stands in, as Django's current_negated: under negation, a nullable column gets
 // "AND col IS NOT NULL" so that NOT(...) keeps the rows where the column is NULL.
-inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope);
+WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope);
 
 // Joins that every row of the result needs become INNER JOINs, as Django's join demotion: a
 // condition that holds only when the joined row exists (not isnull=True, not under OR or NOT)
 // in the top-level AND of the query.
-inline void require_alias(Query& q, std::uint16_t alias) {
-    for (; alias; alias = q.joins[alias - 1].parent)
-        q.joins[alias - 1].required = true;
-}
-inline void require_joins(const WhereNode& n, Query& q) {
-    if (n.negated)
-        return;
-    if (n.kind == WhereNode::Kind::And) {
-        for (const auto& child : n.children)
-            require_joins(child, q);
-        return;
-    }
-    if (n.kind != WhereNode::Kind::Leaf)
-        return;
-    const Condition& c = *n.cond;
-    if (c.lookup == LookupKind::IsNull && c.value().as_bool())
-        return;
-    if (c.lhs.op == Expr::Op::Field)
-        require_alias(q, c.lhs.alias);
-    if (const Expr* rhs = std::get_if<Expr>(&c.rhs); rhs && rhs->op == Expr::Op::Field)
-        require_alias(q, rhs->alias);
-}
+void require_alias(Query& q, std::uint16_t alias);
+void require_joins(const WhereNode& n, Query& q);
 
 // Under negation, a condition across a multi-valued relation means "no related row
 // matches" (Django's exclude): pk NOT IN (the rows where one does). The caller negates it.
 // The query made to select the primary keys of its rows, in no order: the inside of an
 // IN (...), or the rows a delete or an update starts from.
-inline void select_primary_keys(Query& q) {
-    q.values_mode = true;
-    q.values = {{"pk", resolve_expr(F("pk"), q)}};
-    q.order_by_set = true;
-    q.order_by.clear();
-    q.random_order = false;
-}
+void select_primary_keys(Query& q);
 
-inline WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
-    auto inner = std::make_shared<Query>();
-    inner->model = q.model;
-    inner->db = q.db;
-    JoinScope inner_scope;
-    inner->where.children.push_back(resolve_condition(kv, *inner, false, inner_scope));
-    require_joins(inner->where.children.back(), *inner);
-    select_primary_keys(*inner);
-    Condition c;
-    c.lhs = resolve_expr(F("pk"), q);
-    c.lhs_type = c.lhs.type;
-    c.lookup = LookupKind::In;
-    c.rhs = Subquery{std::move(inner)};
-    return WhereNode::leaf(std::move(c));
-}
+WhereNode related_rows_subquery(const Kwarg& kv, const Query& q);
 
-// One condition "path__lookup" = value. `negated` is the polarity of the place the
-// condition stands in, as Django's current_negated: under negation, a nullable column gets
-// "AND col IS NOT NULL" so that NOT(...) keeps the rows where the column is NULL.
-inline WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope) {
-    const auto parts = split_path(kv.first);
-    if (parts[0].empty())
-        unknown_name(q, kv.first);
-    Condition c;
-    std::size_t first_lookup = 1;
-    bool at_relation = false;
-    const ModelMeta* related = nullptr; // at_relation: the model reached
-    const bool own_name = names_field(*q.model, parts[0]);
-    if (!own_name && (q.annotation(parts[0]) || q.extra(parts[0]))) {
-        c.lhs = resolve_expr(F(std::string(parts[0])), q);
-    } else {
-        if (!own_name)
-            unknown_name(q, parts[0]);
-        if (negated && parts.size() > 1) {
-            bool crosses_many = false;
-            JoinScope dry;
-            walk_path(nullptr, *q.model, parts, dry, kv.first, &crosses_many);
-            if (crosses_many)
-                return related_rows_subquery(kv, q);
-        }
-        PathEnd end = walk_path(&q, *q.model, parts, scope, kv.first);
-        c.lhs = std::move(end.field);
-        first_lookup = end.used;
-        at_relation = end.ends_at_relation;
-        related = end.related;
-    }
-    reject_extra_alias(c.lhs, q);
-    c.lhs_type = c.lhs.type;
-    // The names used in messages are built only when there is an error to report.
-    auto subject = [&]() -> std::string {
-        return c.field() ? c.field()->qualified_name() : q.model->name + "." + c.lhs.name;
-    };
-    const LookupDef* lookup = nullptr;
-    for (std::size_t i = first_lookup; i < parts.size(); ++i) {
-        const bool last = i + 1 == parts.size();
-        if (last)
-            if ((lookup = find_lookup(parts[i], c.lhs_type)))
-                break;
-        if (auto t = find_transform(parts[i], c.lhs_type)) {
-            c.transforms.push_back(t->kind);
-            c.lhs_type = t->output;
-            continue;
-        }
-        const auto choices = lookup_choices(c.lhs_type);
-        if (related && i == first_lookup) { // "entry__hedline": a field or a lookup was meant
-            auto fields = path_choices(*related);
-            fields.emplace_back("pk");
-            auto all = fields;
-            all.insert(all.end(), choices.begin(), choices.end());
-            throw FieldError("Cannot resolve keyword '" + std::string(parts[i]) +
-                             "' into field of " + related->name + " (in '" + kv.first + "')" +
-                             suggestion(parts[i], all) + ". Choices are: " + join(fields) +
-                             "; or a lookup of " + subject() + ": " + join(choices));
-        }
-        throw FieldError("Unsupported lookup '" + std::string(parts[i]) + "' for " + subject() +
-                         " (" + std::string(value_type_name(c.lhs_type)) + ")" +
-                         suggestion(parts[i], choices) + ". Choices are: " + join(choices));
-    }
-    if (!lookup)
-        lookup = find_lookup("exact", c.lhs_type);
-    c.lookup = lookup->kind;
-    auto what = [&]() -> std::string {
-        return subject() + (c.transforms.empty() ? "" : " (transformed)") + " lookup '" +
-               std::string(lookup->name) + "'";
-    };
+WhereNode resolve_q(const Q& node, Query& q, bool negated, JoinScope& scope);
 
-    const Arg& arg = kv.second;
-    // A model instance, or a queryset of objects, stands for primary keys: of the related
-    // model when the path ends at a ForeignKey, else of the model the column belongs to.
-    auto key_model = [&]() -> const ModelMeta* {
-        const FieldMeta* f = c.field();
-        const ModelMeta& here = q.model_of(c.lhs.alias);
-        if (f && f->is_foreign_key() && f != &here.pk())
-            return &f->related_model();
-        if (f && (f == &here.pk() || at_relation))
-            return &here;
-        return nullptr;
-    };
-    if (const ModelMeta* given = arg.instance_model()) {
-        const ModelMeta* wanted = key_model();
-        if (given != wanted)
-            throw ValueError("Cannot query \"" + given->name + "\": Must be \"" +
-                             (wanted ? wanted->name : std::string("a relation's")) +
-                             "\" instance (" + what() + ")");
-        if (arg.unsaved_instance())
-            throw ValueError("Model instances passed to related filters must be saved (" + what() +
-                             ")");
-    }
-    if (const Expr* e = arg.expr()) {
-        if (lookup->shape == RhsShape::List || lookup->shape == RhsShape::Pair ||
-            lookup->shape == RhsShape::Flag || c.lookup == LookupKind::Regex ||
-            c.lookup == LookupKind::IRegex || c.lookup == LookupKind::Search)
-            throw ValueError(what() + " does not take an expression");
-        Expr rhs = resolve_expr(*e, q, scope);
-        reject_extra_alias(rhs, q);
-        c.rhs = std::move(rhs);
-    } else if (const Subquery* s = arg.subquery()) {
-        if (at_relation && !s->query->values_mode) {
-            const ModelMeta* target = key_model();
-            if (target && s->query->model != target)
-                throw ValueError("Cannot use QuerySet for \"" + s->query->model->name +
-                                 "\": Use a QuerySet for \"" + target->name + "\" (" + what() +
-                                 ")");
-        }
-        if (c.lookup != LookupKind::In && c.lookup != LookupKind::Exact)
-            throw ValueError(what() + " does not take a QuerySet");
-        if (s->query->values_mode && s->query->values.size() != 1)
-            throw ValueError(what() + ": the subquery must select exactly one field, not " +
-                             std::to_string(s->query->values.size()));
-        c.lookup = LookupKind::In;
-        Subquery sub = *s;
-        if (!sub.query->values_mode || !sub.query->is_sliced()) {
-            // A queryset of objects stands for its primary keys; order does not matter inside IN.
-            auto inner = std::make_shared<Query>(*sub.query);
-            if (!inner->values_mode) {
-                inner->values_mode = true;
-                inner->values = {{"pk", resolve_expr(F("pk"), *inner)}};
-            }
-            if (!inner->is_sliced()) {
-                inner->order_by_set = true;
-                inner->order_by.clear();
-                inner->random_order = false;
-            }
-            sub.query = std::move(inner);
-        }
-        c.rhs = std::move(sub);
-        // A none() queryset matches nothing: an empty list, as Django's EmptyResultSet.
-        if (s->query->empty)
-            c.rhs = Values{};
-    } else if (lookup->shape == RhsShape::List || lookup->shape == RhsShape::Pair) {
-        const Values* list = arg.list();
-        if (!list)
-            throw ValueError(what() + " expects a list of values");
-        if (lookup->shape == RhsShape::Pair && list->size() != 2)
-            throw ValueError(what() + " expects two values (low, high), got " +
-                             std::to_string(list->size()));
-        Values prepared;
-        for (const auto& v : *list) {
-            if (v.is_null()) {
-                if (lookup->shape == RhsShape::Pair)
-                    throw ValueError(what() + ": cannot use NULL as a bound");
-                continue; // as Django: NULL never matches IN
-            }
-            prepared.push_back(prepare_value(v, c.lhs_type, what));
-        }
-        c.rhs = std::move(prepared);
-    } else {
-        const Value* v = arg.value();
-        if (!v)
-            throw ValueError(what() + " expects a single value, not a list");
-        if (lookup->shape == RhsShape::Flag) {
-            if (v->kind() != Value::Kind::Bool &&
-                !(v->kind() == Value::Kind::Integer && (v->as_int() == 0 || v->as_int() == 1)))
-                throw ValueError(what() + " expects true or false, got " + v->repr());
-            c.rhs = Value(v->as_bool());
-        } else if (v->is_null()) {
-            if (c.lookup != LookupKind::Exact && c.lookup != LookupKind::IExact)
-                throw ValueError(what() + ": cannot use NULL as a query value (use isnull)");
-            c.lookup = LookupKind::IsNull; // as Django: exact=None means IS NULL
-            c.rhs = Value(true);
-        } else if (lookup->shape == RhsShape::Pattern) {
-            if (v->kind() != Value::Kind::Text)
-                throw ValueError(what() + " expects text, got " +
-                                 std::string(Value::kind_name(v->kind())) + " " + v->repr());
-            checked_text(*v, what);
-            if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
-                try {
-                    const Regex checked(v->as_text(), c.lookup == LookupKind::IRegex);
-                } catch (const RegexError& err) {
-                    throw ValueError(what() + ": invalid regular expression " + v->repr() + " (" +
-                                     err.what() + ")");
-                }
-            }
-            c.rhs = *v;
-        } else {
-            c.rhs = prepare_value(*v, c.lhs_type, what);
-        }
-    }
-
-    if (!negated || c.lookup == LookupKind::IsNull)
-        return WhereNode::leaf(std::move(c));
-    const Expr lhs = c.lhs;
-    const Expr* rhs_expr = std::get_if<Expr>(&c.rhs);
-    const bool rhs_nullable =
-        rhs_expr && rhs_expr->op == Expr::Op::Field && expr_nullable(*rhs_expr, q);
-    WhereNode leaf = WhereNode::leaf(c);
-    WhereNode guarded; // leaf AND lhs IS NOT NULL [AND rhs IS NOT NULL]
-    if (expr_nullable(lhs, q))
-        guarded.children.push_back(is_not_null(lhs));
-    if (rhs_nullable)
-        guarded.children.push_back(is_not_null(*rhs_expr));
-    if (guarded.children.empty())
-        return leaf;
-    guarded.children.insert(guarded.children.begin(), std::move(leaf));
-    return guarded;
-}
-
-inline WhereNode resolve_q(const Q& node, Query& q, bool negated, JoinScope& scope) {
-    const bool here = negated != node.negated();
-    WhereNode out;
-    if (node.is_leaf()) {
-        out = resolve_condition(node.condition(), q, here, scope);
-        if (node.negated()) {
-            if (out.kind == WhereNode::Kind::Leaf || out.negated) {
-                WhereNode wrap;
-                wrap.children.push_back(std::move(out));
-                out = std::move(wrap);
-            }
-            out.negated = true;
-        }
-        return out;
-    }
-    out.kind = node.connector() == Q::Connector::Or ? WhereNode::Kind::Or : WhereNode::Kind::And;
-    out.negated = node.negated();
-    for (const auto& child : node.children())
-        out.children.push_back(resolve_q(child, q, here, scope));
-    return out;
-}
-
-inline OrderTerm resolve_order(std::string_view spec, const Query& q);
+OrderTerm resolve_order(std::string_view spec, const Query& q);
 
 // "-pub_date", "headline", "pk", "?", an annotation, an extra(select) alias, or a path
 // across relations ("blog__name"). A relation orders by its model's Meta.ordering (else its
 // key), as Django.
-inline std::vector<OrderTerm> resolve_order_terms(std::string_view spec, Query& q, int depth = 0) {
-    bool descending = false;
-    std::string_view name = spec;
-    if (!name.empty() && (name[0] == '-' || name[0] == '+')) {
-        descending = name[0] == '-';
-        name.remove_prefix(1);
-    }
-    if (name == "?" || q.annotation(name) || q.extra(name) ||
-        (q.model->find(name) && !q.model->find(name)->is_foreign_key()))
-        return {resolve_order(spec, q)};
-    const auto parts = split_path(name);
-    if (!names_field(*q.model, parts[0]))
-        unknown_name(q, name);
-    JoinScope scope;
-    scope.reuse_all = true;
-    PathEnd end = walk_path(&q, *q.model, parts, scope, name);
-    if (end.used != parts.size() && end.related)
-        no_such_path_name(*end.related, parts[end.used], name);
-    if (end.used != parts.size())
-        throw FieldError("Cannot resolve '" + std::string(name) + "' into a field of " +
-                         q.model->name + " for order_by()");
-    std::vector<OrderTerm> out;
-    // Any relation (forward, reverse, many-to-many) orders by its model's Meta.ordering.
-    const ModelMeta* related_model = end.ends_at_relation ? end.related : nullptr;
-    if (related_model && !related_model->ordering.empty() && depth < 4) {
-        // Follow the relation and order by the related model's own ordering.
-        for (const auto& related : related_model->ordering) {
-            const bool desc = related.starts_with('-');
-            const std::string rel_name = desc ? related.substr(1) : related;
-            if (rel_name == "?")
-                continue;
-            const std::string joined = std::string(name) + "__" + rel_name;
-            for (auto& t : resolve_order_terms(joined, q, depth + 1)) {
-                t.descending = t.descending != (desc != descending);
-                out.push_back(std::move(t));
-            }
-        }
-        return out;
-    }
-    out.push_back({std::move(end.field), descending});
-    return out;
-}
-
-inline OrderTerm resolve_order(std::string_view spec, const Query& q) {
-    OrderTerm t;
-    if (spec == "?") {
-        t.expr = Expr::literal(Value("?"));
-        return t;
-    }
-    if (!spec.empty() && spec[0] == '-') {
-        t.descending = true;
-        spec.remove_prefix(1);
-    } else if (!spec.empty() && spec[0] == '+') {
-        spec.remove_prefix(1);
-    }
-    if (spec.find("__") != std::string_view::npos)
-        unknown_name(q, spec);
-    t.expr = resolve_expr(F(std::string(spec)), q);
-    return t;
-}
+std::vector<OrderTerm> resolve_order_terms(std::string_view spec, Query& q, int depth = 0);
 
 } // namespace detail
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/tree/resolve.ipp"
+#endif

@@ -39,13 +39,12 @@ struct WhereNode {
     Values raw_params;
 
     bool empty() const noexcept { return kind == Kind::And && children.empty(); }
-    static WhereNode leaf(Condition c) {
-        WhereNode n;
-        n.kind = Kind::Leaf;
-        n.cond = std::make_shared<const Condition>(std::move(c));
-        return n;
-    }
+    static WhereNode leaf(Condition c);
 };
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/tree/where.ipp"
+#endif

@@ -1,0 +1,90 @@
+#pragma once
+// Bodies of dorm/tree/q.hpp: inline in header-only mode, compiled into the library
+// otherwise (dorm/detail/config.hpp).
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "dorm/core/errors.hpp"
+#include "dorm/tree/q.hpp"
+
+namespace dorm {
+inline namespace DORM_ABI {
+
+DORM_INLINE Q::Q(std::string key, Arg value)
+    : leaf_(std::make_shared<const Kwarg>(std::move(key), std::move(value))) {
+    base_ = leaf_depth(leaf_->second);
+    check(depth());
+}
+
+DORM_INLINE Q::Q(std::initializer_list<Kwarg> conditions) {
+    for (const auto& kv : conditions) {
+        children_.emplace_back(kv.first, kv.second);
+        base_ = std::max(base_, children_.back().depth());
+    }
+    check(depth());
+}
+
+DORM_INLINE Q& Q::operator&=(Q other) {
+    add(std::move(other), Connector::And);
+    return *this;
+}
+
+DORM_INLINE Q& Q::operator|=(Q other) {
+    add(std::move(other), Connector::Or);
+    return *this;
+}
+
+DORM_INLINE std::uint32_t Q::depth() const noexcept {
+    if (leaf_)
+        return base_ + (negated_ ? 1 : 0);
+    if (children_.empty())
+        return 0;
+    return 1 + base_ + chunk_levels(children_.size());
+}
+
+DORM_INLINE void Q::check(std::uint32_t depth) {
+    if (depth > max_q_depth)
+        throw ValueError("Q nesting depth " + std::to_string(depth) + " exceeds the maximum of " +
+                         std::to_string(max_q_depth) +
+                         " (dorm::max_q_depth; a group of conditions, a negated condition, "
+                         "an expression level and a subquery each add levels)");
+}
+
+DORM_INLINE std::uint32_t Q::leaf_depth(const Arg& value) {
+    if (const Expr* e = value.expr())
+        return e->depth;
+    if (const Subquery* s = value.subquery())
+        return s->depth + 4;
+    return 0;
+}
+
+DORM_INLINE void Q::add(Q other, Connector c) {
+    if (other.empty())
+        return;
+    if (empty()) {
+        *this = std::move(other);
+        return;
+    }
+    const bool mine = open_group(c), theirs = other.open_group(c);
+    const std::uint32_t base =
+        std::max(mine ? base_ : depth(), theirs ? other.base_ : other.depth());
+    const std::size_t width = (mine ? children_.size() : 1) + (theirs ? other.children_.size() : 1);
+    check(1 + base + chunk_levels(width));
+    if (!mine) {
+        Q group;
+        group.connector_ = c;
+        group.children_.push_back(std::move(*this));
+        *this = std::move(group);
+    }
+    if (theirs) {
+        for (auto& ch : other.children_)
+            children_.push_back(std::move(ch));
+    } else {
+        children_.push_back(std::move(other));
+    }
+    base_ = base;
+}
+
+} // namespace DORM_ABI
+} // namespace dorm
