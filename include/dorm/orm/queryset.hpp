@@ -479,12 +479,12 @@ public:
                 if (targets[t])
                     cur.stmt().read_member(i, *targets[t], &obj, &d);
                 else
-                    obj._state.annotations.emplace_back(cur.stmt().column_name(i),
-                                                        cur.stmt().column(i));
+                    obj._state.extra().annotations.emplace_back(cur.stmt().column_name(i),
+                                                                cur.stmt().column(i));
             }
             for (const auto& f : m.fields)
                 if (std::find(targets.begin(), targets.end(), &f) == targets.end())
-                    obj._state.deferred.push_back(static_cast<std::uint16_t>(f.index));
+                    obj._state.extra().deferred.push_back(static_cast<std::uint16_t>(f.index));
             obj._state.adding = false;
             obj._state.db = &d;
         }
@@ -582,7 +582,8 @@ void Model<T>::refresh_from_db(std::vector<std::string> fields) {
         if (!wanted)
             continue;
         f.set(static_cast<T*>(this), f.get(&fresh));
-        std::erase(_state.deferred, static_cast<std::uint16_t>(f.index));
+        if (!_state.deferred().empty())
+            std::erase(_state.extra().deferred, static_cast<std::uint16_t>(f.index));
     }
 }
 

@@ -78,7 +78,7 @@ public:
                    const detail::InstanceState& owner_state)
         : QuerySet<T>(query_for(link, reverse, owner_pk, db)), link_(link), reverse_(reverse),
           owner_(std::move(owner_pk)), db_(db) {
-        for (const auto& p : owner_state.prefetched)
+        for (const auto& p : owner_state.prefetched())
             if (p.field == &link && p.reverse == reverse)
                 prefetched_ = std::static_pointer_cast<const std::vector<T>>(p.objects);
         if (prefetched_)
