@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "bench.hpp"
+#include "bench_dorm.hpp"
 
 namespace bench::orm {
 
@@ -32,6 +32,16 @@ std::uint64_t get_each(dorm::Database& db, std::span<const std::int64_t> ids) {
     for (std::int64_t id : ids)
         sum += checksum(Item::objects().get("pk", id));
     return sum;
+}
+
+std::size_t select_heap_bytes(dorm::Database& db) {
+    const std::size_t before = heap_in_use();
+    const auto qs = Item::objects().using_(db).all();
+    std::uint64_t sum = 0;
+    for (const Item& it : qs) // evaluates the queryset, which keeps the objects
+        sum += static_cast<std::uint64_t>(it.id);
+    const std::size_t after = heap_in_use();
+    return sum ? after - before : 0;
 }
 
 } // namespace bench::orm

@@ -5,7 +5,7 @@
 //   <task> dorm/raw = <ratio>
 //
 // Usage: dorm_bench [--quick] [--tasks a,b] [--reps N] [--rows N] [--clock cpu|wall]
-//                   [--cache-mib N] [--verbose] [--check]
+//                   [--cache-mib N] [--keep-heap] [--verbose] [--check]
 //   --quick    10,000 rows instead of 100,000 (task names stay the same)
 //   --tasks    a comma-separated subset of: bulk_create_100k save_100k select_100k get_100k
 //   --reps     timed repetitions per side (default 11), after one untimed warm-up
@@ -14,12 +14,16 @@
 //              medians are printed either way.
 //   --cache-mib  SQLite page cache per connection, both sides (PRAGMA cache_size);
 //              default SQLite's 2 MiB, which holds about half of the 100k-row table
+//   --keep-heap  glibc keeps freed memory (mallopt: no mmap below 32 MiB, no trimming), so
+//              that a repetition does not pay page faults for memory the previous one gave
+//              back; by default both sides run with glibc's defaults and pay them
 //   --verbose  every repetition's times
 //   --check    exit status 1 when a ratio misses its target
 //
 // Each repetition times both sides, alternating which goes first (get_100k alternates in
 // blocks of 5,000 lookups). Tasks that write start every repetition from a new database
 // file; tasks that read share one file written once. The ratio is dorm's median over raw's.
+#include <malloc.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +33,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -38,6 +43,7 @@
 #include <vector>
 
 #include "bench.hpp"
+#include "bench_dorm.hpp"
 
 namespace bench {
 
@@ -46,16 +52,6 @@ int cache_kib = 0;
 void configure(dorm::Database& db) {
     if (cache_kib > 0)
         db.exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
-}
-
-std::vector<Item> make_items(std::size_t n) {
-    std::vector<Item> out(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        out[i].name = "item-" + std::to_string(i);
-        out[i].qty = static_cast<std::int64_t>(i % 1000);
-        out[i].price = static_cast<double>(i) * 0.25;
-    }
-    return out;
 }
 
 std::vector<std::int64_t> random_ids(std::size_t n, std::int64_t max) {
@@ -67,20 +63,9 @@ std::vector<std::int64_t> random_ids(std::size_t n, std::int64_t max) {
     return out;
 }
 
-std::uint64_t checksum(const Item& it) {
-    std::uint64_t h = static_cast<std::uint64_t>(it.id) * 1000003u;
-    for (char c : it.name)
-        h = h * 31 + static_cast<unsigned char>(c);
-    h += static_cast<std::uint64_t>(it.qty) * 7919u;
-    h += static_cast<std::uint64_t>(it.price * 4);
-    return h;
-}
-
-std::uint64_t checksum(const std::vector<Item>& items) {
-    std::uint64_t sum = 0;
-    for (const Item& it : items)
-        sum += checksum(it);
-    return sum;
+std::size_t heap_in_use() {
+    const struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
 }
 
 // busy_timeout_ms: the connection's busy timeout, passed in because dorm waits with its own
@@ -111,6 +96,7 @@ struct Options {
     bool verbose = false;
     bool check = false;
     bool wall_clock = false;
+    bool keep_heap = false;
     std::vector<std::string> tasks;
 };
 
@@ -174,33 +160,24 @@ using Side = std::function<Run(int rep)>;
 // Both sides of one repetition together, for tasks that interleave them in blocks.
 using Paired = std::function<std::pair<Run, Run>(int rep)>;
 
+// Heap bytes each side holds for the objects of one task's result: {raw, dorm}.
+using Memory = std::function<std::pair<std::size_t, std::size_t>()>;
+
 struct Task {
     std::string name;
     double target;
     Side raw;
     Side dorm;
     Paired paired; // when set, used instead of raw and dorm
+    Memory memory; // when set, measured once after the timed repetitions
 };
 
 // Checksum of a table's rows, read with the C API (for the write tasks).
 std::uint64_t table_checksum(const std::string& path, std::size_t expected_rows) {
-    sqlite3* db = raw::open(path);
-    std::uint64_t sum = 0;
-    std::size_t n = 0;
-    sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(db, "SELECT \"id\", \"name\", \"qty\", \"price\" FROM \"bench_item\"", -1,
-                       &s, nullptr);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        Item it;
-        it.id = sqlite3_column_int64(s, 0);
-        it.name = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
-        it.qty = sqlite3_column_int64(s, 2);
-        it.price = sqlite3_column_double(s, 3);
-        sum += checksum(it);
-        ++n;
-    }
-    sqlite3_finalize(s);
-    raw::close(db);
+    raw::Connection db(path);
+    const auto rows = db.select_all();
+    const std::uint64_t sum = checksum(rows);
+    const std::size_t n = rows.size();
     if (n != expected_rows)
         throw std::runtime_error("table has " + std::to_string(n) + " rows, expected " +
                                  std::to_string(expected_rows));
@@ -213,12 +190,14 @@ Task write_task(const std::string& name, double target, const TempDir& dir, cons
     auto raw_side = [&dir, &opt, name](int rep) {
         const std::string path = dir.file(name + "_raw_" + std::to_string(rep) + ".sqlite3");
         remove_db(path);
-        sqlite3* db = raw::open(path);
-        raw::exec(db, item_ddl);
-        auto items = make_items(opt.rows);
         Run r;
-        r.ms = time_ms([&] { raw::insert_all(db, items); });
-        raw::close(db);
+        std::vector<raw::Item> items;
+        {
+            raw::Connection db(path);
+            db.exec(item_ddl);
+            items = make_items<raw::Item>(opt.rows);
+            r.ms = time_ms([&] { db.insert_all(items); });
+        }
         if (items.back().id != static_cast<std::int64_t>(opt.rows))
             throw std::runtime_error(name + " (raw): ids were not set");
         r.sum = checksum(items) ^ table_checksum(path, opt.rows);
@@ -234,7 +213,7 @@ Task write_task(const std::string& name, double target, const TempDir& dir, cons
             dorm::Database db(path);
             configure(db);
             dorm::create_tables<Item>(db);
-            items = make_items(opt.rows);
+            items = make_items<Item>(opt.rows);
             r.ms = time_ms([&] { dorm_fn(db, items); });
         }
         if (items.back().id != static_cast<std::int64_t>(opt.rows))
@@ -243,40 +222,36 @@ Task write_task(const std::string& name, double target, const TempDir& dir, cons
         remove_db(path);
         return r;
     };
-    return {name, target, raw_side, dorm_side, {}};
+    return {name, target, raw_side, dorm_side, {}, {}};
 }
 
 // A read task: both sides keep one connection to the shared file for all their runs.
 struct ReadConnections {
-    sqlite3* raw = nullptr;
-    std::unique_ptr<dorm::Database> dorm;
-    ~ReadConnections() {
-        if (raw)
-            raw::close(raw);
-    }
+    std::unique_ptr<raw::Connection> raw_db;
+    std::unique_ptr<dorm::Database> dorm_db;
 };
 
 std::vector<Task> make_tasks(const TempDir& dir, const Options& opt, const std::string& read_db,
                              ReadConnections& conn, const std::vector<std::int64_t>& ids) {
     std::vector<Task> tasks;
     tasks.push_back(write_task("bulk_create_100k", 1.10, dir, opt, &orm::bulk_create));
-    tasks.push_back(write_task("save_100k", 1.30, dir, opt, &orm::save_each));
-    auto raw_conn = [&conn, read_db] {
-        if (!conn.raw)
-            conn.raw = raw::open(read_db);
-        return conn.raw;
+    tasks.push_back(write_task("save_100k", 1.15, dir, opt, &orm::save_each));
+    auto raw_conn = [&conn, read_db]() -> raw::Connection& {
+        if (!conn.raw_db)
+            conn.raw_db = std::make_unique<raw::Connection>(read_db);
+        return *conn.raw_db;
     };
     auto dorm_conn = [&conn, read_db]() -> dorm::Database& {
-        if (!conn.dorm) {
-            conn.dorm = std::make_unique<dorm::Database>(read_db);
-            configure(*conn.dorm);
+        if (!conn.dorm_db) {
+            conn.dorm_db = std::make_unique<dorm::Database>(read_db);
+            configure(*conn.dorm_db);
         }
-        return *conn.dorm;
+        return *conn.dorm_db;
     };
     tasks.push_back({"select_100k",
                      1.15,
                      [raw_conn](int) {
-                         sqlite3* db = raw_conn();
+                         raw::Connection& db = raw_conn();
                          Run r;
                          r.ms = time_ms([&] { r.sum = raw::select_all(db); });
                          return r;
@@ -287,12 +262,21 @@ std::vector<Task> make_tasks(const TempDir& dir, const Options& opt, const std::
                          r.ms = time_ms([&] { r.sum = orm::select_all(db); });
                          return r;
                      },
-                     {}});
+                     {},
+                     [raw_conn, dorm_conn] {
+                         std::size_t raw_bytes = 0;
+                         {
+                             const std::size_t before = heap_in_use();
+                             const auto rows = raw_conn().select_all();
+                             raw_bytes = heap_in_use() - before;
+                         }
+                         return std::pair{raw_bytes, orm::select_heap_bytes(dorm_conn())};
+                     }});
     // 100k lookups per side and repetition, run in blocks of 5,000 that alternate between
     // the sides, so that a slow spell of the machine falls on both alike.
-    Task get{"get_100k", 1.50, {}, {}, {}};
+    Task get{"get_100k", 1.30, {}, {}, {}, {}};
     get.paired = [raw_conn, dorm_conn, &ids](int rep) {
-        sqlite3* rdb = raw_conn();
+        raw::Connection& rdb = raw_conn();
         dorm::Database& ddb = dorm_conn();
         const std::span<const std::int64_t> all(ids);
         constexpr std::size_t block = 5000;
@@ -350,13 +334,15 @@ Options parse(int argc, char** argv) {
             o.wall_clock = c == "wall";
         } else if (a == "--cache-mib") {
             cache_kib = std::stoi(next()) * 1024;
+        } else if (a == "--keep-heap") {
+            o.keep_heap = true;
         } else if (a == "--verbose") {
             o.verbose = true;
         } else if (a == "--check") {
             o.check = true;
         } else if (a == "--help" || a == "-h") {
             std::puts("usage: dorm_bench [--quick] [--tasks a,b] [--reps N] [--rows N] "
-                      "[--clock cpu|wall] [--cache-mib N] [--verbose] [--check]\n"
+                      "[--clock cpu|wall] [--cache-mib N] [--keep-heap] [--verbose] [--check]\n"
                       "tasks: bulk_create_100k save_100k select_100k get_100k");
             std::exit(0);
         } else {
@@ -372,8 +358,9 @@ Options parse(int argc, char** argv) {
 void check_setup(const TempDir& dir) {
     const std::string raw_path = dir.file("setup_raw.sqlite3");
     const std::string dorm_path = dir.file("setup_dorm.sqlite3");
-    sqlite3* r = raw::open(raw_path);
-    raw::exec(r, item_ddl);
+    raw::Connection rc(raw_path);
+    sqlite3* r = rc.handle();
+    rc.exec(item_ddl);
     dorm::Database d(dorm_path);
     configure(d);
     dorm::create_tables<Item>(d);
@@ -397,7 +384,6 @@ void check_setup(const TempDir& dir) {
         return out;
     };
     const std::string raw_ddl = ddl(r), dorm_ddl = ddl(d.handle());
-    raw::close(r);
     if (raw_settings != dorm_settings)
         throw std::runtime_error("the raw and dorm connections differ in their settings");
     if (raw_ddl != dorm_ddl)
@@ -407,10 +393,16 @@ void check_setup(const TempDir& dir) {
 
 int run(int argc, char** argv) {
     const Options opt = parse(argc, argv);
+    if (opt.keep_heap) {
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+        mallopt(M_TOP_PAD, 64 << 20);
+    }
     TempDir dir;
     std::printf("dorm_bench: SQLite %s, %zu rows, %d timed repetitions per side (+1 warm-up), "
-                "files in %s\n",
-                sqlite3_libversion(), opt.rows, opt.reps, dir.path.c_str());
+                "%s, files in %s\n",
+                sqlite3_libversion(), opt.rows, opt.reps,
+                opt.keep_heap ? "--keep-heap" : "glibc malloc defaults", dir.path.c_str());
     check_setup(dir);
 
     const std::string read_db = dir.file("read.sqlite3");
@@ -438,11 +430,10 @@ int run(int argc, char** argv) {
     if (std::any_of(selected.begin(), selected.end(), [](const Task* t) {
             return t->name == "select_100k" || t->name == "get_100k";
         })) {
-        sqlite3* db = raw::open(read_db);
-        raw::exec(db, item_ddl);
-        auto items = make_items(opt.rows);
-        raw::insert_all(db, items);
-        raw::close(db);
+        raw::Connection db(read_db);
+        db.exec(item_ddl);
+        auto items = make_items<raw::Item>(opt.rows);
+        db.insert_all(items);
     }
 
     bool all_met = true;
@@ -486,6 +477,18 @@ int run(int argc, char** argv) {
                     opt.wall_clock ? "wall" : "cpu", t->target,
                     ratio <= t->target ? "" : " (MISSED)");
         std::printf("%s dorm/raw = %.2f\n", t->name.c_str(), ratio);
+        if (t->memory) {
+            const auto [raw_bytes, dorm_bytes] = t->memory();
+            const double n = static_cast<double>(opt.rows);
+            std::printf("%s memory: sizeof raw::Item = %zu B, sizeof Item = %zu B (dorm's "
+                        "per-object state %zu B); heap held per object after loading %zu rows "
+                        "(vector slack included): raw = %.1f B, dorm = %.1f B\n",
+                        t->name.c_str(), sizeof(raw::Item), sizeof(Item),
+                        sizeof(Item) - sizeof(raw::Item), opt.rows,
+                        static_cast<double>(raw_bytes) / n, static_cast<double>(dorm_bytes) / n);
+            std::printf("%s bytes/object dorm/raw = %.2f\n", t->name.c_str(),
+                        static_cast<double>(dorm_bytes) / static_cast<double>(raw_bytes));
+        }
         std::fflush(stdout);
         all_met = all_met && ratio <= t->target;
     }

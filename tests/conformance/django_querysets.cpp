@@ -33,7 +33,7 @@ json err(const char* name) {
 // Names of the fields an object did not load, sorted (Django's get_deferred_fields()).
 json deferred_names(const Item& o) {
     std::vector<std::string> names;
-    for (auto i : o._state.deferred)
+    for (auto i : o._state.deferred())
         names.push_back(Item::meta().fields[i].name);
     std::sort(names.begin(), names.end());
     return names;

@@ -374,6 +374,54 @@ TEST_CASE_METHOD(Fixture, "_state.adding: new, saved, loaded, deleted") {
     CHECK(a._state.adding);
 }
 
+// The same members as Article, without dorm: what the model costs per object is the rest.
+struct PlainArticle {
+    std::int64_t id = 0;
+    std::string headline;
+    std::optional<int> rating;
+    double score = 0;
+};
+static_assert(sizeof(Article) - sizeof(PlainArticle) <= 16,
+              "Model<T>'s per-instance state must cost at most 16 bytes per object");
+
+TEST_CASE_METHOD(Fixture, "_state: 16 bytes per object; annotations and deferred fields are "
+                          "copied with the object") {
+    CHECK(sizeof(Article) - sizeof(PlainArticle) <= 16);
+    CHECK(sizeof(dorm::detail::InstanceState) <= 2 * sizeof(void*));
+    article("One", 1).save();
+    Article plain = Article::objects().get("pk", 1);
+    CHECK(plain._state.deferred().empty());
+    CHECK(plain._state.annotations().empty());
+    CHECK(plain._state.prefetched().empty());
+
+    Article noted = Article::objects().annotate("n", dorm::Count("id")).get("pk", 1);
+    Article copy = noted;
+    CHECK(copy.annotation("n") == Value(1));
+    copy._state.extra().annotations.clear();
+    CHECK(noted.annotation("n") == Value(1)); // a copy, not shared
+    CHECK_THROWS_AS(copy.annotation("n"), dorm::FieldError);
+    copy = noted; // copy assignment replaces the state
+    CHECK(copy.annotation("n") == Value(1));
+    CHECK_FALSE(copy._state.adding);
+    CHECK(copy._state.db == &db);
+    Article moved = std::move(copy);
+    CHECK(moved.annotation("n") == Value(1));
+    CHECK_FALSE(moved._state.adding);
+
+    Article partial = Article::objects().only({"headline"}).get("pk", 1);
+    CHECK(partial._state.deferred().size() == 2);
+    Article other = Article::objects().get("pk", 1);
+    other = partial;
+    CHECK(other._state.deferred() == partial._state.deferred());
+    other.refresh_from_db({"rating"});
+    CHECK(other._state.deferred().size() == 1);
+    CHECK(partial._state.deferred().size() == 2);
+    Article fresh = article("Two", 2);
+    fresh._state = other._state; // the state alone, as keep_state_on_failure does
+    CHECK_FALSE(fresh._state.adding);
+    CHECK(fresh._state.deferred().size() == 1);
+}
+
 TEST_CASE_METHOD(Fixture, "DoesNotExist and MultipleObjectsReturned are per model") {
     bool as_article = false, as_country = false;
     try {

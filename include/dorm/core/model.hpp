@@ -75,10 +75,9 @@ struct ModelMeta {
 };
 
 namespace detail {
-// What a model instance knows about itself beyond its fields (Django's _state).
-struct InstanceState {
-    bool adding = true;                  // not loaded from, nor saved to, a database
-    Database* db = nullptr;              // where it was loaded from or saved to
+// The rarely used part of an instance's state, allocated the first time one of its members
+// is written (defer()/only(), annotate()/extra(select=...), prefetch_related()).
+struct InstanceExtra {
     std::vector<std::uint16_t> deferred; // fields not loaded (defer/only), by index
     std::vector<std::pair<std::string, Value>> annotations; // annotate(), extra(select=...)
     // prefetch_related(): the related objects of each relation, as a std::vector of the
@@ -89,9 +88,89 @@ struct InstanceState {
         std::shared_ptr<const void> objects;
     };
     std::vector<Prefetched> prefetched;
+};
+
+// What a model instance knows about itself beyond its fields (Django's _state). Two words
+// on every object: the database, and the adding flag packed with a pointer to the
+// InstanceExtra (an object loaded by a plain query never allocates one). Copying an
+// instance copies all of it.
+struct InstanceState {
+    using Prefetched = InstanceExtra::Prefetched;
+
+    Database* db = nullptr; // where it was loaded from or saved to
+    bool adding : 1 = true; // not loaded from, nor saved to, a database
 
     InstanceState() = default;
     explicit InstanceState(const bool*) {} // see Model<T>::_state
+    InstanceState(const InstanceState& o) : db(o.db), adding(o.adding), extra_(0) {
+        if (o.extra_)
+            set_ptr(new InstanceExtra(*o.ptr()));
+    }
+    InstanceState(InstanceState&& o) noexcept : db(o.db), adding(o.adding), extra_(o.extra_) {
+        o.extra_ = 0;
+    }
+    InstanceState& operator=(const InstanceState& o) {
+        if (this != &o)
+            *this = InstanceState(o);
+        return *this;
+    }
+    InstanceState& operator=(InstanceState&& o) noexcept {
+        if (this != &o) {
+            delete ptr();
+            db = o.db;
+            adding = o.adding;
+            extra_ = o.extra_;
+            o.extra_ = 0;
+        }
+        return *this;
+    }
+    ~InstanceState() { delete ptr(); }
+
+    // Read access: empty when nothing was ever written.
+    const std::vector<std::uint16_t>& deferred() const noexcept {
+        return extra_ ? ptr()->deferred : empty().deferred;
+    }
+    const std::vector<std::pair<std::string, Value>>& annotations() const noexcept {
+        return extra_ ? ptr()->annotations : empty().annotations;
+    }
+    const std::vector<Prefetched>& prefetched() const noexcept {
+        return extra_ ? ptr()->prefetched : empty().prefetched;
+    }
+    // Write access: allocates the InstanceExtra on first use.
+    InstanceExtra& extra() {
+        if (!extra_)
+            set_ptr(new InstanceExtra);
+        return *ptr();
+    }
+    // The fields not loaded, replaced (allocates only when there are some).
+    void set_deferred(const std::vector<std::uint16_t>& fields) {
+        if (!fields.empty())
+            extra().deferred = fields;
+        else if (extra_)
+            ptr()->deferred.clear();
+    }
+
+private:
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion" // the shifted value fits the bit-field
+#endif
+    void set_ptr(InstanceExtra* p) noexcept {
+        extra_ = reinterpret_cast<std::uintptr_t>(p) >> 1;
+    }
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+    InstanceExtra* ptr() const noexcept {
+        return reinterpret_cast<InstanceExtra*>(static_cast<std::uintptr_t>(extra_) << 1);
+    }
+    static const InstanceExtra& empty() noexcept {
+        static const InstanceExtra none;
+        return none;
+    }
+    // The InstanceExtra* without its lowest bit (always 0: the object is aligned), so that
+    // it shares a word with the adding flag (GCC and Clang: 16 bytes in all).
+    std::uintptr_t extra_ : sizeof(std::uintptr_t) * 8 - 1 = 0;
 };
 
 // Every model is listed here when the program starts (before main), so that the reverse
@@ -255,7 +334,7 @@ public:
     Value pk() const { return meta().pk().get(static_cast<const T*>(this)); }
     // A value computed by annotate() or extra(select=...); NULL when absent.
     Value annotation(std::string_view alias) const {
-        for (const auto& [name, v] : _state.annotations)
+        for (const auto& [name, v] : _state.annotations())
             if (name == alias)
                 return v;
         throw FieldError(meta().name + " instance has no annotation '" + std::string(alias) + "'");

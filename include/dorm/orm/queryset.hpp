@@ -434,7 +434,8 @@ void Model<T>::refresh_from_db(std::vector<std::string> fields) {
         if (!wanted)
             continue;
         f.set(static_cast<T*>(this), f.get(&fresh));
-        std::erase(_state.deferred, static_cast<std::uint16_t>(f.index));
+        if (!_state.deferred().empty())
+            std::erase(_state.extra().deferred, static_cast<std::uint16_t>(f.index));
     }
 }
 

@@ -126,7 +126,7 @@ public:
                    const detail::InstanceState& owner_state)
         : QuerySet<T>(detail::RelatedSet::query(T::meta(), link, reverse, owner_pk, db)),
           set_(T::meta(), link, reverse, std::move(owner_pk), db) {
-        for (const auto& p : owner_state.prefetched)
+        for (const auto& p : owner_state.prefetched())
             if (p.field == &link && p.reverse == reverse)
                 prefetched_ = std::static_pointer_cast<const std::vector<T>>(p.objects);
         if (prefetched_)

@@ -67,10 +67,11 @@ DORM_INLINE void read_object(Statement& st, const RowLayout& l, void* obj,
     for (const FieldMeta* f : l.fields)
         st.read_member(col++, *f, obj, &db);
     for (const auto& [name, type] : l.extras)
-        state.annotations.emplace_back(name, type ? st.column_as(col++, *type) : st.column(col++));
+        state.extra().annotations.emplace_back(name, type ? st.column_as(col++, *type)
+                                                          : st.column(col++));
     state.adding = false;
     state.db = &db;
-    state.deferred = q.deferred;
+    state.set_deferred(q.deferred);
     if (q.skip_remote) // a skip_cdms() object: following its ForeignKeys stays local too
         for (const FieldMeta* f : l.fields)
             if (f->ctype == CType::Related)

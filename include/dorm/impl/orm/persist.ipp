@@ -201,7 +201,8 @@ DORM_INLINE void save_object(Database& db, const ModelMeta& m, void* obj, detail
     if (!unset && !opts.force_insert) {
         if (opts.update_fields.empty()) { // every loaded field (only an UPDATE needs the list)
             for (const auto& f : m.fields)
-                if (std::find(st.deferred.begin(), st.deferred.end(), f.index) == st.deferred.end())
+                if (std::find(st.deferred().begin(), st.deferred().end(), f.index) ==
+                    st.deferred().end())
                     fields.push_back(&f);
         }
         if (update_object(db, m, obj, fields) > 0) {
@@ -213,7 +214,7 @@ DORM_INLINE void save_object(Database& db, const ModelMeta& m, void* obj, detail
             throw DatabaseError(m.name + ": forced update did not affect any rows");
         // As Django: an instance with deferred fields saved to its own database saves its
         // loaded fields as update_fields; inserting would write defaults for the others.
-        if (!opts.update_fields.empty() || (!st.deferred.empty() && st.db == &db))
+        if (!opts.update_fields.empty() || (!st.deferred().empty() && st.db == &db))
             throw DatabaseError(m.name + ": save with update_fields did not affect any rows");
     }
     if (unset && opts.force_update)

@@ -143,7 +143,7 @@ DORM_INLINE void prefetch(const ModelMeta& m, const std::vector<void*>& objs,
         q.where.children.push_back(WhereNode::leaf(detail_prefetch::key_in(key, std::move(chunk))));
         q.annotations.push_back({"_prefetch_key", key});
         for (auto& obj : fetch_erased(q)) {
-            auto& notes = r.state_of(obj.get())->annotations;
+            auto& notes = r.state_of(obj.get())->extra().annotations;
             Value k = notes.back().second;
             notes.pop_back();
             found.emplace_back(std::move(k), std::move(obj));
@@ -171,7 +171,7 @@ DORM_INLINE void prefetch(const ModelMeta& m, const std::vector<void*>& objs,
         auto it = by_key.find(m.pk().get(o));
         std::vector<std::shared_ptr<void>> none;
         auto& list = it == by_key.end() ? none : it->second;
-        m.state_of(o)->prefetched.push_back({step.field, step.reverse, r.new_vector(list)});
+        m.state_of(o)->extra().prefetched.push_back({step.field, step.reverse, r.new_vector(list)});
     }
 }
 

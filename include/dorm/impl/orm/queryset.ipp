@@ -229,11 +229,12 @@ DORM_INLINE void read_raw(Database& db, const ModelMeta& m, const std::string& s
             if (targets[t])
                 cur.stmt().read_member(i, *targets[t], obj, &db);
             else
-                state->annotations.emplace_back(cur.stmt().column_name(i), cur.stmt().column(i));
+                state->extra().annotations.emplace_back(cur.stmt().column_name(i),
+                                                        cur.stmt().column(i));
         }
         for (const auto& f : m.fields)
             if (std::find(targets.begin(), targets.end(), &f) == targets.end())
-                state->deferred.push_back(static_cast<std::uint16_t>(f.index));
+                state->extra().deferred.push_back(static_cast<std::uint16_t>(f.index));
         state->adding = false;
         state->db = &db;
     }
