@@ -15,9 +15,7 @@ inline namespace DORM_ABI {
 struct ObjectsNotInSync : SyncError {
     using Fields = std::vector<std::pair<std::string, Value>>; // mapped field -> value
     ObjectsNotInSync(const std::string& what, std::string key, Fields local_fields,
-                     Fields remote_fields)
-        : SyncError(what), remote_key(std::move(key)), local(std::move(local_fields)),
-          remote(std::move(remote_fields)) {}
+                     Fields remote_fields);
     std::string remote_key;
     Fields local;  // the local row's mapped fields
     Fields remote; // the remote's version of them
@@ -25,3 +23,7 @@ struct ObjectsNotInSync : SyncError {
 
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/sync/errors.ipp"
+#endif

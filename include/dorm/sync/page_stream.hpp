@@ -8,14 +8,9 @@
 // stream is gone. The helper stays at most one page ahead (the memory of two pages).
 #include <nlohmann/json.hpp>
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
-#include <exception>
-#include <mutex>
+#include <memory>
 #include <optional>
-#include <thread>
-#include <utility>
 #include <vector>
 
 #include "dorm/detail/config.hpp"
@@ -33,89 +28,31 @@ public:
         std::size_t rows_so_far = 0;
     };
 
-    explicit PageStream(odata::Client::Listing& listing) : listing_(listing) {}
+    explicit PageStream(odata::Client::Listing& listing);
     PageStream(const PageStream&) = delete;
     PageStream& operator=(const PageStream&) = delete;
-    ~PageStream() { stop(); }
+    ~PageStream();
 
     // The next page; nullopt after the last. Rethrows the error that ended the listing.
-    std::optional<Page> next() {
-        if (!started_) { // the first page on the caller's thread: most reads have one
-            started_ = true;
-            if (listing_.done())
-                return std::nullopt;
-            Page first = read_page();
-            if (!listing_.done())
-                helper_ = std::thread([this] { fetch_rest(); });
-            return first;
-        }
-        if (!helper_.joinable())
-            return std::nullopt;
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
-        if (!ready_.empty()) {
-            Page p = std::move(ready_.front());
-            ready_.pop_front();
-            changed_.notify_all(); // room for the next page
-            return p;
-        }
-        lock.unlock();
-        stop();
-        if (error_)
-            std::rethrow_exception(error_);
-        return std::nullopt;
-    }
+    std::optional<Page> next();
 
 private:
-    Page read_page() {
-        Page p;
-        p.rows = listing_.next();
-        p.pages = listing_.pages();
-        p.rows_so_far = listing_.rows();
-        return p;
-    }
+    Page read_page();
+    void fetch_rest();
+    void stop();
 
-    void fetch_rest() {
-        std::exception_ptr error;
-        try {
-            while (!listing_.done()) {
-                Page p = read_page();
-                std::unique_lock lock(mutex_);
-                ready_.push_back(std::move(p));
-                changed_.notify_all();
-                changed_.wait(lock, [&] { return ready_.empty() || cancelled_; });
-                if (cancelled_)
-                    break;
-            }
-        } catch (...) {
-            error = std::current_exception();
-        }
-        std::lock_guard lock(mutex_);
-        error_ = error;
-        finished_ = true;
-        changed_.notify_all();
-    }
-
-    void stop() {
-        {
-            std::lock_guard lock(mutex_);
-            cancelled_ = true;
-        }
-        changed_.notify_all();
-        if (helper_.joinable())
-            helper_.join(); // after at most the request in flight (its timeout bounds it)
-    }
-
+    // The helper thread and what it shares with the caller (in the .ipp: <thread>, <mutex>
+    // and <condition_variable> stay out of the header).
+    struct Impl;
     odata::Client::Listing& listing_;
     bool started_ = false;
-    std::thread helper_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::deque<Page> ready_;
-    bool finished_ = false, cancelled_ = false;
-    std::exception_ptr error_;
+    std::unique_ptr<Impl> impl_;
 };
 
 } // namespace sync
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/sync/page_stream.ipp"
+#endif

@@ -5,7 +5,6 @@
 // parent's remote key, in the form the dialect binds lookups with.
 #include <nlohmann/json.hpp>
 
-#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,45 +12,23 @@
 #include "dorm/core/model.hpp"
 #include "dorm/detail/config.hpp"
 #include "dorm/odata/dialect.hpp"
-#include "dorm/remote/encode.hpp"
 #include "dorm/sqlite/connection.hpp"
-#include "dorm/sync/local_rows.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
 namespace sync {
 
 // "SELECT <the fields' columns> FROM <table> WHERE <pk> = ?"
-inline std::string select_by_pk(const ModelMeta& m, const std::vector<const FieldMeta*>& fields) {
-    std::string cols;
-    for (const FieldMeta* f : fields)
-        cols += (cols.empty() ? "" : ", ") + sql::quote(f->column);
-    return "SELECT " + cols + " FROM " + sql::quote(m.table) + " WHERE " +
-           sql::quote(m.pk().column) + " = ?";
-}
+std::string select_by_pk(const ModelMeta& m, const std::vector<const FieldMeta*>& fields);
 
 // The model's fields the remote has, in field order; `plain`: only those a write may send
 // (not the remote key, not the remote stamp).
-inline std::vector<const FieldMeta*> mapped_fields(const ModelMeta& m, bool plain) {
-    std::vector<const FieldMeta*> out;
-    for (const auto& f : m.fields)
-        if (f.remote_mapped() && (!plain || f.remote_role == RemoteRole::Plain))
-            out.push_back(&f);
-    return out;
-}
+std::vector<const FieldMeta*> mapped_fields(const ModelMeta& m, bool plain);
 
 using Fields = std::vector<Value>; // the mapped fields of a row, in mapped_fields() order
 
 // The local row's mapped fields as stored (nullopt when there is no row with this key).
-inline std::optional<Fields> mapped_row(Database& db, const ModelMeta& m, const Value& pk) {
-    sql::Cursor cur(db, select_by_pk(m, mapped_fields(m, false)), {pk});
-    if (!cur.next())
-        return std::nullopt;
-    Fields out;
-    for (int i = 0; i < cur.stmt().column_count(); ++i)
-        out.push_back(cur.stmt().column(i));
-    return out;
-}
+std::optional<Fields> mapped_row(Database& db, const ModelMeta& m, const Value& pk);
 
 class WriteBody {
 public:
@@ -59,94 +36,19 @@ public:
 
     // Every mapped field (a create), or those that differ from `before` (an update); never
     // the remote stamp, which the remote keeps itself.
-    nlohmann::json of(const ModelMeta& m, const void* obj, const Fields* before) {
-        nlohmann::json body = nlohmann::json::object();
-        std::size_t i = 0;
-        for (const FieldMeta* f : mapped_fields(m, false)) {
-            const std::size_t at = i++;
-            if (f->remote_role == RemoteRole::Modified)
-                continue;
-            if (before && f->remote_role == RemoteRole::Key)
-                continue;
-            const Value v = f->get(obj);
-            if (before && same(*f, (*before)[at], v))
-                continue;
-            put(body, *f, v);
-        }
-        return body;
-    }
+    nlohmann::json of(const ModelMeta& m, const void* obj, const Fields* before);
 
     // The named fields of stored rows, one body per primary key (nullopt: no such row).
     std::vector<std::optional<nlohmann::json>>
-    of_stored(const ModelMeta& m, const std::vector<const FieldMeta*>& fields, const Values& pks) {
-        const std::string sql = select_by_pk(m, fields);
-        std::vector<std::optional<nlohmann::json>> out;
-        for (const Value& pk : pks) {
-            sql::Cursor cur(db_, sql, {pk});
-            if (!cur.next()) {
-                out.emplace_back();
-                continue;
-            }
-            std::shared_ptr<void> obj = m.new_instance();
-            nlohmann::json body = nlohmann::json::object();
-            for (std::size_t i = 0; i < fields.size(); ++i) {
-                // Through the member: the store's 0/1 and ISO text become the field's own kind.
-                fields[i]->set(obj.get(), cur.stmt().column(static_cast<int>(i)));
-                put(body, *fields[i], fields[i]->get(obj.get()));
-            }
-            out.emplace_back(std::move(body));
-        }
-        return out;
-    }
+    of_stored(const ModelMeta& m, const std::vector<const FieldMeta*>& fields, const Values& pks);
 
 private:
-    void put(nlohmann::json& body, const FieldMeta& f, const Value& v) {
-        if (f.is_foreign_key())
-            put_lookup(body, f, v);
-        else
-            body[f.remote_name] = odata::json_value(v, d_.version);
-    }
+    void put(nlohmann::json& body, const FieldMeta& f, const Value& v);
 
-    static bool same(const FieldMeta& f, const Value& stored, const Value& now) {
-        if (stored.is_null() || now.is_null())
-            return stored.is_null() == now.is_null();
-        switch (f.value_type()) { // the store gives text for dates and integers for booleans
-        case ValueType::Date:
-            return stored.as_date() == now.as_date();
-        case ValueType::DateTime:
-            return stored.as_datetime() == now.as_datetime();
-        case ValueType::Bool:
-            return stored.as_bool() == now.as_bool();
-        default:
-            return stored == now;
-        }
-    }
+    static bool same(const FieldMeta& f, const Value& stored, const Value& now);
 
     // A ForeignKey is written as the parent's remote key, in the dialect's form.
-    void put_lookup(nlohmann::json& body, const FieldMeta& fk, const Value& pk) {
-        if (pk.is_null()) {
-            body[fk.remote_name] = nullptr;
-            return;
-        }
-        const ModelMeta& parent = fk.related_model();
-        sql::Cursor cur(db_, select_by_pk(parent, {&remote_key_field(parent)}), {pk});
-        if (!cur.next() || cur.stmt().column(0).is_null())
-            throw SyncError(fk.qualified_name() + ": the " + parent.name + " " + pk.repr() +
-                            " has no remote key (save it with sync first)");
-        const std::string key = cur.stmt().column(0).as_text();
-        if (d_.name == "dataverse") {
-            body[fk.remote_name + "@odata.bind"] = "/" + parent.remote_entity_set + "(" + key + ")";
-        } else if (d_.name == "crm2011") {
-            std::string logical = parent.remote_entity_set;
-            if (logical.ends_with("Set"))
-                logical.resize(logical.size() - 3);
-            for (auto& c : logical)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            body[fk.remote_name] = {{"Id", key}, {"LogicalName", logical}};
-        } else {
-            body[fk.remote_name] = key;
-        }
-    }
+    void put_lookup(nlohmann::json& body, const FieldMeta& fk, const Value& pk);
 
     Database& db_;
     const odata::Dialect& d_;
@@ -155,3 +57,7 @@ private:
 } // namespace sync
 } // namespace DORM_ABI
 } // namespace dorm
+
+#if DORM_INCLUDE_IMPL
+#include "dorm/impl/sync/write_body.ipp"
+#endif
