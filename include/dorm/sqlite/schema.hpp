@@ -29,6 +29,8 @@ bool has_single_column_index(Database& db, const std::string& table, const std::
 char affinity(std::string type);
 
 void ensure_table(Database& db, const ModelMeta& m);
+// The names of the columns of a table, in order; empty when there is no such table.
+std::vector<std::string> column_names(Database& db, const std::string& table);
 
 } // namespace sql
 } // namespace DORM_ABI

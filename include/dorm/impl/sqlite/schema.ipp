@@ -107,6 +107,14 @@ DORM_INLINE char affinity(std::string type) {
     return 'N';
 }
 
+DORM_INLINE std::vector<std::string> column_names(Database& db, const std::string& table) {
+    std::vector<std::string> names;
+    Cursor c(db, "SELECT name FROM pragma_table_info(?)", Values{table});
+    while (c.next())
+        names.emplace_back(c.stmt().text(0));
+    return names;
+}
+
 DORM_INLINE void ensure_table(Database& db, const ModelMeta& m) {
     struct Existing {
         std::string name, type;

@@ -2,11 +2,14 @@
 // Bodies of dorm/sync/local_rows.hpp (dorm/detail/config.hpp).
 #include "dorm/sync/local_rows.hpp"
 
+#include <algorithm>
+
 #include "dorm/odata/compile.hpp"
 #include "dorm/orm/persist.hpp"
 #include "dorm/remote/client.hpp"
 #include "dorm/remote/parse.hpp"
 #include "dorm/sql/compiler.hpp"
+#include "dorm/sqlite/schema.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
@@ -61,12 +64,10 @@ DORM_INLINE void ETags::create(Database& db) {
     db.exec(std::string("CREATE TABLE IF NOT EXISTS ") + table +
             " (entity_set TEXT NOT NULL, remote_key TEXT NOT NULL, etag TEXT NOT NULL, "
             "local_changed INTEGER NOT NULL DEFAULT 0, "
-            "PRIMARY KEY (entity_set, remote_key)) WITHOUT ROWID");
-    bool has_flag = false; // a store made before the flag came gets it
-    sql::Cursor cols(db, std::string("SELECT name FROM pragma_table_info('") + table + "')", {});
-    while (cols.next())
-        has_flag = has_flag || cols.stmt().column(0).as_text() == "local_changed";
-    if (!has_flag)
+            "PRIMARY KEY (entity_set, remote_key))");
+    // A store made before the flag came gets it.
+    const std::vector<std::string> columns = sql::column_names(db, table);
+    if (std::find(columns.begin(), columns.end(), "local_changed") == columns.end())
         db.exec(std::string("ALTER TABLE ") + table +
                 " ADD COLUMN local_changed INTEGER NOT NULL DEFAULT 0");
 }
@@ -92,9 +93,10 @@ DORM_INLINE void ETags::put(Database& db, const ModelMeta& m, const std::string&
         erase(db, m, key);
         return;
     }
-    static const std::string sql = std::string("INSERT OR REPLACE INTO ") + table +
+    static const std::string sql = std::string("INSERT INTO ") + table +
                                    " (entity_set, remote_key, etag, local_changed) VALUES "
-                                   "(?, ?, ?, 0)";
+                                   "(?, ?, ?, 0) ON CONFLICT (entity_set, remote_key) DO UPDATE "
+                                   "SET etag = excluded.etag, local_changed = 0";
     sql::Cursor(db, sql, {Value(m.remote_entity_set), Value(key), Value(*etag)}).run();
 }
 

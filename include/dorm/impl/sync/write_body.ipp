@@ -113,9 +113,10 @@ DORM_INLINE void WriteBody::put_lookup(nlohmann::json& body, const FieldMeta& fk
         throw SyncError(fk.qualified_name() + ": the " + parent.name + " " + pk.repr() +
                         " has no remote key (save it with sync first)");
     const std::string key = cur.stmt().column(0).as_text();
-    if (d_.name == "dataverse") {
+    // A lookup is written as the dialect spells ForeignKeys (odata::LookupForm).
+    if (d_.lookups == odata::LookupForm::ValueAttribute) { // Dataverse
         body[fk.remote_name + "@odata.bind"] = "/" + parent.remote_entity_set + "(" + key + ")";
-    } else if (d_.name == "crm2011") {
+    } else if (d_.lookups == odata::LookupForm::EntityReference) { // CRM 2011
         std::string logical = parent.remote_entity_set;
         if (logical.ends_with("Set"))
             logical.resize(logical.size() - 3);
