@@ -49,6 +49,9 @@ void init_object(const ModelMeta& m, void* obj, const Kwargs& values);
 // bulk_create() in the local store: every INSERT in one transaction. When one fails, the
 // objects already inserted get back their unset primary keys.
 void insert_all(Database& db, const ModelMeta& m, const std::vector<void*>& objs);
+// The addresses of the n objects of `size` bytes each stored from `first` on (a std::vector<T>
+// as the std::vector<void*> the type-erased calls take), compiled once rather than per model.
+std::vector<void*> object_pointers(void* first, std::size_t n, std::size_t size);
 // in_bulk(): the unique field the objects are keyed by.
 const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string& field);
 // update() and delete_() of a queryset, through the sync engine when the model is mapped.
@@ -79,8 +82,13 @@ public:
 
     // --- evaluation -----------------------------------------------------------------------
     const std::vector<T>& results() const {
-        if (!cache_)
-            cache_ = std::make_shared<const std::vector<T>>(read(*q_));
+        if (!cache_) {
+            // make_shared<std::vector<T>>() is the one ModelMeta's prefetch support already
+            // instantiates for T: reused rather than a second control block type per model.
+            auto rows = std::make_shared<std::vector<T>>();
+            *rows = read(*q_);
+            cache_ = std::move(rows);
+        }
         return *cache_;
     }
     auto begin() const { return results().begin(); }
@@ -283,11 +291,7 @@ private:
     static const ModelMeta& meta() { return T::meta(); }
 
     static std::vector<void*> pointers(std::vector<T>& objs) {
-        std::vector<void*> ptrs;
-        ptrs.reserve(objs.size());
-        for (T& obj : objs)
-            ptrs.push_back(&obj);
-        return ptrs;
+        return detail::object_pointers(objs.data(), objs.size(), sizeof(T));
     }
 
     // The objects of a query, brought from the remote first when the model is mapped.

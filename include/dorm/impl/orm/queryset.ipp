@@ -10,6 +10,14 @@ namespace dorm {
 inline namespace DORM_ABI {
 namespace detail {
 
+DORM_INLINE std::vector<void*> object_pointers(void* first, std::size_t n, std::size_t size) {
+    std::vector<void*> ptrs;
+    ptrs.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        ptrs.push_back(static_cast<char*>(first) + i * size);
+    return ptrs;
+}
+
 DORM_INLINE std::shared_ptr<const Query> new_query(const ModelMeta& m) {
     auto q = std::make_shared<Query>();
     q->model = &m;
