@@ -32,6 +32,11 @@ std::shared_ptr<const Query> index_query(const Query& q, std::size_t i);
 std::shared_ptr<const Query> get_query(std::shared_ptr<const Query> q);
 std::string does_not_exist_message(const ModelMeta& m);
 std::string multiple_objects_message(const ModelMeta& m, std::size_t found);
+// get() found `found` rows of model m: unless exactly one, throws the model's DoesNotExist
+// (through none) or MultipleObjectsReturned (through many) with Django's message. The
+// message is built here once, not in every model's get().
+void check_get(const ModelMeta& m, std::size_t found, void (*none)(const std::string&),
+               void (*many)(const std::string&));
 // first() (last: last()): ordered (by pk when there is no ordering) and sliced to one row.
 std::shared_ptr<const Query> first_query(const Query& q, bool last);
 // latest() (earliest: ascending) by these fields or the model's get_latest_by.
@@ -307,15 +312,17 @@ private:
         return rows;
     }
 
+    [[noreturn]] static void does_not_exist(const std::string& message) {
+        throw typename T::DoesNotExist(message);
+    }
+    [[noreturn]] static void multiple_objects(const std::string& message) {
+        throw typename T::MultipleObjectsReturned(message);
+    }
     // get() on a query (see detail::get_query).
     static T get_one(std::shared_ptr<const Query> q) {
         q = detail::get_query(std::move(q));
         auto rows = read(*q, q->follows_relation ? ReadKind::Follow : ReadKind::Get);
-        if (rows.empty())
-            throw typename T::DoesNotExist(detail::does_not_exist_message(meta()));
-        if (rows.size() > 1)
-            throw typename T::MultipleObjectsReturned(
-                detail::multiple_objects_message(meta(), rows.size()));
+        detail::check_get(meta(), rows.size(), &does_not_exist, &multiple_objects);
         return std::move(rows.front());
     }
 
@@ -336,7 +343,7 @@ private:
     T by_date(bool ascending, std::vector<std::string> fields) const {
         auto rows = read(*detail::by_date_query(*q_, ascending, std::move(fields)));
         if (rows.empty())
-            throw typename T::DoesNotExist(detail::does_not_exist_message(meta()));
+            detail::check_get(meta(), 0, &does_not_exist, &multiple_objects);
         return std::move(rows.front());
     }
 

@@ -18,6 +18,14 @@ DORM_INLINE std::vector<void*> object_pointers(void* first, std::size_t n, std::
     return ptrs;
 }
 
+DORM_INLINE void check_get(const ModelMeta& m, std::size_t found, void (*none)(const std::string&),
+                           void (*many)(const std::string&)) {
+    if (found == 0)
+        none(does_not_exist_message(m));
+    if (found > 1)
+        many(multiple_objects_message(m, found));
+}
+
 DORM_INLINE std::shared_ptr<const Query> new_query(const ModelMeta& m) {
     auto q = std::make_shared<Query>();
     q->model = &m;
