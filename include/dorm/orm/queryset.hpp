@@ -32,6 +32,11 @@ std::shared_ptr<const Query> index_query(const Query& q, std::size_t i);
 std::shared_ptr<const Query> get_query(std::shared_ptr<const Query> q);
 std::string does_not_exist_message(const ModelMeta& m);
 std::string multiple_objects_message(const ModelMeta& m, std::size_t found);
+// get() found `found` rows of model m: unless exactly one, throws the model's DoesNotExist
+// (through none) or MultipleObjectsReturned (through many) with Django's message. The
+// message is built here once, not in every model's get().
+void check_get(const ModelMeta& m, std::size_t found, void (*none)(const std::string&),
+               void (*many)(const std::string&));
 // first() (last: last()): ordered (by pk when there is no ordering) and sliced to one row.
 std::shared_ptr<const Query> first_query(const Query& q, bool last);
 // latest() (earliest: ascending) by these fields or the model's get_latest_by.
@@ -49,6 +54,9 @@ void init_object(const ModelMeta& m, void* obj, const Kwargs& values);
 // bulk_create() in the local store: every INSERT in one transaction. When one fails, the
 // objects already inserted get back their unset primary keys.
 void insert_all(Database& db, const ModelMeta& m, const std::vector<void*>& objs);
+// The addresses of the n objects of `size` bytes each stored from `first` on (a std::vector<T>
+// as the std::vector<void*> the type-erased calls take), compiled once rather than per model.
+std::vector<void*> object_pointers(void* first, std::size_t n, std::size_t size);
 // in_bulk(): the unique field the objects are keyed by.
 const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string& field);
 // update() and delete_() of a queryset, through the sync engine when the model is mapped.
@@ -79,8 +87,13 @@ public:
 
     // --- evaluation -----------------------------------------------------------------------
     const std::vector<T>& results() const {
-        if (!cache_)
-            cache_ = std::make_shared<const std::vector<T>>(read(*q_));
+        if (!cache_) {
+            // make_shared<std::vector<T>>() is the one ModelMeta's prefetch support already
+            // instantiates for T: reused rather than a second control block type per model.
+            auto rows = std::make_shared<std::vector<T>>();
+            *rows = read(*q_);
+            cache_ = std::move(rows);
+        }
         return *cache_;
     }
     auto begin() const { return results().begin(); }
@@ -283,11 +296,7 @@ private:
     static const ModelMeta& meta() { return T::meta(); }
 
     static std::vector<void*> pointers(std::vector<T>& objs) {
-        std::vector<void*> ptrs;
-        ptrs.reserve(objs.size());
-        for (T& obj : objs)
-            ptrs.push_back(&obj);
-        return ptrs;
+        return detail::object_pointers(objs.data(), objs.size(), sizeof(T));
     }
 
     // The objects of a query, brought from the remote first when the model is mapped.
@@ -303,15 +312,17 @@ private:
         return rows;
     }
 
+    [[noreturn]] static void does_not_exist(const std::string& message) {
+        throw typename T::DoesNotExist(message);
+    }
+    [[noreturn]] static void multiple_objects(const std::string& message) {
+        throw typename T::MultipleObjectsReturned(message);
+    }
     // get() on a query (see detail::get_query).
     static T get_one(std::shared_ptr<const Query> q) {
         q = detail::get_query(std::move(q));
         auto rows = read(*q, q->follows_relation ? ReadKind::Follow : ReadKind::Get);
-        if (rows.empty())
-            throw typename T::DoesNotExist(detail::does_not_exist_message(meta()));
-        if (rows.size() > 1)
-            throw typename T::MultipleObjectsReturned(
-                detail::multiple_objects_message(meta(), rows.size()));
+        detail::check_get(meta(), rows.size(), &does_not_exist, &multiple_objects);
         return std::move(rows.front());
     }
 
@@ -332,7 +343,7 @@ private:
     T by_date(bool ascending, std::vector<std::string> fields) const {
         auto rows = read(*detail::by_date_query(*q_, ascending, std::move(fields)));
         if (rows.empty())
-            throw typename T::DoesNotExist(detail::does_not_exist_message(meta()));
+            detail::check_get(meta(), 0, &does_not_exist, &multiple_objects);
         return std::move(rows.front());
     }
 

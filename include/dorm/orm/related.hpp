@@ -189,11 +189,7 @@ public:
 
 private:
     static std::vector<void*> pointers(std::vector<T>& objs) {
-        std::vector<void*> list;
-        list.reserve(objs.size());
-        for (auto& o : objs)
-            list.push_back(&o);
-        return list;
+        return detail::object_pointers(objs.data(), objs.size(), sizeof(T));
     }
     [[noreturn]] static void not_related(const std::string& message) {
         throw typename T::DoesNotExist(message);

@@ -10,6 +10,22 @@ namespace dorm {
 inline namespace DORM_ABI {
 namespace detail {
 
+DORM_INLINE std::vector<void*> object_pointers(void* first, std::size_t n, std::size_t size) {
+    std::vector<void*> ptrs;
+    ptrs.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        ptrs.push_back(static_cast<char*>(first) + i * size);
+    return ptrs;
+}
+
+DORM_INLINE void check_get(const ModelMeta& m, std::size_t found, void (*none)(const std::string&),
+                           void (*many)(const std::string&)) {
+    if (found == 0)
+        none(does_not_exist_message(m));
+    if (found > 1)
+        many(multiple_objects_message(m, found));
+}
+
 DORM_INLINE std::shared_ptr<const Query> new_query(const ModelMeta& m) {
     auto q = std::make_shared<Query>();
     q->model = &m;
