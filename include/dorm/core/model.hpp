@@ -14,7 +14,8 @@
 //           m.field("rating", &Article::rating);
 //       }
 //   };
-#include <cctype> // not needed here; kept for headers that use std::tolower through this one
+#include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -182,6 +183,17 @@ struct Registration {
 };
 
 [[noreturn]] void model_definition_error(const ModelMeta& m, const std::string& what);
+
+// The non-template part of ModelDef<T>::field(): the FieldMeta of a member at `offset`
+// built and added to meta with its options (dorm/impl/core/model_meta_impl.ipp).
+void add_member_field(ModelMeta& meta, std::string name, CType ctype, bool optional,
+                      std::size_t offset, std::initializer_list<Option> opts);
+void add_relation_field(ModelMeta& meta, std::string name, FieldKind kind,
+                        const ModelMeta& (*target)(), std::size_t offset,
+                        std::initializer_list<Option> opts);
+void add_many_to_many_field(ModelMeta& meta, std::string name, const ModelMeta& (*target)(),
+                            bool symmetrical, std::size_t offset, const ModelMeta& (*self)(),
+                            std::string target_name, std::initializer_list<Option> opts);
 } // namespace detail
 
 template <class T>
@@ -226,13 +238,9 @@ public:
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
         using traits = detail::member_traits<M>;
-        FieldMeta f;
-        f.name = std::move(field_name);
-        f.ctype = detail::ctype_of<typename traits::type>::value;
-        f.optional = traits::optional;
-        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
-                                            reinterpret_cast<const char*>(&probe_));
-        add(std::move(f), {opts...});
+        detail::add_member_field(meta_, std::move(field_name),
+                                 detail::ctype_of<typename traits::type>::value, traits::optional,
+                                 offset_of(member), {opts...});
         return *this;
     }
     // ForeignKey<U>, OneToOne<U>: a column holding U's primary key, "<name>_id".
@@ -249,15 +257,9 @@ public:
     ModelDef& field(std::string field_name, ManyToMany<U> T::*member, const Opts&... opts) {
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
-        FieldMeta f;
-        f.name = std::move(field_name);
-        f.ctype = CType::None;
-        f.kind = FieldKind::ManyToMany;
-        f.target = &U::meta;
-        f.symmetrical = std::is_same_v<U, T>;
-        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
-                                            reinterpret_cast<const char*>(&probe_));
-        add_many_to_many(std::move(f), &T::meta, detail::type_name(typeid(U)), {opts...});
+        detail::add_many_to_many_field(meta_, std::move(field_name), &U::meta, std::is_same_v<U, T>,
+                                       offset_of(member), &T::meta, detail::type_name(typeid(U)),
+                                       {opts...});
         return *this;
     }
     // A member pointer of another model does not compile.
@@ -270,16 +272,15 @@ private:
                        const ModelMeta& (*target)(), const Opts&... opts) {
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
-        FieldMeta f;
-        f.name = std::move(field_name);
-        f.ctype = CType::Related;
-        f.kind = kind;
-        f.target = target;
-        f.unique = kind == FieldKind::OneToOne;
-        f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
-                                            reinterpret_cast<const char*>(&probe_));
-        add(std::move(f), {opts...});
+        detail::add_relation_field(meta_, std::move(field_name), kind, target, offset_of(member),
+                                   {opts...});
         return *this;
+    }
+    // Where the member is inside the model object.
+    template <class M>
+    std::size_t offset_of(M T::*member) const {
+        return static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe_.*member)) -
+                                        reinterpret_cast<const char*>(&probe_));
     }
     void add(FieldMeta f, std::initializer_list<Option> opts);
     static bool has_option(std::initializer_list<Option> opts, Option::Tag tag);

@@ -1,7 +1,6 @@
 #pragma once
 // Building ModelMeta from a model's define(), and reading/writing fields through it. The
 // non-template parts are in dorm/impl/core/model_meta_impl.ipp.
-#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -28,6 +27,11 @@ void add_many_to_many(ModelMeta& meta, FieldMeta f, const ModelMeta& (*self)(),
 std::shared_ptr<const ModelMeta> make_auto_through(const ModelMeta& source, const FieldMeta& f,
                                                    const ModelMeta& (*self)(),
                                                    std::string target_name);
+// What Model<T>::meta() does once T::define() has run: the table name defaulted, the primary
+// key and the remote mapping checked (model_definition_error when wrong).
+void complete_meta(ModelMeta& built);
+// Pointers from fields to their model, set once the meta object has its address.
+void link_meta(ModelMeta& m);
 } // namespace detail
 
 template <class T>
@@ -54,40 +58,7 @@ const ModelMeta& Model<T>::meta() {
         const T probe{};
         ModelDef<T> def(built, probe);
         T::define(def);
-        if (built.table.empty())
-            built.table = built.name;
-        std::size_t pks = 0;
-        for (auto& f : built.fields) {
-            if (f.primary_key) {
-                built.pk_index = f.index;
-                ++pks;
-            }
-        }
-        if (pks != 1)
-            detail::model_definition_error(
-                built, pks ? "more than one primary key"
-                           : "no primary key (declare one field with dorm::auto_pk or "
-                             "dorm::primary_key)");
-        if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
-                                          [](const FieldMeta& f) { return f.remote_mapped(); })) {
-            auto count = [&](RemoteRole r) {
-                return std::count_if(built.fields.begin(), built.fields.end(),
-                                     [&](const FieldMeta& f) { return f.remote_role == r; });
-            };
-            if (!built.remote())
-                detail::model_definition_error(built, "fields are mapped to a remote but the model "
-                                                      "names no entity set (m.remote(\"...Set\"))");
-            for (const auto& f : built.fields)
-                if (f.remote_role == RemoteRole::Key && f.ctype != CType::String)
-                    detail::model_definition_error(
-                        built, "the remote key field '" + f.name +
-                                   "' must be a std::optional<std::string> (or std::string) "
-                                   "member: it holds a GUID");
-            if (count(RemoteRole::Key) != 1 || count(RemoteRole::Modified) > 1)
-                detail::model_definition_error(
-                    built, "a remote model needs exactly one dorm::remote_key(...) field (the "
-                           "remote's key, a GUID) and at most one dorm::remote_modified(...)");
-        }
+        detail::complete_meta(built);
         built.new_instance = [] { return std::static_pointer_cast<void>(std::make_shared<T>()); };
         built.state_of = [](void* obj) { return &static_cast<T*>(obj)->_state; };
         built.new_vector = [](std::vector<std::shared_ptr<void>>& objs) {
@@ -100,19 +71,7 @@ const ModelMeta& Model<T>::meta() {
         return built;
     }();
     // Pointers from fields to their model are set once the meta object has its address.
-    static const bool linked = [] {
-        for (auto& f : m.fields)
-            f.model = &m;
-        for (auto& f : m.many_to_many) {
-            f.model = &m;
-            if (f.auto_through) {
-                auto& through = const_cast<ModelMeta&>(*f.auto_through);
-                for (auto& tf : through.fields)
-                    tf.model = &through;
-            }
-        }
-        return true;
-    }();
+    static const bool linked = (detail::link_meta(m), true);
     (void)linked;
     return m;
 }

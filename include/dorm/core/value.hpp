@@ -68,19 +68,19 @@ public:
     Value() = default;
     Value(std::nullptr_t) {}
     Value(std::nullopt_t) {}
-    Value(bool b) : v_(b) {}
+    Value(bool b) : v_(std::in_place_index<4>, b) {}
     template <std::integral I>
     requires(!std::same_as<I, bool> && !std::same_as<I, char>) Value(I i)
-        : v_(static_cast<std::int64_t>(i)) {}
-    Value(double d) : v_(d) {}
-    Value(float f) : v_(static_cast<double>(f)) {}
-    Value(const char* s) : v_(std::string(s)) {}
-    Value(std::string s) : v_(std::move(s)) {}
-    Value(std::string_view s) : v_(std::string(s)) {}
-    Value(Date d) : v_(d) {}
-    Value(Time t) : v_(t) {}
-    Value(DateTime dt) : v_(dt) {}
-    Value(Blob b) : v_(std::move(b)) {}
+        : v_(std::in_place_index<1>, static_cast<std::int64_t>(i)) {}
+    Value(double d) : v_(std::in_place_index<2>, d) {}
+    Value(float f) : v_(std::in_place_index<2>, static_cast<double>(f)) {}
+    Value(const char* s) : v_(std::in_place_index<3>, s) {}
+    Value(std::string s) : v_(std::in_place_index<3>, std::move(s)) {}
+    Value(std::string_view s) : v_(std::in_place_index<3>, s) {}
+    Value(Date d) : v_(std::in_place_index<5>, d) {}
+    Value(Time t) : v_(std::in_place_index<6>, t) {}
+    Value(DateTime dt) : v_(std::in_place_index<7>, dt) {}
+    Value(Blob b) : v_(std::in_place_index<8>, std::move(b)) {}
     template <class X>
     requires std::constructible_from<Value, const X&> Value(const std::optional<X>& o) {
         if (o)

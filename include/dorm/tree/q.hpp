@@ -57,17 +57,19 @@ struct Subquery {
 class Arg {
 public:
     template <class V>
-    requires std::constructible_from<Value, V> Arg(V&& v) : v_(Value(std::forward<V>(v))) {}
-    Arg(std::initializer_list<Value> list) : v_(Values(list)) {}
-    Arg(Values list) : v_(std::move(list)) {}
+    requires std::constructible_from<Value, V> Arg(V&& v)
+        : v_(std::in_place_index<0>, std::forward<V>(v)) {}
+    Arg(std::initializer_list<Value> list) : v_(std::in_place_index<1>, list) {}
+    Arg(Values list) : v_(std::in_place_index<1>, std::move(list)) {}
     template <class X>
     requires(std::constructible_from<Value, const X&> && !std::same_as<X, Value>)
         Arg(const std::vector<X>& list)
-        : v_(Values(list.begin(), list.end())) {}
-    Arg(Expr e) : v_(std::move(e)) {}
-    Arg(Subquery s) : v_(std::move(s)) {}
+        : v_(std::in_place_index<1>, list.begin(), list.end()) {}
+    Arg(Expr e) : v_(std::in_place_index<2>, std::move(e)) {}
+    Arg(Subquery s) : v_(std::in_place_index<3>, std::move(s)) {}
     template <class D>
-    Arg(const QueryChain<D>& qs) : v_(Subquery{qs.query_ptr(), qs.query().q_depth}) {}
+    Arg(const QueryChain<D>& qs)
+        : v_(std::in_place_index<3>, Subquery{qs.query_ptr(), qs.query().q_depth}) {}
     // A model instance stands for its primary key: filter("blog", blog).
     template <class M>
     requires requires(const M& m) {
@@ -75,7 +77,7 @@ public:
         m._state;
         m.pk();
     }
-    Arg(const M& obj) : v_(obj.pk()), model_(&M::meta) {
+    Arg(const M& obj) : v_(std::in_place_index<0>, obj.pk()), model_(&M::meta) {
         unsaved_ = obj._state.adding && (obj.pk().is_null() || obj.pk() == Value(0));
     }
 

@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "dorm/core/model.hpp"
-#include "dorm/core/sync_hooks.hpp"
 #include "dorm/detail/config.hpp"
 #include "dorm/tree/where.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
+
+struct SyncStats; // dorm/core/sync_hooks.hpp
 
 struct OrderTerm {
     Expr expr; // a resolved field, annotation or extra alias; Literal "?" means random

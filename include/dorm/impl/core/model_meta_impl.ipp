@@ -3,6 +3,7 @@
 // library otherwise (dorm/detail/config.hpp).
 #include "dorm/core/model_meta_impl.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -217,6 +218,94 @@ DORM_INLINE void add_many_to_many(ModelMeta& meta, FieldMeta f, const ModelMeta&
     if (!f.through)
         f.auto_through = make_auto_through(meta, f, self, std::move(target_name));
     meta.many_to_many.push_back(std::move(f));
+}
+
+DORM_INLINE void add_member_field(ModelMeta& meta, std::string name, CType ctype, bool optional,
+                                  std::size_t offset, std::initializer_list<Option> opts) {
+    FieldMeta f;
+    f.name = std::move(name);
+    f.ctype = ctype;
+    f.optional = optional;
+    f.offset = offset;
+    add_field(meta, std::move(f), opts);
+}
+
+DORM_INLINE void add_relation_field(ModelMeta& meta, std::string name, FieldKind kind,
+                                    const ModelMeta& (*target)(), std::size_t offset,
+                                    std::initializer_list<Option> opts) {
+    FieldMeta f;
+    f.name = std::move(name);
+    f.ctype = CType::Related;
+    f.kind = kind;
+    f.target = target;
+    f.unique = kind == FieldKind::OneToOne;
+    f.offset = offset;
+    add_field(meta, std::move(f), opts);
+}
+
+DORM_INLINE void add_many_to_many_field(ModelMeta& meta, std::string name,
+                                        const ModelMeta& (*target)(), bool symmetrical,
+                                        std::size_t offset, const ModelMeta& (*self)(),
+                                        std::string target_name,
+                                        std::initializer_list<Option> opts) {
+    FieldMeta f;
+    f.name = std::move(name);
+    f.ctype = CType::None;
+    f.kind = FieldKind::ManyToMany;
+    f.target = target;
+    f.symmetrical = symmetrical;
+    f.offset = offset;
+    add_many_to_many(meta, std::move(f), self, std::move(target_name), opts);
+}
+
+DORM_INLINE void complete_meta(ModelMeta& built) {
+    if (built.table.empty())
+        built.table = built.name;
+    std::size_t pks = 0;
+    for (auto& f : built.fields) {
+        if (f.primary_key) {
+            built.pk_index = f.index;
+            ++pks;
+        }
+    }
+    if (pks != 1)
+        model_definition_error(built,
+                               pks ? "more than one primary key"
+                                   : "no primary key (declare one field with dorm::auto_pk or "
+                                     "dorm::primary_key)");
+    if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
+                                      [](const FieldMeta& f) { return f.remote_mapped(); })) {
+        auto count = [&](RemoteRole r) {
+            return std::count_if(built.fields.begin(), built.fields.end(),
+                                 [&](const FieldMeta& f) { return f.remote_role == r; });
+        };
+        if (!built.remote())
+            model_definition_error(built, "fields are mapped to a remote but the model "
+                                          "names no entity set (m.remote(\"...Set\"))");
+        for (const auto& f : built.fields)
+            if (f.remote_role == RemoteRole::Key && f.ctype != CType::String)
+                model_definition_error(
+                    built, "the remote key field '" + f.name +
+                               "' must be a std::optional<std::string> (or std::string) "
+                               "member: it holds a GUID");
+        if (count(RemoteRole::Key) != 1 || count(RemoteRole::Modified) > 1)
+            model_definition_error(
+                built, "a remote model needs exactly one dorm::remote_key(...) field (the "
+                       "remote's key, a GUID) and at most one dorm::remote_modified(...)");
+    }
+}
+
+DORM_INLINE void link_meta(ModelMeta& m) {
+    for (auto& f : m.fields)
+        f.model = &m;
+    for (auto& f : m.many_to_many) {
+        f.model = &m;
+        if (f.auto_through) {
+            auto& through = const_cast<ModelMeta&>(*f.auto_through);
+            for (auto& tf : through.fields)
+                tf.model = &through;
+        }
+    }
 }
 
 } // namespace detail
