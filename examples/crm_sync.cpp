@@ -6,7 +6,7 @@
 // It shows a synced filter, get, create, save and delete, a skip_cdms read, and a write the
 // remote refuses, rolled back locally.
 #include <dorm/dorm.hpp>
-#include <dorm/sync/engine.hpp>
+#include <dorm/sync.hpp> // the sync engine and the OData client
 
 #include <cstdlib>
 #include <iostream>
