@@ -43,3 +43,12 @@ function(dorm_consumer_program name dorm_target)
     target_compile_options(${name} PRIVATE -Wall -Wextra -Wshadow -Wconversion -Werror)
     set_target_properties(${name} PROPERTIES NO_SYSTEM_FROM_IMPORTED ON)
 endfunction()
+
+# dorm built inside another project is not the top-level project: it adds no tests, examples
+# or benchmarks of its own. source_dir: where dorm's sources are; how: what added them.
+function(dorm_consumer_check_not_top_level source_dir how)
+    get_property(subdirs DIRECTORY "${source_dir}" PROPERTY SUBDIRECTORIES)
+    if(subdirs)
+        message(FATAL_ERROR "${how} also added ${subdirs}")
+    endif()
+endfunction()

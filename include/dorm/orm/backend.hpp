@@ -50,9 +50,6 @@ inline Compiled compile_delete(const Query& q) {
     return compile_delete(q, backend_operations());
 }
 
-// Moved to SQLite's operations (GLOB is SQLite's); kept here under its old name.
-using sqlite::glob_escape;
-
 } // namespace sql
 } // namespace DORM_ABI
 } // namespace dorm

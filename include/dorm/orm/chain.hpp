@@ -138,13 +138,6 @@ public:
     std::shared_ptr<const Query> query_ptr() const noexcept { return q_; }
 
 protected:
-    template <class Fn>
-    Derived derive(Fn&& change) const {
-        auto n = std::make_shared<Query>(*q_);
-        change(*n);
-        return Derived(std::move(n));
-    }
-
     std::shared_ptr<const Query> q_;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // The seam between the SQL renderer (dorm/sql/) and a database backend, as Django's
-// DatabaseOperations and DatabaseFeatures: what a backend writes differently (its
+// DatabaseOperations: what a backend writes differently (its
 // placeholders, quoting, LIMIT, functions, pattern matching, dates), as a table of data and
 // function pointers. The renderer names no backend function or keyword quirk itself; the
 // backend's table comes in as a parameter (sqlite::operations() is the first one).
@@ -27,16 +27,6 @@ struct PatternMatch {
     bool fold = false; // icontains, istartswith, iendswith, search: both sides case-folded
     bool head = true;  // the match may be followed by more text (contains, startswith)
     bool tail = true;  // the match may be preceded by more text (contains, endswith)
-};
-
-// What the backend can do (Django's DatabaseFeatures). Read by the callers that choose
-// between ways of doing something, not by the renderer.
-struct Features {
-    // INSERT ... RETURNING gives the new row's key; otherwise it is read afterwards
-    // (Operations::last_insert_id).
-    bool can_return_rows_from_insert = false;
-    // How deep an expression may nest (a OR b OR ... nests as deep as it is long).
-    std::size_t max_expression_depth = 1000;
 };
 
 // Everything the renderer asks a backend. Every member is set by the backend (the function
@@ -87,11 +77,8 @@ struct Operations {
     void (*assign_expression)(std::string& out, std::string_view expr, const FieldMeta& f,
                               Values& params);
 
-    // --- schema and inserts (not read by the renderer yet) -----------------------------
-    std::string_view auto_key;       // after PRIMARY KEY on an auto key: "AUTOINCREMENT"
-    std::string_view last_insert_id; // SQL giving the key of the row just inserted
-
-    Features features;
+    // --- schema ---------------------------------------------------------------------------
+    std::string_view auto_key; // after PRIMARY KEY on an auto key: "AUTOINCREMENT"
 };
 
 } // namespace sql

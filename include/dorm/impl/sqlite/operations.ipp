@@ -183,8 +183,6 @@ DORM_INLINE const sql::Operations& operations() {
         .truncate_date = &impl::truncate_date,
         .assign_expression = &impl::assign_expression,
         .auto_key = "AUTOINCREMENT",
-        .last_insert_id = "last_insert_rowid()",
-        .features = {.can_return_rows_from_insert = false, .max_expression_depth = 1000},
     };
     return ops;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dorm/sql/compiler.hpp"
+#include "dorm/sqlite/operations.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
@@ -53,8 +54,10 @@ DORM_INLINE std::string column_definition(const FieldMeta& f) {
     std::string d = quote(f.column) + " " + column_type(f);
     if (f.primary_key) {
         d += " NOT NULL PRIMARY KEY";
-        if (f.auto_created())
-            d += " AUTOINCREMENT";
+        if (f.auto_created()) {
+            d += ' ';
+            d += sqlite::operations().auto_key;
+        }
         return d;
     }
     d += f.null() ? " NULL" : " NOT NULL";
