@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dorm/core/evaluation.hpp"
 #include "dorm/detail/config.hpp"
 
 namespace dorm {
@@ -34,10 +35,11 @@ struct SyncStats {
 class SyncHooks {
 public:
     virtual ~SyncHooks() = default;
-    // Called before the local store answers `q` (never for skip_cdms() querysets). Brings the
-    // rows of the query's scope from the remote into the local store; throws a RemoteError
-    // when the remote fails (the local store is then unchanged).
-    virtual void before_read(const Query& q, ReadKind kind) = 0;
+    // Called before the local store answers `q` evaluated as `how` says (never for
+    // skip_cdms() querysets): its database, sync_limit and sync_stats. Brings the rows of
+    // the query's scope from the remote into the local store; throws a RemoteError when the
+    // remote fails (the local store is then unchanged).
+    virtual void before_read(const Query& q, const Evaluation& how, ReadKind kind) = 0;
 
     // save() of an object of a mapped model: `local` writes it to the local store; the
     // engine runs it inside one transaction with the remote write, so that a refused remote
@@ -56,9 +58,10 @@ public:
     // same transaction: all or nothing, on both sides.
     virtual void bulk_create(Database& db, const ModelMeta& m, const std::vector<void*>& objs,
                              const std::function<void()>& local) = 0;
-    virtual std::int64_t bulk_update(const Query& q, const std::vector<std::string>& fields,
+    virtual std::int64_t bulk_update(Database& db, const Query& q,
+                                     const std::vector<std::string>& fields,
                                      const std::function<std::int64_t()>& local) = 0;
-    virtual void bulk_delete(const Query& q, const std::function<void()>& local) = 0;
+    virtual void bulk_delete(Database& db, const Query& q, const std::function<void()>& local) = 0;
 };
 
 } // namespace DORM_ABI

@@ -1,11 +1,15 @@
 #pragma once
-// The chainable part of every queryset (model objects, values(), values_list()): each call
-// copies the Query, changes the copy and returns a new queryset. Nothing is shared that
-// can change.
+// The chainable part of every queryset (model objects, values(), values_list()): a queryset
+// is a Query (which rows: dorm/tree/query.hpp), shared and never changed, and an Evaluation
+// (how they are read: dorm/core/evaluation.hpp) beside it. A call that changes the rows
+// copies the Query and changes the copy; a call that changes only the evaluation (using_,
+// skip_cdms, sync_limit, sync_stats, prefetch_related) shares the Query. Either returns a new
+// queryset; nothing is shared that can change.
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "dorm/core/evaluation.hpp"
 #include "dorm/detail/config.hpp"
 #include "dorm/odata/compile.hpp"
 #include "dorm/orm/backend.hpp"
@@ -15,8 +19,9 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
-// The operations of QueryChain, each on a copy of the query: compiled once (in the library
-// in compiled mode), not once per queryset type. Every one returns the changed copy.
+// The operations of QueryChain, each on a copy of the query or of the evaluation: compiled
+// once (in the library in compiled mode), not once per queryset type. Every one returns the
+// changed copy.
 namespace detail::chain {
 std::shared_ptr<const Query> copy(const Query& q);
 std::shared_ptr<const Query> filter(const Query& q, const Q& cond, bool exclude);
@@ -27,10 +32,10 @@ std::shared_ptr<const Query> order_by(const Query& q, const std::vector<std::str
 std::shared_ptr<const Query> reverse(const Query& q);
 std::shared_ptr<const Query> distinct(const Query& q);
 std::shared_ptr<const Query> none(const Query& q);
-std::shared_ptr<const Query> using_(const Query& q, Database& db);
-std::shared_ptr<const Query> skip_cdms(const Query& q);
-std::shared_ptr<const Query> sync_limit(const Query& q, std::size_t n);
-std::shared_ptr<const Query> sync_stats(const Query& q, SyncStats& stats);
+Evaluation using_(const Evaluation& how, Database& db);
+Evaluation skip_cdms(const Evaluation& how);
+Evaluation sync_limit(const Evaluation& how, std::size_t n);
+Evaluation sync_stats(const Evaluation& how, SyncStats& stats);
 std::shared_ptr<const Query> slice(const Query& q, std::int64_t start,
                                    std::optional<std::int64_t> stop);
 std::shared_ptr<const Query> annotate(const Query& q, std::string alias, const Expr& e);
@@ -40,8 +45,7 @@ std::shared_ptr<const Query> extra(const Query& q, const Extra& e);
 std::shared_ptr<const Query> select_for_update(const Query& q);
 std::shared_ptr<const Query> select_related(const Query& q, const std::vector<std::string>& paths);
 std::shared_ptr<const Query> select_related_depth(const Query& q, int depth);
-std::shared_ptr<const Query> prefetch_related(const Query& q,
-                                              const std::vector<std::string>& relations);
+Evaluation prefetch_related(const Evaluation& how, const std::vector<std::string>& relations);
 // values() and values_list() of model querysets.
 std::shared_ptr<const Query> values(const Query& q, const std::vector<std::string>& names);
 // defer() and only() of model querysets.
@@ -54,76 +58,81 @@ odata::Request odata(const Query& q, const odata::Dialect& dialect);
 template <class Derived>
 class QueryChain {
 public:
-    explicit QueryChain(std::shared_ptr<const Query> q) : q_(std::move(q)) {}
+    explicit QueryChain(std::shared_ptr<const Query> q, Evaluation how = {})
+        : q_(std::move(q)), how_(std::move(how)) {}
 
-    Derived all() const { return Derived(detail::chain::copy(*q_)); }
-    Derived filter(const Q& q) const { return Derived(detail::chain::filter(*q_, q, false)); }
+    Derived all() const { return Derived(detail::chain::copy(*q_), how_); }
+    Derived filter(const Q& q) const { return Derived(detail::chain::filter(*q_, q, false), how_); }
     Derived filter(std::string key, Arg value) const {
-        return Derived(detail::chain::filter(*q_, std::move(key), std::move(value), false));
+        return Derived(detail::chain::filter(*q_, std::move(key), std::move(value), false), how_);
     }
     Derived filter(std::initializer_list<Kwarg> conditions) const {
-        return Derived(detail::chain::filter(*q_, conditions, false));
+        return Derived(detail::chain::filter(*q_, conditions, false), how_);
     }
-    Derived exclude(const Q& q) const { return Derived(detail::chain::filter(*q_, q, true)); }
+    Derived exclude(const Q& q) const { return Derived(detail::chain::filter(*q_, q, true), how_); }
     Derived exclude(std::string key, Arg value) const {
-        return Derived(detail::chain::filter(*q_, std::move(key), std::move(value), true));
+        return Derived(detail::chain::filter(*q_, std::move(key), std::move(value), true), how_);
     }
     Derived exclude(std::initializer_list<Kwarg> conditions) const {
-        return Derived(detail::chain::filter(*q_, conditions, true));
+        return Derived(detail::chain::filter(*q_, conditions, true), how_);
     }
 
     // order_by("-pub_date", "headline"); order_by() clears any ordering; "?" is random.
     template <class... S>
     Derived order_by(const S&... fields) const {
-        return Derived(detail::chain::order_by(*q_, {std::string(fields)...}));
+        return Derived(detail::chain::order_by(*q_, {std::string(fields)...}), how_);
     }
     Derived order_by(const std::vector<std::string>& fields) const {
-        return Derived(detail::chain::order_by(*q_, fields));
+        return Derived(detail::chain::order_by(*q_, fields), how_);
     }
-    Derived reverse() const { return Derived(detail::chain::reverse(*q_)); }
-    Derived distinct() const { return Derived(detail::chain::distinct(*q_)); }
-    Derived none() const { return Derived(detail::chain::none(*q_)); }
-    Derived using_(Database& db) const { return Derived(detail::chain::using_(*q_, db)); }
+    Derived reverse() const { return Derived(detail::chain::reverse(*q_), how_); }
+    Derived distinct() const { return Derived(detail::chain::distinct(*q_), how_); }
+    Derived none() const { return Derived(detail::chain::none(*q_), how_); }
+    Derived using_(Database& db) const { return Derived(q_, detail::chain::using_(how_, db)); }
     // The local store alone, for every method (CDMS's skip_cdms): no remote request.
-    Derived skip_cdms() const { return Derived(detail::chain::skip_cdms(*q_)); }
+    Derived skip_cdms() const { return Derived(q_, detail::chain::skip_cdms(how_)); }
     // At most n rows read from the remote when this queryset is evaluated (the model's
     // sync limit otherwise).
-    Derived sync_limit(std::size_t n) const { return Derived(detail::chain::sync_limit(*q_, n)); }
+    Derived sync_limit(std::size_t n) const {
+        return Derived(q_, detail::chain::sync_limit(how_, n));
+    }
     // Each evaluation adds its remote requests and rows to `stats` (kept alive by the caller).
     Derived sync_stats(SyncStats& stats) const {
-        return Derived(detail::chain::sync_stats(*q_, stats));
+        return Derived(q_, detail::chain::sync_stats(how_, stats));
     }
     // Django's qs[start:stop]; slice(start) has no end.
     Derived slice(std::int64_t start, std::optional<std::int64_t> stop = std::nullopt) const {
-        return Derived(detail::chain::slice(*q_, start, stop));
+        return Derived(detail::chain::slice(*q_, start, stop), how_);
     }
     Derived annotate(std::string alias, const Expr& e) const {
-        return Derived(detail::chain::annotate(*q_, std::move(alias), e));
+        return Derived(detail::chain::annotate(*q_, std::move(alias), e), how_);
     }
     Derived annotate(const Expr& e) const { return annotate(std::string(), e); }
     Derived annotate(std::initializer_list<std::pair<std::string, Expr>> items) const {
-        return Derived(detail::chain::annotate(*q_, items));
+        return Derived(detail::chain::annotate(*q_, items), how_);
     }
-    Derived extra(const Extra& e) const { return Derived(detail::chain::extra(*q_, e)); }
+    Derived extra(const Extra& e) const { return Derived(detail::chain::extra(*q_, e), how_); }
     // A no-op on SQLite, whose write transactions lock the whole database (dorm::atomic takes
     // that lock at BEGIN IMMEDIATE).
-    Derived select_for_update() const { return Derived(detail::chain::select_for_update(*q_)); }
+    Derived select_for_update() const {
+        return Derived(detail::chain::select_for_update(*q_), how_);
+    }
 
     // Related objects read with the objects (joins): select_related() follows every
     // non-null ForeignKey (5 levels, as Django), select_related("blog", "blog__owner") the
     // ones named, select_related_depth(n) every non-null one to n levels.
     template <class... S>
     Derived select_related(const S&... paths) const {
-        return Derived(detail::chain::select_related(*q_, {std::string(paths)...}));
+        return Derived(detail::chain::select_related(*q_, {std::string(paths)...}), how_);
     }
     Derived select_related_depth(int depth) const {
-        return Derived(detail::chain::select_related_depth(*q_, depth));
+        return Derived(detail::chain::select_related_depth(*q_, depth), how_);
     }
     // Related objects read by one more query per relation after the objects
     // (prefetch_related("authors", "entry_set", "entry_set__authors")).
     template <class... S>
     Derived prefetch_related(const S&... relations) const {
-        return Derived(detail::chain::prefetch_related(*q_, {std::string(relations)...}));
+        return Derived(q_, detail::chain::prefetch_related(how_, {std::string(relations)...}));
     }
 
     // The SQL and parameters this queryset would run.
@@ -134,11 +143,14 @@ public:
     odata::Request odata(const odata::Dialect& dialect) const {
         return detail::chain::odata(*q_, dialect);
     }
+    // Which rows (the tree the renderers read), and how they are read.
     const Query& query() const noexcept { return *q_; }
     std::shared_ptr<const Query> query_ptr() const noexcept { return q_; }
+    const Evaluation& evaluation() const noexcept { return how_; }
 
 protected:
     std::shared_ptr<const Query> q_;
+    Evaluation how_;
 };
 
 } // namespace DORM_ABI

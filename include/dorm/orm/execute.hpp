@@ -1,12 +1,15 @@
 #pragma once
 // Running compiled queries on a Database and reading their rows back: model objects,
-// values() rows, counts, aggregates, updates and deletes. Only fetch() is a template.
+// values() rows, counts, aggregates, updates and deletes. Only fetch() is a template. Each
+// takes the query (which rows) and the queryset's Evaluation: its database (db_of), and for
+// model objects whether their ForeignKeys stay local. None calls the sync engine.
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "dorm/core/evaluation.hpp"
 #include "dorm/detail/config.hpp"
 #include "dorm/orm/backend.hpp"
 #include "dorm/orm/collector.hpp"
@@ -41,15 +44,16 @@ private:
 
 namespace sql {
 
-inline Database& db_of(const Query& q) {
-    return q.db ? *q.db : default_database();
+// The database a queryset is evaluated on: using_()'s, else the default one.
+inline Database& db_of(const Evaluation& how) {
+    return how.db ? *how.db : default_database();
 }
 
 // The object the next row of a query is read into, and its state: next(ctx) makes it.
 using NextObject = std::pair<void*, detail::InstanceState*> (*)(void* ctx);
 
 // Runs the query and reads each row into the object next(ctx) gives.
-void read_objects(const Query& q, NextObject next, void* ctx);
+void read_objects(const Query& q, const Evaluation& how, NextObject next, void* ctx);
 
 // The NextObject of a std::vector<T>: a new T at its end.
 template <class T>
@@ -59,21 +63,21 @@ std::pair<void*, detail::InstanceState*> next_object(void* ctx) {
 }
 
 template <class T>
-std::vector<T> fetch(const Query& q) {
+std::vector<T> fetch(const Query& q, const Evaluation& how) {
     std::vector<T> out;
-    read_objects(q, &next_object<T>, &out);
+    read_objects(q, how, &next_object<T>, &out);
     return out;
 }
 
-std::vector<Row> fetch_rows(const Query& q);
-std::int64_t count(const Query& q);
-bool exists(const Query& q);
-std::map<std::string, Value> aggregate(const Query& query,
+std::vector<Row> fetch_rows(const Query& q, const Evaluation& how);
+std::int64_t count(const Query& q, const Evaluation& how);
+bool exists(const Query& q, const Evaluation& how);
+std::map<std::string, Value> aggregate(const Query& query, const Evaluation& how,
                                        const std::vector<std::pair<std::string, Expr>>& in);
-std::int64_t update(const Query& q, const Kwargs& values);
-DeleteResult delete_rows(const Query& q);
-std::vector<Value> dates(const Query& q, const std::string& field, const std::string& kind,
-                         const std::string& order, bool datetimes);
+std::int64_t update(const Query& q, const Evaluation& how, const Kwargs& values);
+DeleteResult delete_rows(const Query& q, const Evaluation& how);
+std::vector<Value> dates(const Query& q, const Evaluation& how, const std::string& field,
+                         const std::string& kind, const std::string& order, bool datetimes);
 
 } // namespace sql
 } // namespace DORM_ABI

@@ -15,14 +15,15 @@ inline namespace DORM_ABI {
 namespace sql {
 
 // Objects of any model from a query, each in its own allocation (see ModelMeta::new_instance).
-std::vector<std::shared_ptr<void>> fetch_erased(const Query& q);
+std::vector<std::shared_ptr<void>> fetch_erased(const Query& q, const Evaluation& how);
 
 // The related objects of `objs` (objects of m) through one relation path.
 void prefetch(const ModelMeta& m, const std::vector<void*>& objs, const std::string& path,
               Database& db);
 
-// Every prefetch_related() path of q, for the objects (of m) that q read.
-void prefetch_related(const ModelMeta& m, const std::vector<void*>& objs, const Query& q);
+// Every prefetch_related() path of a queryset evaluated as `how` says, for the objects (of m)
+// that it read.
+void prefetch_related(const ModelMeta& m, const std::vector<void*>& objs, const Evaluation& how);
 
 } // namespace sql
 } // namespace DORM_ABI

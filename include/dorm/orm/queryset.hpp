@@ -60,12 +60,12 @@ std::vector<void*> object_pointers(void* first, std::size_t n, std::size_t size)
 // in_bulk(): the unique field the objects are keyed by.
 const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string& field);
 // update() and delete_() of a queryset, through the sync engine when the model is mapped.
-std::int64_t update_rows(const Query& q, const Kwargs& values);
-DeleteResult delete_rows(const Query& q);
-std::vector<Date> dates(const Query& q, const std::string& field, const std::string& kind,
-                        const std::string& order);
-std::vector<DateTime> datetimes(const Query& q, const std::string& field, const std::string& kind,
-                                const std::string& order);
+std::int64_t update_rows(const Query& q, const Evaluation& how, const Kwargs& values);
+DeleteResult delete_rows(const Query& q, const Evaluation& how);
+std::vector<Date> dates(const Query& q, const Evaluation& how, const std::string& field,
+                        const std::string& kind, const std::string& order);
+std::vector<DateTime> datetimes(const Query& q, const Evaluation& how, const std::string& field,
+                                const std::string& kind, const std::string& order);
 // Manager::raw(): the rows of the caller's SQL, each read into the object next(ctx) gives.
 void read_raw(Database& db, const ModelMeta& m, const std::string& sql, const Values& params,
               sql::NextObject next, void* ctx);
@@ -78,6 +78,7 @@ bool contains(const std::vector<std::string>& names, const std::string& name);
 template <class T>
 class QuerySet : public QueryChain<QuerySet<T>> {
     using Base = QueryChain<QuerySet<T>>;
+    using Base::how_;
     using Base::q_;
 
 public:
@@ -91,7 +92,7 @@ public:
             // make_shared<std::vector<T>>() is the one ModelMeta's prefetch support already
             // instantiates for T: reused rather than a second control block type per model.
             auto rows = std::make_shared<std::vector<T>>();
-            *rows = read(*q_);
+            *rows = read(*q_, how_);
             cache_ = std::move(rows);
         }
         return *cache_;
@@ -106,16 +107,16 @@ public:
     T operator[](std::size_t i) const {
         if (cache_)
             return cache_->at(i);
-        auto one = read(*detail::index_query(*q_, i));
+        auto one = read(*detail::index_query(*q_, i), how_);
         if (one.empty())
             detail::index_out_of_range(meta(), i);
         return std::move(one.front());
     }
 
     std::int64_t count() const {
-        return cache_ ? static_cast<std::int64_t>(cache_->size()) : detail::count_rows(*q_);
+        return cache_ ? static_cast<std::int64_t>(cache_->size()) : detail::count_rows(*q_, how_);
     }
-    bool exists() const { return cache_ ? !cache_->empty() : detail::any_rows(*q_); }
+    bool exists() const { return cache_ ? !cache_->empty() : detail::any_rows(*q_, how_); }
 
     T get() const { return get_one(q_); }
     T get(const Q& q) const { return get_one(detail::chain::filter(*q_, q, false)); }
@@ -174,7 +175,7 @@ public:
 
     // INSERTs every object in one transaction and sets auto primary keys.
     std::vector<T>& bulk_create(std::vector<T>& objs) const {
-        SyncHooks* s = detail::sync_of(*q_);
+        SyncHooks* s = detail::sync_of(*q_, how_);
         if (!s)
             return bulk_create_local(objs);
         // A failure after the local INSERTs (the remote refused) rolls them back: the
@@ -217,7 +218,7 @@ public:
         std::map<Value, T> out;
         if (ids.empty())
             return out;
-        for (T& obj : read(*detail::chain::filter(*q_, field + "__in", ids, false))) {
+        for (T& obj : read(*detail::chain::filter(*q_, field + "__in", ids, false), how_)) {
             Value key = f.get(&obj);
             out.emplace(std::move(key), std::move(obj));
         }
@@ -225,52 +226,55 @@ public:
     }
     std::map<Value, T> in_bulk() const {
         std::map<Value, T> out;
-        for (T& obj : read(*q_)) {
+        for (T& obj : read(*q_, how_)) {
             Value key = meta().pk().get(&obj);
             out.emplace(std::move(key), std::move(obj));
         }
         return out;
     }
 
-    std::int64_t update(const Kwargs& values) const { return detail::update_rows(*q_, values); }
+    std::int64_t update(const Kwargs& values) const {
+        return detail::update_rows(*q_, how_, values);
+    }
     std::int64_t update(std::initializer_list<Kwarg> values) const {
         return update(Kwargs(values));
     }
-    DeleteResult delete_() const { return detail::delete_rows(*q_); }
+    DeleteResult delete_() const { return detail::delete_rows(*q_, how_); }
 
     // --- other shapes ---------------------------------------------------------------------
     template <class... S>
     ValuesQuerySet values(const S&... fields) const {
-        return ValuesQuerySet(detail::chain::values(*q_, {std::string(fields)...}));
+        return ValuesQuerySet(detail::chain::values(*q_, {std::string(fields)...}), how_);
     }
     template <class... S>
     ValuesListQuerySet values_list(const S&... fields) const {
-        return ValuesListQuerySet(detail::chain::values(*q_, {std::string(fields)...}));
+        return ValuesListQuerySet(detail::chain::values(*q_, {std::string(fields)...}), how_);
     }
     std::map<std::string, Value>
     aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
-        return detail::aggregate_rows(*q_, items);
+        return detail::aggregate_rows(*q_, how_, items);
     }
     template <class... E>
     requires(std::same_as<E, Expr>&&...) std::map<std::string, Value> aggregate(const E&... items)
     const {
-        return detail::aggregate_rows(*q_, {std::pair<std::string, Expr>{std::string(), items}...});
+        return detail::aggregate_rows(*q_, how_,
+                                      {std::pair<std::string, Expr>{std::string(), items}...});
     }
     std::vector<Date> dates(const std::string& field, const std::string& kind,
                             const std::string& order = "ASC") const {
-        return detail::dates(*q_, field, kind, order);
+        return detail::dates(*q_, how_, field, kind, order);
     }
     std::vector<DateTime> datetimes(const std::string& field, const std::string& kind,
                                     const std::string& order = "ASC") const {
-        return detail::datetimes(*q_, field, kind, order);
+        return detail::datetimes(*q_, how_, field, kind, order);
     }
     // Deferred fields keep their default value in the loaded objects, and save() writes
     // only the loaded ones (C++ cannot load a member on first access, as Django does).
     QuerySet defer(const std::vector<std::string>& fields) const {
-        return QuerySet(detail::chain::defer(*q_, fields, false));
+        return QuerySet(detail::chain::defer(*q_, fields, false), how_);
     }
     QuerySet only(const std::vector<std::string>& fields) const {
-        return QuerySet(detail::chain::defer(*q_, fields, true));
+        return QuerySet(detail::chain::defer(*q_, fields, true), how_);
     }
     template <class... S>
     QuerySet defer(const S&... fields) const {
@@ -300,15 +304,16 @@ private:
     }
 
     // The objects of a query, brought from the remote first when the model is mapped.
-    static std::vector<T> read(const Query& q, ReadKind kind = ReadKind::Rows) {
-        detail::sync_read(q, kind);
-        return fetch(q);
+    static std::vector<T> read(const Query& q, const Evaluation& how,
+                               ReadKind kind = ReadKind::Rows) {
+        detail::sync_read(q, how, kind);
+        return fetch(q, how);
     }
     // The objects of a query in the local store, with their prefetch_related() relations.
-    static std::vector<T> fetch(const Query& q) {
-        std::vector<T> rows = sql::fetch<T>(q);
-        if (!q.prefetch_related.empty() && !rows.empty())
-            sql::prefetch_related(meta(), pointers(rows), q);
+    static std::vector<T> fetch(const Query& q, const Evaluation& how) {
+        std::vector<T> rows = sql::fetch<T>(q, how);
+        if (!how.prefetch_related.empty() && !rows.empty())
+            sql::prefetch_related(meta(), pointers(rows), how);
         return rows;
     }
 
@@ -319,29 +324,30 @@ private:
         throw typename T::MultipleObjectsReturned(message);
     }
     // get() on a query (see detail::get_query).
-    static T get_one(std::shared_ptr<const Query> q) {
+    T get_one(std::shared_ptr<const Query> q) const {
         q = detail::get_query(std::move(q));
-        auto rows = read(*q, q->follows_relation ? ReadKind::Follow : ReadKind::Get);
+        auto rows = read(*q, how_, how_.follows_relation ? ReadKind::Follow : ReadKind::Get);
         detail::check_get(meta(), rows.size(), &does_not_exist, &multiple_objects);
         return std::move(rows.front());
     }
 
     // Every Manager starts from the same empty query: a Query is never changed once shared
-    // (each chained call copies it), so one per model serves all, without an allocation.
+    // (each chained call that changes it copies it), so one per model serves all, without an
+    // allocation.
     static std::shared_ptr<const Query> fresh() {
         static const std::shared_ptr<const Query> empty = detail::new_query(meta());
         return empty;
     }
-    Database& db() const { return sql::db_of(*q_); }
+    Database& db() const { return sql::db_of(how_); }
 
     std::optional<T> first_or_last(bool last) const {
-        auto rows = read(*detail::first_query(*q_, last));
+        auto rows = read(*detail::first_query(*q_, last), how_);
         if (rows.empty())
             return std::nullopt;
         return std::move(rows.front());
     }
     T by_date(bool ascending, std::vector<std::string> fields) const {
-        auto rows = read(*detail::by_date_query(*q_, ascending, std::move(fields)));
+        auto rows = read(*detail::by_date_query(*q_, ascending, std::move(fields)), how_);
         if (rows.empty())
             detail::check_get(meta(), 0, &does_not_exist, &multiple_objects);
         return std::move(rows.front());
@@ -364,8 +370,8 @@ public:
     // matched to fields by column name, and others become annotations.
     std::vector<T> raw(const std::string& sql, const Values& params = {}) const {
         std::vector<T> out;
-        detail::read_raw(sql::db_of(this->query()), T::meta(), sql, params, &sql::next_object<T>,
-                         &out);
+        detail::read_raw(sql::db_of(this->evaluation()), T::meta(), sql, params,
+                         &sql::next_object<T>, &out);
         return out;
     }
 };

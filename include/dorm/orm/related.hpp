@@ -19,8 +19,9 @@ inline namespace DORM_ABI {
 namespace detail {
 // ForeignKey<T>::operator=(obj): obj (of model m) must be saved.
 void check_assignable(const ModelMeta& m, const void* obj);
-// ForeignKey<T>::get(): the query of the object a relation to model m points to.
-std::shared_ptr<const Query> follow_query(const ModelMeta& m, Database& db, bool local_only);
+// ForeignKey<T>::get(): how the object a relation points to is read (on db; local_only: the
+// relation of a skip_cdms() object).
+Evaluation follow_evaluation(Database& db, bool local_only);
 // The relation of model m whose member is at this offset in m's objects (related()).
 const FieldMeta& relation_at(const ModelMeta& m, std::size_t offset);
 // Model<T>::related<U>("entry_set"): the many-to-many field of m (reverse: false) or the
@@ -40,7 +41,7 @@ public:
 
     // The query of the related objects.
     static std::shared_ptr<const Query> query(const ModelMeta& target, const FieldMeta& link,
-                                              bool reverse, const Value& owner, Database& db);
+                                              bool reverse, const Value& owner);
 
     const FieldMeta& link() const noexcept { return link_; }
     const Value& owner() const noexcept { return owner_; }
@@ -87,9 +88,10 @@ T& ForeignKey<T>::get() const {
             throw
                 typename T::DoesNotExist("No related " + T::meta().name + ": the relation is NULL");
         Database& db = db_ ? *db_ : default_database();
-        // A synced parent is read once per evaluation.
-        auto q = detail::follow_query(T::meta(), db, local_only_);
-        cache_ = std::make_shared<T>(QuerySet<T>(std::move(q)).get("pk", id_));
+        // From the model's shared empty query; a synced parent is read once per evaluation.
+        cache_ = std::make_shared<T>(
+            QuerySet<T>(QuerySet<T>().query_ptr(), detail::follow_evaluation(db, local_only_))
+                .get("pk", id_));
     }
     return *static_cast<T*>(cache_.get());
 }
@@ -124,7 +126,8 @@ class RelatedManager : public QuerySet<T> {
 public:
     RelatedManager(const FieldMeta& link, bool reverse, Value owner_pk, Database& db,
                    const detail::InstanceState& owner_state)
-        : QuerySet<T>(detail::RelatedSet::query(T::meta(), link, reverse, owner_pk, db)),
+        : QuerySet<T>(detail::RelatedSet::query(T::meta(), link, reverse, owner_pk),
+                      Evaluation::on(db)),
           set_(T::meta(), link, reverse, std::move(owner_pk), db) {
         for (const auto& p : owner_state.prefetched())
             if (p.field == &link && p.reverse == reverse)

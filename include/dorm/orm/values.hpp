@@ -14,9 +14,9 @@ namespace dorm {
 inline namespace DORM_ABI {
 
 namespace detail {
-std::vector<Row> read_rows(const Query& q);
+std::vector<Row> read_rows(const Query& q, const Evaluation& how);
 // aggregate() of any queryset: the sync engine's rows first, then the local aggregate.
-std::map<std::string, Value> aggregate_rows(const Query& q,
+std::map<std::string, Value> aggregate_rows(const Query& q, const Evaluation& how,
                                             const std::vector<std::pair<std::string, Expr>>& items);
 } // namespace detail
 

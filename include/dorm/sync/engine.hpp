@@ -73,10 +73,10 @@ public:
     odata::Client& client() noexcept { return client_; }
     const Counters& counters() const noexcept { return counters_; }
 
-    void before_read(const Query& q, ReadKind kind) override;
+    void before_read(const Query& q, const Evaluation& how, ReadKind kind) override;
 
 private:
-    void read(const Query& q, ReadKind kind);
+    void read(const Query& q, const Evaluation& how, ReadKind kind);
 
 public:
     // save(): the local INSERT or UPDATE and the remote create or update of the changed
@@ -99,12 +99,12 @@ public:
 
     // Queryset update(): the local UPDATE, then one changeset updating the changed mapped
     // fields of every row it matched (their values read back: F() expressions included).
-    std::int64_t bulk_update(const Query& q, const std::vector<std::string>& names,
+    std::int64_t bulk_update(Database& db, const Query& q, const std::vector<std::string>& names,
                              const std::function<std::int64_t()>& local) override;
 
     // Queryset delete_(): the local DELETE (with its cascades), then one changeset deleting
     // the rows of this model on the remote (which applies its own cascades).
-    void bulk_delete(const Query& q, const std::function<void()>& local) override;
+    void bulk_delete(Database& db, const Query& q, const std::function<void()>& local) override;
 
 private:
     static constexpr std::size_t small_limit = 50;
@@ -172,20 +172,20 @@ private:
     static odata::Client make_client(const Options& o, Counters& c);
     LocalRows local_rows();
 
-    // The local rows of the query (pk, remote key), slice and ordering aside; at most
+    // The local rows of the query in db (pk, remote key), slice and ordering aside; at most
     // `at_most` of them when given.
-    std::vector<std::pair<Value, Value>> local_keys(const Query& q,
+    std::vector<std::pair<Value, Value>> local_keys(Database& db, const Query& q,
                                                     std::optional<std::int64_t> at_most = {});
 
     // get() of a row the local store has, by its remote key: one GET, then the local row is
     // refreshed, removed (the remote says 404) or reported newer (ObjectsNotInSync).
     // False when the query does not name exactly one local row with a remote key.
-    bool refresh_one(const Query& q, ReadKind kind);
+    bool refresh_one(Database& db, const Query& q, ReadKind kind);
     ObjectsNotInSync not_in_sync(const ModelMeta& m, const Value& pk, const RemoteRow& rr);
 
     // Local rows in the query's scope that did not come back: asked for by key (a changed
     // row may have left the scope remotely); those the remote does not have are deleted.
-    void remove_missing(const Query& q, const std::vector<std::string>& seen_sorted,
+    void remove_missing(Database& db, const Query& q, const std::vector<std::string>& seen_sorted,
                         LocalRows& local);
 
     // Rows the remote no longer has: deleted locally with their cascades, and their ETags.

@@ -1,6 +1,8 @@
 #pragma once
-// Query: everything a QuerySet says, resolved against the model. Immutable once built; a
-// chained QuerySet call copies it and changes the copy.
+// Query: which rows a QuerySet asks for, resolved against the model. Immutable once built; a
+// chained QuerySet call that changes it copies it and changes the copy. How the query is
+// evaluated (database, sync options, prefetch_related) is not here: it rides beside the
+// Query on the queryset (dorm/core/evaluation.hpp), and the renderers never see it.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,8 +14,6 @@
 
 namespace dorm {
 inline namespace DORM_ABI {
-
-struct SyncStats; // dorm/core/sync_hooks.hpp
 
 struct OrderTerm {
     Expr expr; // a resolved field, annotation or extra alias; Literal "?" means random
@@ -54,7 +54,6 @@ struct RelatedSelection {
 
 struct Query {
     const ModelMeta* model = nullptr;
-    Database* db = nullptr; // using(); nullptr: the default database
 
     WhereNode where;  // AND of all filter()/exclude() calls
     WhereNode having; // conditions on aggregate annotations
@@ -83,17 +82,11 @@ struct Query {
     std::vector<SelectItem> values; // the projection in values_mode
     bool group_by_values = false;   // values() came before annotate(): GROUP BY them
 
-    bool skip_remote = false;              // skip_cdms(): the local store only
-    std::optional<std::size_t> sync_limit; // sync_limit(n): rows read from the remote
-    bool follows_relation = false;         // a ForeignKey's object is being loaded
-    SyncStats* sync_stats = nullptr;       // sync_stats(s): what the remote part cost
-
     std::vector<Join> joins; // alias i + 1 is joins[i]
     // Joins the next filter()/exclude() may share although they are multi-valued: a related
     // manager's own join, so that its filters speak of the same link row (Django's sticky).
     std::vector<std::uint16_t> sticky_joins;
     std::vector<RelatedSelection> select_related;
-    std::vector<std::string> prefetch_related; // relation names, read after the rows
 
     const ModelMeta& model_of(std::uint16_t alias) const {
         return alias ? *joins[alias - 1].model : *model;

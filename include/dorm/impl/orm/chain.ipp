@@ -44,17 +44,25 @@ DORM_INLINE std::shared_ptr<const Query> distinct(const Query& q) {
 DORM_INLINE std::shared_ptr<const Query> none(const Query& q) {
     return derived(q, [](Query& n) { n.empty = true; });
 }
-DORM_INLINE std::shared_ptr<const Query> using_(const Query& q, Database& db) {
-    return derived(q, [&](Query& n) { n.db = &db; });
+DORM_INLINE Evaluation using_(const Evaluation& how, Database& db) {
+    Evaluation n = how;
+    n.db = &db;
+    return n;
 }
-DORM_INLINE std::shared_ptr<const Query> skip_cdms(const Query& q) {
-    return derived(q, [](Query& n) { n.skip_remote = true; });
+DORM_INLINE Evaluation skip_cdms(const Evaluation& how) {
+    Evaluation n = how;
+    n.skip_remote = true;
+    return n;
 }
-DORM_INLINE std::shared_ptr<const Query> sync_limit(const Query& q, std::size_t n) {
-    return derived(q, [&](Query& n2) { n2.sync_limit = n; });
+DORM_INLINE Evaluation sync_limit(const Evaluation& how, std::size_t limit) {
+    Evaluation n = how;
+    n.sync_limit = limit;
+    return n;
 }
-DORM_INLINE std::shared_ptr<const Query> sync_stats(const Query& q, SyncStats& stats) {
-    return derived(q, [&](Query& n) { n.sync_stats = &stats; });
+DORM_INLINE Evaluation sync_stats(const Evaluation& how, SyncStats& stats) {
+    Evaluation n = how;
+    n.sync_stats = &stats;
+    return n;
 }
 DORM_INLINE std::shared_ptr<const Query> slice(const Query& q, std::int64_t start,
                                                std::optional<std::int64_t> stop) {
@@ -89,14 +97,14 @@ DORM_INLINE std::shared_ptr<const Query> select_related(const Query& q,
 DORM_INLINE std::shared_ptr<const Query> select_related_depth(const Query& q, int depth) {
     return derived(q, [&](Query& n) { select_related_all(n, *n.model, {}, depth); });
 }
-DORM_INLINE std::shared_ptr<const Query>
-prefetch_related(const Query& q, const std::vector<std::string>& relations) {
-    return derived(q, [&](Query& n) {
-        if (relations.empty())
-            n.prefetch_related.clear(); // as Django: prefetch_related(None) clears
-        for (auto& r : relations)
-            n.prefetch_related.push_back(r);
-    });
+DORM_INLINE Evaluation prefetch_related(const Evaluation& how,
+                                        const std::vector<std::string>& relations) {
+    Evaluation n = how;
+    if (relations.empty())
+        n.prefetch_related.clear(); // as Django: prefetch_related(None) clears
+    for (auto& r : relations)
+        n.prefetch_related.push_back(r);
+    return n;
 }
 DORM_INLINE std::shared_ptr<const Query> values(const Query& q,
                                                 const std::vector<std::string>& names) {

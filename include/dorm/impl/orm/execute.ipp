@@ -62,7 +62,8 @@ DORM_INLINE void read_related(Statement& st, int col, void* obj, Database& db, c
 }
 
 DORM_INLINE void read_object(Statement& st, const RowLayout& l, void* obj,
-                             detail::InstanceState& state, Database& db, const Query& q) {
+                             detail::InstanceState& state, Database& db, const Query& q,
+                             bool local_only) {
     int col = 0;
     for (const FieldMeta* f : l.fields)
         st.read_member(col++, *f, obj, &db);
@@ -72,7 +73,7 @@ DORM_INLINE void read_object(Statement& st, const RowLayout& l, void* obj,
     state.adding = false;
     state.db = &db;
     state.set_deferred(q.deferred);
-    if (q.skip_remote) // a skip_cdms() object: following its ForeignKeys stays local too
+    if (local_only) // a skip_cdms() object: following its ForeignKeys stays local too
         for (const FieldMeta* f : l.fields)
             if (f->ctype == CType::Related)
                 detail::RelatedAccess::set_local_only(*static_cast<RelatedObject*>(f->member(obj)));
@@ -81,20 +82,20 @@ DORM_INLINE void read_object(Statement& st, const RowLayout& l, void* obj,
 }
 
 // Runs the query and reads each row into the object next(ctx) gives: {object, state}.
-DORM_INLINE void read_objects(const Query& q, NextObject next, void* ctx) {
+DORM_INLINE void read_objects(const Query& q, const Evaluation& how, NextObject next, void* ctx) {
     if (q.empty)
         return;
     Compiled c = compile_select(q);
-    Database& db = db_of(q);
+    Database& db = db_of(how);
     const RowLayout l = layout_of(q);
     Cursor cur(db, c.text, std::move(c.params));
     while (cur.next()) {
         auto [obj, state] = next(ctx);
-        read_object(cur.stmt(), l, obj, *state, db, q);
+        read_object(cur.stmt(), l, obj, *state, db, q, how.skip_remote);
     }
 }
 
-DORM_INLINE std::vector<Row> fetch_rows(const Query& q) {
+DORM_INLINE std::vector<Row> fetch_rows(const Query& q, const Evaluation& how) {
     std::vector<Row> out;
     if (q.empty)
         return out;
@@ -102,7 +103,7 @@ DORM_INLINE std::vector<Row> fetch_rows(const Query& q) {
     auto names = std::make_shared<std::vector<std::string>>();
     for (const auto& v : q.values)
         names->push_back(v.name);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
+    Cursor cur(db_of(how), c.text, std::move(c.params));
     while (cur.next()) {
         Values vals;
         vals.reserve(q.values.size());
@@ -117,25 +118,26 @@ DORM_INLINE std::vector<Row> fetch_rows(const Query& q) {
     return out;
 }
 
-DORM_INLINE std::int64_t count(const Query& q) {
+DORM_INLINE std::int64_t count(const Query& q, const Evaluation& how) {
     if (q.empty)
         return 0;
     Compiled c = compile_count(q);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
+    Cursor cur(db_of(how), c.text, std::move(c.params));
     cur.next();
     return cur.stmt().int64(0);
 }
 
-DORM_INLINE bool exists(const Query& q) {
+DORM_INLINE bool exists(const Query& q, const Evaluation& how) {
     if (q.empty)
         return false;
     Compiled c = compile_exists(q);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
+    Cursor cur(db_of(how), c.text, std::move(c.params));
     return cur.next();
 }
 
 DORM_INLINE std::map<std::string, Value>
-aggregate(const Query& query, const std::vector<std::pair<std::string, Expr>>& in) {
+aggregate(const Query& query, const Evaluation& how,
+          const std::vector<std::pair<std::string, Expr>>& in) {
     Query q = query; // aggregates over related rows add joins
     detail::JoinScope scope;
     scope.reuse_all = true;
@@ -159,7 +161,7 @@ aggregate(const Query& query, const std::vector<std::pair<std::string, Expr>>& i
         return out;
     }
     Compiled c = compile_aggregate(q, items);
-    Cursor cur(db_of(q), c.text, std::move(c.params));
+    Cursor cur(db_of(how), c.text, std::move(c.params));
     cur.next();
     for (std::size_t i = 0; i < items.size(); ++i)
         out[items[i].name] = cur.stmt().column_as(static_cast<int>(i), items[i].expr.type);
@@ -236,7 +238,7 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
     return Expr::literal(std::move(prepared));
 }
 
-DORM_INLINE std::int64_t update(const Query& q, const Kwargs& values) {
+DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwargs& values) {
     if (values.empty())
         throw ValueError("update() needs at least one field");
     std::vector<std::pair<const FieldMeta*, Expr>> sets;
@@ -247,7 +249,7 @@ DORM_INLINE std::int64_t update(const Query& q, const Kwargs& values) {
     Compiled c = compile_update(q, sets);
     if (q.empty)
         return 0;
-    Database& db = db_of(q);
+    Database& db = db_of(how);
     try {
         Cursor cur(db, c.text, std::move(c.params));
         return cur.run();
@@ -256,22 +258,22 @@ DORM_INLINE std::int64_t update(const Query& q, const Kwargs& values) {
     }
 }
 
-DORM_INLINE DeleteResult delete_rows(const Query& q) {
+DORM_INLINE DeleteResult delete_rows(const Query& q, const Evaluation& how) {
     if (has_dependents(*q.model)) {
         check_writable(q, "delete");
         Query pks = q;
         detail::select_primary_keys(pks);
         Values keys;
-        for (const Row& r : fetch_rows(pks))
+        for (const Row& r : fetch_rows(pks, how))
             keys.push_back(r[std::size_t{0}]);
-        Collector collector(db_of(q));
+        Collector collector(db_of(how));
         collector.collect(*q.model, keys);
         return collector.run(*q.model);
     }
     Compiled c = compile_delete(q);
     DeleteResult r;
     if (!q.empty) {
-        Cursor cur(db_of(q), c.text, std::move(c.params));
+        Cursor cur(db_of(how), c.text, std::move(c.params));
         r.total = cur.run();
     }
     if (r.total) // as Django: a model with nothing deleted is not listed
@@ -279,9 +281,9 @@ DORM_INLINE DeleteResult delete_rows(const Query& q) {
     return r;
 }
 
-DORM_INLINE std::vector<Value> dates(const Query& q, const std::string& field,
-                                     const std::string& kind, const std::string& order,
-                                     bool datetimes) {
+DORM_INLINE std::vector<Value> dates(const Query& q, const Evaluation& how,
+                                     const std::string& field, const std::string& kind,
+                                     const std::string& order, bool datetimes) {
     const FieldMeta& f = q.model->field(field);
     static const std::vector<std::string> date_kinds = {"year", "quarter", "month", "week", "day"};
     static const std::vector<std::string> datetime_kinds = {"year", "quarter", "month",  "week",
@@ -300,7 +302,7 @@ DORM_INLINE std::vector<Value> dates(const Query& q, const std::string& field,
     if (q.empty)
         return out;
     Compiled c = compile_dates(q, f, kind, order == "DESC");
-    Cursor cur(db_of(q), c.text, std::move(c.params));
+    Cursor cur(db_of(how), c.text, std::move(c.params));
     while (cur.next())
         out.push_back(cur.stmt().column_as(0, want));
     return out;

@@ -12,13 +12,13 @@ namespace dorm {
 inline namespace DORM_ABI {
 namespace sql {
 
-DORM_INLINE std::vector<std::shared_ptr<void>> fetch_erased(const Query& q) {
+DORM_INLINE std::vector<std::shared_ptr<void>> fetch_erased(const Query& q, const Evaluation& how) {
     struct Into {
         std::vector<std::shared_ptr<void>> out;
         const ModelMeta* model;
     } into{{}, q.model};
     read_objects(
-        q,
+        q, how,
         [](void* ctx) {
             auto& in = *static_cast<Into*>(ctx);
             void* obj = in.out.emplace_back(in.model->new_instance()).get();
@@ -118,13 +118,13 @@ DORM_INLINE void prefetch(const ModelMeta& m, const std::vector<void*>& objs,
     // One query (per SQLite's bound-variable limit) for the related objects of all owners,
     // each with the key of the owner it belongs to.
     const std::size_t per_query = detail_prefetch::max_keys(db);
+    const Evaluation on_db = Evaluation::on(db);
     for (std::size_t i = 0; i < keys.size(); i += per_query) {
         Values chunk(keys.begin() + static_cast<std::ptrdiff_t>(i),
                      keys.begin() +
                          static_cast<std::ptrdiff_t>(std::min(keys.size(), i + per_query)));
         Query q;
         q.model = &r;
-        q.db = &db;
         Expr key;
         if (step.forward_fk) {
             key = Expr::column(r.pk());
@@ -142,7 +142,7 @@ DORM_INLINE void prefetch(const ModelMeta& m, const std::vector<void*>& objs,
         }
         q.where.children.push_back(WhereNode::leaf(detail_prefetch::key_in(key, std::move(chunk))));
         q.annotations.push_back({"_prefetch_key", key});
-        for (auto& obj : fetch_erased(q)) {
+        for (auto& obj : fetch_erased(q, on_db)) {
             auto& notes = r.state_of(obj.get())->extra().annotations;
             Value k = notes.back().second;
             notes.pop_back();
@@ -176,8 +176,8 @@ DORM_INLINE void prefetch(const ModelMeta& m, const std::vector<void*>& objs,
 }
 
 DORM_INLINE void prefetch_related(const ModelMeta& m, const std::vector<void*>& objs,
-                                  const Query& q) {
-    const auto& paths = q.prefetch_related;
+                                  const Evaluation& how) {
+    const auto& paths = how.prefetch_related;
     for (std::size_t i = 0; i < paths.size(); ++i) {
         // "a" is done by "a__b" (and a repeated path once).
         bool covered = false;
@@ -185,7 +185,7 @@ DORM_INLINE void prefetch_related(const ModelMeta& m, const std::vector<void*>& 
             covered = covered || (k != i && (paths[k].starts_with(paths[i] + "__") ||
                                              (paths[k] == paths[i] && k < i)));
         if (!covered)
-            prefetch(m, objs, paths[i], db_of(q));
+            prefetch(m, objs, paths[i], db_of(how));
     }
 }
 

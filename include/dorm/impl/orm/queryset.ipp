@@ -172,21 +172,22 @@ DORM_INLINE const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string
     return f;
 }
 
-DORM_INLINE std::int64_t update_rows(const Query& q, const Kwargs& values) {
-    if (SyncHooks* s = sync_of(q)) {
+DORM_INLINE std::int64_t update_rows(const Query& q, const Evaluation& how, const Kwargs& values) {
+    if (SyncHooks* s = sync_of(q, how)) {
         std::vector<std::string> fields;
         for (const auto& kv : values)
             fields.push_back(kv.first);
-        return s->bulk_update(q, fields, [&] { return sql::update(q, values); });
+        return s->bulk_update(sql::db_of(how), q, fields,
+                              [&] { return sql::update(q, how, values); });
     }
-    return sql::update(q, values);
+    return sql::update(q, how, values);
 }
 
 // delete_() in the local store: in one transaction, with the on_delete of the relations.
-DORM_INLINE DeleteResult delete_local(const Query& q) {
-    Database& d = sql::db_of(q);
+DORM_INLINE DeleteResult delete_local(const Query& q, const Evaluation& how) {
+    Database& d = sql::db_of(how);
     try {
-        return atomic(d, [&] { return sql::delete_rows(q); });
+        return atomic(d, [&] { return sql::delete_rows(q, how); });
     } catch (const ProtectedError&) {
         throw;
     } catch (const RestrictedError&) {
@@ -198,29 +199,30 @@ DORM_INLINE DeleteResult delete_local(const Query& q) {
     }
 }
 
-DORM_INLINE DeleteResult delete_rows(const Query& q) {
-    if (SyncHooks* s = sync_of(q)) {
+DORM_INLINE DeleteResult delete_rows(const Query& q, const Evaluation& how) {
+    if (SyncHooks* s = sync_of(q, how)) {
         DeleteResult result;
-        s->bulk_delete(q, [&] { result = delete_local(q); });
+        s->bulk_delete(sql::db_of(how), q, [&] { result = delete_local(q, how); });
         return result;
     }
-    return delete_local(q);
+    return delete_local(q, how);
 }
 
-DORM_INLINE std::vector<Date> dates(const Query& q, const std::string& field,
+DORM_INLINE std::vector<Date> dates(const Query& q, const Evaluation& how, const std::string& field,
                                     const std::string& kind, const std::string& order) {
     std::vector<Date> out;
-    sync_read(q, ReadKind::Rows);
-    for (const Value& v : sql::dates(q, field, kind, order, false))
+    sync_read(q, how, ReadKind::Rows);
+    for (const Value& v : sql::dates(q, how, field, kind, order, false))
         out.push_back(v.as_date());
     return out;
 }
 
-DORM_INLINE std::vector<DateTime> datetimes(const Query& q, const std::string& field,
-                                            const std::string& kind, const std::string& order) {
+DORM_INLINE std::vector<DateTime> datetimes(const Query& q, const Evaluation& how,
+                                            const std::string& field, const std::string& kind,
+                                            const std::string& order) {
     std::vector<DateTime> out;
-    sync_read(q, ReadKind::Rows);
-    for (const Value& v : sql::dates(q, field, kind, order, true))
+    sync_read(q, how, ReadKind::Rows);
+    for (const Value& v : sql::dates(q, how, field, kind, order, true))
         out.push_back(v.as_datetime());
     return out;
 }

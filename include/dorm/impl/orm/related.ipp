@@ -14,14 +14,11 @@ DORM_INLINE void check_assignable(const ModelMeta& m, const void* obj) {
                          " to a relation: save it first (its primary key is not set)");
 }
 
-DORM_INLINE std::shared_ptr<const Query> follow_query(const ModelMeta& m, Database& db,
-                                                      bool local_only) {
-    auto q = std::make_shared<Query>();
-    q->model = &m;
-    q->db = &db;
-    q->follows_relation = true; // a synced parent is read once per evaluation
-    q->skip_remote = local_only;
-    return q;
+DORM_INLINE Evaluation follow_evaluation(Database& db, bool local_only) {
+    Evaluation how = Evaluation::on(db);
+    how.follows_relation = true; // a synced parent is read once per evaluation
+    how.skip_remote = local_only;
+    return how;
 }
 
 DORM_INLINE const FieldMeta& relation_at(const ModelMeta& m, std::size_t offset) {
@@ -60,7 +57,7 @@ related_set(const ModelMeta& m, std::string_view accessor, const ModelMeta& targ
 
 DORM_INLINE std::shared_ptr<const Query> RelatedSet::query(const ModelMeta& target,
                                                            const FieldMeta& link, bool reverse,
-                                                           const Value& owner, Database& db) {
+                                                           const Value& owner) {
     const ModelMeta& owner_model =
         link.kind == FieldKind::ManyToMany && !reverse ? *link.model : link.related_model();
     if (owner.is_null() || (owner_model.pk().auto_created() && owner == Value(0)))
@@ -69,7 +66,6 @@ DORM_INLINE std::shared_ptr<const Query> RelatedSet::query(const ModelMeta& targ
                          link.name + "' can be used");
     auto q = std::make_shared<Query>();
     q->model = &target;
-    q->db = &db;
     if (link.kind != FieldKind::ManyToMany) { // target's ForeignKey = owner
         Condition c;
         c.lhs = resolve_expr(F(link.name), *q);
@@ -189,7 +185,7 @@ DORM_INLINE void RelatedSet::add(const std::vector<void*>& objs) const {
         if (pks.empty())
             return;
         // target.objects().using_(db).filter("pk__in", pks).update(link = owner)
-        update_rows(*chain::filter(*chain::using_(*new_query(target_), db_), "pk__in", pks, false),
+        update_rows(*chain::filter(*new_query(target_), "pk__in", pks, false), Evaluation::on(db_),
                     {{link_.name, owner_}});
         for (void* o : objs)
             link_.set(o, owner_);
@@ -234,7 +230,7 @@ DORM_INLINE void RelatedSet::remove(const std::vector<void*>& objs,
                 not_related(target_.name + " " + target_.pk().get(o).repr() +
                             " is not related to this " + link_.related_model().name);
         // target.objects().using_(db).filter("pk__in", pks).update(link = NULL)
-        update_rows(*chain::filter(*chain::using_(*new_query(target_), db_), "pk__in", pks, false),
+        update_rows(*chain::filter(*new_query(target_), "pk__in", pks, false), Evaluation::on(db_),
                     {{link_.name, Value()}});
         for (void* o : objs)
             link_.set(o, Value());

@@ -6,22 +6,22 @@ namespace dorm {
 inline namespace DORM_ABI {
 
 namespace detail {
-DORM_INLINE SyncHooks* sync_of(const Query& q) {
-    if (q.skip_remote || !q.model->remote())
+DORM_INLINE SyncHooks* sync_of(const Query& q, const Evaluation& how) {
+    if (how.skip_remote || !q.model->remote())
         return nullptr;
-    return sql::db_of(q).sync();
+    return sql::db_of(how).sync();
 }
-DORM_INLINE void sync_read(const Query& q, ReadKind kind) {
-    if (SyncHooks* s = q.empty ? nullptr : sync_of(q))
-        s->before_read(q, kind);
+DORM_INLINE void sync_read(const Query& q, const Evaluation& how, ReadKind kind) {
+    if (SyncHooks* s = q.empty ? nullptr : sync_of(q, how))
+        s->before_read(q, how, kind);
 }
-DORM_INLINE std::int64_t count_rows(const Query& q) {
-    sync_read(q, ReadKind::Count);
-    return sql::count(q);
+DORM_INLINE std::int64_t count_rows(const Query& q, const Evaluation& how) {
+    sync_read(q, how, ReadKind::Count);
+    return sql::count(q, how);
 }
-DORM_INLINE bool any_rows(const Query& q) {
-    sync_read(q, ReadKind::Exists);
-    return sql::exists(q);
+DORM_INLINE bool any_rows(const Query& q, const Evaluation& how) {
+    sync_read(q, how, ReadKind::Exists);
+    return sql::exists(q, how);
 }
 } // namespace detail
 

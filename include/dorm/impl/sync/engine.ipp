@@ -24,7 +24,7 @@ DORM_INLINE Engine::Engine(Database& db, Options opts)
     ETags::create(db_);
 }
 
-DORM_INLINE void Engine::before_read(const Query& q, ReadKind kind) {
+DORM_INLINE void Engine::before_read(const Query& q, const Evaluation& how, ReadKind kind) {
     remote_key_field(*q.model);
     const Counters before = counters_;
     struct Tally { // adds what this evaluation cost to the queryset's stats, however it ends
@@ -40,10 +40,10 @@ DORM_INLINE void Engine::before_read(const Query& q, ReadKind kind) {
                                    (now.written.updated - before.written.updated) +
                                    (now.deleted - before.deleted);
         }
-    } tally{before, counters_, q.sync_stats};
+    } tally{before, counters_, how.sync_stats};
     if (opts_.offline != Offline::fail) {
         try {
-            read(q, kind);
+            read(q, how, kind);
         } catch (const RemoteError& e) {
             // The remote failed: the local store answers, and the read is marked stale.
             ++counters_.stale_reads;
@@ -52,15 +52,16 @@ DORM_INLINE void Engine::before_read(const Query& q, ReadKind kind) {
         }
         return;
     }
-    read(q, kind);
+    read(q, how, kind);
 }
 
-DORM_INLINE void Engine::read(const Query& q, ReadKind kind) {
+DORM_INLINE void Engine::read(const Query& q, const Evaluation& how, ReadKind kind) {
     const ModelMeta& m = *q.model;
-    if ((kind == ReadKind::Get || kind == ReadKind::Follow) && refresh_one(q, kind))
+    Database& db = sql::db_of(how); // the queryset's database: its local rows
+    if ((kind == ReadKind::Get || kind == ReadKind::Follow) && refresh_one(db, q, kind))
         return;
     odata::Request r = odata::compile(q, dialect(), false);
-    std::size_t limit = q.sync_limit.value_or(opts_.sync_limit);
+    std::size_t limit = how.sync_limit.value_or(opts_.sync_limit);
     if (kind == ReadKind::Get || kind == ReadKind::Follow)
         limit = std::min<std::size_t>(limit, 21); // get() reads at most 21 rows, as Django
     if (kind == ReadKind::Exists && r.exact)
@@ -107,7 +108,7 @@ DORM_INLINE void Engine::read(const Query& q, ReadKind kind) {
         const bool whole = listing.rows() < limit && !q.is_sliced() && !r.skip;
         if (whole && opts_.delete_missing) {
             std::sort(keys.begin(), keys.end());
-            remove_missing(q, keys, local);
+            remove_missing(db, q, keys, local);
         }
     });
 }
@@ -213,7 +214,8 @@ DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
     });
 }
 
-DORM_INLINE std::int64_t Engine::bulk_update(const Query& q, const std::vector<std::string>& names,
+DORM_INLINE std::int64_t Engine::bulk_update(Database& db, const Query& q,
+                                             const std::vector<std::string>& names,
                                              const std::function<std::int64_t()>& local) {
     const ModelMeta& m = *q.model;
     remote_key_field(m);
@@ -222,12 +224,11 @@ DORM_INLINE std::int64_t Engine::bulk_update(const Query& q, const std::vector<s
         if (const FieldMeta* f = m.find(n);
             f && f->remote_mapped() && f->remote_role == RemoteRole::Plain)
             fields.push_back(f);
-    Database& db = sql::db_of(q);
     if (fields.empty())
         return local(); // nothing the remote has
     std::int64_t n = 0;
     atomic(db, [&] {
-        const auto rows = local_keys(q); // before the update: it may leave the filter
+        const auto rows = local_keys(db, q); // before the update: it may leave the filter
         n = local();
         std::vector<std::pair<Value, std::string>> keyed; // pk, remote key
         Values pks;
@@ -256,11 +257,11 @@ DORM_INLINE std::int64_t Engine::bulk_update(const Query& q, const std::vector<s
     return n;
 }
 
-DORM_INLINE void Engine::bulk_delete(const Query& q, const std::function<void()>& local) {
+DORM_INLINE void Engine::bulk_delete(Database& db, const Query& q,
+                                     const std::function<void()>& local) {
     const ModelMeta& m = *q.model;
-    Database& db = sql::db_of(q);
     atomic(db, [&] {
-        const auto rows = local_keys(q);
+        const auto rows = local_keys(db, q);
         local();
         std::vector<odata::BatchOperation> ops;
         for (const auto& [pk, key] : rows)
@@ -398,7 +399,6 @@ DORM_INLINE std::vector<nlohmann::json> Engine::rows_by_key(const ModelMeta& m,
             some.push_back(Value(keys[i]));
         Query kq;
         kq.model = &m;
-        kq.db = &db_;
         detail::add_filter(kq, Q(remote_key_field(m).name + "__in", some), false);
         for (auto& row : client_.list(odata::compile(kq, dialect(), false)))
             out.push_back(std::move(row));
@@ -445,25 +445,23 @@ DORM_INLINE LocalRows Engine::local_rows() {
 }
 
 DORM_INLINE std::vector<std::pair<Value, Value>>
-Engine::local_keys(const Query& q, std::optional<std::int64_t> at_most) {
+Engine::local_keys(Database& db, const Query& q, std::optional<std::int64_t> at_most) {
     Query lq = q;
-    lq.skip_remote = true;
     lq.offset = 0;
     lq.limit = at_most;
     lq.annotations.clear();
     lq.having = {};
     lq.select_related.clear();
-    lq.prefetch_related.clear();
     lq.deferred.clear();
     detail::set_values(lq, {"pk", remote_key_field(*q.model).name});
     std::vector<std::pair<Value, Value>> out;
-    for (const Row& row : sql::fetch_rows(lq))
+    for (const Row& row : sql::fetch_rows(lq, Evaluation::on(db)))
         out.emplace_back(row[std::size_t{0}], row[std::size_t{1}]);
     return out;
 }
 
-DORM_INLINE bool Engine::refresh_one(const Query& q, ReadKind kind) {
-    const auto found = local_keys(q, 2);
+DORM_INLINE bool Engine::refresh_one(Database& db, const Query& q, ReadKind kind) {
+    const auto found = local_keys(db, q, 2);
     if (found.size() != 1 || found.front().second.is_null())
         return false;
     const ModelMeta& m = *q.model;
@@ -532,11 +530,12 @@ DORM_INLINE ObjectsNotInSync Engine::not_in_sync(const ModelMeta& m, const Value
                             rr.key, std::move(local), std::move(remote));
 }
 
-DORM_INLINE void Engine::remove_missing(const Query& q, const std::vector<std::string>& seen_sorted,
+DORM_INLINE void Engine::remove_missing(Database& db, const Query& q,
+                                        const std::vector<std::string>& seen_sorted,
                                         LocalRows& local) {
     const ModelMeta& m = *q.model;
     std::map<std::string, Value> candidates; // remote key -> local pk
-    for (auto& [pk, k] : local_keys(q))
+    for (auto& [pk, k] : local_keys(db, q))
         if (!k.is_null() &&
             !std::binary_search(seen_sorted.begin(), seen_sorted.end(), k.as_text()))
             candidates.emplace(k.as_text(), pk);
