@@ -235,6 +235,35 @@ TEST_CASE_METHOD(Fixture, "QuerySet: chained calls return new querysets and leav
     CHECK(base.sql().text == before);
 }
 
+TEST_CASE_METHOD(Fixture, "QuerySet: calls that change only how it is evaluated share its query") {
+    dorm::Database other(":memory:");
+    dorm::create_tables<Article>(other);
+    dorm::SyncStats stats;
+    const auto base = objects().filter("rating", 3);
+    const auto elsewhere = base.using_(other);
+    const auto policy = base.skip_cdms().sync_limit(5).sync_stats(stats);
+    CHECK(&elsewhere.query() == &base.query()); // the Query is shared, not copied
+    CHECK(&policy.query() == &base.query());
+    CHECK(base.evaluation().db == nullptr);
+    CHECK(elsewhere.evaluation().db == &other);
+    CHECK(policy.evaluation().skip_remote);
+    CHECK(policy.evaluation().sync_limit == std::optional<std::size_t>(5));
+    CHECK(policy.evaluation().sync_stats == &stats);
+    CHECK_FALSE(base.evaluation().skip_remote);
+    CHECK(elsewhere.sql().text == base.sql().text); // the renderers see only the Query
+    CHECK(base.count() == 2);
+    CHECK(elsewhere.count() == 0);
+    // A call that changes the rows keeps the evaluation.
+    const auto narrowed = elsewhere.filter("published", true);
+    CHECK(&narrowed.query() != &elsewhere.query());
+    CHECK(narrowed.evaluation().db == &other);
+    CHECK(narrowed.values("headline").evaluation().db == &other);
+    const auto prefetching = base.prefetch_related("a", "b");
+    CHECK(&prefetching.query() == &base.query());
+    CHECK(prefetching.evaluation().prefetch_related == Strings{"a", "b"});
+    CHECK(prefetching.prefetch_related().evaluation().prefetch_related.empty());
+}
+
 TEST_CASE_METHOD(Fixture, "QuerySet: copies share no mutable state") {
     const auto a = objects().filter("published", true);
     auto b = a; // a copy of an unevaluated queryset
