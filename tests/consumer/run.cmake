@@ -8,8 +8,9 @@
 #   fetchcontent      FetchContent from a .tar.gz of DORM_SOURCE_DIR (a local file URL)
 # Inputs: MODE, DORM_SOURCE_DIR, DORM_BINARY_DIR and DORM_CONFIG (find_package),
 #         CONSUMER_SOURCE_DIR (tests/consumer), WORK_DIR, GENERATOR, CXX_COMPILER.
-# The consumers build as Debug (-O0: fast); the add_subdirectory and FetchContent ones
-# compile dorm's library once each, inside their own build.
+# The consumers build as Debug without -g (-O0 alone: fast; nobody debugs them); the
+# add_subdirectory and FetchContent ones compile dorm's library once each, inside their own
+# build.
 foreach(var MODE DORM_SOURCE_DIR CONSUMER_SOURCE_DIR WORK_DIR GENERATOR CXX_COMPILER)
     if(NOT DEFINED ${var})
         message(FATAL_ERROR "run.cmake: ${var} is not set")
@@ -33,7 +34,8 @@ endfunction()
 function(configure_and_build project)
     step("configure ${project}"
         "${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE_DIR}/${project}" -B "${build}" -G "${GENERATOR}"
-        "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_BUILD_TYPE=${config}" ${ARGN})
+        "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_BUILD_TYPE=${config}"
+        "-DCMAKE_CXX_FLAGS_DEBUG=-O0" ${ARGN})
     step("build" "${CMAKE_COMMAND}" --build "${build}" --config "${config}" --parallel 2)
 endfunction()
 

@@ -1,6 +1,7 @@
 // libFuzzer target: any bytes as a V2 /Date(ms)/ or a V4 ISO 8601 value. A parsed value is
 // always a valid date and time, and a /Date(ms)/ value survives a round trip through the
 // milliseconds it names. Run by scripts/fuzz.
+#include <dorm/detail/calendar.hpp>
 #include <dorm/dorm.hpp>
 #include <dorm/remote/parse.hpp>
 

@@ -34,6 +34,11 @@
 
 // Written before every function defined in include/dorm/impl/: inline in header-only mode
 // (defined in every translation unit), an ordinary external definition in the library.
+// Also written on the in-class declarations of virtual functions defined there: a class
+// whose virtual functions are all inline where it is defined has no key function, so in
+// header-only mode its vtable (and through it every override and all they call) is only
+// emitted by a translation unit that constructs one, not by every one that includes the
+// header; in compiled mode the key function, and the vtable, are in the library.
 #if defined(DORM_COMPILED)
 #define DORM_INLINE
 #else

@@ -54,9 +54,9 @@ public:
     explicit CurlTransport(CurlOptions opts = {});
     CurlTransport(const CurlTransport&) = delete;
     CurlTransport& operator=(const CurlTransport&) = delete;
-    ~CurlTransport() override;
+    DORM_INLINE ~CurlTransport() override;
 
-    HttpResponse send(const HttpRequest& r) override;
+    DORM_INLINE HttpResponse send(const HttpRequest& r) override;
 
 private:
     static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user);

@@ -73,7 +73,7 @@ public:
     odata::Client& client() noexcept { return client_; }
     const Counters& counters() const noexcept { return counters_; }
 
-    void before_read(const Query& q, const Evaluation& how, ReadKind kind) override;
+    DORM_INLINE void before_read(const Query& q, const Evaluation& how, ReadKind kind) override;
 
 private:
     void read(const Query& q, const Evaluation& how, ReadKind kind);
@@ -83,28 +83,30 @@ public:
     // mapped fields, in one local transaction; any remote failure rolls the local write
     // back. A new object gets its remote key here, so that a retry cannot create a second
     // remote row.
-    void save(Database& db, const ModelMeta& m, void* obj,
-              const std::function<void()>& local) override;
+    DORM_INLINE void save(Database& db, const ModelMeta& m, void* obj,
+                          const std::function<void()>& local) override;
 
-    void saved_locally(const ModelMeta& m, void* obj) override;
+    DORM_INLINE void saved_locally(const ModelMeta& m, void* obj) override;
 
     // delete_(): the local DELETE (with its cascades) and the remote DELETE, in one local
     // transaction. A row the remote no longer has is deleted locally all the same.
-    void remove(Database& db, const ModelMeta& m, const void* obj,
-                const std::function<void()>& local) override;
+    DORM_INLINE void remove(Database& db, const ModelMeta& m, const void* obj,
+                            const std::function<void()>& local) override;
 
     // bulk_create(): the local INSERTs and one changeset of remote creates.
-    void bulk_create(Database& db, const ModelMeta& m, const std::vector<void*>& objs,
-                     const std::function<void()>& local) override;
+    DORM_INLINE void bulk_create(Database& db, const ModelMeta& m, const std::vector<void*>& objs,
+                                 const std::function<void()>& local) override;
 
     // Queryset update(): the local UPDATE, then one changeset updating the changed mapped
     // fields of every row it matched (their values read back: F() expressions included).
-    std::int64_t bulk_update(Database& db, const Query& q, const std::vector<std::string>& names,
-                             const std::function<std::int64_t()>& local) override;
+    DORM_INLINE std::int64_t bulk_update(Database& db, const Query& q,
+                                         const std::vector<std::string>& names,
+                                         const std::function<std::int64_t()>& local) override;
 
     // Queryset delete_(): the local DELETE (with its cascades), then one changeset deleting
     // the rows of this model on the remote (which applies its own cascades).
-    void bulk_delete(Database& db, const Query& q, const std::function<void()>& local) override;
+    DORM_INLINE void bulk_delete(Database& db, const Query& q,
+                                 const std::function<void()>& local) override;
 
 private:
     static constexpr std::size_t small_limit = 50;
