@@ -153,9 +153,11 @@ DORM_INLINE void Statement::rewind() noexcept {
 
 // Each column's value is taken once (sqlite3_column_value) and read with the sqlite3_value
 // calls: one call to the statement per column instead of two (type and value, or text and
-// length). The value is read while this statement is leased, under the connection's lock,
-// as the sqlite3_column_* calls are; nothing is converted that read_member would not
-// convert (an integer's type is asked before its value, text is asked for as text).
+// length). SQLite calls such a value unprotected: it is not guarded by the connection's
+// mutex. dorm opens every connection with SQLITE_OPEN_NOMUTEX (there is no such mutex) and
+// reads the row while the statement is leased, under the Database's own lock, as the
+// sqlite3_column_* calls are. Nothing is converted that read_member would not convert (an
+// integer's type is asked before its value, text is asked for as text).
 DORM_INLINE void Statement::read_row(const MemberPlan* plan, std::size_t n, void* obj,
                                      Database* db) const {
     for (std::size_t i = 0; i < n; ++i) {
