@@ -16,7 +16,9 @@
 //              default SQLite's 2 MiB, which holds about half of the 100k-row table
 //   --keep-heap  glibc keeps freed memory (mallopt: no mmap below 32 MiB, no trimming), so
 //              that a repetition does not pay page faults for memory the previous one gave
-//              back; by default both sides run with glibc's defaults and pay them
+//              back; by default both sides run with glibc's defaults and pay them: before
+//              each timed call the heap's free memory is given back (malloc_trim), so
+//              that neither side reuses pages the other one, or its own last run, left
 //   --verbose  every repetition's times
 //   --check    exit status 1 when a ratio misses its target
 //
@@ -133,8 +135,18 @@ struct Times {
     double cpu = 0;
 };
 
+// Without --keep-heap: each timed call starts from a trimmed heap. Otherwise whether a run
+// page-faults its result in again depends on what ran just before it: glibc trims the
+// heap's top only past a threshold that its largest freed block raised. In select_100k
+// the heap was trimmed after each dorm run and not after a raw run, so a run that followed
+// raw's reused its pages (raw 14 ms instead of 53, dorm 27 instead of 70) and, the sides
+// alternating, the medians mixed the two regimes.
+bool trim_before_timing = true;
+
 template <class Fn>
 Times time_ms(Fn&& fn) {
+    if (trim_before_timing)
+        malloc_trim(0);
     const double c0 = cpu_now_ms();
     const auto t0 = Clock::now();
     fn();
@@ -394,6 +406,7 @@ void check_setup(const TempDir& dir) {
 int run(int argc, char** argv) {
     const Options opt = parse(argc, argv);
     if (opt.keep_heap) {
+        trim_before_timing = false;
         mallopt(M_MMAP_THRESHOLD, 32 << 20);
         mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
         mallopt(M_TOP_PAD, 64 << 20);

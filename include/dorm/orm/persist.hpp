@@ -4,6 +4,7 @@
 // updated or the key is unset) and the checks that protect the table (max_length, NULL).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,8 @@ struct ModelStatements {
     std::string insert_without_pk; // every column but the auto primary key
     std::string select_by_pk;
     std::string delete_by_pk;
+    std::vector<MemberPlan> bind_with_pk; // how insert_with_pk's parameters are bound
+    std::vector<MemberPlan> bind_without_pk;
 };
 
 const ModelStatements& statements_for(const ModelMeta& m);
@@ -42,6 +45,24 @@ bool pk_unset(const ModelMeta& m, const void* obj);
 
 // INSERT; an auto primary key that is unset receives the new row id.
 void insert_object(Database& db, const ModelMeta& m, void* obj);
+
+// A run of INSERTs of one model (bulk_create): each of the model's two INSERT statements
+// (with and without the primary key) is leased when first needed and kept for the run, so
+// an object costs its binds and its step, not a statement lookup and a full reset.
+class Inserter {
+public:
+    Inserter(Database& db, const ModelMeta& m);
+    Inserter(const Inserter&) = delete;
+    Inserter& operator=(const Inserter&) = delete;
+    // What insert_object(db, m, obj) does; with_pk is !pk_unset(m, obj).
+    void insert(void* obj, bool with_pk);
+
+private:
+    Database& db_;
+    const ModelMeta& m_;
+    const ModelStatements& s_;
+    std::optional<Database::Lease> without_pk_, with_pk_;
+};
 
 // UPDATE of the given fields (all non-pk fields when empty); returns the rows matched.
 std::int64_t update_object(Database& db, const ModelMeta& m, const void* obj,

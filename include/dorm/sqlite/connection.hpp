@@ -108,12 +108,17 @@ public:
         ~Lease();
         sql::Statement& operator*() noexcept { return *stmt_; }
         sql::Statement* operator->() noexcept { return stmt_; }
+        // Every parameter of this statement is bound again by whoever runs it next (an
+        // INSERT binds them all, a Cursor checks their count): the release resets it
+        // without clearing them.
+        void keep_bindings() noexcept { keep_bindings_ = true; }
 
     private:
         std::unique_lock<std::recursive_mutex> lock_;
         Cached* cached_ = nullptr;
         std::unique_ptr<sql::Statement> own_;
         sql::Statement* stmt_ = nullptr;
+        bool keep_bindings_ = false;
     };
 
     int transaction_depth = 0; // dorm::atomic nesting, managed by sql::Transaction

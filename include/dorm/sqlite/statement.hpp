@@ -99,6 +99,33 @@ bool other_statement_active(sqlite3* db, sqlite3_stmt* self) noexcept;
 sqlite3_stmt* prepare_waiting(sqlite3* db, std::string_view sql, unsigned flags, const char** tail,
                               BusyWait* busy, const std::string& context);
 
+// How one column is read into, or bound from, a model object's member, decided once per
+// query or per model (member_plan()) so that each row runs a short loop
+// (Statement::read_row, bind_row): a non-optional int64, double or std::string member is
+// read or bound with no switch on the field's options; anything else goes through
+// read_member or bind_member. The results and the errors are theirs in every case.
+struct MemberPlan {
+    enum class How : std::uint8_t { I64, F64, String, Member };
+    How how = How::Member;
+    std::size_t offset = 0;
+    const FieldMeta* field = nullptr;
+};
+
+inline MemberPlan member_plan(const FieldMeta& f) noexcept {
+    MemberPlan r;
+    r.offset = f.offset;
+    r.field = &f;
+    if (!f.optional) {
+        if (f.ctype == CType::I64)
+            r.how = MemberPlan::How::I64;
+        else if (f.ctype == CType::F64)
+            r.how = MemberPlan::How::F64;
+        else if (f.ctype == CType::String)
+            r.how = MemberPlan::How::String;
+    }
+    return r;
+}
+
 class Statement {
 public:
     // busy: the connection's wait for locks; SQLITE_BUSY is retried within its timeout where
@@ -112,6 +139,9 @@ public:
     const std::string& sql() const noexcept { return sql_; }
 
     void reset() noexcept;
+    // Ready to run again with the same parameters bound (a run of INSERTs that binds every
+    // parameter each time); reset() also clears them.
+    void rewind() noexcept;
 
     // True while there is a row.
     bool step();
@@ -120,6 +150,8 @@ public:
 
     // Binds the field's member of obj directly, with no Value in between.
     void bind_member(int idx, const FieldMeta& f, const void* obj);
+    // Binds parameters 1..n from obj as plan says (MemberPlan).
+    void bind_row(const MemberPlan* plan, std::size_t n, const void* obj);
 
     // Reads column col into the field's member of obj; bad stored data names the field.
     // Reals and text: one SQLite call per value in the common case, a NULL is told apart
@@ -212,6 +244,9 @@ public:
         }
         }
     }
+
+    // Reads columns 0..n-1 into obj as plan says (MemberPlan).
+    void read_row(const MemberPlan* plan, std::size_t n, void* obj, Database* db) const;
 
     std::string_view text(int col) const {
         const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));

@@ -20,15 +20,19 @@ namespace sql {
 // Where each selected column of a model row goes.
 struct RowLayout {
     std::vector<const FieldMeta*> fields;
+    std::vector<MemberPlan> reads; // how each of fields is read, in the same order
     std::vector<std::pair<std::string, std::optional<ValueType>>> extras; // extra + annotations
 };
 
 DORM_INLINE RowLayout layout_of(const Query& q) {
     RowLayout l; // the fields in the order Compiler::select() writes them
     l.fields.reserve(q.model->fields.size());
+    l.reads.reserve(q.model->fields.size());
     for (const auto& f : q.model->fields)
-        if (!q.is_deferred(f.index))
+        if (!q.is_deferred(f.index)) {
             l.fields.push_back(&f);
+            l.reads.push_back(member_plan(f));
+        }
     for (const auto& e : q.extra_select)
         l.extras.emplace_back(e.alias, std::nullopt);
     for (const auto& a : q.annotations)
@@ -64,9 +68,8 @@ DORM_INLINE void read_related(Statement& st, int col, void* obj, Database& db, c
 DORM_INLINE void read_object(Statement& st, const RowLayout& l, void* obj,
                              detail::InstanceState& state, Database& db, const Query& q,
                              bool local_only) {
-    int col = 0;
-    for (const FieldMeta* f : l.fields)
-        st.read_member(col++, *f, obj, &db);
+    st.read_row(l.reads.data(), l.reads.size(), obj, &db);
+    int col = static_cast<int>(l.reads.size());
     for (const auto& [name, type] : l.extras)
         state.extra().annotations.emplace_back(name, type ? st.column_as(col++, *type)
                                                           : st.column(col++));
@@ -89,9 +92,21 @@ DORM_INLINE void read_objects(const Query& q, const Evaluation& how, NextObject 
     Database& db = db_of(how);
     const RowLayout l = layout_of(q);
     Cursor cur(db, c.text, std::move(c.params));
+    Statement& st = cur.stmt();
+    if (l.extras.empty() && !how.skip_remote && q.select_related.empty()) {
+        // The model's own columns only: read_object's work, without what this query lacks.
+        while (cur.next()) {
+            auto [obj, state] = next(ctx);
+            st.read_row(l.reads.data(), l.reads.size(), obj, &db);
+            state->adding = false;
+            state->db = &db;
+            state->set_deferred(q.deferred);
+        }
+        return;
+    }
     while (cur.next()) {
         auto [obj, state] = next(ctx);
-        read_object(cur.stmt(), l, obj, *state, db, q, how.skip_remote);
+        read_object(st, l, obj, *state, db, q, how.skip_remote);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "dorm/orm/persist.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
@@ -37,8 +38,10 @@ DORM_INLINE const ModelStatements& statements_for(const ModelMeta& m) {
         const std::string sep_all = all_cols.empty() ? "" : ", ";
         all_cols += sep_all + quote(f.column);
         all_marks += sep_all + "?";
+        s.bind_with_pk.push_back(member_plan(f));
         if (f.primary_key && f.auto_created())
             continue;
+        s.bind_without_pk.push_back(member_plan(f));
         const std::string sep = some_cols.empty() ? "" : ", ";
         some_cols += sep + quote(f.column);
         some_marks += sep + "?";
@@ -60,55 +63,87 @@ DORM_INLINE std::size_t utf8_length(std::string_view s) {
     return n;
 }
 
-DORM_INLINE void validate(const ModelMeta& m, const void* obj) {
+// Whether every byte of s is below 0x80, eight at a time: such text is UTF-8 with no
+// decoding, and most text is.
+DORM_INLINE bool all_ascii(std::string_view s) noexcept {
+    std::uint64_t bits = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        bits |= w;
+    }
+    for (; i < s.size(); ++i)
+        bits |= static_cast<unsigned char>(s[i]);
+    return (bits & 0x8080808080808080u) == 0;
+}
+
+// validate() for one field of a type that has something to check.
+DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
     // The member's payload, or null for an empty optional.
-    auto payload = [](const FieldMeta& f, const void* p, auto tag) -> const decltype(tag)* {
+    auto payload = [](const FieldMeta& field, const void* p, auto tag) -> const decltype(tag)* {
         using M = decltype(tag);
-        if (!f.optional)
+        if (!field.optional)
             return static_cast<const M*>(p);
         const auto& o = *static_cast<const std::optional<M>*>(p);
         return o ? &*o : nullptr;
     };
-    for (const auto& f : m.fields) {
-        const void* p = f.member(obj);
-        std::string problem;
-        switch (f.ctype) {
-        case CType::String: {
-            const std::string* text = payload(f, p, std::string{});
-            if (!text)
-                continue;
+    const void* p = f.member(obj);
+    std::string problem;
+    switch (f.ctype) {
+    case CType::String: {
+        const std::string* text = payload(f, p, std::string{});
+        if (!text)
+            return;
+        if (!all_ascii(*text) && detail::invalid_utf8_at(*text) != std::string_view::npos) {
             problem = detail::utf8_problem(*text);
-            if (!problem.empty() || f.kind != FieldKind::Char || !f.max_length)
-                break;
-            // A character takes at least one byte: short values need no counting.
-            if (text->size() <= static_cast<std::size_t>(f.max_length))
-                continue;
-            const std::size_t len = utf8_length(*text);
-            if (len > static_cast<std::size_t>(f.max_length))
-                throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
-                                      std::to_string(f.max_length) + " characters (it has " +
-                                      std::to_string(len) + ")");
-            continue;
+            break;
         }
+        if (f.kind != FieldKind::Char || !f.max_length)
+            return;
+        // A character takes at least one byte: short values need no counting.
+        if (text->size() <= static_cast<std::size_t>(f.max_length))
+            return;
+        const std::size_t len = utf8_length(*text);
+        if (len > static_cast<std::size_t>(f.max_length))
+            throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
+                                  std::to_string(f.max_length) + " characters (it has " +
+                                  std::to_string(len) + ")");
+        return;
+    }
+    case CType::Date:
+        if (const Date* d = payload(f, p, Date{}))
+            problem = detail::date_problem(*d);
+        break;
+    case CType::DateTime:
+        if (const DateTime* dt = payload(f, p, DateTime{}))
+            problem = detail::datetime_problem(*dt);
+        break;
+    case CType::Related: {
+        const Value id = f.get(obj);
+        if (id.kind() == Value::Kind::Text)
+            problem = detail::utf8_problem(id.as_text());
+        break;
+    }
+    default:
+        return;
+    }
+    if (!problem.empty())
+        throw ValueError(f.described_name() + ": " + problem);
+}
+
+DORM_INLINE void validate(const ModelMeta& m, const void* obj) {
+    for (const auto& f : m.fields) {
+        switch (f.ctype) {
+        case CType::String:
         case CType::Date:
-            if (const Date* d = payload(f, p, Date{}))
-                problem = detail::date_problem(*d);
-            break;
         case CType::DateTime:
-            if (const DateTime* dt = payload(f, p, DateTime{}))
-                problem = detail::datetime_problem(*dt);
+        case CType::Related:
+            validate_field(f, obj);
             break;
-        case CType::Related: {
-            const Value id = f.get(obj);
-            if (id.kind() == Value::Kind::Text)
-                problem = detail::utf8_problem(id.as_text());
+        default: // numbers: nothing the database would not hold
             break;
         }
-        default:
-            continue;
-        }
-        if (!problem.empty())
-            throw ValueError(f.described_name() + ": " + problem);
     }
 }
 
@@ -125,22 +160,21 @@ DORM_INLINE bool pk_unset(const ModelMeta& m, const void* obj) {
     return pk.auto_created() && v.as_int() == 0;
 }
 
-DORM_INLINE void insert_object(Database& db, const ModelMeta& m, void* obj) {
-    const auto& s = statements_for(m);
-    const bool with_pk = !pk_unset(m, obj);
+DORM_INLINE void check_insertable(const ModelMeta& m, bool with_pk) {
     if (!with_pk && !m.pk().auto_created())
         throw ValidationError(m.pk().qualified_name() +
                               ": the primary key must be set before saving");
-    Database::Lease stmt(db, with_pk ? s.insert_with_pk : s.insert_without_pk);
-    int idx = 1;
-    for (const auto& f : m.fields) {
-        if (!with_pk && f.primary_key)
-            continue;
-        stmt->bind_member(idx++, f, obj);
-    }
+}
+
+// The INSERT of obj on stmt, leased for the statement with or without the primary key:
+// binds, runs, logs and sets an unset auto key; leaves the statement to be reset.
+DORM_INLINE void insert_leased(Database& db, const ModelMeta& m, const ModelStatements& s,
+                               void* obj, Statement& stmt, bool with_pk) {
+    const std::vector<MemberPlan>& binds = with_pk ? s.bind_with_pk : s.bind_without_pk;
+    stmt.bind_row(binds.data(), binds.size(), obj);
     const auto started = db.log_start();
     try {
-        stmt->step();
+        stmt.step();
     } catch (const IntegrityError& e) {
         throw IntegrityError(m.name + ": " + e.what(), e.code);
     }
@@ -149,7 +183,7 @@ DORM_INLINE void insert_object(Database& db, const ModelMeta& m, void* obj) {
         for (const auto& f : m.fields)
             if (with_pk || !f.primary_key)
                 params.push_back(f.get(obj));
-        db.log(stmt->sql(), params, started);
+        db.log(stmt.sql(), params, started);
     }
     if (!with_pk) {
         const FieldMeta& pk = m.pk();
@@ -158,6 +192,32 @@ DORM_INLINE void insert_object(Database& db, const ModelMeta& m, void* obj) {
         else
             pk.set(obj, Value(db.last_insert_rowid()));
     }
+}
+
+// insert_object() when it is known whether the primary key is set.
+DORM_INLINE void insert_one(Database& db, const ModelMeta& m, void* obj, bool with_pk) {
+    const auto& s = statements_for(m);
+    check_insertable(m, with_pk);
+    Database::Lease stmt(db, with_pk ? s.insert_with_pk : s.insert_without_pk);
+    stmt.keep_bindings();
+    insert_leased(db, m, s, obj, *stmt, with_pk);
+}
+
+DORM_INLINE void insert_object(Database& db, const ModelMeta& m, void* obj) {
+    insert_one(db, m, obj, !pk_unset(m, obj));
+}
+
+DORM_INLINE Inserter::Inserter(Database& db, const ModelMeta& m)
+    : db_(db), m_(m), s_(statements_for(m)) {}
+
+DORM_INLINE void Inserter::insert(void* obj, bool with_pk) {
+    check_insertable(m_, with_pk);
+    std::optional<Database::Lease>& lease = with_pk ? with_pk_ : without_pk_;
+    if (!lease)
+        lease.emplace(db_, with_pk ? s_.insert_with_pk : s_.insert_without_pk);
+    Statement& stmt = **lease;
+    insert_leased(db_, m_, s_, obj, stmt, with_pk);
+    stmt.rewind(); // every parameter is bound again by the next insert
 }
 
 DORM_INLINE std::int64_t update_object(Database& db, const ModelMeta& m, const void* obj,
@@ -219,7 +279,7 @@ DORM_INLINE void save_object(Database& db, const ModelMeta& m, void* obj, detail
     }
     if (unset && opts.force_update)
         throw ValueError(m.name + ": cannot force an update without a primary key");
-    insert_object(db, m, obj);
+    insert_one(db, m, obj, !unset);
     st.adding = false;
     st.db = &db;
 }

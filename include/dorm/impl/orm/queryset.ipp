@@ -144,12 +144,14 @@ DORM_INLINE void insert_all(Database& db, const ModelMeta& m, const std::vector<
     undo.reserve(objs.size());
     try {
         atomic(db, [&] {
+            sql::Inserter inserter(db, m);
             for (void* obj : objs) {
                 sql::validate(m, obj);
-                const std::uint8_t u = !sql::pk_unset(m, obj)                 ? Keep
+                const bool with_pk = !sql::pk_unset(m, obj);
+                const std::uint8_t u = with_pk                                ? Keep
                                        : pk.optional && pk.get(obj).is_null() ? Null
                                                                               : Zero;
-                sql::insert_object(db, m, obj);
+                inserter.insert(obj, with_pk);
                 undo.push_back(u);
             }
         });

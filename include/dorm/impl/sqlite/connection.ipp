@@ -137,7 +137,10 @@ DORM_INLINE Database::Lease::Lease(Database& db, const std::string& sql) : lock_
 }
 
 DORM_INLINE Database::Lease::~Lease() {
-    stmt_->reset();
+    if (keep_bindings_)
+        stmt_->rewind();
+    else
+        stmt_->reset();
     if (cached_)
         cached_->busy = false;
 }

@@ -145,6 +145,56 @@ DORM_INLINE void Statement::reset() noexcept {
     rows_ = false;
 }
 
+DORM_INLINE void Statement::rewind() noexcept {
+    sqlite3_reset(stmt_);
+    started_ = false;
+    rows_ = false;
+}
+
+// Each column's value is taken once (sqlite3_column_value) and read with the sqlite3_value
+// calls: one call to the statement per column instead of two (type and value, or text and
+// length). SQLite calls such a value unprotected: it is not guarded by the connection's
+// mutex. dorm opens every connection with SQLITE_OPEN_NOMUTEX (there is no such mutex) and
+// reads the row while the statement is leased, under the Database's own lock, as the
+// sqlite3_column_* calls are. Nothing is converted that read_member would not convert (an
+// integer's type is asked before its value, text is asked for as text).
+DORM_INLINE void Statement::read_row(const MemberPlan* plan, std::size_t n, void* obj,
+                                     Database* db) const {
+    for (std::size_t i = 0; i < n; ++i) {
+        const MemberPlan& r = plan[i];
+        const int col = static_cast<int>(i);
+        void* p = static_cast<char*>(obj) + r.offset;
+        switch (r.how) {
+        case MemberPlan::How::I64: {
+            sqlite3_value* v = sqlite3_column_value(stmt_, col);
+            if (sqlite3_value_type(v) != SQLITE_INTEGER) // NULL, a real or text: checked there
+                break;
+            *static_cast<std::int64_t*>(p) = sqlite3_value_int64(v);
+            continue;
+        }
+        case MemberPlan::How::F64: {
+            const double v = sqlite3_column_double(stmt_, col);
+            if (v == 0 && is_null(col))
+                break;
+            *static_cast<double*>(p) = v;
+            continue;
+        }
+        case MemberPlan::How::String: {
+            sqlite3_value* v = sqlite3_column_value(stmt_, col);
+            const auto* t = reinterpret_cast<const char*>(sqlite3_value_text(v));
+            if (!t) // NULL (or out of memory): read_member tells which
+                break;
+            static_cast<std::string*>(p)->assign(t,
+                                                 static_cast<std::size_t>(sqlite3_value_bytes(v)));
+            continue;
+        }
+        case MemberPlan::How::Member:
+            break;
+        }
+        read_member(col, *r.field, obj, db);
+    }
+}
+
 DORM_INLINE bool Statement::step() {
     if (!started_) {
         started_ = true;
@@ -248,6 +298,30 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
     case CType::Related: // bound above
     case CType::None:
         break;
+    }
+}
+
+DORM_INLINE void Statement::bind_row(const MemberPlan* plan, std::size_t n, const void* obj) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const MemberPlan& r = plan[i];
+        const int idx = static_cast<int>(i + 1);
+        const void* p = static_cast<const char*>(obj) + r.offset;
+        switch (r.how) {
+        case MemberPlan::How::I64:
+            sqlite3_bind_int64(stmt_, idx, *static_cast<const std::int64_t*>(p));
+            break;
+        case MemberPlan::How::F64:
+            sqlite3_bind_double(stmt_, idx, *static_cast<const double*>(p));
+            break;
+        case MemberPlan::How::String: {
+            const auto& s = *static_cast<const std::string*>(p);
+            sqlite3_bind_text64(stmt_, idx, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+            break;
+        }
+        case MemberPlan::How::Member:
+            bind_member(idx, *r.field, obj);
+            break;
+        }
     }
 }
 
