@@ -75,7 +75,7 @@ template <class T>
 ForeignKey<T>& ForeignKey<T>::operator=(const T& obj) {
     detail::check_assignable(T::meta(), &obj);
     id_ = obj.pk();
-    cache_ = std::make_shared<T>(obj);
+    cache_ = detail::ModelOps<T>::share(obj);
     db_ = obj._state.db;
     return *this;
 }
@@ -89,7 +89,7 @@ T& ForeignKey<T>::get() const {
         Database& db = db_ ? *db_ : default_database();
         // A synced parent is read once per evaluation.
         auto q = detail::follow_query(T::meta(), db, local_only_);
-        cache_ = std::make_shared<T>(QuerySet<T>(std::move(q)).get("pk", id_));
+        cache_ = detail::ModelOps<T>::share(QuerySet<T>(std::move(q)).get("pk", id_));
     }
     return *static_cast<T*>(cache_.get());
 }
