@@ -212,6 +212,16 @@ struct FieldMeta {
     // The remote (OData) side: the attribute's name, empty when the field stays local.
     std::string remote_name;
     RemoteRole remote_role = RemoteRole::None;
+
+    // Defined in dorm/impl/core/fields.ipp (no container machinery in a user's translation
+    // unit of dorm's compiled mode).
+    FieldMeta() noexcept;
+    FieldMeta(const FieldMeta&);
+    FieldMeta(FieldMeta&&) noexcept;
+    FieldMeta& operator=(const FieldMeta&);
+    FieldMeta& operator=(FieldMeta&&) noexcept;
+    ~FieldMeta();
+
     bool remote_mapped() const noexcept { return !remote_name.empty(); }
 
     bool null() const noexcept { return optional; }

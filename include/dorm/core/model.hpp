@@ -59,6 +59,15 @@ struct ModelMeta {
     detail::InstanceState* (*state_of)(void*) = nullptr;
     std::shared_ptr<void> (*new_vector)(std::vector<std::shared_ptr<void>>&) = nullptr;
 
+    // Defined in dorm/impl/core/model.ipp (no container machinery in a user's translation
+    // unit of dorm's compiled mode).
+    ModelMeta() noexcept;
+    ModelMeta(const ModelMeta&);
+    ModelMeta(ModelMeta&&) noexcept;
+    ModelMeta& operator=(const ModelMeta&);
+    ModelMeta& operator=(ModelMeta&&) noexcept;
+    ~ModelMeta();
+
     const FieldMeta& pk() const noexcept { return fields[pk_index]; }
     bool remote() const noexcept { return !remote_entity_set.empty(); }
     // The field holding the remote key (remote_key option), or nullptr.
@@ -105,7 +114,7 @@ struct InstanceState {
     explicit InstanceState(const bool*) {} // see Model<T>::_state
     InstanceState(const InstanceState& o) : db(o.db), adding(o.adding), extra_(0) {
         if (o.extra_)
-            set_ptr(new InstanceExtra(*o.ptr()));
+            set_ptr(copy_extra(*o.ptr()));
     }
     InstanceState(InstanceState&& o) noexcept : db(o.db), adding(o.adding), extra_(o.extra_) {
         o.extra_ = 0;
@@ -117,7 +126,8 @@ struct InstanceState {
     }
     InstanceState& operator=(InstanceState&& o) noexcept {
         if (this != &o) {
-            delete ptr();
+            if (extra_)
+                delete_extra(ptr());
             db = o.db;
             adding = o.adding;
             extra_ = o.extra_;
@@ -125,7 +135,10 @@ struct InstanceState {
         }
         return *this;
     }
-    ~InstanceState() { delete ptr(); }
+    ~InstanceState() {
+        if (extra_)
+            delete_extra(ptr());
+    }
 
     // Read access: empty when nothing was ever written.
     const std::vector<std::uint16_t>& deferred() const noexcept {
@@ -140,7 +153,7 @@ struct InstanceState {
     // Write access: allocates the InstanceExtra on first use.
     InstanceExtra& extra() {
         if (!extra_)
-            set_ptr(new InstanceExtra);
+            set_ptr(new_extra());
         return *ptr();
     }
     // The fields not loaded, replaced (allocates only when there are some).
@@ -165,10 +178,12 @@ private:
     InstanceExtra* ptr() const noexcept {
         return reinterpret_cast<InstanceExtra*>(static_cast<std::uintptr_t>(extra_) << 1);
     }
-    static const InstanceExtra& empty() noexcept {
-        static const InstanceExtra none;
-        return none;
-    }
+    // The InstanceExtra's life, out of line (dorm/impl/core/model.ipp): a translation unit
+    // that copies or destroys model objects instantiates none of its containers.
+    static InstanceExtra* new_extra();
+    static InstanceExtra* copy_extra(const InstanceExtra& from);
+    static void delete_extra(InstanceExtra* p) noexcept;
+    static const InstanceExtra& empty() noexcept;
     // The InstanceExtra* without its lowest bit (always 0: the object is aligned), so that
     // it shares a word with the adding flag (GCC and Clang: 16 bytes in all).
     std::uintptr_t extra_ : sizeof(std::uintptr_t) * 8 - 1 = 0;

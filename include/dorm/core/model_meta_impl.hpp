@@ -32,6 +32,35 @@ std::shared_ptr<const ModelMeta> make_auto_through(const ModelMeta& source, cons
 void complete_meta(ModelMeta& built);
 // Pointers from fields to their model, set once the meta object has its address.
 void link_meta(ModelMeta& m);
+// A shared_ptr owning p, which destroy(p) deletes (also when making the shared_ptr throws).
+std::shared_ptr<void> own(void* p, void (*destroy)(void*) noexcept);
+// ModelMeta's functions that make and reach objects of T without knowing T: plain functions
+// over `new`/`delete`, owned by a shared_ptr<void> whose control block dorm builds (own()), so
+// that a model instantiates no std::make_shared<T> machinery of its own.
+template <class T>
+struct ModelOps {
+    static void destroy(void* p) noexcept { delete static_cast<T*>(p); }
+    static void destroy_vector(void* p) noexcept { delete static_cast<std::vector<T>*>(p); }
+    static std::shared_ptr<void> new_instance() { return detail::own(new T(), &destroy); }
+    static std::shared_ptr<void> share(T obj) {
+        return detail::own(new T(std::move(obj)), &destroy);
+    }
+    static std::shared_ptr<const std::vector<T>> share_vector(std::vector<T> objs) {
+        auto* v = new std::vector<T>(std::move(objs));
+        return {detail::own(v, &destroy_vector), v};
+    }
+    static InstanceState* state_of(void* obj) { return &static_cast<T*>(obj)->_state; }
+    // A std::vector<T> of copies of objs (objects of T).
+    static std::shared_ptr<void> new_vector(std::vector<std::shared_ptr<void>>& objs) {
+        auto* v = new std::vector<T>();
+        std::shared_ptr<void> owner = detail::own(v, &destroy_vector);
+        v->reserve(objs.size());
+        // emplace_back() and assignment: what reading a query's rows already instantiates.
+        for (auto& o : objs)
+            v->emplace_back() = *static_cast<const T*>(o.get());
+        return owner;
+    }
+};
 } // namespace detail
 
 template <class T>
@@ -59,15 +88,9 @@ const ModelMeta& Model<T>::meta() {
         ModelDef<T> def(built, probe);
         T::define(def);
         detail::complete_meta(built);
-        built.new_instance = [] { return std::static_pointer_cast<void>(std::make_shared<T>()); };
-        built.state_of = [](void* obj) { return &static_cast<T*>(obj)->_state; };
-        built.new_vector = [](std::vector<std::shared_ptr<void>>& objs) {
-            auto v = std::make_shared<std::vector<T>>();
-            v->reserve(objs.size());
-            for (auto& o : objs)
-                v->push_back(*static_cast<T*>(o.get()));
-            return std::static_pointer_cast<void>(v);
-        };
+        built.new_instance = &detail::ModelOps<T>::new_instance;
+        built.state_of = &detail::ModelOps<T>::state_of;
+        built.new_vector = &detail::ModelOps<T>::new_vector;
         return built;
     }();
     // Pointers from fields to their model are set once the meta object has its address.

@@ -5,12 +5,12 @@
 // implements it. Without an attached engine, mapped models are local only.
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "dorm/core/evaluation.hpp"
 #include "dorm/detail/config.hpp"
+#include "dorm/detail/function_ref.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
@@ -45,23 +45,23 @@ public:
     // engine runs it inside one transaction with the remote write, so that a refused remote
     // write leaves the local store as it was.
     virtual void save(Database& db, const ModelMeta& m, void* obj,
-                      const std::function<void()>& local) = 0;
+                      detail::FunctionRef<void()> local) = 0;
     // save(dorm::skip_cdms) of an object of a mapped model: the local row is now newer than
     // the remote's (the engine moves its remote stamp to now).
     virtual void saved_locally(const ModelMeta& m, void* obj) = 0;
     // delete_() of an object of a mapped model: `local` deletes it (with its cascades).
     virtual void remove(Database& db, const ModelMeta& m, const void* obj,
-                        const std::function<void()>& local) = 0;
+                        detail::FunctionRef<void()> local) = 0;
 
     // bulk_create(), queryset update() and queryset delete_() of a mapped model: `local` does
     // the local part, and the engine sends the remote part as one atomic changeset in the
     // same transaction: all or nothing, on both sides.
     virtual void bulk_create(Database& db, const ModelMeta& m, const std::vector<void*>& objs,
-                             const std::function<void()>& local) = 0;
+                             detail::FunctionRef<void()> local) = 0;
     virtual std::int64_t bulk_update(Database& db, const Query& q,
                                      const std::vector<std::string>& fields,
-                                     const std::function<std::int64_t()>& local) = 0;
-    virtual void bulk_delete(Database& db, const Query& q, const std::function<void()>& local) = 0;
+                                     detail::FunctionRef<std::int64_t()> local) = 0;
+    virtual void bulk_delete(Database& db, const Query& q, detail::FunctionRef<void()> local) = 0;
 };
 
 } // namespace DORM_ABI

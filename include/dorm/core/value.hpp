@@ -65,27 +65,35 @@ public:
     enum class Kind : std::uint8_t { Null, Integer, Real, Text, Bool, Date, Time, DateTime, Blob };
 #pragma GCC diagnostic pop
 
-    Value() = default;
-    Value(std::nullptr_t) {}
-    Value(std::nullopt_t) {}
-    Value(bool b) : v_(std::in_place_index<4>, b) {}
+    // The constructors, copies and comparisons are defined in dorm/impl/core/value_impl.ipp,
+    // so that a translation unit of dorm's compiled mode instantiates no std::variant
+    // machinery for them.
+    Value() noexcept;
+    Value(std::nullptr_t) : Value() {}
+    Value(std::nullopt_t) : Value() {}
+    Value(bool b);
     template <std::integral I>
     requires(!std::same_as<I, bool> && !std::same_as<I, char>) Value(I i)
-        : v_(std::in_place_index<1>, static_cast<std::int64_t>(i)) {}
-    Value(double d) : v_(std::in_place_index<2>, d) {}
-    Value(float f) : v_(std::in_place_index<2>, static_cast<double>(f)) {}
-    Value(const char* s) : v_(std::in_place_index<3>, s) {}
-    Value(std::string s) : v_(std::in_place_index<3>, std::move(s)) {}
-    Value(std::string_view s) : v_(std::in_place_index<3>, s) {}
-    Value(Date d) : v_(std::in_place_index<5>, d) {}
-    Value(Time t) : v_(std::in_place_index<6>, t) {}
-    Value(DateTime dt) : v_(std::in_place_index<7>, dt) {}
-    Value(Blob b) : v_(std::in_place_index<8>, std::move(b)) {}
+        : Value(IntTag{}, static_cast<std::int64_t>(i)) {}
+    Value(double d);
+    Value(float f) : Value(static_cast<double>(f)) {}
+    Value(const char* s);
+    Value(std::string s);
+    Value(std::string_view s);
+    Value(Date d);
+    Value(Time t);
+    Value(DateTime dt);
+    Value(Blob b);
     template <class X>
     requires std::constructible_from<Value, const X&> Value(const std::optional<X>& o) {
         if (o)
             *this = Value(*o);
     }
+    Value(const Value&);
+    Value(Value&&) noexcept;
+    Value& operator=(const Value&);
+    Value& operator=(Value&&) noexcept;
+    ~Value();
 
     Kind kind() const noexcept {
         return static_cast<Kind>(v_.index());
@@ -108,12 +116,19 @@ public:
     std::string repr() const;
     static std::string_view kind_name(Kind);
 
-    friend bool operator==(const Value&, const Value&) = default;
+    friend bool operator==(const Value& a, const Value& b) {
+        return equal(a, b);
+    }
     friend bool operator<(const Value& a, const Value& b) {
-        return a.v_ < b.v_;
+        return less(a, b);
     }
 
 private:
+    struct IntTag {};
+    Value(IntTag, std::int64_t i);
+    static bool equal(const Value& a, const Value& b);
+    static bool less(const Value& a, const Value& b);
+
     std::variant<std::monostate, std::int64_t, double, std::string, bool, Date, Time, DateTime,
                  Blob>
         v_;

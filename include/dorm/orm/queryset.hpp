@@ -88,13 +88,8 @@ public:
 
     // --- evaluation -----------------------------------------------------------------------
     const std::vector<T>& results() const {
-        if (!cache_) {
-            // make_shared<std::vector<T>>() is the one ModelMeta's prefetch support already
-            // instantiates for T: reused rather than a second control block type per model.
-            auto rows = std::make_shared<std::vector<T>>();
-            *rows = read(*q_, how_);
-            cache_ = std::move(rows);
-        }
+        if (!cache_) // owned as ModelMeta's prefetch support owns a std::vector<T>
+            cache_ = detail::ModelOps<T>::share_vector(read(*q_, how_));
         return *cache_;
     }
     auto begin() const { return results().begin(); }

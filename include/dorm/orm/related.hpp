@@ -76,7 +76,7 @@ template <class T>
 ForeignKey<T>& ForeignKey<T>::operator=(const T& obj) {
     detail::check_assignable(T::meta(), &obj);
     id_ = obj.pk();
-    cache_ = std::make_shared<T>(obj);
+    cache_ = detail::ModelOps<T>::share(obj);
     db_ = obj._state.db;
     return *this;
 }
@@ -89,7 +89,7 @@ T& ForeignKey<T>::get() const {
                 typename T::DoesNotExist("No related " + T::meta().name + ": the relation is NULL");
         Database& db = db_ ? *db_ : default_database();
         // From the model's shared empty query; a synced parent is read once per evaluation.
-        cache_ = std::make_shared<T>(
+        cache_ = detail::ModelOps<T>::share(
             QuerySet<T>(QuerySet<T>().query_ptr(), detail::follow_evaluation(db, local_only_))
                 .get("pk", id_));
     }

@@ -84,29 +84,29 @@ public:
     // back. A new object gets its remote key here, so that a retry cannot create a second
     // remote row.
     DORM_INLINE void save(Database& db, const ModelMeta& m, void* obj,
-                          const std::function<void()>& local) override;
+                          detail::FunctionRef<void()> local) override;
 
     DORM_INLINE void saved_locally(const ModelMeta& m, void* obj) override;
 
     // delete_(): the local DELETE (with its cascades) and the remote DELETE, in one local
     // transaction. A row the remote no longer has is deleted locally all the same.
     DORM_INLINE void remove(Database& db, const ModelMeta& m, const void* obj,
-                            const std::function<void()>& local) override;
+                            detail::FunctionRef<void()> local) override;
 
     // bulk_create(): the local INSERTs and one changeset of remote creates.
     DORM_INLINE void bulk_create(Database& db, const ModelMeta& m, const std::vector<void*>& objs,
-                                 const std::function<void()>& local) override;
+                                 detail::FunctionRef<void()> local) override;
 
     // Queryset update(): the local UPDATE, then one changeset updating the changed mapped
     // fields of every row it matched (their values read back: F() expressions included).
     DORM_INLINE std::int64_t bulk_update(Database& db, const Query& q,
                                          const std::vector<std::string>& names,
-                                         const std::function<std::int64_t()>& local) override;
+                                         detail::FunctionRef<std::int64_t()> local) override;
 
     // Queryset delete_(): the local DELETE (with its cascades), then one changeset deleting
     // the rows of this model on the remote (which applies its own cascades).
     DORM_INLINE void bulk_delete(Database& db, const Query& q,
-                                 const std::function<void()>& local) override;
+                                 detail::FunctionRef<void()> local) override;
 
 private:
     static constexpr std::size_t small_limit = 50;

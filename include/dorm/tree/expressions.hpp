@@ -47,6 +47,15 @@ struct Expr {
     ValueType type = ValueType::Integer; // result type, once resolved
     std::uint32_t depth = 0;             // operator levels below and at this one
 
+    // Defined in dorm/impl/tree/expressions.ipp (no std::variant machinery in a user's
+    // translation unit of dorm's compiled mode).
+    Expr() noexcept;
+    Expr(const Expr&);
+    Expr(Expr&&) noexcept;
+    Expr& operator=(const Expr&);
+    Expr& operator=(Expr&&) noexcept;
+    ~Expr();
+
     // Recomputes depth from the operands, refusing one past max_expr_depth.
     void set_depth();
 

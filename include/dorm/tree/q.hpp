@@ -54,22 +54,23 @@ struct Subquery {
 };
 
 // The right-hand side of a condition: a value, a list of values, an expression, a subquery.
+// Its constructors, copies and accessors are defined in dorm/impl/tree/q.ipp: a translation
+// unit of dorm's compiled mode instantiates no std::variant machinery for them.
 class Arg {
 public:
     template <class V>
     requires std::constructible_from<Value, V> Arg(V&& v)
-        : v_(std::in_place_index<0>, std::forward<V>(v)) {}
-    Arg(std::initializer_list<Value> list) : v_(std::in_place_index<1>, list) {}
-    Arg(Values list) : v_(std::in_place_index<1>, std::move(list)) {}
+        : Arg(FromValue{}, Value(std::forward<V>(v))) {}
+    Arg(std::initializer_list<Value> list);
+    Arg(Values list);
     template <class X>
     requires(std::constructible_from<Value, const X&> && !std::same_as<X, Value>)
         Arg(const std::vector<X>& list)
-        : v_(std::in_place_index<1>, list.begin(), list.end()) {}
-    Arg(Expr e) : v_(std::in_place_index<2>, std::move(e)) {}
-    Arg(Subquery s) : v_(std::in_place_index<3>, std::move(s)) {}
+        : Arg(Values(list.begin(), list.end())) {}
+    Arg(Expr e);
+    Arg(Subquery s);
     template <class D>
-    Arg(const QueryChain<D>& qs)
-        : v_(std::in_place_index<3>, Subquery{qs.query_ptr(), qs.query().q_depth}) {}
+    Arg(const QueryChain<D>& qs) : Arg(Subquery{qs.query_ptr(), qs.query().q_depth}) {}
     // A model instance stands for its primary key: filter("blog", blog).
     template <class M>
     requires requires(const M& m) {
@@ -77,20 +78,29 @@ public:
         m._state;
         m.pk();
     }
-    Arg(const M& obj) : v_(std::in_place_index<0>, obj.pk()), model_(&M::meta) {
+    Arg(const M& obj) : Arg(FromValue{}, obj.pk()) {
+        model_ = &M::meta;
         unsaved_ = obj._state.adding && (obj.pk().is_null() || obj.pk() == Value(0));
     }
+    Arg(const Arg&);
+    Arg(Arg&&) noexcept;
+    Arg& operator=(const Arg&);
+    Arg& operator=(Arg&&) noexcept;
+    ~Arg();
 
     // The model of an instance given as the value, and whether it was never saved.
     const ModelMeta* instance_model() const { return model_ ? &model_() : nullptr; }
     bool unsaved_instance() const noexcept { return unsaved_; }
 
-    const Value* value() const { return std::get_if<Value>(&v_); }
-    const Values* list() const { return std::get_if<Values>(&v_); }
-    const Expr* expr() const { return std::get_if<Expr>(&v_); }
-    const Subquery* subquery() const { return std::get_if<Subquery>(&v_); }
+    const Value* value() const;
+    const Values* list() const;
+    const Expr* expr() const;
+    const Subquery* subquery() const;
 
 private:
+    struct FromValue {};
+    Arg(FromValue, Value v);
+
     std::variant<Value, Values, Expr, Subquery> v_;
     const ModelMeta& (*model_)() = nullptr;
     bool unsaved_ = false;
@@ -103,10 +113,15 @@ class Q {
 public:
     enum class Connector : std::uint8_t { And, Or };
 
-    Q() = default; // matches everything
+    Q() noexcept; // matches everything
     Q(std::string key, Arg value);
     // Several conditions, ANDed: Q({{"rating", 3}, {"headline__contains", "x"}}).
     Q(std::initializer_list<Kwarg> conditions);
+    Q(const Q&);
+    Q(Q&&) noexcept;
+    Q& operator=(const Q&);
+    Q& operator=(Q&&) noexcept;
+    ~Q();
 
     // q |= Q(...) and q &= Q(...) add to q in place (no copy of q): a long OR built in a
     // loop costs the length of the loop, not its square.

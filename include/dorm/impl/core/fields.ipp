@@ -6,6 +6,13 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+DORM_INLINE FieldMeta::FieldMeta() noexcept = default;
+DORM_INLINE FieldMeta::FieldMeta(const FieldMeta&) = default;
+DORM_INLINE FieldMeta::FieldMeta(FieldMeta&&) noexcept = default;
+DORM_INLINE FieldMeta& FieldMeta::operator=(const FieldMeta&) = default;
+DORM_INLINE FieldMeta& FieldMeta::operator=(FieldMeta&&) noexcept = default;
+DORM_INLINE FieldMeta::~FieldMeta() = default;
+
 DORM_INLINE std::string_view field_kind_name(FieldKind k) {
     constexpr std::string_view names[] = {
         "AutoField",    "BigAutoField",  "IntegerField",   "BigIntegerField", "FloatField",

@@ -8,6 +8,34 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+namespace detail {
+
+DORM_INLINE InstanceExtra* InstanceState::new_extra() {
+    return new InstanceExtra;
+}
+
+DORM_INLINE InstanceExtra* InstanceState::copy_extra(const InstanceExtra& from) {
+    return new InstanceExtra(from);
+}
+
+DORM_INLINE void InstanceState::delete_extra(InstanceExtra* p) noexcept {
+    delete p;
+}
+
+DORM_INLINE const InstanceExtra& InstanceState::empty() noexcept {
+    static const InstanceExtra none;
+    return none;
+}
+
+} // namespace detail
+
+DORM_INLINE ModelMeta::ModelMeta() noexcept = default;
+DORM_INLINE ModelMeta::ModelMeta(const ModelMeta&) = default;
+DORM_INLINE ModelMeta::ModelMeta(ModelMeta&&) noexcept = default;
+DORM_INLINE ModelMeta& ModelMeta::operator=(const ModelMeta&) = default;
+DORM_INLINE ModelMeta& ModelMeta::operator=(ModelMeta&&) noexcept = default;
+DORM_INLINE ModelMeta::~ModelMeta() = default;
+
 DORM_INLINE const FieldMeta* ModelMeta::remote_key() const noexcept {
     for (const auto& f : fields)
         if (f.remote_role == RemoteRole::Key)

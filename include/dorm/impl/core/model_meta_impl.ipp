@@ -295,6 +295,16 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
     }
 }
 
+// The deleter of own(): one type for every model.
+struct OwnedDestroy {
+    void (*destroy)(void*) noexcept;
+    void operator()(void* p) const noexcept { destroy(p); }
+};
+
+DORM_INLINE std::shared_ptr<void> own(void* p, void (*destroy)(void*) noexcept) {
+    return std::shared_ptr<void>(p, OwnedDestroy{destroy});
+}
+
 DORM_INLINE void link_meta(ModelMeta& m) {
     for (auto& f : m.fields)
         f.model = &m;

@@ -171,6 +171,31 @@ namespace detail {
 }
 } // namespace detail
 
+DORM_INLINE Value::Value() noexcept = default;
+DORM_INLINE Value::Value(bool b) : v_(std::in_place_index<4>, b) {}
+DORM_INLINE Value::Value(IntTag, std::int64_t i) : v_(std::in_place_index<1>, i) {}
+DORM_INLINE Value::Value(double d) : v_(std::in_place_index<2>, d) {}
+DORM_INLINE Value::Value(const char* s) : v_(std::in_place_index<3>, s) {}
+DORM_INLINE Value::Value(std::string s) : v_(std::in_place_index<3>, std::move(s)) {}
+DORM_INLINE Value::Value(std::string_view s) : v_(std::in_place_index<3>, s) {}
+DORM_INLINE Value::Value(Date d) : v_(std::in_place_index<5>, d) {}
+DORM_INLINE Value::Value(Time t) : v_(std::in_place_index<6>, t) {}
+DORM_INLINE Value::Value(DateTime dt) : v_(std::in_place_index<7>, dt) {}
+DORM_INLINE Value::Value(Blob b) : v_(std::in_place_index<8>, std::move(b)) {}
+DORM_INLINE Value::Value(const Value&) = default;
+DORM_INLINE Value::Value(Value&&) noexcept = default;
+DORM_INLINE Value& Value::operator=(const Value&) = default;
+DORM_INLINE Value& Value::operator=(Value&&) noexcept = default;
+DORM_INLINE Value::~Value() = default;
+
+DORM_INLINE bool Value::equal(const Value& a, const Value& b) {
+    return a.v_ == b.v_;
+}
+
+DORM_INLINE bool Value::less(const Value& a, const Value& b) {
+    return a.v_ < b.v_;
+}
+
 DORM_INLINE std::string_view Value::kind_name(Kind k) {
     switch (k) {
     case Kind::Null:

@@ -114,7 +114,7 @@ DORM_INLINE void Engine::read(const Query& q, const Evaluation& how, ReadKind ki
 }
 
 DORM_INLINE void Engine::save(Database& db, const ModelMeta& m, void* obj,
-                              const std::function<void()>& local) {
+                              detail::FunctionRef<void()> local) {
     const FieldMeta& key_field = remote_key_field(m);
     const std::optional<Fields> before =
         sql::pk_unset(m, obj) ? std::nullopt : mapped_row(db, m, m.pk().get(obj));
@@ -159,7 +159,7 @@ DORM_INLINE void Engine::saved_locally(const ModelMeta& m, void* obj) {
 }
 
 DORM_INLINE void Engine::remove(Database& db, const ModelMeta& m, const void* obj,
-                                const std::function<void()>& local) {
+                                detail::FunctionRef<void()> local) {
     const Value key = remote_key_field(m).get(obj);
     atomic(db, [&] {
         local();
@@ -184,7 +184,7 @@ DORM_INLINE void Engine::remove(Database& db, const ModelMeta& m, const void* ob
 
 DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
                                      const std::vector<void*>& objs,
-                                     const std::function<void()>& local) {
+                                     detail::FunctionRef<void()> local) {
     const FieldMeta& key_field = remote_key_field(m);
     check_batch_size(m, objs.size());
     for (void* obj : objs) {
@@ -216,7 +216,7 @@ DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
 
 DORM_INLINE std::int64_t Engine::bulk_update(Database& db, const Query& q,
                                              const std::vector<std::string>& names,
-                                             const std::function<std::int64_t()>& local) {
+                                             detail::FunctionRef<std::int64_t()> local) {
     const ModelMeta& m = *q.model;
     remote_key_field(m);
     std::vector<const FieldMeta*> fields;
@@ -258,7 +258,7 @@ DORM_INLINE std::int64_t Engine::bulk_update(Database& db, const Query& q,
 }
 
 DORM_INLINE void Engine::bulk_delete(Database& db, const Query& q,
-                                     const std::function<void()>& local) {
+                                     detail::FunctionRef<void()> local) {
     const ModelMeta& m = *q.model;
     atomic(db, [&] {
         const auto rows = local_keys(db, q);

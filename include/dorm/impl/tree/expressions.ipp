@@ -10,6 +10,13 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+DORM_INLINE Expr::Expr() noexcept = default;
+DORM_INLINE Expr::Expr(const Expr&) = default;
+DORM_INLINE Expr::Expr(Expr&&) noexcept = default;
+DORM_INLINE Expr& Expr::operator=(const Expr&) = default;
+DORM_INLINE Expr& Expr::operator=(Expr&&) noexcept = default;
+DORM_INLINE Expr::~Expr() = default;
+
 DORM_INLINE void Expr::set_depth() {
     std::uint32_t d = 0;
     for (const auto& a : args)

@@ -11,6 +11,37 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+DORM_INLINE Arg::Arg(FromValue, Value v) : v_(std::in_place_index<0>, std::move(v)) {}
+DORM_INLINE Arg::Arg(std::initializer_list<Value> list) : v_(std::in_place_index<1>, list) {}
+DORM_INLINE Arg::Arg(Values list) : v_(std::in_place_index<1>, std::move(list)) {}
+DORM_INLINE Arg::Arg(Expr e) : v_(std::in_place_index<2>, std::move(e)) {}
+DORM_INLINE Arg::Arg(Subquery s) : v_(std::in_place_index<3>, std::move(s)) {}
+DORM_INLINE Arg::Arg(const Arg&) = default;
+DORM_INLINE Arg::Arg(Arg&&) noexcept = default;
+DORM_INLINE Arg& Arg::operator=(const Arg&) = default;
+DORM_INLINE Arg& Arg::operator=(Arg&&) noexcept = default;
+DORM_INLINE Arg::~Arg() = default;
+
+DORM_INLINE const Value* Arg::value() const {
+    return std::get_if<Value>(&v_);
+}
+DORM_INLINE const Values* Arg::list() const {
+    return std::get_if<Values>(&v_);
+}
+DORM_INLINE const Expr* Arg::expr() const {
+    return std::get_if<Expr>(&v_);
+}
+DORM_INLINE const Subquery* Arg::subquery() const {
+    return std::get_if<Subquery>(&v_);
+}
+
+DORM_INLINE Q::Q() noexcept = default;
+DORM_INLINE Q::Q(const Q&) = default;
+DORM_INLINE Q::Q(Q&&) noexcept = default;
+DORM_INLINE Q& Q::operator=(const Q&) = default;
+DORM_INLINE Q& Q::operator=(Q&&) noexcept = default;
+DORM_INLINE Q::~Q() = default;
+
 DORM_INLINE Q::Q(std::string key, Arg value)
     : leaf_(std::make_shared<const Kwarg>(std::move(key), std::move(value))) {
     base_ = leaf_depth(leaf_->second);
