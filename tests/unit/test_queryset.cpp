@@ -311,6 +311,33 @@ TEST_CASE_METHOD(Fixture, "QuerySet: range-for, size and indexing") {
     CHECK(statements() == 4);
 }
 
+TEST_CASE_METHOD(Fixture, "QuerySet: a large result comes back whole, in order, without slack") {
+    // sql::fetch reads rows into blocks of 32 KiB of objects and moves them into one vector
+    // of the exact size; a result within the first block is that block. Sizes around and
+    // across the block boundaries:
+    const std::size_t per_block = 32768 / sizeof(Note);
+    std::vector<Note> notes;
+    for (int i = 0; i < 3000; ++i) {
+        Note n;
+        n.text = "note " + std::to_string(i) + (i % 7 == 0 ? ", a text too long for SSO" : "");
+        notes.push_back(std::move(n));
+    }
+    Note::objects().bulk_create(notes);
+    for (const std::size_t n : {std::size_t{1}, per_block - 1, per_block, per_block + 1,
+                                2 * per_block, 2 * per_block + 1, std::size_t{3000}}) {
+        const auto rows = Note::objects().order_by("id").slice(0, static_cast<std::int64_t>(n));
+        const std::vector<Note>& got = rows.results();
+        REQUIRE(got.size() == n);
+        if (n > per_block)
+            CHECK(got.capacity() == n);
+        for (std::size_t i = 0; i < n; ++i) {
+            REQUIRE(got[i].id == notes[i].id);
+            REQUIRE(got[i].text == notes[i].text);
+        }
+        CHECK(got.back()._state.db == &db);
+    }
+}
+
 // --- filter, exclude, ordering, slicing -----------------------------------------------------
 
 TEST_CASE_METHOD(Fixture, "filter and exclude: Q objects, key/value pairs and brace lists") {

@@ -62,11 +62,50 @@ std::pair<void*, detail::InstanceState*> next_object(void* ctx) {
     return std::pair<void*, detail::InstanceState*>(&obj, &obj._state);
 }
 
+// The rows of a query read into blocks, then moved once into a vector of the exact size. A
+// vector grown by doubling touches twice the memory of its final size on the way, and a
+// large result's fresh pages are most of the cost of reading it (docs/performance.md):
+// blocks stay below the allocator's mmap threshold and are reused as they are freed. A
+// result that fits in its first block is that block, as a plain vector would be.
+template <class T>
+class RowBlocks {
+public:
+    static std::pair<void*, detail::InstanceState*> next(void* ctx) {
+        auto& blocks = static_cast<RowBlocks*>(ctx)->blocks_;
+        if (blocks.empty() || blocks.back().size() == block_size) {
+            blocks.emplace_back();
+            if (blocks.size() > 1)
+                blocks.back().reserve(block_size);
+        }
+        T& obj = blocks.back().emplace_back();
+        return std::pair<void*, detail::InstanceState*>(&obj, &obj._state);
+    }
+    std::vector<T> take() {
+        if (blocks_.size() == 1)
+            return std::move(blocks_.front());
+        std::vector<T> out;
+        if (blocks_.empty())
+            return out;
+        out.reserve(block_size * (blocks_.size() - 1) + blocks_.back().size());
+        for (std::vector<T>& block : blocks_) {
+            for (T& obj : block)
+                out.emplace_back(std::move(obj));
+            std::vector<T>().swap(block); // freed once moved: the peak stays near one copy
+        }
+        return out;
+    }
+
+private:
+    // About 32 KiB of objects per block (glibc's mmap threshold starts at 128 KiB).
+    static constexpr std::size_t block_size = sizeof(T) >= 32768 ? 1 : 32768 / sizeof(T);
+    std::vector<std::vector<T>> blocks_;
+};
+
 template <class T>
 std::vector<T> fetch(const Query& q, const Evaluation& how) {
-    std::vector<T> out;
-    read_objects(q, how, &next_object<T>, &out);
-    return out;
+    RowBlocks<T> rows;
+    read_objects(q, how, &RowBlocks<T>::next, &rows);
+    return rows.take();
 }
 
 std::vector<Row> fetch_rows(const Query& q, const Evaluation& how);
