@@ -410,6 +410,85 @@ TEST_CASE("atomic: rolls back and rethrows when the function throws") {
     CHECK(Note::objects().count() == 2);
 }
 
+TEST_CASE("on_commit: runs after the outermost commit, never on rollback") {
+    dorm::Database db(":memory:");
+    dorm::create_tables<Note>(db);
+    std::vector<std::string> ran;
+    const auto record = [&](std::string what) { return [&ran, what] { ran.push_back(what); }; };
+
+    // Outside a transaction: at once.
+    dorm::on_commit(db, record("outside"));
+    CHECK(ran == Strings{"outside"});
+    ran.clear();
+
+    // Inside: once the outermost block committed, not when a savepoint is released, in the
+    // order registered, with the transaction closed.
+    dorm::atomic(db, [&] {
+        dorm::on_commit(db, record("outer"));
+        dorm::atomic(db, [&] { dorm::on_commit(db, record("inner")); });
+        CHECK(ran.empty()); // the savepoint was released: not yet
+        note("kept").save(db);
+        dorm::on_commit(db, [&] {
+            CHECK_FALSE(db.in_transaction());
+            CHECK(Note::objects().using_(db).count() == 1); // committed
+            ran.push_back("last");
+        });
+    });
+    CHECK(ran == Strings{"outer", "inner", "last"});
+    ran.clear();
+
+    // A rolled-back savepoint drops its callbacks (and those of savepoints inside it, even
+    // released ones); the enclosing block's stay.
+    dorm::atomic(db, [&] {
+        dorm::on_commit(db, record("kept"));
+        CHECK_THROWS_AS(dorm::atomic(db,
+                                     [&] {
+                                         dorm::atomic(db,
+                                                      [&] { dorm::on_commit(db, record("a")); });
+                                         dorm::on_commit(db, record("b"));
+                                         throw std::runtime_error("savepoint rolled back");
+                                     }),
+                        std::runtime_error);
+        dorm::atomic(db, [&] { dorm::on_commit(db, record("after")); });
+    });
+    CHECK(ran == Strings{"kept", "after"});
+    ran.clear();
+
+    // The outermost rollback drops them all.
+    CHECK_THROWS_AS(dorm::atomic(db,
+                                 [&] {
+                                     dorm::on_commit(db, record("dropped"));
+                                     dorm::atomic(db, [&] { dorm::on_commit(db, record("too")); });
+                                     throw std::runtime_error("rolled back");
+                                 }),
+                    std::runtime_error);
+    CHECK(ran.empty());
+
+    // A COMMIT that fails (a deferred foreign key still broken) rolls back: dropped.
+    db.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) "
+            "DEFERRABLE INITIALLY DEFERRED)");
+    CHECK_THROWS_AS(dorm::atomic(db,
+                                 [&] {
+                                     db.exec("INSERT INTO child VALUES (1, 99)");
+                                     dorm::on_commit(db, record("failed commit"));
+                                 }),
+                    dorm::IntegrityError);
+    CHECK(ran.empty());
+    CHECK_FALSE(db.in_transaction());
+
+    // The next transaction starts clean; an exception from a callback comes out of the
+    // commit once the others have run.
+    CHECK_THROWS_WITH(dorm::atomic(db,
+                                   [&] {
+                                       dorm::on_commit(db, [] { throw std::runtime_error("cb"); });
+                                       dorm::on_commit(db, record("still runs"));
+                                   }),
+                      "cb");
+    CHECK(ran == Strings{"still runs"});
+    CHECK(db.transaction_depth == 0);
+}
+
 TEST_CASE("atomic: nested blocks are savepoints") {
     dorm::Database db(":memory:");
     dorm::create_tables<Note>(db);

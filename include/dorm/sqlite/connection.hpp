@@ -16,6 +16,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 // The clocks and durations of std::chrono, for the query log. libstdc++ keeps them in
 // <bits/chrono.h>, apart from <chrono>'s calendar and time zones (which bring <sstream>
@@ -32,6 +34,10 @@
 
 namespace dorm {
 inline namespace DORM_ABI {
+
+namespace sql {
+class Transaction;
+} // namespace sql
 
 struct DatabaseOptions {
     int busy_timeout_ms = 5000;
@@ -88,6 +94,17 @@ public:
         return sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
     }
     bool in_transaction() const noexcept { return !sqlite3_get_autocommit(db_); }
+    // The file this connection writes, or "" for ":memory:" and temporary databases.
+    std::string file() const;
+
+    // Runs fn once the outermost dorm::atomic() block open now has committed (as Django's
+    // transaction.on_commit): dropped when that transaction, or the savepoint fn was
+    // registered in, rolls back; run at once when no transaction is open. Callbacks run in
+    // the order registered, after COMMIT, with the transaction closed; an exception from
+    // one is rethrown by the commit once the others have run.
+    void on_commit(std::function<void()> fn);
+    // Outermost transactions begun on this connection so far: tells one from the next.
+    std::uint64_t transaction_serial() const noexcept { return serial_; }
 
 private:
     static bool is_commit(sqlite3_stmt* stmt) noexcept;
@@ -96,6 +113,7 @@ private:
     struct Cached;
     struct Impl;
     friend class Lease;
+    friend class sql::Transaction;
 
 public:
     // A cached prepared statement, or a fresh one when the cached one is in use (a query
@@ -136,6 +154,8 @@ private:
     QueryLog log_;
     std::unique_ptr<Impl> impl_; // the statement cache
     std::shared_ptr<SyncHooks> sync_;
+    std::vector<std::pair<int, std::function<void()>>> on_commit_; // depth registered at, fn
+    std::uint64_t serial_ = 0;
 };
 
 namespace detail {

@@ -1,6 +1,7 @@
 #pragma once
 // Transactions: dorm::atomic(db, fn) runs fn in a transaction (BEGIN IMMEDIATE) or, when
 // nested, in a savepoint; it commits when fn returns and rolls back when fn throws.
+#include <functional>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -59,6 +60,15 @@ decltype(auto) atomic(Database& db, Fn&& fn) {
 template <class Fn>
 decltype(auto) atomic(Fn&& fn) {
     return atomic(default_database(), std::forward<Fn>(fn));
+}
+
+// Runs fn once the outermost atomic() block open on db has committed; dropped on rollback;
+// at once outside a transaction (Database::on_commit, as Django's transaction.on_commit).
+inline void on_commit(Database& db, std::function<void()> fn) {
+    db.on_commit(std::move(fn));
+}
+inline void on_commit(std::function<void()> fn) {
+    default_database().on_commit(std::move(fn));
 }
 
 } // namespace DORM_ABI

@@ -49,6 +49,21 @@ DORM_INLINE Database::~Database() {
     sqlite3_close_v2(db_);
 }
 
+DORM_INLINE std::string Database::file() const {
+    const char* f = sqlite3_db_filename(db_, "main");
+    return f ? f : "";
+}
+
+DORM_INLINE void Database::on_commit(std::function<void()> fn) {
+    std::unique_lock lock(mutex_);
+    if (transaction_depth == 0) {
+        lock.unlock();
+        fn();
+        return;
+    }
+    on_commit_.emplace_back(transaction_depth, std::move(fn));
+}
+
 DORM_INLINE void Database::set_query_log(QueryLog log) {
     std::lock_guard lock(mutex_);
     log_ = std::move(log);

@@ -2,7 +2,9 @@
 // Bodies of dorm/sqlite/transaction.hpp (dorm/detail/config.hpp).
 #include "dorm/sqlite/transaction.hpp"
 
+#include <exception>
 #include <string>
+#include <utility>
 
 namespace dorm {
 inline namespace DORM_ABI {
@@ -11,6 +13,8 @@ namespace sql {
 DORM_INLINE Transaction::Transaction(Database& db) : db_(db), lock_(db.mutex()) {
     depth_ = ++db_.transaction_depth;
     try {
+        if (depth_ == 1)
+            ++db_.serial_;
         if (depth_ == 1)
             // IMMEDIATE takes the write lock now, so two connections writing the same file
             // wait for each other (busy timeout) instead of failing on lock upgrade.
@@ -29,11 +33,29 @@ DORM_INLINE Transaction::~Transaction() {
 }
 
 DORM_INLINE void Transaction::commit() {
-    if (depth_ == 1)
-        db_.exec("COMMIT");
-    else
+    if (depth_ != 1) {
         db_.exec("RELEASE SAVEPOINT " + savepoint());
+        for (auto& [depth, fn] : db_.on_commit_) // now the enclosing level's
+            if (depth == depth_)
+                depth = depth_ - 1;
+        finish();
+        return;
+    }
+    db_.exec("COMMIT");
+    auto callbacks = std::exchange(db_.on_commit_, {});
     finish();
+    lock_.unlock(); // the callbacks may open transactions of their own
+    std::exception_ptr first;
+    for (auto& [depth, fn] : callbacks) {
+        try {
+            fn();
+        } catch (...) {
+            if (!first)
+                first = std::current_exception();
+        }
+    }
+    if (first)
+        std::rethrow_exception(first);
 }
 
 DORM_INLINE void Transaction::rollback() noexcept {
@@ -48,6 +70,8 @@ DORM_INLINE void Transaction::rollback() noexcept {
     } catch (...) {
         // A failed rollback leaves SQLite's own state; nothing more can be done here.
     }
+    // The callbacks of what was rolled back are dropped.
+    std::erase_if(db_.on_commit_, [&](const auto& c) { return c.first >= depth_; });
     finish();
 }
 
