@@ -1,6 +1,8 @@
 #pragma once
 // The exception hierarchy. Every error dorm throws derives from dorm::Error, and its message
 // names the model, the field and what was expected.
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -12,6 +14,18 @@ inline namespace DORM_ABI {
 
 struct Error : std::runtime_error {
     using std::runtime_error::runtime_error;
+    // A synced write whose outcome is unknown (the remote may have applied it, the local
+    // store did not keep it): the entry of the sync journal that records it, which the
+    // engine resolves from the remote (dorm::sync::Engine::pending(), recover()).
+    std::optional<std::int64_t> journal_entry() const noexcept { return journal_entry_; }
+    // Marks this error journalled: `note` is appended to its message; its type is kept.
+    void set_journal_entry(std::int64_t entry, const std::string& note) {
+        static_cast<std::runtime_error&>(*this) = std::runtime_error(std::string(what()) + note);
+        journal_entry_ = entry;
+    }
+
+private:
+    std::optional<std::int64_t> journal_entry_;
 };
 
 // Query results.

@@ -192,6 +192,8 @@ private:
 // Every model is listed here when the program starts (before main), so that the reverse
 // side of a relation is known even before the model that declares it was used.
 void register_model(const ModelMeta& (*meta)());
+// The metadata of every model registered so far.
+std::vector<const ModelMeta*> registered_models();
 template <class T>
 struct Registration {
     static inline const bool done = (register_model(&T::meta), true);

@@ -54,6 +54,10 @@ struct ClientOptions {
     std::function<void(const LoggedRequest&)> log;
 };
 
+// Ends the message of a refused changeset that a server may have applied in part (it
+// answered success to operations before the refused one): its outcome is not known.
+inline constexpr const char* changeset_outcome_unknown = "the outcome is unknown";
+
 class Client {
 public:
     explicit Client(ClientOptions opts, std::shared_ptr<Transport> transport = nullptr);

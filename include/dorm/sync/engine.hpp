@@ -28,6 +28,7 @@
 #include "dorm/remote/client.hpp"
 #include "dorm/sqlite/connection.hpp"
 #include "dorm/sync/errors.hpp"
+#include "dorm/sync/journal.hpp"
 #include "dorm/sync/local_rows.hpp"
 #include "dorm/sync/page_stream.hpp"
 #include "dorm/sync/write_body.hpp"
@@ -58,7 +59,7 @@ struct Options {
 // What the engine did, since it was attached.
 struct Counters {
     std::size_t requests = 0;     // remote requests (first attempts)
-    std::size_t writes = 0;       // remote writes that succeeded
+    std::size_t writes = 0;       // remote writes that succeeded (counted at the local commit)
     std::size_t rows_fetched = 0; // rows the remote returned
     WriteCounts written;          // what became of them locally
     std::size_t deleted = 0;      // local rows deleted because the remote no longer has them
@@ -107,6 +108,20 @@ public:
     // the rows of this model on the remote (which applies its own cascades).
     DORM_INLINE void bulk_delete(Database& db, const Query& q,
                                  detail::FunctionRef<void()> local) override;
+
+    // The write journal (dorm/sync/journal.hpp): every remote write is recorded before it
+    // is sent and cleared once the local transaction holding it committed. pending() lists
+    // the entries left (a failure whose outcome is unknown, the caller's rollback, a killed
+    // process), oldest first; those of a transaction still open here are not listed.
+    std::vector<JournalEntry> pending();
+    // Resolves every pending entry from the remote, which is the system of record: the
+    // local row is made the remote's (or deleted when the remote has none), then the entry
+    // is cleared. Returns how many were resolved. When the remote fails, its error
+    // propagates and the entries stay. attach() does this too, and so does the next read or
+    // write of a row that has an entry.
+    std::size_t recover();
+    // The journal's file ("" when it is in memory: the store has no file).
+    std::string journal_path() const { return journal_path_; }
 
 private:
     static constexpr std::size_t small_limit = 50;
@@ -193,9 +208,41 @@ private:
     // Rows the remote no longer has: deleted locally with their cascades, and their ETags.
     void delete_local(const ModelMeta& m, const Values& pks, const std::vector<std::string>& keys);
 
+    // --- the journal ---
+    JournalEntry entry(const ModelMeta& m, const std::string& key, const char* operation,
+                       const nlohmann::json* body, const std::optional<std::string>& if_match);
+    // Records entries before their request is sent; clears them once the outermost
+    // transaction open on db commits. Returns their ids.
+    std::vector<std::int64_t> journal(Database& db, std::vector<JournalEntry> entries);
+    void forget(const std::vector<std::int64_t>& ids) noexcept;
+    // Called in a catch block of a failed journalled write: an outcome known (a 4xx answer:
+    // not applied) clears the entries; else they stay and the error (type kept) says so.
+    // Rethrows.
+    [[noreturn]] void failed(const std::vector<std::int64_t>& ids, bool remote_done);
+    bool in_flight(std::int64_t id) const;
+    std::vector<JournalEntry> unresolved(std::vector<JournalEntry> entries) const;
+    const ModelMeta& model_of(const JournalEntry& e);
+    // Makes the local rows of these entries the remote's, then clears the entries (once the
+    // local transaction commits). `keep_if_match`: the row's ETag becomes the If-Match its
+    // last entry sent (a retried write then meets the remote's changes as a conflict).
+    void resolve(const std::vector<JournalEntry>& entries, const nlohmann::json* row = nullptr,
+                 bool keep_if_match = false);
+    // The pending entries of a model (before a read or a bulk write of it).
+    void settle(const ModelMeta& m);
+    // The pending entries of one row before save(): a retried update the remote already
+    // holds is adopted (true: nothing to send again); the object's stamp follows the row.
+    void settle_row(Database& db, const ModelMeta& m, void* obj, const std::string& key);
+
     Database& db_;
     Options opts_;
     Counters counters_;
+    Journal journal_;
+    std::string journal_path_;
+    struct InFlight {
+        Database* db;
+        std::uint64_t serial; // the transaction it was written in
+    };
+    std::map<std::int64_t, InFlight> in_flight_;
     odata::Client client_;
     std::uint64_t generation_ = 0; // evaluations so far
     std::map<const ModelMeta*, std::pair<std::uint64_t, std::set<std::string>>> refreshed_;

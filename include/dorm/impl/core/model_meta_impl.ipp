@@ -338,6 +338,19 @@ DORM_INLINE void detail::register_model(const ModelMeta& (*meta)()) {
         r.models.push_back(meta);
 }
 
+DORM_INLINE std::vector<const ModelMeta*> detail::registered_models() {
+    std::vector<const ModelMeta& (*)()> metas;
+    {
+        auto& r = model_registry();
+        std::lock_guard lock(r.mutex);
+        metas = r.models;
+    }
+    std::vector<const ModelMeta*> out;
+    for (auto meta : metas)
+        out.push_back(&meta());
+    return out;
+}
+
 DORM_INLINE ValueType FieldMeta::value_type() const {
     if (is_relation())
         return related_model().pk().value_type();

@@ -160,8 +160,16 @@ DORM_INLINE std::vector<BatchResult> Client::batch(const std::vector<BatchOperat
             const std::string which = answer.failed_operation ? describe(*answer.failed_operation)
                                       : ops.size() == 1       ? describe(0)
                                                         : "an operation the server did not name";
-            throw_for_status(
-                "POST " + req.url + ": " + which + " refused; the changeset was not applied", r);
+            // A conforming server answers a refused changeset with the one failure: nothing
+            // was applied. Successes before the failure mean a server that applied the
+            // operations one by one: what it kept is not known.
+            const std::string outcome =
+                i == 0 ? "; the changeset was not applied"
+                       : "; the server answered success to " + std::to_string(i) + " operation" +
+                             (i == 1 ? "" : "s") +
+                             " before it, so it may have applied part of the changeset: " +
+                             changeset_outcome_unknown;
+            throw_for_status("POST " + req.url + ": " + which + " refused" + outcome, r);
         }
         if (answer.failed_operation || answer.responses.size() != ops.size())
             throw MalformedResponse("POST " + req.url + ": a single answer (HTTP " +

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <string_view>
 
 #include "dorm/orm/collector.hpp"
 #include "dorm/orm/execute.hpp"
@@ -20,7 +21,8 @@ inline namespace DORM_ABI {
 namespace sync {
 
 DORM_INLINE Engine::Engine(Database& db, Options opts)
-    : db_(db), opts_(std::move(opts)), client_(make_client(opts_, counters_)) {
+    : db_(db), opts_(std::move(opts)), journal_(db), journal_path_(Journal::path_for(db)),
+      client_(make_client(opts_, counters_)) {
     ETags::create(db_);
 }
 
@@ -58,6 +60,7 @@ DORM_INLINE void Engine::before_read(const Query& q, const Evaluation& how, Read
 DORM_INLINE void Engine::read(const Query& q, const Evaluation& how, ReadKind kind) {
     const ModelMeta& m = *q.model;
     Database& db = sql::db_of(how); // the queryset's database: its local rows
+    settle(m); // writes of this model whose outcome is unknown: the remote's rows first
     if ((kind == ReadKind::Get || kind == ReadKind::Follow) && refresh_one(db, q, kind))
         return;
     odata::Request r = odata::compile(q, dialect(), false);
@@ -116,38 +119,80 @@ DORM_INLINE void Engine::read(const Query& q, const Evaluation& how, ReadKind ki
 DORM_INLINE void Engine::save(Database& db, const ModelMeta& m, void* obj,
                               detail::FunctionRef<void()> local) {
     const FieldMeta& key_field = remote_key_field(m);
+    const FieldMeta* mod = remote_modified_field(m);
+    Value key = key_field.get(obj);
+    // A create retried after an attempt whose outcome is unknown: the remote's row, when the
+    // attempt was applied, is its answer.
+    std::optional<nlohmann::json> created;
+    std::string created_body; // what that attempt sent
+    std::vector<std::int64_t> settled;
+    if (!key.is_null() && !key.as_text().empty()) {
+        auto entries = unresolved(journal_.of(m.remote_entity_set, key.as_text()));
+        if (!entries.empty() && entries.back().operation == "create" &&
+            !local_rows().find(m, key.as_text())) {
+            for (const auto& e : entries)
+                settled.push_back(e.id);
+            created_body = entries.back().body;
+            if (auto rows = rows_by_key(m, {key.as_text()}); !rows.empty())
+                created = std::move(rows.front());
+        } else if (!entries.empty()) {
+            settle_row(db, m, obj, key.as_text());
+        }
+    }
     const std::optional<Fields> before =
         sql::pk_unset(m, obj) ? std::nullopt : mapped_row(db, m, m.pk().get(obj));
-    Value key = key_field.get(obj);
     const bool create = !before || key.is_null() || key.as_text().empty();
     if (create && (key.is_null() || key.as_text().empty())) {
         key = Value(new_guid());
         key_field.set(obj, key);
     }
-    atomic(db, [&] {
-        local();
-        nlohmann::json answer;
-        if (create) {
-            answer = create_remote(m, key.as_text(), WriteBody(db, dialect()).of(m, obj, nullptr));
-        } else {
-            const nlohmann::json changes = WriteBody(db, dialect()).of(m, obj, &*before);
-            if (changes.empty())
-                return;
-            try {
-                answer = client_.update(m.remote_entity_set, key.as_text(), changes,
-                                        ETags::get(db, m, key.as_text()));
-            } catch (const PreconditionFailed& e) {
-                throw ObjectsNotInSync(m.name + " " + key.as_text() +
-                                           ": the remote row changed since it was read "
-                                           "(HTTP 412); the local change was rolled back",
-                                       key.as_text(), {}, {});
+    const Value stamp_before = mod ? mod->get(obj) : Value();
+    std::vector<std::int64_t> ids;
+    bool remote_done = false;
+    try {
+        atomic(db, [&] {
+            local();
+            if (!settled.empty())
+                db.on_commit([this, settled] { forget(settled); });
+            nlohmann::json answer;
+            if (create) {
+                const nlohmann::json body = WriteBody(db, dialect()).of(m, obj, nullptr);
+                if (created && created_body == body.dump()) {
+                    answer = *created; // the earlier attempt's: nothing to send again
+                } else if (created) {  // the earlier attempt's row, then what changed since
+                    const auto etag = odata::Client::etag_of(*created);
+                    ids = journal(db, {entry(m, key.as_text(), "update", &body, etag)});
+                    answer = client_.update(m.remote_entity_set, key.as_text(), body, etag);
+                } else {
+                    ids = journal(db, {entry(m, key.as_text(), "create", &body, std::nullopt)});
+                    answer = create_remote(m, key.as_text(), body);
+                }
+            } else {
+                const nlohmann::json changes = WriteBody(db, dialect()).of(m, obj, &*before);
+                if (changes.empty())
+                    return;
+                const auto etag = ETags::get(db, m, key.as_text());
+                ids = journal(db, {entry(m, key.as_text(), "update", &changes, etag)});
+                try {
+                    answer = client_.update(m.remote_entity_set, key.as_text(), changes, etag);
+                } catch (const PreconditionFailed& e) {
+                    throw ObjectsNotInSync(m.name + " " + key.as_text() +
+                                               ": the remote row changed since it was read "
+                                               "(HTTP 412); the local change was rolled back",
+                                           key.as_text(), {}, {});
+                }
             }
-        }
-        ++counters_.writes;
-        const Value stamp = store_answer(db, m, m.pk().get(obj), key.as_text(), answer);
-        if (!stamp.is_null())
-            remote_modified_field(m)->set(obj, stamp);
-    });
+            remote_done = true;
+            db.on_commit([this] { ++counters_.writes; });
+            const Value stamp = store_answer(db, m, m.pk().get(obj), key.as_text(), answer);
+            if (!stamp.is_null())
+                mod->set(obj, stamp);
+        });
+    } catch (...) {
+        if (mod) // the object as it was: its stamp is not the remote's
+            mod->set(obj, stamp_before);
+        failed(ids, remote_done);
+    }
 }
 
 DORM_INLINE void Engine::saved_locally(const ModelMeta& m, void* obj) {
@@ -161,57 +206,91 @@ DORM_INLINE void Engine::saved_locally(const ModelMeta& m, void* obj) {
 DORM_INLINE void Engine::remove(Database& db, const ModelMeta& m, const void* obj,
                                 detail::FunctionRef<void()> local) {
     const Value key = remote_key_field(m).get(obj);
-    atomic(db, [&] {
-        local();
-        if (key.is_null() || key.as_text().empty())
-            return; // never reached the remote
-        try {
-            client_.delete_(m.remote_entity_set, key.as_text(), ETags::get(db, m, key.as_text()));
-        } catch (const RemoteNotFound&) {
-        } catch (const PreconditionFailed&) {
-            // Some servers (CAP) answer 412 for a row that is gone: gone is fine.
-            if (!exists_remotely(m, key.as_text()))
-                return ETags::erase(db, m, key.as_text());
-            throw ObjectsNotInSync(m.name + " " + key.as_text() +
-                                       ": the remote row changed since it was read (HTTP "
-                                       "412); the local delete was rolled back",
-                                   key.as_text(), {}, {});
-        }
-        ++counters_.writes;
-        ETags::erase(db, m, key.as_text());
-    });
+    if (!key.is_null() && !key.as_text().empty())
+        if (auto entries = unresolved(journal_.of(m.remote_entity_set, key.as_text()));
+            !entries.empty())
+            resolve(entries);
+    std::vector<std::int64_t> ids;
+    bool remote_done = false;
+    try {
+        atomic(db, [&] {
+            local();
+            if (key.is_null() || key.as_text().empty())
+                return; // never reached the remote
+            const auto etag = ETags::get(db, m, key.as_text());
+            ids = journal(db, {entry(m, key.as_text(), "delete", nullptr, etag)});
+            try {
+                client_.delete_(m.remote_entity_set, key.as_text(), etag);
+            } catch (const RemoteNotFound&) {
+            } catch (const PreconditionFailed&) {
+                // Some servers (CAP) answer 412 for a row that is gone: gone is fine.
+                if (!exists_remotely(m, key.as_text())) {
+                    remote_done = true;
+                    return ETags::erase(db, m, key.as_text());
+                }
+                throw ObjectsNotInSync(m.name + " " + key.as_text() +
+                                           ": the remote row changed since it was read (HTTP "
+                                           "412); the local delete was rolled back",
+                                       key.as_text(), {}, {});
+            }
+            remote_done = true;
+            db.on_commit([this] { ++counters_.writes; });
+            ETags::erase(db, m, key.as_text());
+        });
+    } catch (...) {
+        failed(ids, remote_done);
+    }
 }
 
 DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
                                      const std::vector<void*>& objs,
                                      detail::FunctionRef<void()> local) {
     const FieldMeta& key_field = remote_key_field(m);
+    const FieldMeta* mod = remote_modified_field(m);
     check_batch_size(m, objs.size());
+    settle(m);
     for (void* obj : objs) {
         const Value key = key_field.get(obj);
         if (key.is_null() || key.as_text().empty())
             key_field.set(obj, Value(new_guid()));
     }
-    atomic(db, [&] {
-        local();
-        std::vector<odata::BatchOperation> ops;
-        std::vector<std::string> keys;
-        WriteBody body(db, dialect());
-        for (void* obj : objs) {
-            ops.push_back(
-                odata::BatchOperation::create(m.remote_entity_set, body.of(m, obj, nullptr)));
-            keys.push_back(key_field.get(obj).as_text());
-        }
-        const auto results = answer_lost([&] { return send_batch(ops); },
-                                         [&] { return batch_created_after_all(m, keys); });
-        for (std::size_t i = 0; i < objs.size(); ++i) {
-            const Value stamp =
-                store_answer(db, m, m.pk().get(objs[i]), key_field.get(objs[i]).as_text(),
-                             results[i].entity, results[i].etag);
-            if (!stamp.is_null())
-                remote_modified_field(m)->set(objs[i], stamp);
-        }
-    });
+    Values stamps_before;
+    for (void* obj : objs)
+        stamps_before.push_back(mod ? mod->get(obj) : Value());
+    std::vector<std::int64_t> ids;
+    bool remote_done = false;
+    try {
+        atomic(db, [&] {
+            local();
+            std::vector<odata::BatchOperation> ops;
+            std::vector<std::string> keys;
+            std::vector<JournalEntry> entries;
+            WriteBody body(db, dialect());
+            for (void* obj : objs) {
+                nlohmann::json b = body.of(m, obj, nullptr);
+                keys.push_back(key_field.get(obj).as_text());
+                entries.push_back(entry(m, keys.back(), "create", &b, std::nullopt));
+                ops.push_back(odata::BatchOperation::create(m.remote_entity_set, std::move(b)));
+            }
+            ids = journal(db, std::move(entries));
+            const auto results = answer_lost([&] { return send_batch(ops); },
+                                             [&] { return batch_created_after_all(m, keys); });
+            remote_done = true;
+            db.on_commit([this, n = ops.size()] { counters_.writes += n; });
+            for (std::size_t i = 0; i < objs.size(); ++i) {
+                const Value stamp =
+                    store_answer(db, m, m.pk().get(objs[i]), key_field.get(objs[i]).as_text(),
+                                 results[i].entity, results[i].etag);
+                if (!stamp.is_null())
+                    mod->set(objs[i], stamp);
+            }
+        });
+    } catch (...) {
+        if (mod)
+            for (std::size_t i = 0; i < objs.size(); ++i)
+                mod->set(objs[i], stamps_before[i]);
+        failed(ids, remote_done);
+    }
 }
 
 DORM_INLINE std::int64_t Engine::bulk_update(Database& db, const Query& q,
@@ -226,67 +305,302 @@ DORM_INLINE std::int64_t Engine::bulk_update(Database& db, const Query& q,
             fields.push_back(f);
     if (fields.empty())
         return local(); // nothing the remote has
+    settle(m);
     std::int64_t n = 0;
-    atomic(db, [&] {
-        const auto rows = local_keys(db, q); // before the update: it may leave the filter
-        n = local();
-        std::vector<std::pair<Value, std::string>> keyed; // pk, remote key
-        Values pks;
-        for (const auto& [pk, key] : rows)
-            if (!key.is_null()) {
-                keyed.emplace_back(pk, key.as_text());
-                pks.push_back(pk);
+    std::vector<std::int64_t> ids;
+    bool remote_done = false;
+    try {
+        atomic(db, [&] {
+            const auto rows = local_keys(db, q); // before the update: it may leave the filter
+            n = local();
+            std::vector<std::pair<Value, std::string>> keyed; // pk, remote key
+            Values pks;
+            for (const auto& [pk, key] : rows)
+                if (!key.is_null()) {
+                    keyed.emplace_back(pk, key.as_text());
+                    pks.push_back(pk);
+                }
+            auto bodies = WriteBody(db, dialect()).of_stored(m, fields, pks);
+            std::vector<odata::BatchOperation> ops;
+            std::vector<JournalEntry> entries;
+            std::vector<std::pair<Value, std::string>> targets; // those sent
+            for (std::size_t i = 0; i < keyed.size(); ++i) {
+                if (!bodies[i])
+                    continue;
+                const auto etag = ETags::get(db, m, keyed[i].second);
+                entries.push_back(entry(m, keyed[i].second, "update", &*bodies[i], etag));
+                ops.push_back(odata::BatchOperation::update(m.remote_entity_set, keyed[i].second,
+                                                            std::move(*bodies[i]), etag));
+                targets.push_back(keyed[i]);
             }
-        auto bodies = WriteBody(db, dialect()).of_stored(m, fields, pks);
-        std::vector<odata::BatchOperation> ops;
-        std::vector<std::pair<Value, std::string>> targets; // those sent
-        for (std::size_t i = 0; i < keyed.size(); ++i) {
-            if (!bodies[i])
-                continue;
-            ops.push_back(odata::BatchOperation::update(m.remote_entity_set, keyed[i].second,
-                                                        std::move(*bodies[i]),
-                                                        ETags::get(db, m, keyed[i].second)));
-            targets.push_back(keyed[i]);
-        }
-        check_batch_size(m, ops.size());
-        const auto results = send_batch(ops);
-        for (std::size_t i = 0; i < targets.size(); ++i)
-            store_answer(db, m, targets[i].first, targets[i].second, results[i].entity,
-                         results[i].etag);
-    });
+            check_batch_size(m, ops.size());
+            ids = journal(db, std::move(entries));
+            const auto results = send_batch(ops);
+            remote_done = true;
+            db.on_commit([this, k = ops.size()] { counters_.writes += k; });
+            for (std::size_t i = 0; i < targets.size(); ++i)
+                store_answer(db, m, targets[i].first, targets[i].second, results[i].entity,
+                             results[i].etag);
+        });
+    } catch (...) {
+        failed(ids, remote_done);
+    }
     return n;
 }
 
 DORM_INLINE void Engine::bulk_delete(Database& db, const Query& q,
                                      detail::FunctionRef<void()> local) {
     const ModelMeta& m = *q.model;
-    atomic(db, [&] {
-        const auto rows = local_keys(db, q);
-        local();
-        std::vector<odata::BatchOperation> ops;
-        for (const auto& [pk, key] : rows)
-            if (!key.is_null())
-                ops.push_back(odata::BatchOperation::delete_(m.remote_entity_set, key.as_text(),
-                                                             ETags::get(db, m, key.as_text())));
-        check_batch_size(m, ops.size());
-        // A row the remote no longer has fails the changeset (404, or CAP's 412): gone is
-        // fine, so the changeset is sent again without such rows, once.
-        const auto again_without_gone = [&] {
-            if (!drop_gone(m, ops))
-                throw; // every row is there: the refusal stands
-            send_batch(ops);
-        };
+    settle(m);
+    std::vector<std::int64_t> ids;
+    bool remote_done = false;
+    try {
+        atomic(db, [&] {
+            const auto rows = local_keys(db, q);
+            local();
+            std::vector<odata::BatchOperation> ops;
+            std::vector<JournalEntry> entries;
+            for (const auto& [pk, key] : rows)
+                if (!key.is_null()) {
+                    const auto etag = ETags::get(db, m, key.as_text());
+                    entries.push_back(entry(m, key.as_text(), "delete", nullptr, etag));
+                    ops.push_back(
+                        odata::BatchOperation::delete_(m.remote_entity_set, key.as_text(), etag));
+                }
+            check_batch_size(m, ops.size());
+            ids = journal(db, std::move(entries));
+            // A row the remote no longer has fails the changeset (404, or CAP's 412): gone is
+            // fine, so the changeset is sent again without such rows, once.
+            const auto again_without_gone = [&] {
+                if (!drop_gone(m, ops))
+                    throw; // every row is there: the refusal stands
+                send_batch(ops);
+            };
+            try {
+                send_batch(ops);
+            } catch (const RemoteNotFound&) {
+                again_without_gone();
+            } catch (const ObjectsNotInSync&) {
+                again_without_gone();
+            }
+            remote_done = true;
+            db.on_commit([this, k = ops.size()] { counters_.writes += k; });
+            for (const auto& [pk, key] : rows)
+                if (!key.is_null())
+                    ETags::erase(db, m, key.as_text());
+        });
+    } catch (...) {
+        failed(ids, remote_done);
+    }
+}
+
+DORM_INLINE std::vector<JournalEntry> Engine::pending() {
+    return unresolved(journal_.entries());
+}
+
+DORM_INLINE std::size_t Engine::recover() {
+    const auto entries = pending();
+    if (!entries.empty())
+        resolve(entries);
+    return entries.size();
+}
+
+DORM_INLINE JournalEntry Engine::entry(const ModelMeta& m, const std::string& key,
+                                       const char* operation, const nlohmann::json* body,
+                                       const std::optional<std::string>& if_match) {
+    JournalEntry e;
+    e.entity_set = m.remote_entity_set;
+    e.table = m.table;
+    e.key = key;
+    e.operation = operation;
+    if (body)
+        e.body = body->dump();
+    e.if_match = if_match;
+    return e;
+}
+
+DORM_INLINE std::vector<std::int64_t> Engine::journal(Database& db,
+                                                      std::vector<JournalEntry> entries) {
+    journal_.add(entries);
+    std::vector<std::int64_t> ids;
+    for (const auto& e : entries) {
+        ids.push_back(e.id);
+        in_flight_[e.id] = {&db, db.transaction_serial()};
+    }
+    if (!ids.empty())
+        db.on_commit([this, ids] { forget(ids); });
+    return ids;
+}
+
+DORM_INLINE void Engine::forget(const std::vector<std::int64_t>& ids) noexcept {
+    try {
+        journal_.clear(ids);
+    } catch (...) {
+        // The entries stay: resolving them later costs a read of their rows, nothing more.
+    }
+    for (const auto id : ids)
+        in_flight_.erase(id);
+}
+
+DORM_INLINE void Engine::failed(const std::vector<std::int64_t>& ids, bool remote_done) {
+    if (ids.empty())
+        throw;
+    bool not_applied = false; // known: the remote refused it
+    if (!remote_done) {
         try {
-            send_batch(ops);
-        } catch (const RemoteNotFound&) {
-            again_without_gone();
+            throw;
         } catch (const ObjectsNotInSync&) {
-            again_without_gone();
+            not_applied = true;
+        } catch (const RemoteUnavailable& e) {
+            not_applied = !e.maybe_sent;
+        } catch (const RemoteError& e) {
+            not_applied = e.status >= 400 && e.status < 500 &&
+                          !std::string_view(e.what()).ends_with(odata::changeset_outcome_unknown);
+        } catch (...) {
         }
-        for (const auto& [pk, key] : rows)
-            if (!key.is_null())
-                ETags::erase(db, m, key.as_text());
-    });
+    }
+    if (not_applied) {
+        forget(ids);
+        throw;
+    }
+    for (const auto id : ids)
+        in_flight_.erase(id);
+    try {
+        journal_.set_state(ids, remote_done ? "applied" : "unknown");
+    } catch (...) {
+    }
+    const std::string which = ids.size() == 1 ? "entry " + std::to_string(ids.front())
+                                              : "entries " + std::to_string(ids.front()) + " to " +
+                                                    std::to_string(ids.back());
+    const std::string note =
+        (remote_done ? std::string("; the remote applied the write but the local store did not "
+                                   "keep it")
+                     : std::string("; the outcome is unknown (the remote may have applied "
+                                   "the write)")) +
+        ": the write is journalled (" + which +
+        ") and will be resolved from the remote: engine->recover()";
+    try {
+        throw;
+    } catch (Error& e) {
+        e.set_journal_entry(ids.front(), note);
+        throw;
+    }
+}
+
+DORM_INLINE bool Engine::in_flight(std::int64_t id) const {
+    const auto it = in_flight_.find(id);
+    return it != in_flight_.end() && it->second.db->transaction_depth > 0 &&
+           it->second.db->transaction_serial() == it->second.serial;
+}
+
+DORM_INLINE std::vector<JournalEntry> Engine::unresolved(std::vector<JournalEntry> entries) const {
+    std::erase_if(entries, [&](const JournalEntry& e) { return in_flight(e.id); });
+    return entries;
+}
+
+DORM_INLINE const ModelMeta& Engine::model_of(const JournalEntry& e) {
+    for (const ModelMeta* m : detail::registered_models())
+        if (m->table == e.table && m->remote_entity_set == e.entity_set)
+            return *m;
+    throw SyncError("sync journal entry " + std::to_string(e.id) + ": no model has the table " +
+                    e.table + " and the entity set " + e.entity_set);
+}
+
+DORM_INLINE void Engine::resolve(const std::vector<JournalEntry>& entries,
+                                 const nlohmann::json* row, bool keep_if_match) {
+    std::map<const ModelMeta*, std::vector<const JournalEntry*>> by_model;
+    for (const auto& e : entries)
+        by_model[&model_of(e)].push_back(&e);
+    for (const auto& [mp, of_model] : by_model) {
+        const ModelMeta& m = *mp;
+        std::vector<std::string> keys;
+        std::map<std::string, std::optional<std::string>> if_match; // of each row's last entry
+        for (const JournalEntry* e : of_model) {
+            if (!if_match.contains(e->key))
+                keys.push_back(e->key);
+            if_match[e->key] = e->if_match;
+        }
+        std::vector<nlohmann::json> rows;
+        if (row)
+            rows.push_back(*row);
+        else
+            rows = rows_by_key(m, keys); // a failure here leaves the entries
+        std::vector<std::int64_t> ids;
+        for (const JournalEntry* e : of_model)
+            ids.push_back(e->id);
+        atomic(db_, [&] {
+            LocalRows local = local_rows();
+            std::set<std::string> found;
+            for (const auto& r : rows) {
+                const RemoteRow rr = decode(m, r, dialect());
+                local.write(m, rr, counters_.written, /*force=*/true);
+                if (keep_if_match)
+                    ETags::put(db_, m, rr.key, if_match[rr.key]);
+                found.insert(rr.key);
+            }
+            Values gone;
+            std::vector<std::string> gone_keys;
+            for (const auto& k : keys) {
+                if (found.contains(k))
+                    continue;
+                if (const auto f = local.find(m, k)) {
+                    gone.push_back(f->pk);
+                    gone_keys.push_back(k);
+                } else {
+                    ETags::erase(db_, m, k);
+                }
+            }
+            delete_local(m, gone, gone_keys);
+            db_.on_commit([this, ids] { forget(ids); });
+        });
+    }
+}
+
+DORM_INLINE void Engine::settle(const ModelMeta& m) {
+    if (auto entries = unresolved(journal_.of(m.remote_entity_set)); !entries.empty())
+        resolve(entries);
+}
+
+DORM_INLINE void Engine::settle_row(Database& db, const ModelMeta& m, void* obj,
+                                    const std::string& key) {
+    const auto entries = unresolved(journal_.of(m.remote_entity_set, key));
+    if (entries.empty())
+        return;
+    const auto rows = rows_by_key(m, {key});
+    const JournalEntry& last = entries.back();
+    // The remote holds what the last attempt sent: that attempt was applied, and is adopted.
+    // Else its If-Match stays the row's, so that a retry meets a remote change as a conflict.
+    bool ours = !rows.empty() && last.operation == "update";
+    if (ours) {
+        const nlohmann::json sent = nlohmann::json::parse(last.body, nullptr, false);
+        const nlohmann::json& remote = rows.front();
+        ours = sent.is_object();
+        for (auto it = sent.begin(); ours && it != sent.end(); ++it) {
+            const auto r = remote.find(it.key());
+            if (r == remote.end()) {
+                ours = false;
+            } else if (*r != it.value()) {
+                ours = false;
+                for (const FieldMeta* f : mapped_fields(m, true))
+                    if (f->remote_name == it.key())
+                        try {
+                            ours = odata::parse_value(*r, f->value_type(), dialect().version,
+                                                      it.key()) ==
+                                   odata::parse_value(it.value(), f->value_type(),
+                                                      dialect().version, it.key());
+                        } catch (const Error&) {
+                        }
+            }
+        }
+    }
+    if (rows.empty())
+        resolve(entries, nullptr);
+    else
+        resolve(entries, &rows.front(), !ours && last.operation == "update");
+    if (const FieldMeta* mod = remote_modified_field(m))
+        if (const auto f = local_rows().find(m, key))
+            mod->set(obj, f->modified);
+    (void)db;
 }
 
 DORM_INLINE void Engine::push_local(const ModelMeta& m, const Value& pk, const std::string& key) {
@@ -311,9 +625,7 @@ Engine::send_batch(const std::vector<odata::BatchOperation>& ops) {
     if (ops.empty())
         return {};
     try {
-        auto results = client_.batch(ops);
-        counters_.writes += ops.size();
-        return results;
+        return client_.batch(ops);
     } catch (const PreconditionFailed& e) {
         throw ObjectsNotInSync(std::string(e.what()) +
                                    " (a row changed remotely since it was read); the local "
@@ -573,6 +885,12 @@ DORM_INLINE void Engine::delete_local(const ModelMeta& m, const Values& pks,
 DORM_INLINE std::shared_ptr<Engine> attach(Database& db, Options opts) {
     auto engine = std::make_shared<Engine>(db, std::move(opts));
     db.set_sync(engine);
+    try {
+        engine->recover(); // writes a previous run left unresolved
+    } catch (const Error&) {
+        // The remote cannot be reached (or a model is not known): the entries stay pending,
+        // resolved before their rows are next read or written, or by recover().
+    }
     return engine;
 }
 
