@@ -421,6 +421,46 @@ TEST_CASE("lost answers to a PATCH and a DELETE are resolved by recover()", "[sy
     CHECK(local_row(s.db, contact_key(1))->name == "patched, answer lost");
 }
 
+TEST_CASE("a changeset a server answered in part is not called 'not applied'", "[sync]") {
+    Synced s;
+    Contact::objects().count(); // the local store has the contacts
+    // The server applies the changeset; the answer says the first update succeeded and the
+    // second was refused, as a server that does not keep changesets atomic would.
+    s.transport->after = [](const od::HttpRequest& r, int, od::HttpResponse& resp) {
+        if (!r.url.ends_with("$batch"))
+            return;
+        REQUIRE(resp.status == 200);
+        resp.headers = {{"content-type", "multipart/mixed; boundary=b"}};
+        resp.body = "--b\r\ncontent-type: multipart/mixed; boundary=c\r\n\r\n"
+                    "--c\r\ncontent-type: application/http\r\n\r\n"
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{}\r\n"
+                    "--c\r\ncontent-type: application/http\r\n\r\n"
+                    "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n\r\n"
+                    "{\"error\":{\"code\":\"400\",\"message\":\"refused\"}}\r\n"
+                    "--c--\r\n--b--\r\n";
+    };
+    try {
+        Contact::objects()
+            .filter("cdms_pk__in", dorm::Values{Value(contact_key(1)), Value(contact_key(3))})
+            .update({{"email", "partly@example.com"}});
+        FAIL("the update did not fail");
+    } catch (const dorm::RemoteError& e) {
+        const std::string what = e.what();
+        INFO(what);
+        CHECK(e.status == 400);
+        CHECK(what.find("not applied") == std::string::npos);
+        CHECK(what.find("may have applied part of the changeset") != std::string::npos);
+        journalled(e, unknown);
+    }
+    s.transport->after = nullptr;
+    CHECK(s.engine->pending().size() == 2);
+    CHECK(s.engine->recover() == 2);
+    for (const auto& key : {contact_key(1), contact_key(3)}) {
+        local_is_remote(s.db, s, key);
+        CHECK(local_row(s.db, key)->email == "partly@example.com");
+    }
+}
+
 TEST_CASE("recover() that cannot reach the remote keeps the entries, and attach does not throw",
           "[sync]") {
     Synced s;

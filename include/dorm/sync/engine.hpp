@@ -230,7 +230,7 @@ private:
     // The pending entries of a model (before a read or a bulk write of it).
     void settle(const ModelMeta& m);
     // The pending entries of one row before save(): a retried update the remote already
-    // holds is adopted (true: nothing to send again); the object's stamp follows the row.
+    // holds is adopted (nothing to send again); the object's stamp follows the row.
     void settle_row(Database& db, const ModelMeta& m, void* obj, const std::string& key);
 
     Database& db_;
@@ -243,6 +243,7 @@ private:
         std::uint64_t serial; // the transaction it was written in
     };
     std::map<std::int64_t, InFlight> in_flight_;
+    std::map<std::string, const ModelMeta*> models_; // "table\nentity set" -> model
     odata::Client client_;
     std::uint64_t generation_ = 0; // evaluations so far
     std::map<const ModelMeta*, std::pair<std::uint64_t, std::set<std::string>>> refreshed_;

@@ -408,6 +408,7 @@ DORM_INLINE std::size_t Engine::recover() {
 DORM_INLINE JournalEntry Engine::entry(const ModelMeta& m, const std::string& key,
                                        const char* operation, const nlohmann::json* body,
                                        const std::optional<std::string>& if_match) {
+    models_[m.table + '\n' + m.remote_entity_set] = &m;
     JournalEntry e;
     e.entity_set = m.remote_entity_set;
     e.table = m.table;
@@ -455,7 +456,8 @@ DORM_INLINE void Engine::failed(const std::vector<std::int64_t>& ids, bool remot
             not_applied = !e.maybe_sent;
         } catch (const RemoteError& e) {
             not_applied = e.status >= 400 && e.status < 500 &&
-                          !std::string_view(e.what()).ends_with(odata::changeset_outcome_unknown);
+                          std::string_view(e.what()).find(odata::changeset_outcome_unknown) ==
+                              std::string_view::npos;
         } catch (...) {
         }
     }
@@ -472,11 +474,18 @@ DORM_INLINE void Engine::failed(const std::vector<std::int64_t>& ids, bool remot
     const std::string which = ids.size() == 1 ? "entry " + std::to_string(ids.front())
                                               : "entries " + std::to_string(ids.front()) + " to " +
                                                     std::to_string(ids.back());
+    std::string said;
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        said = e.what();
+    }
     const std::string note =
         (remote_done ? std::string("; the remote applied the write but the local store did not "
                                    "keep it")
-                     : std::string("; the outcome is unknown (the remote may have applied "
-                                   "the write)")) +
+         : said.find(odata::changeset_outcome_unknown) != std::string::npos
+             ? std::string() // said already
+             : std::string("; the outcome is unknown (the remote may have applied the write)")) +
         ": the write is journalled (" + which +
         ") and will be resolved from the remote: engine->recover()";
     try {
@@ -499,9 +508,12 @@ DORM_INLINE std::vector<JournalEntry> Engine::unresolved(std::vector<JournalEntr
 }
 
 DORM_INLINE const ModelMeta& Engine::model_of(const JournalEntry& e) {
+    const std::string id = e.table + '\n' + e.entity_set;
+    if (const auto it = models_.find(id); it != models_.end())
+        return *it->second;
     for (const ModelMeta* m : detail::registered_models())
         if (m->table == e.table && m->remote_entity_set == e.entity_set)
-            return *m;
+            return *(models_[id] = m);
     throw SyncError("sync journal entry " + std::to_string(e.id) + ": no model has the table " +
                     e.table + " and the entity set " + e.entity_set);
 }
@@ -557,6 +569,7 @@ DORM_INLINE void Engine::resolve(const std::vector<JournalEntry>& entries,
 }
 
 DORM_INLINE void Engine::settle(const ModelMeta& m) {
+    models_[m.table + '\n' + m.remote_entity_set] = &m;
     if (auto entries = unresolved(journal_.of(m.remote_entity_set)); !entries.empty())
         resolve(entries);
 }
