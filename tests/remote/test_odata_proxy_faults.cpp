@@ -103,6 +103,8 @@ const char* name(Fault f) {
         return "drop_after_request";
     case Fault::truncate_body:
         return "truncate_body";
+    case Fault::drop_answer:
+        return "drop_answer";
     case Fault::stall:
         return "stall";
     case Fault::delay:
@@ -113,7 +115,7 @@ const char* name(Fault f) {
 
 // The faults that break a connection before a whole answer came.
 const std::vector<Fault> DROPS{Fault::close_on_accept, Fault::reset, Fault::drop_after_request,
-                               Fault::truncate_body};
+                               Fault::truncate_body, Fault::drop_answer};
 
 // A row without V2's __metadata (its uri names the host and port the client asked).
 nlohmann::json bare(nlohmann::json row) {
@@ -391,6 +393,42 @@ TEST_CASE("a write whose request went nowhere is tried once and not applied", "[
     CHECK(rig.direct("/Accounts(" + fresh_key(3) + ")").status == 404);
     CHECK(rig.direct("/Accounts(" + k + ")").status == 200);
     CHECK(rig.rows_on_server() == SEEDED + 1);
+}
+
+TEST_CASE("a write whose answer was lost after the server applied it is tried once, and the "
+          "error says it may have been sent",
+          "[remote]") {
+    Rig rig;
+    auto c = rig.client();
+    const std::string k = fresh_key(4);
+    c.create("Accounts", {{"ID", k}, {"name", "to lose"}});
+    rig.log.clear();
+
+    // PATCH: applied, its answer dropped.
+    rig.proxy.next(Fault::drop_answer);
+    try {
+        c.update("Accounts", k, {{"name", "renamed, answer lost"}});
+        FAIL("no RemoteUnavailable");
+    } catch (const dorm::RemoteUnavailable& ex) {
+        CHECK(ex.status == 0);
+        CHECK(ex.maybe_sent);
+        CHECK(mentions(ex, "PATCH " + rig.opts.base_url + "/Accounts(" + k + ")"));
+    }
+    CHECK(rig.direct("/Accounts(" + k + ")").json.at("name") == "renamed, answer lost");
+
+    // DELETE: applied, its 204 dropped (Fault::truncate_body cannot cut an empty answer).
+    rig.proxy.next(Fault::drop_answer);
+    try {
+        c.delete_("Accounts", k);
+        FAIL("no RemoteUnavailable");
+    } catch (const dorm::RemoteUnavailable& ex) {
+        CHECK(ex.maybe_sent);
+        CHECK(mentions(ex, "DELETE " + rig.opts.base_url + "/Accounts(" + k + ")"));
+    }
+    CHECK(rig.direct("/Accounts(" + k + ")").status == 404);
+    CHECK(rig.attempts() == std::vector<int>{1, 1}); // neither write was sent twice
+    CHECK(rig.proxy.requests().size() == 3);         // the create, the PATCH, the DELETE
+    CHECK(rig.rows_on_server() == SEEDED);
 }
 
 TEST_CASE("a create whose answer was cut short was applied, and sending it again duplicates "

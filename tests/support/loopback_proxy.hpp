@@ -49,6 +49,8 @@ public:
         truncate_body,      // forward; relay the answer's head and half its Content-Length body
                             // (the head only when it has none), then close; an empty body
                             // (204) is relayed whole
+        drop_answer,        // forward; read the server's whole answer, relay none of it, close
+                            // (the request was applied and its answer lost, even a 204)
         stall,              // read the request, never answer (until the client gives up)
         delay,              // read the request, wait, then forward faithfully
     };
@@ -301,12 +303,14 @@ private:
         default:
             break;
         }
-        forward(client.fd, one_shot(request, head), plan.fault == Fault::truncate_body);
+        forward(client.fd, one_shot(request, head), plan.fault);
     }
 
     // Sends the request upstream and relays the answer until the server closes; with
-    // `truncate`, only the answer's head and half its body (none without a Content-Length).
-    void forward(int client, const std::string& request, bool truncate) {
+    // Fault::truncate_body only the answer's head and half its body (none without a
+    // Content-Length), with Fault::drop_answer nothing.
+    void forward(int client, const std::string& request, Fault fault) {
+        const bool truncate = fault == Fault::truncate_body;
         Socket up(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
         const sockaddr_in addr = loopback(target_port_);
         if (up.fd < 0 ||
@@ -318,6 +322,8 @@ private:
         std::size_t sent = 0;
         std::optional<std::size_t> limit; // known once the head is in, when truncating
         while (receive(up.fd, answer)) {
+            if (fault == Fault::drop_answer)
+                continue; // the whole answer, until the server closes: it has applied the request
             if (truncate && !limit) {
                 const std::size_t end = answer.find("\r\n\r\n");
                 if (end == std::string::npos)

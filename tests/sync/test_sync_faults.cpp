@@ -501,12 +501,11 @@ constexpr Outcome write_matrix[fault_count][6] = {
     // 401
     {refused_by("Unauthorized"), refused_by("Unauthorized"), refused_by("Unauthorized"),
      refused_by("Unauthorized"), refused_by("Unauthorized"), refused_by("Unauthorized")},
-    // 404: delete_() takes it as "already gone" and deletes locally all the same (the
-    // injected 404 lied: the server still has the row, and the next read brings it back);
-    // a queryset delete_() asks which rows are gone (none are), so the refusal stands
+    // 404: delete_() of an object or a queryset asks the entity set which rows are gone
+    // (a 404 may come from a gateway): none are, so the refusal stands
     {refused_by("RemoteNotFound"),
      refused_by("RemoteNotFound"),
-     {"none", false, 1},
+     {"RemoteNotFound", false, 2},
      refused_by("RemoteNotFound"),
      refused_by("RemoteNotFound"),
      {"RemoteNotFound", false, 2}},

@@ -299,6 +299,67 @@ TEST_CASE("delete_() deletes on both sides, and a row already gone remotely is d
     CHECK_FALSE(Contact::objects().skip_cdms().filter("cdms_pk", contact_key(2)).exists());
 }
 
+TEST_CASE("a 404 to a DELETE deletes locally only when the entity set answers without the row",
+          "[sync]") {
+    Synced s;
+    // Answers 404 to the DELETE (nothing forwarded), and to the listing too when asked.
+    const auto answer_404 = [&](bool listing_too) {
+        s.transport->before = [&s, listing_too](const od::HttpRequest& r,
+                                                int) -> std::optional<od::HttpResponse> {
+            s.sent.push_back(r);
+            if (r.method != "DELETE" && !listing_too)
+                return std::nullopt;
+            od::HttpResponse resp;
+            resp.status = 404;
+            resp.body = R"({"error":{"code":"404","message":"injected"}})";
+            return resp;
+        };
+    };
+    Contact c = Contact::objects().get("cdms_pk", contact_key(2));
+    const std::string before = s.dump();
+
+    SECTION("a 404 from something other than the row (a gateway): the remote still has it") {
+        answer_404(false);
+        s.take();
+        try {
+            c.delete_();
+            FAIL("delete_() succeeded");
+        } catch (const dorm::RemoteNotFound& e) {
+            CHECK(std::string(e.what()).find("still has the row; the local delete was rolled "
+                                             "back") != std::string::npos);
+            CHECK(e.status == 404);
+        }
+        const auto sent = s.take();
+        REQUIRE(sent.size() == 2);
+        CHECK(sent[0].method == "DELETE");
+        CHECK(sent[1].method == "GET"); // the listing by key
+        CHECK(sent[1].url.find("$filter=") != std::string::npos);
+        CHECK(s.dump() == before);
+        CHECK_FALSE(s.remote("Contacts", contact_key(2)).is_null());
+    }
+    SECTION("a 404 of the whole entity set (a wrong set, a gateway): the refusal stands") {
+        answer_404(true);
+        try {
+            c.delete_();
+            FAIL("delete_() succeeded");
+        } catch (const dorm::RemoteNotFound& e) {
+            CHECK(std::string(e.what()).find("404 to a listing of its entity set 'Contacts'") !=
+                  std::string::npos);
+        }
+        CHECK(s.dump() == before);
+        CHECK_FALSE(s.remote("Contacts", contact_key(2)).is_null());
+    }
+    SECTION("the row is gone remotely: the local delete goes ahead") {
+        od::Client(od::ClientOptions(s.server.base_v4(), od::odata_v4()))
+            .delete_("Contacts", contact_key(2));
+        answer_404(false);
+        c.delete_();
+        CHECK_FALSE(Contact::objects().skip_cdms().filter("cdms_pk", contact_key(2)).exists());
+        CHECK(dorm_test::dump_tables(s.db, {"dorm_sync_etag"}).find(contact_key(2)) ==
+              std::string::npos);
+    }
+}
+
 TEST_CASE("get() of a row with a known ETag is conditional: 304 leaves it, 200 refreshes it",
           "[sync]") {
     Synced s;

@@ -131,7 +131,11 @@ private:
 
     void check_batch_size(const ModelMeta& m, std::size_t n) const;
     std::vector<odata::BatchResult> send_batch(const std::vector<odata::BatchOperation>& ops);
-    bool exists_remotely(const ModelMeta& m, const std::string& key);
+    // Whether the remote has the row of this key, asked by listing its entity set with a
+    // filter on the key: an empty list means gone, where a 404 could come from a gateway or a
+    // wrong entity set as well. Such a 404 throws RemoteNotFound naming `answer`, the refusal
+    // that made the engine ask.
+    bool on_remote(const ModelMeta& m, const std::string& key, const RemoteError& answer);
     static DateTime utc_now();
 
     // A version 4 (random) GUID.

@@ -221,10 +221,19 @@ DORM_INLINE void Engine::remove(Database& db, const ModelMeta& m, const void* ob
             ids = journal(db, {entry(m, key.as_text(), "delete", nullptr, etag)});
             try {
                 client_.delete_(m.remote_entity_set, key.as_text(), etag);
-            } catch (const RemoteNotFound&) {
-            } catch (const PreconditionFailed&) {
+            } catch (const RemoteNotFound& e) {
+                // A 404 may come from a gateway or a wrong entity set as well as from a row
+                // that is gone: gone is fine only when the entity set answers without the row.
+                if (on_remote(m, key.as_text(), e))
+                    throw RemoteNotFound(m.name + " " + key.as_text() +
+                                             ": the remote answered 404 to the DELETE but still "
+                                             "has the row; the local delete was rolled back",
+                                         e.status, e.code, e.remote_message);
+                remote_done = true;
+                return ETags::erase(db, m, key.as_text());
+            } catch (const PreconditionFailed& e) {
                 // Some servers (CAP) answer 412 for a row that is gone: gone is fine.
-                if (!exists_remotely(m, key.as_text())) {
+                if (!on_remote(m, key.as_text(), e)) {
                     remote_done = true;
                     return ETags::erase(db, m, key.as_text());
                 }
@@ -647,12 +656,16 @@ Engine::send_batch(const std::vector<odata::BatchOperation>& ops) {
     }
 }
 
-DORM_INLINE bool Engine::exists_remotely(const ModelMeta& m, const std::string& key) {
+DORM_INLINE bool Engine::on_remote(const ModelMeta& m, const std::string& key,
+                                   const RemoteError& answer) {
     try {
-        client_.get(m.remote_entity_set, key);
-        return true;
-    } catch (const RemoteNotFound&) {
-        return false;
+        return !rows_by_key(m, {key}).empty();
+    } catch (const RemoteNotFound& e) {
+        throw RemoteNotFound(
+            m.name + " " + key + ": the remote answered " + std::to_string(answer.status) +
+                " to the DELETE, and 404 to a listing of its entity set '" + m.remote_entity_set +
+                "' (" + e.what() + "); the local delete was rolled back",
+            answer.status, answer.code, answer.remote_message);
     }
 }
 
