@@ -62,6 +62,14 @@ public:
                                      const std::vector<std::string>& fields,
                                      detail::FunctionRef<std::int64_t()> local) = 0;
     virtual void bulk_delete(Database& db, const Query& q, detail::FunctionRef<void()> local) = 0;
+
+    // The transactions (dorm::atomic) of the database this is attached to: just before the
+    // outermost COMMIT (an exception abandons the commit, and the transaction rolls back),
+    // once a savepoint of nesting `depth` is released into the level below it, and once the
+    // transaction (depth 1) or a savepoint rolled back.
+    virtual void before_commit(Database&) {}
+    virtual void released(Database&, int /*depth*/) {}
+    virtual void rolled_back(Database&, int /*depth*/) noexcept {}
 };
 
 } // namespace DORM_ABI

@@ -120,6 +120,16 @@ public:
     // propagates and the entries stay. attach() does this too, and so does the next read or
     // write of a row that has an entry.
     std::size_t recover();
+
+    // Inside a dorm::atomic() block on the engine's database, the writes above are applied
+    // locally at once and their remote writes queued; just before the block's COMMIT they
+    // are sent as one changeset (a single write as its own request, one request per write
+    // where the dialect has no $batch). A refusal throws from the commit, and the whole
+    // block rolls back; what a savepoint that rolls back queued is dropped. Reads of a model
+    // with queued writes are answered by the local store.
+    DORM_INLINE void before_commit(Database& db) override;
+    DORM_INLINE void released(Database& db, int depth) override;
+    DORM_INLINE void rolled_back(Database& db, int depth) noexcept override;
     // The journal's file ("" when it is in memory: the store has no file).
     std::string journal_path() const { return journal_path_; }
 
@@ -140,6 +150,38 @@ private:
 
     // A version 4 (random) GUID.
     static std::string new_guid();
+
+    // A remote write of an atomic block, waiting for its COMMIT.
+    struct Queued {
+        int depth; // the transaction level it was made in
+        const ModelMeta* m;
+        Value pk; // the local row (null for a delete)
+        std::string key;
+        odata::BatchOperation op;
+    };
+    // Whether a write on db now joins the block open there.
+    bool deferred(const Database& db) const {
+        return &db == &db_ && db.transaction_depth > 0 && !flushing_;
+    }
+    void queue(Database& db, const ModelMeta& m, Value pk, std::string key,
+               odata::BatchOperation op);
+    bool queued_for(const ModelMeta& m) const;
+    // The queued writes of one row made one: an update after a create or an update joins it,
+    // a delete replaces it (and a create deleted again is never sent).
+    static std::vector<Queued> merged(std::vector<Queued> writes);
+    // One queued write as its own request, its answer stored.
+    void send_one(Database& db, const Queued& w);
+    // The queued writes as one changeset, the answers stored.
+    void send_changeset(Database& db, std::vector<Queued>& writes);
+
+    // PATCH (MERGE) with If-Match; a 412 is ObjectsNotInSync.
+    nlohmann::json update_remote(const ModelMeta& m, const std::string& key,
+                                 const nlohmann::json& changes,
+                                 const std::optional<std::string>& etag);
+    // DELETE with If-Match. A 404 (or CAP's 412) is fine when the entity set answers without
+    // the row: then the row is gone.
+    void delete_remote(const ModelMeta& m, const std::string& key,
+                       const std::optional<std::string>& etag);
 
     // POST with the client-made key. When the answer was lost (a timeout, a dropped
     // connection, a server error, a body that cannot be read) the create may have been
@@ -247,6 +289,8 @@ private:
         std::uint64_t serial; // the transaction it was written in
     };
     std::map<std::int64_t, InFlight> in_flight_;
+    std::vector<Queued> queued_; // the remote writes of the atomic block open on db_
+    bool flushing_ = false;      // sending them (before_commit)
     std::map<std::string, const ModelMeta*> models_; // "table\nentity set" -> model
     odata::Client client_;
     std::uint64_t generation_ = 0; // evaluations so far

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "dorm/core/sync_hooks.hpp"
+
 namespace dorm {
 inline namespace DORM_ABI {
 namespace sql {
@@ -33,14 +35,19 @@ DORM_INLINE Transaction::~Transaction() {
 }
 
 DORM_INLINE void Transaction::commit() {
+    SyncHooks* const sync = db_.sync();
     if (depth_ != 1) {
         db_.exec("RELEASE SAVEPOINT " + savepoint());
         for (auto& [depth, fn] : db_.on_commit_) // now the enclosing level's
             if (depth == depth_)
                 depth = depth_ - 1;
+        if (sync)
+            sync->released(db_, depth_);
         finish();
         return;
     }
+    if (sync) // the sync engine sends the block's queued remote writes (dorm/sync/engine.hpp)
+        sync->before_commit(db_);
     db_.exec("COMMIT");
     auto callbacks = std::exchange(db_.on_commit_, {});
     finish();
@@ -70,8 +77,10 @@ DORM_INLINE void Transaction::rollback() noexcept {
     } catch (...) {
         // A failed rollback leaves SQLite's own state; nothing more can be done here.
     }
-    // The callbacks of what was rolled back are dropped.
+    // The callbacks of what was rolled back are dropped, and so are its queued remote writes.
     std::erase_if(db_.on_commit_, [&](const auto& c) { return c.first >= depth_; });
+    if (SyncHooks* sync = db_.sync())
+        sync->rolled_back(db_, depth_);
     finish();
 }
 

@@ -28,6 +28,8 @@ DORM_INLINE Engine::Engine(Database& db, Options opts)
 
 DORM_INLINE void Engine::before_read(const Query& q, const Evaluation& how, ReadKind kind) {
     remote_key_field(*q.model);
+    if (queued_for(*q.model))
+        return; // inside an atomic block that wrote it: the block's own rows answer
     const Counters before = counters_;
     struct Tally { // adds what this evaluation cost to the queryset's stats, however it ends
         const Counters& before;
@@ -149,21 +151,31 @@ DORM_INLINE void Engine::save(Database& db, const ModelMeta& m, void* obj,
     const Value stamp_before = mod ? mod->get(obj) : Value();
     std::vector<std::int64_t> ids;
     bool remote_done = false;
+    // Inside the caller's atomic block the remote write waits for its COMMIT.
+    const bool later = deferred(db);
     try {
         atomic(db, [&] {
             local();
             if (!settled.empty())
                 db.on_commit([this, settled] { forget(settled); });
             nlohmann::json answer;
+            const Value pk = m.pk().get(obj);
             if (create) {
                 const nlohmann::json body = WriteBody(db, dialect()).of(m, obj, nullptr);
                 if (created && created_body == body.dump()) {
                     answer = *created; // the earlier attempt's: nothing to send again
                 } else if (created) {  // the earlier attempt's row, then what changed since
                     const auto etag = odata::Client::etag_of(*created);
+                    if (later)
+                        return queue(db, m, pk, key.as_text(),
+                                     odata::BatchOperation::update(m.remote_entity_set,
+                                                                   key.as_text(), body, etag));
                     ids = journal(db, {entry(m, key.as_text(), "update", &body, etag)});
                     answer = client_.update(m.remote_entity_set, key.as_text(), body, etag);
                 } else {
+                    if (later)
+                        return queue(db, m, pk, key.as_text(),
+                                     odata::BatchOperation::create(m.remote_entity_set, body));
                     ids = journal(db, {entry(m, key.as_text(), "create", &body, std::nullopt)});
                     answer = create_remote(m, key.as_text(), body);
                 }
@@ -172,19 +184,16 @@ DORM_INLINE void Engine::save(Database& db, const ModelMeta& m, void* obj,
                 if (changes.empty())
                     return;
                 const auto etag = ETags::get(db, m, key.as_text());
+                if (later)
+                    return queue(db, m, pk, key.as_text(),
+                                 odata::BatchOperation::update(m.remote_entity_set, key.as_text(),
+                                                               changes, etag));
                 ids = journal(db, {entry(m, key.as_text(), "update", &changes, etag)});
-                try {
-                    answer = client_.update(m.remote_entity_set, key.as_text(), changes, etag);
-                } catch (const PreconditionFailed& e) {
-                    throw ObjectsNotInSync(m.name + " " + key.as_text() +
-                                               ": the remote row changed since it was read "
-                                               "(HTTP 412); the local change was rolled back",
-                                           key.as_text(), {}, {});
-                }
+                answer = update_remote(m, key.as_text(), changes, etag);
             }
             remote_done = true;
             db.on_commit([this] { ++counters_.writes; });
-            const Value stamp = store_answer(db, m, m.pk().get(obj), key.as_text(), answer);
+            const Value stamp = store_answer(db, m, pk, key.as_text(), answer);
             if (!stamp.is_null())
                 mod->set(obj, stamp);
         });
@@ -212,36 +221,20 @@ DORM_INLINE void Engine::remove(Database& db, const ModelMeta& m, const void* ob
             resolve(entries);
     std::vector<std::int64_t> ids;
     bool remote_done = false;
+    // Inside the caller's atomic block the remote write waits for its COMMIT.
+    const bool later = deferred(db);
     try {
         atomic(db, [&] {
             local();
             if (key.is_null() || key.as_text().empty())
                 return; // never reached the remote
             const auto etag = ETags::get(db, m, key.as_text());
+            if (later)
+                return queue(
+                    db, m, Value(), key.as_text(),
+                    odata::BatchOperation::delete_(m.remote_entity_set, key.as_text(), etag));
             ids = journal(db, {entry(m, key.as_text(), "delete", nullptr, etag)});
-            try {
-                client_.delete_(m.remote_entity_set, key.as_text(), etag);
-            } catch (const RemoteNotFound& e) {
-                // A 404 may come from a gateway or a wrong entity set as well as from a row
-                // that is gone: gone is fine only when the entity set answers without the row.
-                if (on_remote(m, key.as_text(), e))
-                    throw RemoteNotFound(m.name + " " + key.as_text() +
-                                             ": the remote answered 404 to the DELETE but still "
-                                             "has the row; the local delete was rolled back",
-                                         e.status, e.code, e.remote_message);
-                remote_done = true;
-                return ETags::erase(db, m, key.as_text());
-            } catch (const PreconditionFailed& e) {
-                // Some servers (CAP) answer 412 for a row that is gone: gone is fine.
-                if (!on_remote(m, key.as_text(), e)) {
-                    remote_done = true;
-                    return ETags::erase(db, m, key.as_text());
-                }
-                throw ObjectsNotInSync(m.name + " " + key.as_text() +
-                                           ": the remote row changed since it was read (HTTP "
-                                           "412); the local delete was rolled back",
-                                       key.as_text(), {}, {});
-            }
+            delete_remote(m, key.as_text(), etag);
             remote_done = true;
             db.on_commit([this] { ++counters_.writes; });
             ETags::erase(db, m, key.as_text());
@@ -268,6 +261,8 @@ DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
         stamps_before.push_back(mod ? mod->get(obj) : Value());
     std::vector<std::int64_t> ids;
     bool remote_done = false;
+    // Inside the caller's atomic block the remote write waits for its COMMIT.
+    const bool later = deferred(db);
     try {
         atomic(db, [&] {
             local();
@@ -280,6 +275,11 @@ DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
                 keys.push_back(key_field.get(obj).as_text());
                 entries.push_back(entry(m, keys.back(), "create", &b, std::nullopt));
                 ops.push_back(odata::BatchOperation::create(m.remote_entity_set, std::move(b)));
+            }
+            if (later) {
+                for (std::size_t i = 0; i < objs.size(); ++i)
+                    queue(db, m, m.pk().get(objs[i]), keys[i], std::move(ops[i]));
+                return;
             }
             ids = journal(db, std::move(entries));
             const auto results = answer_lost([&] { return send_batch(ops); },
@@ -318,6 +318,8 @@ DORM_INLINE std::int64_t Engine::bulk_update(Database& db, const Query& q,
     std::int64_t n = 0;
     std::vector<std::int64_t> ids;
     bool remote_done = false;
+    // Inside the caller's atomic block the remote write waits for its COMMIT.
+    const bool later = deferred(db);
     try {
         atomic(db, [&] {
             const auto rows = local_keys(db, q); // before the update: it may leave the filter
@@ -343,6 +345,11 @@ DORM_INLINE std::int64_t Engine::bulk_update(Database& db, const Query& q,
                 targets.push_back(keyed[i]);
             }
             check_batch_size(m, ops.size());
+            if (later) {
+                for (std::size_t i = 0; i < ops.size(); ++i)
+                    queue(db, m, targets[i].first, targets[i].second, std::move(ops[i]));
+                return;
+            }
             ids = journal(db, std::move(entries));
             const auto results = send_batch(ops);
             remote_done = true;
@@ -363,6 +370,8 @@ DORM_INLINE void Engine::bulk_delete(Database& db, const Query& q,
     settle(m);
     std::vector<std::int64_t> ids;
     bool remote_done = false;
+    // Inside the caller's atomic block the remote write waits for its COMMIT.
+    const bool later = deferred(db);
     try {
         atomic(db, [&] {
             const auto rows = local_keys(db, q);
@@ -377,6 +386,13 @@ DORM_INLINE void Engine::bulk_delete(Database& db, const Query& q,
                         odata::BatchOperation::delete_(m.remote_entity_set, key.as_text(), etag));
                 }
             check_batch_size(m, ops.size());
+            if (later) {
+                for (auto& op : ops) {
+                    std::string key = op.key;
+                    queue(db, m, Value(), std::move(key), std::move(op));
+                }
+                return;
+            }
             ids = journal(db, std::move(entries));
             // A row the remote no longer has fails the changeset (404, or CAP's 412): gone is
             // fine, so the changeset is sent again without such rows, once.
@@ -623,6 +639,234 @@ DORM_INLINE void Engine::settle_row(Database& db, const ModelMeta& m, void* obj,
         if (const auto f = local_rows().find(m, key))
             mod->set(obj, f->modified);
     (void)db;
+}
+
+DORM_INLINE void Engine::queue(Database& db, const ModelMeta& m, Value pk, std::string key,
+                               odata::BatchOperation op) {
+    queued_.push_back({db.transaction_depth, &m, std::move(pk), std::move(key), std::move(op)});
+}
+
+DORM_INLINE bool Engine::queued_for(const ModelMeta& m) const {
+    return std::any_of(queued_.begin(), queued_.end(), [&](const Queued& w) { return w.m == &m; });
+}
+
+DORM_INLINE void Engine::released(Database& db, int depth) {
+    if (&db != &db_)
+        return;
+    for (Queued& w : queued_) // now the enclosing level's
+        if (w.depth == depth)
+            w.depth = depth - 1;
+}
+
+DORM_INLINE void Engine::rolled_back(Database& db, int depth) noexcept {
+    if (&db == &db_)
+        std::erase_if(queued_, [&](const Queued& w) { return w.depth >= depth; });
+}
+
+DORM_INLINE std::vector<Engine::Queued> Engine::merged(std::vector<Queued> writes) {
+    using Kind = odata::BatchOperation::Kind;
+    std::vector<Queued> out;
+    std::map<std::pair<std::string, std::string>, std::size_t> at; // (entity set, key) -> out
+    for (Queued& w : writes) {
+        const auto id = std::make_pair(w.op.entity_set, w.key);
+        const auto it = at.find(id);
+        if (it == at.end() || out[it->second].op.kind == Kind::Delete) {
+            at[id] = out.size();
+            out.push_back(std::move(w));
+            continue;
+        }
+        Queued& first = out[it->second];
+        if (w.op.kind == Kind::Update) {
+            first.op.fields.update(w.op.fields); // its If-Match is the first write's
+        } else if (w.op.kind == Kind::Delete && first.op.kind == Kind::Create) {
+            first.m = nullptr; // created and deleted in the block: the remote never sees it
+            at.erase(it);
+        } else { // a delete after an update: the update's If-Match still names the row read
+            w.op.etag = first.op.etag;
+            first = std::move(w);
+        }
+    }
+    std::erase_if(out, [](const Queued& w) { return w.m == nullptr; });
+    return out;
+}
+
+DORM_INLINE void Engine::before_commit(Database& db) {
+    if (&db != &db_ || queued_.empty())
+        return;
+    std::vector<Queued> writes = merged(std::exchange(queued_, {}));
+    if (writes.empty())
+        return;
+    flushing_ = true;
+    struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+    } done{flushing_};
+    using Kind = odata::BatchOperation::Kind;
+    const auto entry_of = [&](const Queued& w) {
+        const char* operation = w.op.kind == Kind::Create   ? "create"
+                                : w.op.kind == Kind::Update ? "update"
+                                                            : "delete";
+        return entry(*w.m, w.key, operation, w.op.kind == Kind::Delete ? nullptr : &w.op.fields,
+                     w.op.etag);
+    };
+    if (writes.size() > 1 && dialect().has_batch) {
+        if (writes.size() > dialect().max_batch)
+            throw ValueError(std::to_string(writes.size()) +
+                             " remote writes in one atomic block; the remote takes " +
+                             std::to_string(dialect().max_batch) +
+                             " in one atomic changeset (split the block)");
+        std::vector<JournalEntry> entries;
+        for (const Queued& w : writes)
+            entries.push_back(entry_of(w));
+        std::vector<std::int64_t> ids;
+        bool remote_done = false;
+        try {
+            ids = journal(db, std::move(entries));
+            send_changeset(db, writes);
+            remote_done = true;
+            db.on_commit([this, n = writes.size()] { counters_.writes += n; });
+        } catch (...) {
+            failed(ids, remote_done);
+        }
+        return;
+    }
+    // One write, or a dialect without $batch: one request each, in order. A failure part-way
+    // leaves the writes before it applied on the remote while the block rolls back: their
+    // entries stay, and the remote's rows are read back into the store later.
+    std::vector<std::int64_t> applied;
+    for (const Queued& w : writes) {
+        std::vector<std::int64_t> ids;
+        try {
+            ids = journal(db, {entry_of(w)});
+            send_one(db, w);
+        } catch (...) {
+            if (!applied.empty()) {
+                for (const auto id : applied)
+                    in_flight_.erase(id);
+                try {
+                    journal_.set_state(applied, "applied");
+                } catch (...) {
+                }
+            }
+            failed(ids, false);
+        }
+        applied.insert(applied.end(), ids.begin(), ids.end());
+    }
+    db.on_commit([this, n = writes.size()] { counters_.writes += n; });
+}
+
+DORM_INLINE void Engine::send_one(Database& db, const Queued& w) {
+    const ModelMeta& m = *w.m;
+    switch (w.op.kind) {
+    case odata::BatchOperation::Kind::Create:
+        store_answer(db, m, w.pk, w.key, create_remote(m, w.key, w.op.fields));
+        break;
+    case odata::BatchOperation::Kind::Update:
+        store_answer(db, m, w.pk, w.key, update_remote(m, w.key, w.op.fields, w.op.etag));
+        break;
+    case odata::BatchOperation::Kind::Delete:
+        delete_remote(m, w.key, w.op.etag);
+        ETags::erase(db, m, w.key);
+        break;
+    }
+}
+
+DORM_INLINE void Engine::send_changeset(Database& db, std::vector<Queued>& writes) {
+    using Kind = odata::BatchOperation::Kind;
+    const auto ops_of = [&] {
+        std::vector<odata::BatchOperation> ops;
+        for (const Queued& w : writes)
+            ops.push_back(w.op);
+        return ops;
+    };
+    // Rows a delete names that the remote no longer has fail the changeset (404, or CAP's
+    // 412): gone is fine, so it is sent again without those deletes, once.
+    const auto without_gone = [&] {
+        std::map<const ModelMeta*, std::vector<std::string>> deleted;
+        for (const Queued& w : writes)
+            if (w.op.kind == Kind::Delete)
+                deleted[w.m].push_back(w.key);
+        std::set<std::pair<const ModelMeta*, std::string>> present;
+        for (const auto& [m, keys] : deleted)
+            for (const auto& row : rows_by_key(*m, keys))
+                present.emplace(m, decode(*m, row, dialect()).key);
+        const std::size_t before = writes.size();
+        std::vector<Queued> gone;
+        std::erase_if(writes, [&](const Queued& w) {
+            if (w.op.kind != Kind::Delete || present.contains({w.m, w.key}))
+                return false;
+            gone.push_back(w);
+            return true;
+        });
+        for (const Queued& w : gone)
+            ETags::erase(db, *w.m, w.key);
+        return writes.size() != before;
+    };
+    std::vector<odata::BatchResult> results;
+    const bool creates_only = std::all_of(writes.begin(), writes.end(), [&](const Queued& w) {
+        return w.op.kind == Kind::Create && w.m == writes.front().m;
+    });
+    try {
+        if (creates_only) {
+            std::vector<std::string> keys;
+            for (const Queued& w : writes)
+                keys.push_back(w.key);
+            results = answer_lost([&] { return send_batch(ops_of()); },
+                                  [&] { return batch_created_after_all(*writes.front().m, keys); });
+        } else {
+            results = send_batch(ops_of());
+        }
+    } catch (const RemoteNotFound&) {
+        if (!without_gone())
+            throw;
+        results = send_batch(ops_of());
+    } catch (const ObjectsNotInSync&) {
+        if (!without_gone())
+            throw;
+        results = send_batch(ops_of());
+    }
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+        const Queued& w = writes[i];
+        if (w.op.kind == Kind::Delete)
+            ETags::erase(db, *w.m, w.key);
+        else
+            store_answer(db, *w.m, w.pk, w.key, results[i].entity, results[i].etag);
+    }
+}
+
+DORM_INLINE nlohmann::json Engine::update_remote(const ModelMeta& m, const std::string& key,
+                                                 const nlohmann::json& changes,
+                                                 const std::optional<std::string>& etag) {
+    try {
+        return client_.update(m.remote_entity_set, key, changes, etag);
+    } catch (const PreconditionFailed&) {
+        throw ObjectsNotInSync(m.name + " " + key +
+                                   ": the remote row changed since it was read (HTTP 412); the "
+                                   "local change was rolled back",
+                               key, {}, {});
+    }
+}
+
+DORM_INLINE void Engine::delete_remote(const ModelMeta& m, const std::string& key,
+                                       const std::optional<std::string>& etag) {
+    try {
+        client_.delete_(m.remote_entity_set, key, etag);
+    } catch (const RemoteNotFound& e) {
+        // A 404 may come from a gateway or a wrong entity set as well as from a row that is
+        // gone: gone is fine only when the entity set answers without the row.
+        if (on_remote(m, key, e))
+            throw RemoteNotFound(m.name + " " + key +
+                                     ": the remote answered 404 to the DELETE but still has the "
+                                     "row; the local delete was rolled back",
+                                 e.status, e.code, e.remote_message);
+    } catch (const PreconditionFailed& e) {
+        // Some servers (CAP) answer 412 for a row that is gone: gone is fine.
+        if (on_remote(m, key, e))
+            throw ObjectsNotInSync(m.name + " " + key +
+                                       ": the remote row changed since it was read (HTTP 412); "
+                                       "the local delete was rolled back",
+                                   key, {}, {});
+    }
 }
 
 DORM_INLINE void Engine::push_local(const ModelMeta& m, const Value& pk, const std::string& key) {
