@@ -6,7 +6,9 @@
 //   window 2  the server applied the write, then the local side fails: the answer cannot
 //             be stored (its stamp is corrupted on the way back), or COMMIT fails (an SQLite
 //             commit hook refuses it)
-//   window 3  the caller's own dorm::atomic() rolls back after a synced write inside it
+//   window 3  the caller's own dorm::atomic() rolls back after synced writes inside it:
+//             nothing was sent (the block's writes wait for its COMMIT, test_sync_atomic),
+//             and a block whose changeset was applied fails at COMMIT
 //   SIGKILL   the process dies between the remote's answer and the local COMMIT
 // Each leaves an entry (pending()), the error says the outcome is journalled, and recover(),
 // a fresh attach, or the next write of the row makes the local row the remote's: field by
@@ -249,21 +251,26 @@ TEST_CASE("an answer that cannot be stored after the remote applied it is journa
     CHECK(s.remote(contact_key(1)).at("name") == "stored remotely only");
 }
 
-TEST_CASE("the caller's rollback after synced writes leaves entries that recover() resolves",
+TEST_CASE("the caller's rollback after synced writes sends nothing and leaves nothing to resolve",
           "[sync]") {
     Synced s;
     const std::size_t contacts = s.remote_count();
     Contact one = Contact::objects().get("cdms_pk", contact_key(1));
     Contact two = Contact::objects().get("cdms_pk", contact_key(2));
-    Contact three = Contact::objects().get("cdms_pk", contact_key(3));
+    const nlohmann::json one_before = s.remote(contact_key(1));
     Contact added;
-    added.name = "created, then rolled back locally";
+    added.name = "created, then rolled back";
+    std::vector<Contact> many(2);
+    many[0].name = "bulk one";
+    many[1].name = "bulk two";
+    s.count_from_now();
     CHECK_THROWS_AS(dorm::atomic(s.db,
                                  [&] {
                                      one.name = "saved, then rolled back";
                                      one.save();
                                      two.delete_();
                                      added.save();
+                                     Contact::objects().bulk_create(many);
                                      Contact::objects()
                                          .filter("cdms_pk", contact_key(3))
                                          .update({{"email", "bulk@example.com"}});
@@ -273,13 +280,58 @@ TEST_CASE("the caller's rollback after synced writes leaves entries that recover
                                      throw std::runtime_error("the caller's own failure");
                                  }),
                     std::runtime_error);
-    // The local store lost the four writes; the remote has them.
+    // The writes waited for the block's COMMIT, which never came.
+    CHECK(s.transport->methods.empty());
+    CHECK(s.engine->pending().empty());
+    CHECK(s.remote(contact_key(1)) == one_before);
+    CHECK(s.remote_count() == contacts);
     CHECK(local_row(s.db, contact_key(1))->name != "saved, then rolled back");
     CHECK(local_row(s.db, contact_key(2)).has_value());
     CHECK_FALSE(local_row(s.db, *added.cdms_pk).has_value());
     CHECK(local_row(s.db, contact_key(3))->email != "bulk@example.com");
+    for (const auto& key : {contact_key(1), contact_key(2), contact_key(3)})
+        local_is_remote(s.db, s, key);
+}
+
+TEST_CASE("a block whose changeset the remote applied and whose COMMIT failed is journalled and "
+          "recovered",
+          "[sync]") {
+    Synced s;
+    const std::size_t contacts = s.remote_count();
+    Contact one = Contact::objects().get("cdms_pk", contact_key(1));
+    Contact two = Contact::objects().get("cdms_pk", contact_key(2));
+    Contact added;
+    added.name = "created, then refused locally";
+    bool armed = true;
+    sqlite3_commit_hook(s.db.handle(), refuse_commit, &armed);
+    s.count_from_now();
+    try {
+        dorm::atomic(s.db, [&] {
+            one.name = "applied remotely, refused locally";
+            one.save();
+            two.delete_();
+            added.save();
+            Contact::objects()
+                .filter("cdms_pk", contact_key(3))
+                .update({{"email", "bulk@example.com"}});
+        });
+        FAIL("the block committed");
+    } catch (const dorm::IntegrityError& e) {
+        journalled(e, "the remote applied the block's writes but the local store did not keep "
+                      "them");
+    }
+    armed = false;
+    sqlite3_commit_hook(s.db.handle(), nullptr, nullptr);
+    CHECK(s.sent("POST") == 1); // the one changeset
+    CHECK(s.sent("PATCH") + s.sent("DELETE") == 0);
+    // The remote has the four writes; the local store has none of them.
+    CHECK(s.remote(contact_key(1)).at("name") == "applied remotely, refused locally");
     CHECK(s.remote(contact_key(2)).is_null());
+    CHECK(s.remote(*added.cdms_pk).at("name") == "created, then refused locally");
+    CHECK(s.remote(contact_key(3)).at("email") == "bulk@example.com");
     CHECK(s.remote_count() == contacts); // one deleted, one created
+    CHECK(local_row(s.db, contact_key(2)).has_value());
+    CHECK_FALSE(local_row(s.db, *added.cdms_pk).has_value());
 
     const auto pending = s.engine->pending();
     REQUIRE(pending.size() == 4);
@@ -287,49 +339,52 @@ TEST_CASE("the caller's rollback after synced writes leaves entries that recover
     CHECK(pending[1].operation == "delete");
     CHECK(pending[2].operation == "create");
     CHECK(pending[3].operation == "update");
+    for (const auto& p : pending)
+        CHECK(p.state == "applied");
     CHECK(s.engine->recover() == 4);
     CHECK(s.engine->pending().empty());
     for (const auto& key : {contact_key(1), contact_key(2), *added.cdms_pk, contact_key(3)})
         local_is_remote(s.db, s, key);
-    CHECK(local_row(s.db, contact_key(1))->name == "saved, then rolled back");
+    CHECK(local_row(s.db, contact_key(1))->name == "applied remotely, refused locally");
     CHECK_FALSE(local_row(s.db, contact_key(2)).has_value());
-    CHECK(local_row(s.db, *added.cdms_pk)->name == "created, then rolled back locally");
+    CHECK(local_row(s.db, *added.cdms_pk)->name == "created, then refused locally");
     CHECK(local_row(s.db, contact_key(3))->email == "bulk@example.com");
-    CHECK(s.remote_count() == contacts);
 }
 
-TEST_CASE("a bulk write rolled back by the caller is resolved before the next read", "[sync]") {
+TEST_CASE("a bulk write whose answer could not be stored is resolved before the next read",
+          "[sync]") {
     Synced s;
     const std::size_t contacts = s.remote_count();
     std::vector<Contact> many(2);
     many[0].name = "bulk one";
     many[1].name = "bulk two";
-    CHECK_THROWS_AS(dorm::atomic(s.db,
-                                 [&] {
-                                     Contact::objects().bulk_create(many);
-                                     throw std::runtime_error("rolled back");
-                                 }),
-                    std::runtime_error);
+    // The changeset is applied; the stamps of its answer are then spoilt on the way back.
+    bool applied_remotely = false;
+    s.transport->after = [&](const od::HttpRequest& r, int, od::HttpResponse& resp) {
+        if (r.method != "POST" || !r.url.ends_with("$batch"))
+            return;
+        applied_remotely = resp.status == 200;
+        const std::string stamp = R"("modifiedOn":")";
+        for (auto at = resp.body.find(stamp); at != std::string::npos;
+             at = resp.body.find(stamp, at + 1))
+            resp.body.insert(at + stamp.size(), "not a stamp ");
+    };
+    try {
+        Contact::objects().bulk_create(many);
+        FAIL("bulk_create succeeded");
+    } catch (const dorm::MalformedResponse& e) {
+        journalled(e, applied);
+    }
+    REQUIRE(applied_remotely);
+    s.transport->after = nullptr;
     CHECK(s.engine->pending().size() == 2);
     CHECK(s.remote_count() == contacts + 2);
+    CHECK(Contact::objects().skip_cdms().filter("name__startswith", "bulk").count() == 0);
     // The next read of the model resolves them first.
     CHECK(Contact::objects().filter("name__startswith", "bulk").count() == 2);
     CHECK(s.engine->pending().empty());
     for (const auto& c : many)
         local_is_remote(s.db, s, *c.cdms_pk);
-
-    CHECK_THROWS_AS(
-        dorm::atomic(s.db,
-                     [&] {
-                         Contact::objects().filter("name__startswith", "bulk").delete_();
-                         throw std::runtime_error("rolled back");
-                     }),
-        std::runtime_error);
-    CHECK(s.engine->pending().size() == 2);
-    CHECK(Contact::objects().skip_cdms().filter("name__startswith", "bulk").count() == 2);
-    CHECK(s.engine->recover() == 2);
-    CHECK(Contact::objects().skip_cdms().filter("name__startswith", "bulk").count() == 0);
-    CHECK(s.remote_count() == contacts);
 }
 
 TEST_CASE("a retried save whose lost PATCH the remote applied is adopted, not sent again",

@@ -16,6 +16,7 @@ namespace dorm {
 inline namespace DORM_ABI {
 
 class Database;
+struct Error;
 struct ModelMeta;
 struct Query;
 
@@ -68,6 +69,9 @@ public:
     // once a savepoint of nesting `depth` is released into the level below it, and once the
     // transaction (depth 1) or a savepoint rolled back.
     virtual void before_commit(Database&) {}
+    // The outermost COMMIT failed (the transaction is rolled back): `error` is about to be
+    // thrown, and may say what the hooks had sent that the store did not keep.
+    virtual void commit_failed(Database&, Error& /*error*/) noexcept {}
     virtual void released(Database&, int /*depth*/) {}
     virtual void rolled_back(Database&, int /*depth*/) noexcept {}
 };

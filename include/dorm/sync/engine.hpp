@@ -128,6 +128,8 @@ public:
     // block rolls back; what a savepoint that rolls back queued is dropped. Reads of a model
     // with queued writes are answered by the local store.
     DORM_INLINE void before_commit(Database& db) override;
+    // The entries of what the block sent are left "applied", and the error says so.
+    DORM_INLINE void commit_failed(Database& db, Error& error) noexcept override;
     DORM_INLINE void released(Database& db, int depth) override;
     DORM_INLINE void rolled_back(Database& db, int depth) noexcept override;
     // The journal's file ("" when it is in memory: the store has no file).

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "dorm/core/errors.hpp"
 #include "dorm/core/sync_hooks.hpp"
 
 namespace dorm {
@@ -48,7 +49,13 @@ DORM_INLINE void Transaction::commit() {
     }
     if (sync) // the sync engine sends the block's queued remote writes (dorm/sync/engine.hpp)
         sync->before_commit(db_);
-    db_.exec("COMMIT");
+    try {
+        db_.exec("COMMIT");
+    } catch (Error& e) {
+        if (sync)
+            sync->commit_failed(db_, e);
+        throw;
+    }
     auto callbacks = std::exchange(db_.on_commit_, {});
     finish();
     lock_.unlock(); // the callbacks may open transactions of their own

@@ -755,6 +755,29 @@ DORM_INLINE void Engine::before_commit(Database& db) {
     db.on_commit([this, n = writes.size()] { counters_.writes += n; });
 }
 
+DORM_INLINE void Engine::commit_failed(Database& db, Error& error) noexcept {
+    std::vector<std::int64_t> ids; // what this transaction sent
+    for (const auto& [id, f] : in_flight_)
+        if (f.db == &db && f.serial == db.transaction_serial())
+            ids.push_back(id);
+    if (ids.empty())
+        return;
+    for (const auto id : ids)
+        in_flight_.erase(id);
+    try {
+        journal_.set_state(ids, "applied");
+        error.set_journal_entry(
+            ids.front(), "; the remote applied the block's writes but the local store did not "
+                         "keep them: the writes are journalled (" +
+                             (ids.size() == 1 ? "entry " + std::to_string(ids.front())
+                                              : "entries " + std::to_string(ids.front()) + " to " +
+                                                    std::to_string(ids.back())) +
+                             ") and will be resolved from the remote: engine->recover()");
+    } catch (...) {
+        // The entries stay as they were ("sent"): pending() lists them all the same.
+    }
+}
+
 DORM_INLINE void Engine::send_one(Database& db, const Queued& w) {
     const ModelMeta& m = *w.m;
     switch (w.op.kind) {
