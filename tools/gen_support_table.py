@@ -3,6 +3,10 @@
 
 Run from anywhere: `/usr/bin/python3 tools/gen_support_table.py` rewrites the table;
 `--check` (run by CTest) fails when a row names no existing test or the file is stale.
+A reference (file stem, name prefix) that matches no test case or several is an error in
+both modes, naming the row and the reference: it is never dropped from its row.
+`--root DIR` reads the tests of, and writes the table into, another tree (the self-test,
+tools/test_gen_support_table.py, runs it on a copy).
 """
 import glob
 import os
@@ -10,6 +14,8 @@ import re
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if "--root" in sys.argv:
+    REPO = os.path.abspath(sys.argv[sys.argv.index("--root") + 1])
 
 # Parse TEST_CASE / TEST_CASE_METHOD names (with adjacent string literal concatenation).
 def test_names(root=os.path.join(REPO, "tests")):
@@ -34,6 +40,7 @@ def test_names(root=os.path.join(REPO, "tests")):
 
 NAMES = test_names()
 PENDING = []
+BAD_REFS = []  # "row: reference: why", each a hard error
 STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test_lookups.cpp",
          "model": "tests/unit/test_model.cpp", "errors": "tests/unit/test_errors.cpp",
          "database": "tests/unit/test_database.cpp", "threads": "tests/unit/test_threads.cpp",
@@ -58,16 +65,22 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "sreads": "tests/sync/test_sync_reads.cpp", "swrites": "tests/sync/test_sync_writes.cpp",
          "demo": "examples/crm_sync.cpp"}
 
-def ref(stem, prefix):
+def ref(stem, prefix, api):
+    if stem not in STEMS:
+        BAD_REFS.append(f'{api}: ({stem!r}, {prefix!r}): no such file stem')
+        return None
     path = STEMS[stem]
     hits = [n for n in NAMES.get(path, []) if n.startswith(prefix)]
     if len(hits) != 1:
+        why = (f"matches no test case in {path}" if not hits else
+               f"matches {len(hits)} test cases in {path}: " + "; ".join(f'"{h}"' for h in hits))
+        BAD_REFS.append(f'{api}: ({stem!r}, "{prefix}") {why}')
         return None
     name = hits[0].replace("|", "\\|")
     return f'`{path.split("/")[-1]}`: "{name}"'
 
 def row(api, refs, note=""):
-    got = [r for r in (ref(s, p) for s, p in refs) if r]
+    got = [r for r in (ref(s, p, api) for s, p in refs) if r]
     if got:
         cell = "✔"
         tests = "<br>".join(got)
@@ -77,8 +90,8 @@ def row(api, refs, note=""):
         PENDING.append(api)
     return f"| {api} | {cell} | {tests} | {note} |"
 
-def cell(refs):
-    got = [r for r in (ref(s, p) for s, p in refs) if r]
+def cell(refs, api):
+    got = [r for r in (ref(s, p, api) for s, p in refs) if r]
     return ("✔" if got else "✔ (test pending)"), got
 
 # The CDMS-style table: each call with the remote (synced) and without it (skip_cdms).
@@ -112,7 +125,7 @@ section("Lookups", "Each lookup works in `filter`, `exclude`, `get`, `Q` and aft
     (f'{L}("f__regex", v)', [("lookups", "regex and iregex"), ("conf_lookups", "lookups and transforms agree")], "Python re syntax (PCRE2); a search over its limits is an OperationalError"),
     (f'{L}("f__iregex", v)', [("lookups", "regex and iregex"), ("conf_lookups", "lookups and transforms agree")], "ignores case as re.IGNORECASE (Unicode)"),
     (f'{L}("f__search", v)', [("lookups", "search matches rows"), ("conf_lookups", "lookups and transforms agree")], "every word contained, ignoring case"),
-    ("wildcards and quotes in values are literal", [("lookups", "% and _ are literal"), ("lookups", "*, ? and [ are literal"), ("lookups", "every hostile string"), ("sqlgen", "hostile values never reach")], ""),
+    ("wildcards and quotes in values are literal", [("lookups", "% and _ are literal"), ("lookups", "star, question mark and bracket are literal"), ("lookups", "every hostile string"), ("sqlgen", "hostile values never reach")], ""),
     ("a lookup that does not apply to the field's type", [("errors", "a lookup or transform that does not apply")], "FieldError"),
 ])
 section("Transforms", "Each transform is followed by a lookup (default `exact`) and can be chained.", [
@@ -355,8 +368,8 @@ the same call on `objects().skip_cdms()` or with `dorm::skip_cdms`, the local st
 out.append("| API | synced | skip_cdms | tests | notes |")
 out.append("|---|---|---|---|---|")
 for api, synced, skipped, note in SYNC_ROWS:
-    a, ga = cell(synced)
-    b, gb = cell(skipped) if skipped is not None else ("–", ["-"])
+    a, ga = cell(synced, api)
+    b, gb = cell(skipped, api) if skipped is not None else ("–", ["-"])
     if skipped is None:
         gb = []
     if not ga or (skipped is not None and not gb):
@@ -377,6 +390,10 @@ out.append("""
 """)
 text = "\n".join(out)
 target = os.path.join(REPO, "docs", "support.md")
+if BAD_REFS:
+    sys.exit("support table: references that do not name exactly one test case "
+             "(make the name prefix match one, or fix the test's name):\n" +
+             "\n".join(BAD_REFS))
 if "--check" in sys.argv:
     problems = []
     if PENDING:
