@@ -275,11 +275,11 @@ section("Remote: OData compilation and client", "What `qs.odata(dialect)` produc
     ("text lookups per server case sensitivity", [("odata", "contains, startswith"), ("odata", "icontains"), ("odata", "iexact"), *D], ""),
     ("in, range, comparisons, isnull", [("odata", "in: an in list"), ("odata", "gt, gte, lt"), ("odata", "isnull and exact None"), *D], ""),
     ("year / date as ranges, date parts on v4", [("odata", "year becomes a range"), ("odata", "month, day, hour"), ("odata", "date on a datetime field"), *D], ""),
-    ("smallest superset where a dialect cannot say a condition", [("odata", "AND drops a condition"), ("odata", "OR with an unsayable"), ("odata", "NOT of an unsayable"), *D], "reports exact or superset"),
+    ("smallest superset where a dialect cannot say a condition", [("odata", "AND drops a condition"), ("odata", "OR with an unsayable"), ("odata", "NOT of an unsayable"), ("odata", "a translation that is not exact says why"), *D], "reports exact or superset, and why"),
     ("literals: quotes, booleans, UTC datetimes, GUIDs; percent-encoding", [("odata", "hostile values stay inside"), ("odata", "remote keys:"), ("odata", "the query string percent-encodes")], "through libcurl"),
     ("$orderby, $top/$skip, count", [("odata", "ordering: order_by"), ("odata", "slices go to the remote"), ("odata", "count requests")], ""),
     ("reading V2/V4 responses, /Date(ms)/, errors", [("oparse", "V2 /Date(ms)/"), ("oparse", "pages: V2 d.results"), ("oparse", "error bodies")], "fuzzed by scripts/fuzz"),
-    ("odata::Client: list with paging, count", [("client", "list follows paging, stops at a row limit, filters and counts as local V4"), ("client", "list follows paging, stops at a row limit, filters and counts as local V2")], "against the CAP server"),
+    ("odata::Client: list with paging, count", [("client", "list follows paging, stops at a row limit, filters and counts as local V4"), ("client", "list follows paging, stops at a row limit, filters and counts as local V2"), ("client", "count() refuses what the remote cannot count exactly and asks nothing for no rows V4"), ("client", "count() refuses what the remote cannot count exactly and asks nothing for no rows V2")], "against the CAP server; count() of a query not said exactly is NotSupported; none() and f__in=[] make no request"),
     ("odata::Client: get, create, update (PATCH / MERGE), delete_", [("client", "get create update delete_ by remote key V4"), ("client", "get create update delete_ by remote key V2")], ""),
     ("typed remote errors (404, 412, 401/403, 429, 5xx, timeout, malformed)", [("client", "401 and 403"), ("client", "a body that is not JSON"), ("client", "a server that never answers"), ("client", "503 beyond max_retries")], "faults injected by a transport wrapper"),
     ("retries of GETs with backoff, Retry-After", [("client", "429 with Retry-After 0"), ("client", "503 twice"), ("client", "writes that get 503"), ("client", "Retry-After beyond max_wait"), ("client", "backoff continues")], ""),
@@ -317,8 +317,9 @@ section("Errors", "", [
 
 R, W = "sreads", "swrites"
 sync_row("Klass.objects().filter(...) (iterate, size)", [(R, "a filtered queryset gives the seed's answer from an empty local store V4"), (R, "a filtered queryset gives the seed's answer from an empty local store crm2011")], [(R, "skip_cdms reads the local store alone")], "the remote may over-match; the local query decides")
-sync_row("count(), exists()", [(R, "all() reads every page once")], [(R, "skip_cdms reads the local store alone")], "")
-sync_row("all() with sync_limit(n)", [(R, "sync_limit reads the most recently modified rows first")], [(R, "skip_cdms reads the local store alone")], "most recently modified first")
+sync_row("count(), exists()", [(R, "all() reads every page once"), (R, "exists() asks the remote for one row"), (R, "count() of a filter the remote cannot say")], [(R, "skip_cdms reads the local store alone")], "")
+sync_row("none(), filter(\"f__in\", {})", [(R, "none() and an empty __in list ask the remote nothing")], [(R, "skip_cdms reads the local store alone")], "no request")
+sync_row("all() with sync_limit(n)", [(R, "sync_limit reads the most recently modified rows first"), (R, "sync_limit with an explicit order_by")], [(R, "skip_cdms reads the local store alone")], "most recently modified first")
 sync_row("a read of many pages", [(R, "a parent on no page of a long read is read by key once"), (R, "all() reads every page once")], [(R, "skip_cdms reads the local store alone")], "each page written while the next is fetched; one transaction")
 sync_row("rows changed or deleted remotely", [(R, "a row changed remotely is updated locally")], [(R, "skip_cdms reads the local store alone")], "deleted rows checked by key first")
 sync_row("get(cdms_pk=...)", [(R, "get() by remote key creates the local row"), (W, "get() of a row with a known ETag is conditional")], [(R, "skip_cdms reads the local store alone")], "If-None-Match when an ETag is known (304: nothing read); 404 -> DoesNotExist, row removed")
