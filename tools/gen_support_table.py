@@ -3,6 +3,10 @@
 
 Run from anywhere: `/usr/bin/python3 tools/gen_support_table.py` rewrites the table;
 `--check` (run by CTest) fails when a row names no existing test or the file is stale.
+A reference (file stem, name prefix) that matches no test case or several is an error in
+both modes, naming the row and the reference: it is never dropped from its row.
+`--root DIR` reads the tests of, and writes the table into, another tree (the self-test,
+tools/test_gen_support_table.py, runs it on a copy).
 """
 import glob
 import os
@@ -10,6 +14,8 @@ import re
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if "--root" in sys.argv:
+    REPO = os.path.abspath(sys.argv[sys.argv.index("--root") + 1])
 
 # Parse TEST_CASE / TEST_CASE_METHOD names (with adjacent string literal concatenation).
 def test_names(root=os.path.join(REPO, "tests")):
@@ -34,6 +40,7 @@ def test_names(root=os.path.join(REPO, "tests")):
 
 NAMES = test_names()
 PENDING = []
+BAD_REFS = []  # "row: reference: why", each a hard error
 STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test_lookups.cpp",
          "model": "tests/unit/test_model.cpp", "errors": "tests/unit/test_errors.cpp",
          "database": "tests/unit/test_database.cpp", "threads": "tests/unit/test_threads.cpp",
@@ -58,16 +65,22 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "sreads": "tests/sync/test_sync_reads.cpp", "swrites": "tests/sync/test_sync_writes.cpp",
          "demo": "examples/crm_sync.cpp"}
 
-def ref(stem, prefix):
+def ref(stem, prefix, api):
+    if stem not in STEMS:
+        BAD_REFS.append(f'{api}: ({stem!r}, {prefix!r}): no such file stem')
+        return None
     path = STEMS[stem]
     hits = [n for n in NAMES.get(path, []) if n.startswith(prefix)]
     if len(hits) != 1:
+        why = (f"matches no test case in {path}" if not hits else
+               f"matches {len(hits)} test cases in {path}: " + "; ".join(f'"{h}"' for h in hits))
+        BAD_REFS.append(f'{api}: ({stem!r}, "{prefix}") {why}')
         return None
     name = hits[0].replace("|", "\\|")
     return f'`{path.split("/")[-1]}`: "{name}"'
 
 def row(api, refs, note=""):
-    got = [r for r in (ref(s, p) for s, p in refs) if r]
+    got = [r for r in (ref(s, p, api) for s, p in refs) if r]
     if got:
         cell = "✔"
         tests = "<br>".join(got)
@@ -77,8 +90,8 @@ def row(api, refs, note=""):
         PENDING.append(api)
     return f"| {api} | {cell} | {tests} | {note} |"
 
-def cell(refs):
-    got = [r for r in (ref(s, p) for s, p in refs) if r]
+def cell(refs, api):
+    got = [r for r in (ref(s, p, api) for s, p in refs) if r]
     return ("✔" if got else "✔ (test pending)"), got
 
 # The CDMS-style table: each call with the remote (synced) and without it (skip_cdms).
@@ -112,7 +125,7 @@ section("Lookups", "Each lookup works in `filter`, `exclude`, `get`, `Q` and aft
     (f'{L}("f__regex", v)', [("lookups", "regex and iregex"), ("conf_lookups", "lookups and transforms agree")], "Python re syntax (PCRE2); a search over its limits is an OperationalError"),
     (f'{L}("f__iregex", v)', [("lookups", "regex and iregex"), ("conf_lookups", "lookups and transforms agree")], "ignores case as re.IGNORECASE (Unicode)"),
     (f'{L}("f__search", v)', [("lookups", "search matches rows"), ("conf_lookups", "lookups and transforms agree")], "every word contained, ignoring case"),
-    ("wildcards and quotes in values are literal", [("lookups", "% and _ are literal"), ("lookups", "*, ? and [ are literal"), ("lookups", "every hostile string"), ("sqlgen", "hostile values never reach")], ""),
+    ("wildcards and quotes in values are literal", [("lookups", "% and _ are literal"), ("lookups", "star, question mark and bracket are literal"), ("lookups", "every hostile string"), ("sqlgen", "hostile values never reach")], ""),
     ("a lookup that does not apply to the field's type", [("errors", "a lookup or transform that does not apply")], "FieldError"),
 ])
 section("Transforms", "Each transform is followed by a lookup (default `exact`) and can be chained.", [
@@ -262,11 +275,11 @@ section("Remote: OData compilation and client", "What `qs.odata(dialect)` produc
     ("text lookups per server case sensitivity", [("odata", "contains, startswith"), ("odata", "icontains"), ("odata", "iexact"), *D], ""),
     ("in, range, comparisons, isnull", [("odata", "in: an in list"), ("odata", "gt, gte, lt"), ("odata", "isnull and exact None"), *D], ""),
     ("year / date as ranges, date parts on v4", [("odata", "year becomes a range"), ("odata", "month, day, hour"), ("odata", "date on a datetime field"), *D], ""),
-    ("smallest superset where a dialect cannot say a condition", [("odata", "AND drops a condition"), ("odata", "OR with an unsayable"), ("odata", "NOT of an unsayable"), *D], "reports exact or superset"),
+    ("smallest superset where a dialect cannot say a condition", [("odata", "AND drops a condition"), ("odata", "OR with an unsayable"), ("odata", "NOT of an unsayable"), ("odata", "a translation that is not exact says why"), *D], "reports exact or superset, and why"),
     ("literals: quotes, booleans, UTC datetimes, GUIDs; percent-encoding", [("odata", "hostile values stay inside"), ("odata", "remote keys:"), ("odata", "the query string percent-encodes")], "through libcurl"),
     ("$orderby, $top/$skip, count", [("odata", "ordering: order_by"), ("odata", "slices go to the remote"), ("odata", "count requests")], ""),
     ("reading V2/V4 responses, /Date(ms)/, errors", [("oparse", "V2 /Date(ms)/"), ("oparse", "pages: V2 d.results"), ("oparse", "error bodies")], "fuzzed by scripts/fuzz"),
-    ("odata::Client: list with paging, count", [("client", "list follows paging, stops at a row limit, filters and counts as local V4"), ("client", "list follows paging, stops at a row limit, filters and counts as local V2")], "against the CAP server"),
+    ("odata::Client: list with paging, count", [("client", "list follows paging, stops at a row limit, filters and counts as local V4"), ("client", "list follows paging, stops at a row limit, filters and counts as local V2"), ("client", "count() refuses what the remote cannot count exactly and asks nothing for no rows V4"), ("client", "count() refuses what the remote cannot count exactly and asks nothing for no rows V2")], "against the CAP server; count() of a query not said exactly is NotSupported; none() and f__in=[] make no request"),
     ("odata::Client: get, create, update (PATCH / MERGE), delete_", [("client", "get create update delete_ by remote key V4"), ("client", "get create update delete_ by remote key V2")], ""),
     ("typed remote errors (404, 412, 401/403, 429, 5xx, timeout, malformed)", [("client", "401 and 403"), ("client", "a body that is not JSON"), ("client", "a server that never answers"), ("client", "503 beyond max_retries")], "faults injected by a transport wrapper"),
     ("retries of GETs with backoff, Retry-After", [("client", "429 with Retry-After 0"), ("client", "503 twice"), ("client", "writes that get 503"), ("client", "Retry-After beyond max_wait"), ("client", "backoff continues")], ""),
@@ -304,8 +317,9 @@ section("Errors", "", [
 
 R, W = "sreads", "swrites"
 sync_row("Klass.objects().filter(...) (iterate, size)", [(R, "a filtered queryset gives the seed's answer from an empty local store V4"), (R, "a filtered queryset gives the seed's answer from an empty local store crm2011")], [(R, "skip_cdms reads the local store alone")], "the remote may over-match; the local query decides")
-sync_row("count(), exists()", [(R, "all() reads every page once")], [(R, "skip_cdms reads the local store alone")], "")
-sync_row("all() with sync_limit(n)", [(R, "sync_limit reads the most recently modified rows first")], [(R, "skip_cdms reads the local store alone")], "most recently modified first")
+sync_row("count(), exists()", [(R, "all() reads every page once"), (R, "exists() asks the remote for one row"), (R, "count() of a filter the remote cannot say")], [(R, "skip_cdms reads the local store alone")], "")
+sync_row("none(), filter(\"f__in\", {})", [(R, "none() and an empty __in list ask the remote nothing")], [(R, "skip_cdms reads the local store alone")], "no request")
+sync_row("all() with sync_limit(n)", [(R, "sync_limit reads the most recently modified rows first"), (R, "sync_limit with an explicit order_by")], [(R, "skip_cdms reads the local store alone")], "most recently modified first")
 sync_row("a read of many pages", [(R, "a parent on no page of a long read is read by key once"), (R, "all() reads every page once")], [(R, "skip_cdms reads the local store alone")], "each page written while the next is fetched; one transaction")
 sync_row("rows changed or deleted remotely", [(R, "a row changed remotely is updated locally")], [(R, "skip_cdms reads the local store alone")], "deleted rows checked by key first")
 sync_row("get(cdms_pk=...)", [(R, "get() by remote key creates the local row"), (W, "get() of a row with a known ETag is conditional")], [(R, "skip_cdms reads the local store alone")], "If-None-Match when an ETag is known (304: nothing read); 404 -> DoesNotExist, row removed")
@@ -355,8 +369,8 @@ the same call on `objects().skip_cdms()` or with `dorm::skip_cdms`, the local st
 out.append("| API | synced | skip_cdms | tests | notes |")
 out.append("|---|---|---|---|---|")
 for api, synced, skipped, note in SYNC_ROWS:
-    a, ga = cell(synced)
-    b, gb = cell(skipped) if skipped is not None else ("–", ["-"])
+    a, ga = cell(synced, api)
+    b, gb = cell(skipped, api) if skipped is not None else ("–", ["-"])
     if skipped is None:
         gb = []
     if not ga or (skipped is not None and not gb):
@@ -377,6 +391,10 @@ out.append("""
 """)
 text = "\n".join(out)
 target = os.path.join(REPO, "docs", "support.md")
+if BAD_REFS:
+    sys.exit("support table: references that do not name exactly one test case "
+             "(make the name prefix match one, or fix the test's name):\n" +
+             "\n".join(BAD_REFS))
 if "--check" in sys.argv:
     problems = []
     if PENDING:

@@ -16,6 +16,7 @@
 #include "temp_dir.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -79,35 +80,61 @@ Ids ids(const std::vector<Account>& rows) {
     return out;
 }
 
-std::vector<std::pair<std::string, dorm::QuerySet<Account>>> cases() {
+// What one read leaves behind, on each endpoint: the rows in the local store (those the
+// remote's filter matched, its superset where the translation is not exact, and the parents
+// of these, read by key) and the requests it took (pages of 50, then one GET per parent).
+struct Cost {
+    std::int64_t local_rows;
+    std::size_t requests;
+};
+struct Case {
+    std::string what;
+    dorm::QuerySet<Account> qs;
+    Cost v4, crm2011;
+};
+
+std::vector<Case> cases() {
     const auto A = [] { return Account::objects().all(); };
+    // Derived from the seed (tests/remote/server/db/data): e.g. 57 rows have more than 20
+    // employees or are not active, in two pages; one of them has its parent outside.
     return {
-        {"name__startswith=Acme", A().filter("name__startswith", "Acme")},
-        {"name__icontains=acme (superset on crm2011)", A().filter("name__icontains", "acme")},
-        {"employees__gt=20 | ~active", A().filter(Q("employees__gt", 20) | ~Q("active", true))},
-        {"founded__year=2016", A().filter("founded__year", 2016)},
-        {"name__regex (local only)", A().filter("name__regex", "^[A-Z][a-z]+$")},
-        {"parent__name=Acme (across the FK)", A().filter("parent__name", "Acme")},
-        {"name=O'Brien Ltd", A().filter("name", "O'Brien Ltd")},
-        {"order_by -employees [:3]", A().order_by("-employees", "cdms_pk").slice(0, 3)},
+        {"name__startswith=Acme", A().filter("name__startswith", "Acme"), {1, 1}, {1, 1}},
+        {"name__icontains=acme (superset on crm2011)",
+         A().filter("name__icontains", "acme"),
+         {3, 1},   // Acme, acme labs, ACME Corp (the first the others' parent)
+         {65, 2}}, // every row
+        {"employees__gt=20 | ~active",
+         A().filter(Q("employees__gt", 20) | ~Q("active", true)),
+         {58, 3},
+         {58, 3}},
+        {"founded__year=2016", A().filter("founded__year", 2016), {3, 1}, {3, 1}},
+        {"name__regex (local only)", A().filter("name__regex", "^[A-Z][a-z]+$"), {65, 2}, {65, 2}},
+        {"parent__name=Acme (across the FK)", A().filter("parent__name", "Acme"), {65, 2}, {65, 2}},
+        {"name=O'Brien Ltd", A().filter("name", "O'Brien Ltd"), {1, 1}, {1, 1}},
+        {"order_by -employees [:3]",
+         A().order_by("-employees", "cdms_pk").slice(0, 3),
+         {3, 1},
+         {3, 1}},
     };
 }
 
 void filters_match_the_oracle(const od::Dialect& d, bool v2) {
     const auto cs = cases();
-    const Oracle oracle(cs);
+    std::vector<std::pair<std::string, dorm::QuerySet<Account>>> queries;
+    for (const auto& c : cs)
+        queries.emplace_back(c.what, c.qs);
+    const Oracle oracle(queries);
     dorm_test::ODataServer server;
     for (std::size_t i = 0; i < cs.size(); ++i) {
         Synced s(server, d, v2);
-        INFO(d.name << " | " << cs[i].first);
-        const auto& qs = cs[i].second;
+        INFO(d.name << " | " << cs[i].what);
+        const auto& qs = cs[i].qs;
+        const Cost want = v2 ? cs[i].crm2011 : cs[i].v4;
         // A fresh queryset of the same query (the oracle evaluated its own copy).
         const Ids got = ids(qs.all().to_vector());
         CHECK(got == oracle.answers[i].second);
-        CHECK(s.requests() >= 1);
-        // The rows the remote sent are local now; nothing else is.
-        CHECK(s.local_rows() >= static_cast<std::int64_t>(got.size()));
-        CHECK(s.local_rows() <= 65);
+        CHECK(s.requests() == want.requests);
+        CHECK(s.local_rows() == want.local_rows);
     }
 }
 
@@ -141,10 +168,12 @@ TEST_CASE("all() reads every page once, links parents, and count and exists foll
 
     // Reading again: the same rows, nothing rewritten.
     CHECK(Account::objects().exists());
+    CHECK(s.requests() == 3); // one row asked for ($top=1)
     CHECK(Account::objects().count() == 65);
+    CHECK(s.requests() == 5);
     CHECK(s.engine->counters().written.inserted == 65);
     CHECK(s.engine->counters().written.updated == 0);
-    CHECK(s.engine->counters().written.unchanged >= 65);
+    CHECK(s.engine->counters().written.unchanged == 66); // exists(): one row; count(): 65
 }
 
 TEST_CASE("a parent on no page of a long read is read by key once, after the last page", "[sync]") {
@@ -167,7 +196,54 @@ TEST_CASE("a parent on no page of a long read is read by key once, after the las
     CHECK(Account::objects().skip_cdms().filter("parent__cdms_pk", account_key(1)).count() == 7);
 }
 
+// The query options of a request's URL, each "$name=value" (the value percent-encoded).
+std::vector<std::string> options_of(const std::string& url) {
+    std::vector<std::string> out;
+    for (std::size_t at = url.find('?'); at != std::string::npos;) {
+        const std::size_t end = url.find('&', at + 1);
+        out.push_back(url.substr(at + 1, end == std::string::npos ? end : end - at - 1));
+        at = end;
+    }
+    return out;
+}
+bool has_option(const std::string& url, const std::string& option) {
+    const auto o = options_of(url);
+    return std::find(o.begin(), o.end(), option) != o.end();
+}
+
+// The seed's keys of the n most recently modified Accounts.
+std::vector<std::string> newest_keys(std::size_t n) {
+    LocalStore all;
+    std::vector<std::string> out;
+    for (const auto& a : Account::objects().order_by("-modified_on").slice(0, n))
+        out.push_back(*a.cdms_pk);
+    return out;
+}
+
 TEST_CASE("sync_limit reads the most recently modified rows first", "[sync]") {
+    const auto newest = newest_keys(10); // before Synced: LocalStore takes the default database
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    std::vector<std::string> urls;
+    s.options.client.log = [&](const od::LoggedRequest& r) { urls.emplace_back(r.url); };
+    s.reattach();
+    // No filter, no order_by: the ten rows asked for are the remote's ten newest.
+    const auto rows = Account::objects().sync_limit(10).to_vector();
+    REQUIRE(urls.size() == 1); // one page of ten; their parents are among them
+    CHECK(has_option(urls[0], "$orderby=modifiedOn%20desc"));
+    CHECK(has_option(urls[0], "$top=10"));
+    CHECK(s.local_rows() == 10);
+    REQUIRE(rows.size() == 10);
+    std::vector<std::string> got;
+    for (const auto& a : rows)
+        got.push_back(*a.cdms_pk);
+    std::sort(got.begin(), got.end());
+    std::vector<std::string> want = newest; // a06, a09, a13 to a16, a22 to a25
+    std::sort(want.begin(), want.end());
+    CHECK(got == want);
+}
+
+TEST_CASE("sync_limit with an explicit order_by reads the first rows of that order", "[sync]") {
     dorm_test::ODataServer server;
     Synced s(server, od::odata_v4());
     const auto rows = Account::objects().sync_limit(10).order_by("-modified_on").to_vector();
@@ -184,6 +260,66 @@ TEST_CASE("sync_limit reads the most recently modified rows first", "[sync]") {
     for (const auto& a : rows)
         got.push_back(a.modified_on);
     CHECK(got == stamps);
+}
+
+TEST_CASE("exists() asks the remote for one row when its filter is exact", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    std::vector<std::string> urls;
+    s.options.client.log = [&](const od::LoggedRequest& r) { urls.emplace_back(r.url); };
+    s.reattach();
+    // Three names contain "acme" in any case (exact on V4): one row answers, one is asked for.
+    CHECK(Account::objects().filter("name__icontains", "acme").exists());
+    REQUIRE(urls.size() == 1);
+    CHECK(has_option(urls[0], "$top=1"));
+    CHECK(s.engine->counters().rows_fetched == 1);
+    CHECK(s.local_rows() == 1);
+
+    // A filter no row matches: the same one request, and false.
+    CHECK_FALSE(Account::objects().filter("name", "nobody").exists());
+    REQUIRE(urls.size() == 2);
+    CHECK(has_option(urls[1], "$top=1"));
+
+    // A filter the remote cannot say exactly (a regex): its superset is read whole (two
+    // pages of every row), and the local query decides.
+    CHECK(Account::objects().filter("name__regex", "^a").exists());
+    REQUIRE(urls.size() == 4);
+    CHECK(urls[2].find("$top=") == std::string::npos);
+    CHECK(s.local_rows() == 65);
+}
+
+TEST_CASE("count() of a filter the remote cannot say reads the superset and counts locally",
+          "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    // "acme labs" and "a&b=c?d#e+f/g": the seed's names that begin with a lowercase a.
+    CHECK(Account::objects().filter("name__regex", "^a").count() == 2);
+    CHECK(s.requests() == 2); // every row, in two pages of 50
+    CHECK(s.local_rows() == 65);
+    CHECK(s.engine->counters().rows_fetched == 65);
+}
+
+TEST_CASE("none() and an empty __in list ask the remote nothing", "[sync]") {
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    const auto A = [] { return Account::objects().all(); };
+    CHECK(A().none().count() == 0);
+    CHECK_FALSE(A().none().exists());
+    CHECK(A().none().to_vector().empty());
+    CHECK(s.transport->calls == 0);
+    CHECK(A().filter("cdms_pk__in", Values{}).count() == 0);
+    CHECK_FALSE(A().filter("name__in", Values{}).exists());
+    CHECK(A().filter("employees__in", Values{}).to_vector().empty());
+    CHECK(A().filter("name__in", Values{}).filter("employees__gt", 3).to_vector().empty());
+    CHECK_THROWS_AS(A().filter("cdms_pk__in", Values{}).get(), Account::DoesNotExist);
+    CHECK(s.transport->calls == 0);
+    CHECK(s.requests() == 0);
+    CHECK(s.local_rows() == 0);
+    // The empty list under OR says nothing; under NOT it is every row.
+    CHECK(A().filter(Q("name__in", Values{}) | Q("name", "Acme")).count() == 1);
+    CHECK(s.transport->calls == 1);
+    CHECK(A().exclude("name__in", Values{}).count() == 65);
+    CHECK(s.transport->calls == 3); // two pages
 }
 
 TEST_CASE("skip_cdms reads the local store alone", "[sync]") {
@@ -264,9 +400,19 @@ TEST_CASE("get() of a row saved locally with skip_cdms after the remote is Objec
     Account a = Account::objects().get("cdms_pk", account_key(1));
     a.name = "changed locally";
     const auto requests = s.requests();
+    const auto utc_now = [] {
+        return od::detail::from_unix_us(std::chrono::duration_cast<std::chrono::microseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+    };
+    const dorm::DateTime before = utc_now();
     a.save(dorm::skip_cdms); // the local store only; its remote stamp moves to now
+    const dorm::DateTime after = utc_now();
     CHECK(s.requests() == requests);
-    CHECK(a.modified_on > dorm::DateTime(2026, 1, 1));
+    CHECK(before <= a.modified_on);
+    CHECK(a.modified_on <= after);
+    CHECK(Account::objects().skip_cdms().get("cdms_pk", account_key(1)).modified_on ==
+          a.modified_on);
     try {
         Account::objects().get("cdms_pk", account_key(1));
         FAIL("no ObjectsNotInSync");

@@ -1027,6 +1027,38 @@ TEST_CASE("none asks for nothing: the filter false", "[odata][none]") {
     CHECK(r.query_string() == "$filter=false");
 }
 
+TEST_CASE("a condition that matches nothing where it decides the whole: no request needed",
+          "[odata][none]") {
+    const auto nothing = [](const dorm::QuerySet<Account>& qs) {
+        return qs.odata(od::odata_v4()).nothing;
+    };
+    CHECK(nothing(A().none()));
+    CHECK(nothing(A().filter("name__in", Values{})));
+    CHECK(nothing(A().filter("name__in", Values{}).filter("name__regex", "x")));
+    CHECK(nothing(A().filter(Q("name__in", Values{}) & Q("employees", 3))));
+    CHECK(nothing(A().filter(Q("name__in", Values{}) | Q("employees__in", Values{}))));
+    CHECK(nothing(A().exclude(~Q("name__in", Values{}) | Q("employees", 3))));
+    CHECK_FALSE(nothing(A().all()));
+    CHECK_FALSE(nothing(A().filter("name", "Acme")));
+    CHECK_FALSE(nothing(A().filter(Q("name__in", Values{}) | Q("employees", 3))));
+    CHECK_FALSE(nothing(A().exclude("name__in", Values{})));
+    CHECK_FALSE(nothing(A().filter(~Q("name__in", Values{}) & Q("employees", 3))));
+}
+
+TEST_CASE("a translation that is not exact says why: the first condition it cannot say",
+          "[odata][superset]") {
+    const auto why = [](const dorm::QuerySet<Account>& qs, bool count = false) {
+        return od::compile(qs.query(), od::odata_v4(), count).inexact;
+    };
+    CHECK(why(A().filter("name", "Acme")).empty());
+    CHECK(why(A().filter("name__regex", "^a")) == "name__regex");
+    CHECK(why(A().filter("employees__gt", 3).filter("name__iregex", "^a")) == "name__iregex");
+    CHECK(why(A().filter("name__search", "a").filter("name__regex", "b")) == "name__search");
+    CHECK(why(A().filter("parent__name", "Acme")) == "parent__name__exact");
+    CHECK(why(A().filter("name", "Acme").slice(0, 3), true) == "a slice");
+    CHECK(why(A().filter("name__regex", "^a").slice(0, 3), true) == "name__regex");
+}
+
 // ---- ordering, slices, select, count -------------------------------------------------------
 
 TEST_CASE("ordering: order_by, Meta.ordering and reverse by remote names", "[odata][order]") {

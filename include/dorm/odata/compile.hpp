@@ -32,7 +32,14 @@ struct Request {
     std::optional<std::int64_t> top, skip;
     bool count = false; // ask for the number of rows ($count=true / $inlinecount=allpages)
     bool exact = true;  // the remote returns exactly the query's rows (else a superset)
+    // When not exact, why: the first condition the dialect cannot say exactly
+    // ("name__regex"), or "a slice", "extra(where=...)", ...
+    std::string inexact;
     Version version = Version::V4;
+
+    // No row matches, whatever the rows: none(), or a condition that matches nothing (as
+    // f__in with an empty list) where it decides the whole. No request is needed.
+    bool nothing = false;
 
     // The query options, percent-encoded: "$filter=...&$orderby=...".
     std::string query_string() const;

@@ -91,8 +91,11 @@ public:
     list(const Request& r, std::size_t row_limit = 0,
          const std::function<void(std::size_t pages, std::size_t rows)>& on_page = {});
 
-    // The number of rows of a request (the count option where the dialect has one, else
-    // by listing the keys).
+    // The number of rows of a query, as the remote counts them (the count option where the
+    // dialect has one, else by listing the keys): only for a query the dialect says exactly
+    // (Request::exact), or a slice of one. Any other query is NotSupported (naming what is
+    // not exact): the remote would count a superset. none() and a filter that matches
+    // nothing (f__in with an empty list) are 0 without a request.
     std::int64_t count(const Query& q);
 
     // One entity by its remote key (a GUID).
@@ -128,6 +131,8 @@ public:
     static std::optional<std::string> etag_of(const nlohmann::json& e);
 
 private:
+    // The remote's count of a compiled count request.
+    std::int64_t count_rows(const Request& r);
     std::string base() const;
     // "Accounts(guid'…')", relative to the service root, percent-encoded.
     std::string entity_path(const std::string& entity_set, const std::string& key) const;

@@ -94,6 +94,8 @@ public:
     FilterCompiler(const Query& q, const Dialect& d) : q_(q), d_(d) {}
 
     bool exact() const noexcept { return exact_; }
+    // The first condition that was not translated exactly ("name__regex").
+    const std::string& inexact() const noexcept { return inexact_; }
 
     // upper: the bound that may over-match (true when unsure); else the one that may
     // under-match (false when unsure).
@@ -112,7 +114,7 @@ private:
         case WhereNode::Kind::Leaf:
             return leaf(*n.cond, upper);
         case WhereNode::Kind::Raw: // extra(where=...): SQL only
-            exact_ = false;
+            not_exact("extra(where=...)");
             return upper ? Bound::yes() : Bound::no();
         case WhereNode::Kind::And:
         case WhereNode::Kind::Or:
@@ -186,13 +188,36 @@ private:
         case LeafTranslation::Kind::Exact:
             return Bound::expr(std::move(t.text));
         case LeafTranslation::Kind::Over:
-            exact_ = false;
+            not_exact(describe(c));
             return upper ? Bound::expr(std::move(t.text)) : Bound::no();
         case LeafTranslation::Kind::None:
             break;
         }
-        exact_ = false;
+        not_exact(describe(c));
         return upper ? Bound::yes() : Bound::no();
+    }
+
+    void not_exact(std::string why) {
+        if (exact_)
+            inexact_ = std::move(why);
+        exact_ = false;
+    }
+
+    // A condition as it was written: "parent__name__exact", "founded__week_day__exact".
+    std::string describe(const Condition& c) const {
+        if (c.lhs.op != Expr::Op::Field || !c.lhs.field)
+            return "a condition on an expression";
+        std::string path = c.lhs.field->name;
+        for (std::uint16_t a = c.lhs.alias; a != 0 && a <= q_.joins.size();) {
+            const Join& j = q_.joins[a - 1u];
+            if (!j.parent_field)
+                break;
+            path = j.parent_field->name + "__" + path;
+            a = j.parent;
+        }
+        for (const TransformKind t : c.transforms)
+            path += "__" + std::string(transform_def(t).name);
+        return path + "__" + std::string(lookup_def(c.lookup).name);
     }
 
     // The remote's name for the left side: a mapped field of the model, or a ForeignKey's
@@ -564,6 +589,7 @@ private:
     const Query& q_;
     const Dialect& d_;
     bool exact_ = true;
+    std::string inexact_;
 };
 
 // The ordering the query applies (order_by(), else Meta.ordering), by remote name; nullopt
@@ -610,6 +636,43 @@ inline std::optional<RemoteOrder> remote_order(const Query& q, const Dialect& d)
     return out;
 }
 
+// What a where tree matches for sure, whatever the rows: nothing (a condition that matches
+// no row, as f__in with an empty list, where it decides the whole), everything, or unknown.
+enum class Sure { nothing, everything, unknown };
+DORM_INLINE Sure sure_of(const WhereNode& n) {
+    Sure s = Sure::unknown;
+    switch (n.kind) {
+    case WhereNode::Kind::Leaf:
+        if (n.cond->lookup == LookupKind::In && std::holds_alternative<Values>(n.cond->rhs) &&
+            n.cond->values().empty())
+            s = Sure::nothing;
+        break;
+    case WhereNode::Kind::Raw:
+        break;
+    case WhereNode::Kind::And:
+    case WhereNode::Kind::Or: {
+        // AND: nothing when a child is; everything when every child is. OR: the converse.
+        const bool is_and = n.kind == WhereNode::Kind::And;
+        const Sure absorbing = is_and ? Sure::nothing : Sure::everything;
+        const Sure neutral = is_and ? Sure::everything : Sure::nothing;
+        s = neutral;
+        for (const auto& child : n.children) {
+            const Sure c = sure_of(child);
+            if (c == absorbing) {
+                s = absorbing;
+                break;
+            }
+            if (c == Sure::unknown)
+                s = Sure::unknown;
+        }
+        break;
+    }
+    }
+    if (n.negated && s != Sure::unknown)
+        s = s == Sure::nothing ? Sure::everything : Sure::nothing;
+    return s;
+}
+
 } // namespace detail
 
 DORM_INLINE Request compile(const Query& q, const Dialect& d, bool count) {
@@ -621,26 +684,35 @@ DORM_INLINE Request compile(const Query& q, const Dialect& d, bool count) {
     r.version = d.version;
     if (q.empty) {
         r.filter = "false";
+        r.nothing = true;
         return r;
     }
+    r.nothing = detail::sure_of(q.where) == detail::Sure::nothing;
     detail::FilterCompiler fc(q, d);
     detail::Bound b = fc.translate(q.where, true);
     if (!q.having.empty()) { // conditions on aggregates: local only
         r.exact = false;
+        r.inexact = "a condition on an aggregate";
     }
     if (b.kind == detail::Bound::Kind::False)
         r.filter = "false";
     else if (b.kind == detail::Bound::Kind::Expr)
         r.filter = b.text;
     // Joins for order_by/values and annotations do not change which objects there are.
+    if (r.exact && !fc.exact())
+        r.inexact = fc.inexact();
+    else if (r.exact && !q.extra_tables.empty())
+        r.inexact = "extra(tables=...)";
     r.exact = r.exact && fc.exact() && q.extra_tables.empty();
     for (const auto& f : m.fields)
         if (f.remote_mapped())
             r.select += (r.select.empty() ? "" : ",") + detail::row_attribute(f, d);
     if (count) {
         // The remote counts every matching row, not a slice of them.
-        if (q.is_sliced())
+        if (q.is_sliced() && r.exact) {
             r.exact = false;
+            r.inexact = "a slice";
+        }
         r.count = d.has_count;
         r.top = d.has_count ? std::optional<std::int64_t>(0) : std::nullopt;
         r.select = m.remote_key() ? m.remote_key()->remote_name : std::string();
@@ -657,8 +729,9 @@ DORM_INLINE Request compile(const Query& q, const Dialect& d, bool count) {
             r.top = q.limit;
             if (q.offset)
                 r.skip = q.offset;
-        } else {
+        } else if (r.exact) {
             r.exact = false;
+            r.inexact = "a slice the remote cannot take (its filter or ordering is not exact)";
         }
     }
     return r;

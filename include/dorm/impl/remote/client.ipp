@@ -22,7 +22,8 @@ DORM_INLINE Client::Client(ClientOptions opts, std::shared_ptr<Transport> transp
 
 DORM_INLINE Client::Listing::Listing(Client& client, const Request& r, std::size_t row_limit)
     : client_(client), url_(r.url(client.opts_.base_url)),
-      limit_(row_limit ? row_limit : client.opts_.max_rows) {}
+      limit_(row_limit ? row_limit : client.opts_.max_rows), done_(r.nothing) {
+} // no request for what has no row
 
 DORM_INLINE std::vector<nlohmann::json> Client::Listing::next() {
     HttpResponse resp = client_.send_idempotent("GET", url_, client_.page_size_preference());
@@ -55,7 +56,32 @@ Client::list(const Request& r, std::size_t row_limit,
 }
 
 DORM_INLINE std::int64_t Client::count(const Query& q) {
+    if (q.empty)
+        return 0; // none(): no request
     Request r = compile(q, opts_.dialect, true);
+    if (r.nothing)
+        return 0; // f__in=[]: no request
+    if (r.exact)
+        return count_rows(r);
+    if (q.is_sliced()) {
+        // A slice of rows the remote counts exactly: Django's count of qs[a:b].
+        Query whole = q;
+        whole.offset = 0;
+        whole.limit.reset();
+        if (const Request w = compile(whole, opts_.dialect, true); w.exact) {
+            const std::int64_t n = std::max<std::int64_t>(0, count_rows(w) - q.offset);
+            return q.limit ? std::min(n, *q.limit) : n;
+        }
+    }
+    // The remote would count a superset: its number is not the answer.
+    throw NotSupported(q.model->name + ": count() on the remote of a query the " +
+                       opts_.dialect.name + " dialect cannot say exactly (" + r.inexact +
+                       "): the remote would count more rows than match. Count through the "
+                       "sync engine (it reads the remote's superset and counts locally), or "
+                       "list() the rows and narrow them yourself");
+}
+
+DORM_INLINE std::int64_t Client::count_rows(const Request& r) {
     if (!r.count)
         return static_cast<std::int64_t>(list(r).size());
     const std::string url = r.url(opts_.base_url);

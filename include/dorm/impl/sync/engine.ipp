@@ -66,6 +66,8 @@ DORM_INLINE void Engine::read(const Query& q, const Evaluation& how, ReadKind ki
     if ((kind == ReadKind::Get || kind == ReadKind::Follow) && refresh_one(db, q, kind))
         return;
     odata::Request r = odata::compile(q, dialect(), false);
+    if (r.nothing)
+        return; // f__in=[] (none() never comes here): no row anywhere, nothing to ask
     std::size_t limit = how.sync_limit.value_or(opts_.sync_limit);
     if (kind == ReadKind::Get || kind == ReadKind::Follow)
         limit = std::min<std::size_t>(limit, 21); // get() reads at most 21 rows, as Django
