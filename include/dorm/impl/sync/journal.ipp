@@ -4,11 +4,30 @@
 
 #include <chrono>
 
+#include "dorm/detail/function_ref.hpp"
 #include "dorm/remote/parse.hpp"
 #include "dorm/sqlite/transaction.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
+namespace detail {
+// Runs `write` in a transaction on the journal's connection whose commit is synced to disk
+// (synchronous=FULL), then returns the connection to NORMAL.
+DORM_INLINE void journal_durably(Database& db, FunctionRef<void()> write) {
+    db.exec("PRAGMA synchronous = FULL");
+    struct Normal {
+        Database& conn;
+        ~Normal() {
+            try {
+                conn.exec("PRAGMA synchronous = NORMAL");
+            } catch (...) {
+            }
+        }
+    } normal{db};
+    atomic(db, [&] { write(); });
+}
+} // namespace detail
+
 namespace sync {
 
 DORM_INLINE std::string Journal::path_for(const Database& store) {
@@ -23,9 +42,11 @@ DORM_INLINE Journal::Journal(const Database& store)
               return path.empty() ? std::string(":memory:") : path;
           }(),
           DatabaseOptions{.wal = true, .foreign_keys = false}) {
-    // WAL with synchronous=FULL: each commit syncs the WAL once, so an entry is on disk
-    // (power loss included) before the request it records leaves.
-    db_.exec("PRAGMA synchronous = FULL");
+    // WAL. An entry is committed with synchronous=FULL (add(): the WAL is synced once, so
+    // the entry is on disk, power loss included, before the request it records leaves);
+    // everything else with NORMAL (not synced: a clear lost to a power cut leaves an entry
+    // whose resolution costs one GET). The next FULL commit syncs what came before it.
+    db_.exec("PRAGMA synchronous = NORMAL");
     db_.exec(std::string("CREATE TABLE IF NOT EXISTS ") + table +
              " (id INTEGER PRIMARY KEY AUTOINCREMENT, entity_set TEXT NOT NULL, "
              "local_table TEXT NOT NULL, remote_key TEXT NOT NULL, operation TEXT NOT NULL, "
@@ -41,7 +62,7 @@ DORM_INLINE void Journal::add(std::vector<JournalEntry>& entries) {
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     const std::string created = odata::detail::from_unix_us(now).iso();
-    atomic(db_, [&] {
+    dorm::detail::journal_durably(db_, [&] {
         for (auto& e : entries) {
             e.created = created;
             sql::Cursor(db_,
@@ -59,7 +80,7 @@ DORM_INLINE void Journal::add(std::vector<JournalEntry>& entries) {
 
 DORM_INLINE void Journal::set_state(const std::vector<std::int64_t>& ids,
                                     const std::string& state) {
-    atomic(db_, [&] {
+    dorm::detail::journal_durably(db_, [&] {
         for (const auto id : ids)
             sql::Cursor(db_, std::string("UPDATE ") + table + " SET state = ? WHERE id = ?",
                         {Value(state), Value(id)})
