@@ -2,7 +2,9 @@
 // every fault a remote shows, met by every synced operation.
 //
 //   faults      refused, connect timeout, read timeout, HTTP 400, 401, 404, 412, 429 (with
-//               Retry-After), 500, 503, malformed JSON, a truncated body
+//               Retry-After), 500, 503, malformed JSON, a truncated body; for writes also
+//               the two that come after the remote applied them: the answer lost, the
+//               local COMMIT refused (the journal keeps them: docs/sync.md, Durability)
 //   writes      save() of a new Contact (create), save() of a changed one, delete_(),
 //               bulk_create(), queryset update(), queryset delete_()
 //   reads       a filtered queryset, get() of a row the local store has (one GET by key),
@@ -33,6 +35,10 @@
 //   truncated body   LoopbackProxy Fault::truncate_body: the server's real answer cut at half
 //                    its Content-Length (so the server applied the request); an empty answer
 //                    (a DELETE's 204) has nothing to cut and arrives whole
+//   answer lost      LoopbackProxy Fault::drop_answer: the request forwarded and applied, the
+//                    server's whole answer read and none of it relayed
+//   commit refused   forwarded; once its answer is back, an SQLite commit hook refuses the
+//                    store's next COMMIT (the one that would keep the write)
 #include <catch2/catch.hpp>
 
 #include <dorm/dorm.hpp>
@@ -42,6 +48,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -54,10 +61,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "faulty_transport.hpp"
@@ -94,6 +103,9 @@ enum class Fault {
     s503,
     malformed,
     truncated,
+    // After the remote succeeded (writes only):
+    answer_lost,    // the request forwarded and applied, its answer dropped
+    commit_refused, // the remote's answer arrived, then the local COMMIT is refused
 };
 constexpr Fault all_faults[] = {Fault::refused,      Fault::connect_timeout,
                                 Fault::read_timeout, Fault::s400,
@@ -102,11 +114,17 @@ constexpr Fault all_faults[] = {Fault::refused,      Fault::connect_timeout,
                                 Fault::s500,         Fault::s503,
                                 Fault::malformed,    Fault::truncated};
 constexpr std::size_t fault_count = std::size(all_faults);
+// With the two faults that come after the remote applied a write (writes only).
+constexpr std::size_t write_fault_count = fault_count + 2;
 
 const char* name_of(Fault f) {
-    static constexpr const char* names[] = {
-        "refused", "connect timeout", "read timeout", "400", "401", "404", "412", "429", "500",
-        "503",     "malformed",       "truncated"};
+    static constexpr const char* names[] = {"refused",      "connect timeout",
+                                            "read timeout", "400",
+                                            "401",          "404",
+                                            "412",          "429",
+                                            "500",          "503",
+                                            "malformed",    "truncated",
+                                            "answer lost",  "commit refused"};
     return names[static_cast<int>(f)];
 }
 int status_of(Fault f) {
@@ -159,6 +177,8 @@ std::string type_of(const std::exception& e) {
         return "RemoteError";
     if (dynamic_cast<const dorm::DoesNotExist*>(&e))
         return "DoesNotExist";
+    if (dynamic_cast<const dorm::IntegrityError*>(&e))
+        return "IntegrityError";
     if (dynamic_cast<const dorm::Error*>(&e))
         return "dorm::Error";
     return "std::exception";
@@ -344,6 +364,7 @@ struct Channel {
     int limit = 0;
     bool armed = false;
     int faulted = 0;
+    bool refuse_commit = false;     // Fault::commit_refused: the store's next COMMIT is refused
     std::vector<std::string> log;   // "METHOD url" of each request while armed
     std::vector<std::string> stale; // the error type of each stale read (Options::on_stale)
 
@@ -401,6 +422,12 @@ struct Channel {
             return quick->send(req);
         case Fault::truncated:
             proxy.next(LoopbackProxy::Fault::truncate_body);
+            return transport->real->send(req);
+        case Fault::answer_lost:
+            proxy.next(LoopbackProxy::Fault::drop_answer);
+            return transport->real->send(req);
+        case Fault::commit_refused:
+            refuse_commit = true; // once the answer is here: the COMMIT that would keep it
             return transport->real->send(req);
         case Fault::malformed: {
             od::HttpResponse resp;
@@ -485,7 +512,7 @@ constexpr Outcome looked_up(const char* error) {
 
 // Rows: faults (in all_faults order). Columns: create, save, delete, bulk_create, update,
 // queryset delete.
-constexpr Outcome write_matrix[fault_count][6] = {
+constexpr Outcome write_matrix[write_fault_count][6] = {
     // refused: no connection, so nothing can have been applied: no lookup
     {refused_by("RemoteUnavailable"), refused_by("RemoteUnavailable"),
      refused_by("RemoteUnavailable"), refused_by("RemoteUnavailable"),
@@ -548,6 +575,22 @@ constexpr Outcome write_matrix[fault_count][6] = {
      {"none", true, 2},
      {"RemoteUnavailable", true, 1},
      {"RemoteUnavailable", true, 1}},
+    // answer lost (forwarded, applied, no answer: a DELETE's 204 included): as truncated,
+    // but the DELETE's outcome is unknown too
+    {{"none", true, 2},
+     {"RemoteUnavailable", true, 1},
+     {"RemoteUnavailable", true, 1},
+     {"none", true, 2},
+     {"RemoteUnavailable", true, 1},
+     {"RemoteUnavailable", true, 1}},
+    // commit refused: the remote applied the write and answered; the local store refuses to
+    // keep it
+    {{"IntegrityError", true, 1},
+     {"IntegrityError", true, 1},
+     {"IntegrityError", true, 1},
+     {"IntegrityError", true, 1},
+     {"IntegrityError", true, 1},
+     {"IntegrityError", true, 1}},
 };
 
 // The objects one write cell works on, made through a healthy engine.
@@ -657,12 +700,40 @@ struct WriteCell {
     }
 };
 
+// While alive: the store's next COMMIT after `armed` is set is refused (once).
+struct CommitRefuser {
+    sqlite3* db;
+    bool& armed;
+    CommitRefuser(sqlite3* handle, bool& flag) : db(handle), armed(flag) {
+        sqlite3_commit_hook(db, refuse, &armed);
+    }
+    ~CommitRefuser() { sqlite3_commit_hook(db, nullptr, nullptr); }
+    CommitRefuser(const CommitRefuser&) = delete;
+    CommitRefuser& operator=(const CommitRefuser&) = delete;
+    static int refuse(void* flag) {
+        bool& a = *static_cast<bool*>(flag);
+        return std::exchange(a, false) ? 1 : 0;
+    }
+};
+
+// The journal entry an error names (docs/sync.md, Durability), if any.
+std::optional<std::int64_t> journal_entry_of(const std::exception_ptr& p) {
+    try {
+        std::rethrow_exception(p);
+    } catch (const dorm::Error& e) {
+        return e.journal_entry();
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
 void write_cell(Rig& rig, WriteOp op, Fault fault) {
     const Outcome want = write_matrix[static_cast<int>(fault)][static_cast<int>(op)];
     WriteCell cell(rig, op, fault);
     INFO(cell.tag);
 
     Channel ch(rig);
+    const CommitRefuser refuser(rig.db.handle(), ch.refuse_commit);
     ch.fault = fault;
     ch.target = [](const od::HttpRequest& r) { return r.method != "GET"; };
     ch.limit = 1;
@@ -700,6 +771,12 @@ void write_cell(Rig& rig, WriteOp op, Fault fault) {
         }
         if (!want.applied)
             CHECK(rig.remote_contacts() == remote_before);
+        // Journalled until resolved, and said so, unless the remote's refusal is known (a
+        // 4xx, or a connection never made): a lost answer or a 5xx may hide an applied write.
+        const bool refused =
+            fault == Fault::refused || (status_of(fault) >= 400 && status_of(fault) < 500);
+        CHECK(journal_entry_of(error).has_value() == !refused);
+        CHECK(ch.engine->pending().empty() == refused);
     } else {
         if (op == WriteOp::update || op == WriteOp::bulk_delete)
             CHECK(cell.changed == 2);
@@ -720,8 +797,10 @@ void write_cell(Rig& rig, WriteOp op, Fault fault) {
         }
     }
 
-    // A healthy read makes the local store the server's again.
+    // A healthy read makes the local store the server's again (an engine that attaches
+    // resolves the journal's entries first).
     converges(rig);
+    CHECK(Channel(rig).engine->pending().empty());
 
     // A write refused before the server applied it succeeds when retried, once.
     if (error && !want.applied) {
@@ -1128,6 +1207,16 @@ TEST_CASE("every fault met by bulk_create, update() and delete_() of a queryset 
     Rig rig;
     for (const WriteOp op : {WriteOp::bulk_create, WriteOp::update, WriteOp::bulk_delete})
         for (const Fault f : all_faults)
+            write_cell(rig, op, f);
+}
+
+TEST_CASE("every write the remote applied before its answer or its COMMIT failed is journalled "
+          "and converges",
+          "[sync]") {
+    Rig rig;
+    for (const WriteOp op : {WriteOp::create, WriteOp::save, WriteOp::delete_, WriteOp::bulk_create,
+                             WriteOp::update, WriteOp::bulk_delete})
+        for (const Fault f : {Fault::answer_lost, Fault::commit_refused})
             write_cell(rig, op, f);
 }
 
