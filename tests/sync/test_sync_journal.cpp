@@ -552,28 +552,42 @@ TEST_CASE("recover() that cannot reach the remote keeps the entries, and attach 
 
 namespace {
 
-// A child process that attaches to `file`, writes contact `key` (a save, or a delete), and
-// is killed (SIGKILL) once the server's answer arrived, before the local COMMIT.
-void killed_child(const std::string& file, const std::string& base, const std::string& key,
-                  bool remove) {
+// What the killed child writes: contact 2 saved, contact 3 deleted, or both in one atomic
+// block (one changeset).
+enum class Killed { save, delete_, changeset };
+
+// A child process that attaches to `file`, makes its write, and is killed (SIGKILL) once the
+// server's answer arrived, before the local COMMIT.
+void killed_child(const std::string& file, const std::string& base, Killed what) {
     try {
         dorm::Database db(file);
         dorm::set_default_database(db);
         auto t = std::make_shared<FaultyTransport>();
         t->after = [](const od::HttpRequest& r, int, od::HttpResponse&) {
-            if (r.method == "PATCH" || r.method == "DELETE")
+            if (r.method == "PATCH" || r.method == "DELETE" ||
+                (r.method == "POST" && r.url.ends_with("$batch")))
                 ::raise(SIGKILL);
         };
         dorm::sync::Options o;
         o.client = od::ClientOptions(base, od::odata_v4());
         o.transport = t;
         auto engine = dorm::sync::attach(db, o);
-        Contact c = Contact::objects().get("cdms_pk", key);
-        if (remove) {
-            c.delete_();
-        } else {
-            c.name = "killed before the local commit";
-            c.save();
+        Contact two = Contact::objects().get("cdms_pk", contact_key(2));
+        Contact three = Contact::objects().get("cdms_pk", contact_key(3));
+        two.name = "killed before the local commit";
+        switch (what) {
+        case Killed::save:
+            two.save();
+            break;
+        case Killed::delete_:
+            three.delete_();
+            break;
+        case Killed::changeset:
+            dorm::atomic(db, [&] {
+                two.save();
+                three.delete_();
+            });
+            break;
         }
     } catch (...) {
     }
@@ -583,12 +597,12 @@ void killed_child(const std::string& file, const std::string& base, const std::s
 } // namespace
 
 TEST_CASE("a process killed between the remote's answer and the local COMMIT converges", "[sync]") {
-    for (const bool remove : {false, true}) {
-        INFO((remove ? "delete" : "save"));
+    for (const Killed what : {Killed::save, Killed::delete_, Killed::changeset}) {
+        const bool saved = what != Killed::delete_, deleted = what != Killed::save;
+        INFO((what == Killed::save ? "save" : what == Killed::delete_ ? "delete" : "changeset"));
         dorm_test::ODataServer server;
         dorm_test::TempDir dir;
         const std::string file = dir.file("killed.sqlite3");
-        const std::string key = contact_key(remove ? 3 : 2);
         {
             dorm::Database db(file);
             dorm::set_default_database(db);
@@ -599,7 +613,7 @@ TEST_CASE("a process killed between the remote's answer and the local COMMIT con
         const pid_t pid = ::fork();
         REQUIRE(pid >= 0);
         if (pid == 0)
-            killed_child(file, server.base_v4(), key, remove);
+            killed_child(file, server.base_v4(), what);
         int status = 0;
         REQUIRE(::waitpid(pid, &status, 0) == pid);
         REQUIRE(WIFSIGNALED(status));
@@ -610,20 +624,20 @@ TEST_CASE("a process killed between the remote's answer and the local COMMIT con
         auto t = std::make_shared<FaultyTransport>();
         auto engine = dorm::sync::attach(db, options_for(server, t));
         CHECK(engine->pending().empty());
-        const auto r = dorm_test::http_get(server.base_v4() + "/Contacts(" + key + ")");
-        if (remove) {
-            CHECK(r.status == 404);
-            CHECK_FALSE(local_row(db, key).has_value());
-        } else {
-            REQUIRE(r.status == 200);
-            CHECK(r.json.at("name") == "killed before the local commit");
-            REQUIRE(local_row(db, key).has_value());
-            CHECK(local_row(db, key)->name == "killed before the local commit");
-            CHECK(*local_row(db, key)->modified_on == od::parse_value(r.json.at("modifiedOn"),
-                                                                      dorm::ValueType::DateTime,
-                                                                      od::Version::V4, "modifiedOn")
-                                                          .as_datetime());
-        }
+        const auto three =
+            dorm_test::http_get(server.base_v4() + "/Contacts(" + contact_key(3) + ")");
+        CHECK((three.status == 404) == deleted);
+        CHECK(local_row(db, contact_key(3)).has_value() == !deleted);
+        const auto two =
+            dorm_test::http_get(server.base_v4() + "/Contacts(" + contact_key(2) + ")");
+        REQUIRE(two.status == 200);
+        REQUIRE(local_row(db, contact_key(2)).has_value());
+        CHECK((two.json.at("name") == "killed before the local commit") == saved);
+        CHECK(local_row(db, contact_key(2))->name == two.json.at("name").get<std::string>());
+        CHECK(*local_row(db, contact_key(2))->modified_on ==
+              od::parse_value(two.json.at("modifiedOn"), dorm::ValueType::DateTime, od::Version::V4,
+                              "modifiedOn")
+                  .as_datetime());
         dorm::detail::default_database_slot() = nullptr;
     }
 }
