@@ -10,6 +10,7 @@
 #include <dorm/sync/engine.hpp>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -37,12 +38,15 @@ struct Rig {
     std::shared_ptr<dorm::sync::Engine> engine;
     std::vector<od::HttpRequest> sent;
 
-    explicit Rig(bool v2 = false) {
+    // no_batch: OData V2 with a dialect that has no $batch, as crm2011.
+    explicit Rig(bool no_batch = false) {
         dorm::set_default_database(db);
         dorm::create_tables<Account, Contact>(db);
         dorm::sync::Options o;
-        o.client = v2 ? od::ClientOptions(server.base_v2(), od::crm2011())
-                      : od::ClientOptions(server.base_v4(), od::odata_v4());
+        od::Dialect v2 = od::odata_v2();
+        v2.has_batch = false;
+        o.client = no_batch ? od::ClientOptions(server.base_v2(), v2)
+                            : od::ClientOptions(server.base_v4(), od::odata_v4());
         o.client.backoff = std::chrono::milliseconds(1);
         o.transport = transport;
         engine = dorm::sync::attach(db, o);
@@ -262,4 +266,52 @@ TEST_CASE("one synced write in an atomic block is its own request, as outside on
     CHECK(s.writes() == std::vector<std::string>{"PATCH " + s.server.base_v4() + "/Contacts(" +
                                                  contact_key(1) + ")"});
     s.in_step(contact_key(1));
+}
+
+TEST_CASE("without $batch the block's writes go one by one at its commit, and a refusal part-way "
+          "leaves the applied ones journalled",
+          "[sync]") {
+    Rig s(/*no_batch=*/true);
+    Contact ann = s.seeded(1);
+    Contact bob = s.seeded(2);
+    const nlohmann::json bob_before = s.remote(contact_key(2));
+    // The remote refuses Bob's write (a 400 instead of the server's answer).
+    s.transport->before = [&s](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
+        s.sent.push_back(r);
+        if (r.method == "GET" || r.url.find(contact_key(2)) == std::string::npos)
+            return std::nullopt;
+        od::HttpResponse resp;
+        resp.status = 400;
+        resp.body = R"({"error":{"code":"400","message":{"lang":"en","value":"refused"}}})";
+        return resp;
+    };
+    s.take();
+    std::vector<std::string> sent_inside{"(not run)"};
+    CHECK_THROWS_AS(dorm::atomic(s.db,
+                                 [&] {
+                                     ann.email = "ann@one-by-one.example";
+                                     ann.save();
+                                     bob.email = "bob@one-by-one.example";
+                                     bob.save();
+                                     sent_inside = s.writes();
+                                 }),
+                    dorm::RemoteError);
+    CHECK(sent_inside.empty());
+    const auto writes = s.writes();
+    REQUIRE(writes.size() == 2); // Ann's, then Bob's: one request each
+    CHECK(writes[0].find(contact_key(1)) != std::string::npos);
+    CHECK(writes[1].find(contact_key(2)) != std::string::npos);
+    // Ann's write was applied before Bob's was refused; the block rolled back locally.
+    CHECK(s.remote(contact_key(1)).at("email") == "ann@one-by-one.example");
+    CHECK(s.remote(contact_key(2)) == bob_before);
+    CHECK(Contact::objects().skip_cdms().get("cdms_pk", contact_key(1)).email == "ann@example.com");
+    const auto pending = s.engine->pending();
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].key == contact_key(1));
+    CHECK(pending[0].state == "applied");
+    // Resolved from the remote: the local row is the remote's again.
+    CHECK(s.engine->recover() == 1);
+    CHECK(s.engine->pending().empty());
+    s.in_step(contact_key(1));
+    s.in_step(contact_key(2));
 }
