@@ -63,6 +63,9 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "batch": "tests/remote/test_odata_batch.cpp",
          "bformat": "tests/unit/test_odata_batch_format.cpp",
          "sreads": "tests/sync/test_sync_reads.cpp", "swrites": "tests/sync/test_sync_writes.cpp",
+         "sjournal": "tests/sync/test_sync_journal.cpp",
+         "satomic": "tests/sync/test_sync_atomic.cpp",
+         "sfaults": "tests/sync/test_sync_faults.cpp",
          "demo": "examples/crm_sync.cpp"}
 
 def ref(stem, prefix, api):
@@ -331,6 +334,9 @@ sync_row("get_or_create(...), update_or_create(...)", [(W, "get_or_create and up
 sync_row("obj.delete_()", [(W, "delete_() deletes on both sides")], [(W, "skip_cdms writes the local store only")], "")
 sync_row("bulk_create(objs), qs.update(...), qs.delete_()", [(W, "bulk_create, update() and delete_() are one changeset each"), (W, "a refused changeset rolls back the whole bulk write"), (W, "a bulk_create whose answer was lost is found by its keys"), (W, "a queryset delete_() of rows some of which are gone remotely"), (W, "a changeset over the server's body limit is refused whole")], [(W, "bulk writes on skip_cdms() stay local")], "one $batch changeset; not on crm2011; not split (CAP: 413 over 100 kB)")
 sync_row("a remote failure during a write", [(W, "a failed remote write leaves the local store and the object as they were")], [(W, "skip_cdms writes the local store only")], "local changes rolled back")
+sync_row("obj.delete_() answered 404", [(W, "a 404 to a DELETE deletes locally only when the entity set answers without the row")], None, "gone only when a listing by key lacks the row; else RemoteNotFound, rolled back")
+sync_row("dorm::atomic(db, ...) around synced writes", [("satomic", "the synced writes of an atomic block are one changeset"), ("satomic", "a changeset the remote refuses rolls the whole block back"), ("satomic", "a block that throws sends nothing"), ("satomic", "one synced write in an atomic block is its own request"), ("satomic", "without $batch the block's writes go one by one")], [(W, "skip_cdms writes the local store only")], "one $batch changeset just before COMMIT; reads of a model with queued writes are local")
+sync_row("engine->pending(), engine->recover() (the write journal)", [("sjournal", "a COMMIT that fails after the remote applied the save is journalled"), ("sjournal", "a retried save whose lost PATCH the remote applied is adopted"), ("sjournal", "lost answers to a PATCH and a DELETE are resolved by recover()"), ("sjournal", "a process killed between the remote's answer and the local COMMIT converges"), ("sfaults", "every write the remote applied before its answer or its COMMIT failed")], None, "a write whose outcome is unknown is journalled and resolved from the remote")
 sync_row("qs.sync_stats(stats), Options::progress", [(R, "sync_stats counts what the evaluations of one queryset cost"), (R, "a long read tells its progress page by page")], None, "requests, rows fetched, rows written")
 sync_row("a remote failure during a read", [(R, "a remote failure during a read leaves the local store unchanged"), (R, "with Offline::serve_stale a failed read is answered locally")], [(R, "skip_cdms reads the local store alone")], "typed error, or Offline::serve_stale")
 
