@@ -898,10 +898,19 @@ DORM_INLINE void Engine::push_local(const ModelMeta& m, const Value& pk, const s
     auto body = WriteBody(db_, dialect()).of_stored(m, mapped_fields(m, true), {pk});
     if (!body.front())
         return;
-    const auto answer =
-        client_.update(m.remote_entity_set, key, *body.front(), ETags::get(db_, m, key));
-    ++counters_.writes;
-    store_answer(db_, m, pk, key, answer);
+    const auto etag = ETags::get(db_, m, key);
+    // A remote write like any other: journalled before it is sent.
+    const std::vector<std::int64_t> ids =
+        journal(db_, {entry(m, key, "update", &*body.front(), etag)});
+    bool remote_done = false;
+    try {
+        const auto answer = update_remote(m, key, *body.front(), etag);
+        remote_done = true;
+        db_.on_commit([this] { ++counters_.writes; });
+        store_answer(db_, m, pk, key, answer);
+    } catch (...) {
+        failed(ids, remote_done);
+    }
 }
 
 DORM_INLINE void Engine::check_batch_size(const ModelMeta& m, std::size_t n) const {
