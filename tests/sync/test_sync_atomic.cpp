@@ -315,3 +315,51 @@ TEST_CASE("without $batch the block's writes go one by one at its commit, and a 
     s.in_step(contact_key(1));
     s.in_step(contact_key(2));
 }
+
+TEST_CASE("writes of one row around another row's in a block keep their order, the later ones "
+          "without a stale If-Match",
+          "[sync]") {
+    Rig s;
+    Contact ann = s.seeded(1);
+    Contact made = s.fresh("made between two saves of Ann");
+    Contact gone = s.fresh("created and deleted in the block");
+    const std::size_t count_before = s.remote_count();
+    s.take();
+    dorm::atomic(s.db, [&] {
+        ann.email = "ann@first.example";
+        ann.save();
+        made.save();
+        gone.save();
+        ann.email = "ann@second.example";
+        ann.save();
+        gone.delete_();
+    });
+    const auto sent = s.take();
+    REQUIRE(sent.size() == 1);
+    const std::string& body = sent[0].body;
+    const std::string patch_ann = "\r\nPATCH Contacts(" + contact_key(1) + ") HTTP/1.1";
+    // In the order made: PATCH Ann, POST, PATCH Ann; the row created and deleted in the
+    // block is never sent.
+    const auto first = body.find(patch_ann);
+    const auto second = body.find(patch_ann, first + 1);
+    REQUIRE(first != std::string::npos);
+    REQUIRE(second != std::string::npos);
+    const auto posts = body.find("\r\nPOST Contacts HTTP/1.1", first);
+    REQUIRE(posts != std::string::npos);
+    CHECK(first < posts);
+    CHECK(posts < second);
+    CHECK(occurrences(body, "\r\nPOST Contacts HTTP/1.1") == 1);
+    CHECK(occurrences(body, "\r\nDELETE ") == 0);
+    CHECK(occurrences(body, "created and deleted in the block") == 0);
+    CHECK(occurrences(body, "If-Match: *") == 1);  // Ann's second save
+    CHECK(occurrences(body, "If-Match: W/") == 1); // Ann's first save: the row as read
+    CHECK(s.remote(contact_key(1)).at("email") == "ann@second.example");
+    REQUIRE(made.cdms_pk);
+    REQUIRE(gone.cdms_pk);
+    CHECK(s.remote(*made.cdms_pk).at("name") == "made between two saves of Ann");
+    CHECK(s.remote(*gone.cdms_pk).is_null());
+    CHECK(s.remote_count() == count_before + 1);
+    s.in_step(contact_key(1));
+    s.in_step(*made.cdms_pk);
+    CHECK(s.engine->pending().empty());
+}

@@ -139,7 +139,8 @@ private:
     static constexpr std::size_t small_limit = 50;
 
     // Local wins a conflict: the local row's mapped fields are sent to the remote.
-    void push_local(const ModelMeta& m, const Value& pk, const std::string& key);
+    // Inside the caller's atomic block (`later`) it is queued like the block's writes.
+    void push_local(const ModelMeta& m, const Value& pk, const std::string& key, bool later);
 
     void check_batch_size(const ModelMeta& m, std::size_t n) const;
     std::vector<odata::BatchResult> send_batch(const std::vector<odata::BatchOperation>& ops);
@@ -160,6 +161,7 @@ private:
         Value pk; // the local row (null for a delete)
         std::string key;
         odata::BatchOperation op;
+        bool follows = false; // the row was written earlier in the block
     };
     // Whether a write on db now joins the block open there.
     bool deferred(const Database& db) const {
@@ -168,13 +170,20 @@ private:
     void queue(Database& db, const ModelMeta& m, Value pk, std::string key,
                odata::BatchOperation op);
     bool queued_for(const ModelMeta& m) const;
-    // The queued writes of one row made one: an update after a create or an update joins it,
-    // a delete replaces it (and a create deleted again is never sent).
-    static std::vector<Queued> merged(std::vector<Queued> writes);
-    // One queued write as its own request, its answer stored.
-    void send_one(Database& db, const Queued& w);
-    // The queued writes as one changeset, the answers stored.
-    void send_changeset(Database& db, std::vector<Queued>& writes);
+    // Marks the writes of a row written earlier in the block. They are sent in order, as
+    // made (merging them could move a write before another row's that it depends on); such a
+    // write goes with the ETag the earlier write's answer gave the row, or in a changeset
+    // with no If-Match (*): the earlier write checked the row in the same atomic changeset.
+    static void mark_followers(std::vector<Queued>& writes);
+    // Drops the writes that would name a row the remote must not see: a row created and
+    // deleted in the block (all its writes), and the creates and updates of a row deleted
+    // locally later in the block (its own delete, or its parent's, is what the remote gets).
+    static void drop_moot(Database& db, std::vector<Queued>& writes);
+    // One queued write as its own request, its answer stored; `remote_done` once the remote
+    // applied it.
+    void send_one(Database& db, const Queued& w, bool& remote_done);
+    // The queued writes as one changeset, the answers stored; `remote_done` once applied.
+    void send_changeset(Database& db, std::vector<Queued>& writes, bool& remote_done);
 
     // PATCH (MERGE) with If-Match; a 412 is ObjectsNotInSync.
     nlohmann::json update_remote(const ModelMeta& m, const std::string& key,

@@ -47,8 +47,14 @@ DORM_INLINE void Transaction::commit() {
         finish();
         return;
     }
-    if (sync) // the sync engine sends the block's queued remote writes (dorm/sync/engine.hpp)
-        sync->before_commit(db_);
+    if (sync) { // the sync engine sends the block's queued remote writes (dorm/sync/engine.hpp)
+        try {
+            sync->before_commit(db_);
+        } catch (...) {
+            rollback(); // they are gone from the queue: a second commit() must not keep the rest
+            throw;
+        }
+    }
     try {
         db_.exec("COMMIT");
     } catch (Error& e) {

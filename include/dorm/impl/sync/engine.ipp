@@ -665,39 +665,42 @@ DORM_INLINE void Engine::rolled_back(Database& db, int depth) noexcept {
         std::erase_if(queued_, [&](const Queued& w) { return w.depth >= depth; });
 }
 
-DORM_INLINE std::vector<Engine::Queued> Engine::merged(std::vector<Queued> writes) {
+DORM_INLINE void Engine::drop_moot(Database& db, std::vector<Queued>& writes) {
     using Kind = odata::BatchOperation::Kind;
-    std::vector<Queued> out;
-    std::map<std::pair<std::string, std::string>, std::size_t> at; // (entity set, key) -> out
-    for (Queued& w : writes) {
+    std::set<std::pair<std::string, std::string>> created, born_and_gone; // (entity set, key)
+    for (const Queued& w : writes) {
         const auto id = std::make_pair(w.op.entity_set, w.key);
-        const auto it = at.find(id);
-        if (it == at.end() || out[it->second].op.kind == Kind::Delete) {
-            at[id] = out.size();
-            out.push_back(std::move(w));
-            continue;
-        }
-        Queued& first = out[it->second];
-        if (w.op.kind == Kind::Update) {
-            first.op.fields.update(w.op.fields); // its If-Match is the first write's
-        } else if (w.op.kind == Kind::Delete && first.op.kind == Kind::Create) {
-            first.m = nullptr; // created and deleted in the block: the remote never sees it
-            at.erase(it);
-        } else { // a delete after an update: the update's If-Match still names the row read
-            w.op.etag = first.op.etag;
-            first = std::move(w);
-        }
+        if (w.op.kind == Kind::Create)
+            created.insert(id);
+        else if (w.op.kind == Kind::Delete && created.contains(id))
+            born_and_gone.insert(id);
     }
-    std::erase_if(out, [](const Queued& w) { return w.m == nullptr; });
-    return out;
+    std::erase_if(writes, [&](const Queued& w) {
+        if (born_and_gone.contains({w.op.entity_set, w.key}))
+            return true; // the remote never had it
+        if (w.op.kind == Kind::Delete)
+            return false;
+        // Deleted locally later in the block (by a cascade too): its delete, or its parent's,
+        // goes to the remote; a create or update of it would name what is no longer there.
+        sql::Cursor cur(db, select_by_pk(*w.m, {&w.m->pk()}), {w.pk});
+        return !cur.next();
+    });
+}
+
+DORM_INLINE void Engine::mark_followers(std::vector<Queued>& writes) {
+    std::set<std::pair<std::string, std::string>> written; // (entity set, key)
+    for (Queued& w : writes)
+        w.follows = !written.emplace(w.op.entity_set, w.key).second;
 }
 
 DORM_INLINE void Engine::before_commit(Database& db) {
     if (&db != &db_ || queued_.empty())
         return;
-    std::vector<Queued> writes = merged(std::exchange(queued_, {}));
+    std::vector<Queued> writes = std::exchange(queued_, {});
+    drop_moot(db, writes);
     if (writes.empty())
         return;
+    mark_followers(writes);
     flushing_ = true;
     struct Done {
         bool& flag;
@@ -717,6 +720,9 @@ DORM_INLINE void Engine::before_commit(Database& db) {
                              " remote writes in one atomic block; the remote takes " +
                              std::to_string(dialect().max_batch) +
                              " in one atomic changeset (split the block)");
+        for (Queued& w : writes)
+            if (w.follows)
+                w.op.etag.reset(); // If-Match: *
         std::vector<JournalEntry> entries;
         for (const Queued& w : writes)
             entries.push_back(entry_of(w));
@@ -724,8 +730,7 @@ DORM_INLINE void Engine::before_commit(Database& db) {
         bool remote_done = false;
         try {
             ids = journal(db, std::move(entries));
-            send_changeset(db, writes);
-            remote_done = true;
+            send_changeset(db, writes, remote_done);
             db.on_commit([this, n = writes.size()] { counters_.writes += n; });
         } catch (...) {
             failed(ids, remote_done);
@@ -734,23 +739,37 @@ DORM_INLINE void Engine::before_commit(Database& db) {
     }
     // One write, or a dialect without $batch: one request each, in order. A failure part-way
     // leaves the writes before it applied on the remote while the block rolls back: their
-    // entries stay, and the remote's rows are read back into the store later.
+    // entries stay ("applied"), the error says so, and the remote's rows are read back into
+    // the store later.
     std::vector<std::int64_t> applied;
-    for (const Queued& w : writes) {
+    for (Queued& w : writes) {
+        if (w.follows) // the ETag the earlier write's answer gave the row
+            w.op.etag = ETags::get(db, *w.m, w.key);
         std::vector<std::int64_t> ids;
+        bool remote_done = false;
         try {
-            ids = journal(db, {entry_of(w)});
-            send_one(db, w);
-        } catch (...) {
-            if (!applied.empty()) {
-                for (const auto id : applied)
-                    in_flight_.erase(id);
-                try {
-                    journal_.set_state(applied, "applied");
-                } catch (...) {
-                }
+            try {
+                ids = journal(db, {entry_of(w)});
+                send_one(db, w, remote_done);
+            } catch (...) {
+                failed(ids, remote_done);
             }
-            failed(ids, false);
+        } catch (Error& e) {
+            if (applied.empty())
+                throw;
+            for (const auto id : applied)
+                in_flight_.erase(id);
+            try {
+                journal_.set_state(applied, "applied");
+            } catch (...) {
+            }
+            e.set_journal_entry(applied.front(),
+                                "; the block's writes sent before it were applied on the remote "
+                                "while the block rolled back: they are journalled (entries " +
+                                    std::to_string(applied.front()) + " to " +
+                                    std::to_string(applied.back()) +
+                                    ") and will be resolved from the remote: engine->recover()");
+            throw;
         }
         applied.insert(applied.end(), ids.begin(), ids.end());
     }
@@ -780,23 +799,27 @@ DORM_INLINE void Engine::commit_failed(Database& db, Error& error) noexcept {
     }
 }
 
-DORM_INLINE void Engine::send_one(Database& db, const Queued& w) {
+DORM_INLINE void Engine::send_one(Database& db, const Queued& w, bool& remote_done) {
     const ModelMeta& m = *w.m;
+    nlohmann::json answer;
     switch (w.op.kind) {
     case odata::BatchOperation::Kind::Create:
-        store_answer(db, m, w.pk, w.key, create_remote(m, w.key, w.op.fields));
+        answer = create_remote(m, w.key, w.op.fields);
         break;
     case odata::BatchOperation::Kind::Update:
-        store_answer(db, m, w.pk, w.key, update_remote(m, w.key, w.op.fields, w.op.etag));
+        answer = update_remote(m, w.key, w.op.fields, w.op.etag);
         break;
     case odata::BatchOperation::Kind::Delete:
         delete_remote(m, w.key, w.op.etag);
-        ETags::erase(db, m, w.key);
-        break;
+        remote_done = true;
+        return ETags::erase(db, m, w.key);
     }
+    remote_done = true;
+    store_answer(db, m, w.pk, w.key, answer);
 }
 
-DORM_INLINE void Engine::send_changeset(Database& db, std::vector<Queued>& writes) {
+DORM_INLINE void Engine::send_changeset(Database& db, std::vector<Queued>& writes,
+                                        bool& remote_done) {
     using Kind = odata::BatchOperation::Kind;
     const auto ops_of = [&] {
         std::vector<odata::BatchOperation> ops;
@@ -850,6 +873,7 @@ DORM_INLINE void Engine::send_changeset(Database& db, std::vector<Queued>& write
             throw;
         results = send_batch(ops_of());
     }
+    remote_done = true;
     for (std::size_t i = 0; i < writes.size(); ++i) {
         const Queued& w = writes[i];
         if (w.op.kind == Kind::Delete)
@@ -894,11 +918,15 @@ DORM_INLINE void Engine::delete_remote(const ModelMeta& m, const std::string& ke
     }
 }
 
-DORM_INLINE void Engine::push_local(const ModelMeta& m, const Value& pk, const std::string& key) {
+DORM_INLINE void Engine::push_local(const ModelMeta& m, const Value& pk, const std::string& key,
+                                    bool later) {
     auto body = WriteBody(db_, dialect()).of_stored(m, mapped_fields(m, true), {pk});
     if (!body.front())
         return;
     const auto etag = ETags::get(db_, m, key);
+    if (later)
+        return queue(db_, m, pk, key,
+                     odata::BatchOperation::update(m.remote_entity_set, key, *body.front(), etag));
     // A remote write like any other: journalled before it is sent.
     const std::vector<std::int64_t> ids =
         journal(db_, {entry(m, key, "update", &*body.front(), etag)});
@@ -1077,6 +1105,7 @@ Engine::local_keys(Database& db, const Query& q, std::optional<std::int64_t> at_
 }
 
 DORM_INLINE bool Engine::refresh_one(Database& db, const Query& q, ReadKind kind) {
+    const bool later = deferred(db_); // a local_wins push waits for the caller's block
     const auto found = local_keys(db, q, 2);
     if (found.size() != 1 || found.front().second.is_null())
         return false;
@@ -1119,7 +1148,7 @@ DORM_INLINE bool Engine::refresh_one(Database& db, const Query& q, ReadKind kind
                 local.write(m, rr, w, /*force=*/true);
                 break;
             case Conflict::local_wins:
-                push_local(m, found.front().first, key);
+                push_local(m, found.front().first, key, later);
                 break;
             }
         }
