@@ -15,12 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "faulty_transport.hpp"
-#include "odata_contacts.hpp"
 #include "odata_fixtures.hpp"
-#include "odata_server.hpp"
-#include "table_dump.hpp"
-#include "temp_dir.hpp"
+#include "synced_store.hpp"
 
 namespace {
 
@@ -30,38 +26,18 @@ using dorm_test::contact_key;
 using dorm_test::FaultyTransport;
 using namespace odata_accounts;
 
-struct Rig {
-    dorm_test::ODataServer server;
-    dorm_test::TempDir dir;
-    dorm::Database db{dir.file("local.sqlite3")};
-    std::shared_ptr<FaultyTransport> transport = std::make_shared<FaultyTransport>();
-    std::shared_ptr<dorm::sync::Engine> engine;
-    std::vector<od::HttpRequest> sent;
+// V4, or (no_batch) V2 with a dialect that has no $batch, as crm2011.
+od::Dialect without_batch() {
+    od::Dialect v2 = od::odata_v2();
+    v2.has_batch = false;
+    return v2;
+}
 
-    // no_batch: OData V2 with a dialect that has no $batch, as crm2011.
-    explicit Rig(bool no_batch = false) {
-        dorm::set_default_database(db);
-        dorm::create_tables<Account, Contact>(db);
-        dorm::sync::Options o;
-        od::Dialect v2 = od::odata_v2();
-        v2.has_batch = false;
-        o.client = no_batch ? od::ClientOptions(server.base_v2(), v2)
-                            : od::ClientOptions(server.base_v4(), od::odata_v4());
-        o.client.backoff = std::chrono::milliseconds(1);
-        o.transport = transport;
-        engine = dorm::sync::attach(db, o);
-        transport->before = [this](const od::HttpRequest& r, int) {
-            sent.push_back(r);
-            return std::optional<od::HttpResponse>();
-        };
-    }
-    ~Rig() { dorm::detail::default_database_slot() = nullptr; }
-    Rig(const Rig&) = delete;
-    Rig& operator=(const Rig&) = delete;
+struct Rig : dorm_test::SyncedStore {
+    explicit Rig(bool no_batch = false)
+        : SyncedStore(no_batch ? std::optional(without_batch()) : std::nullopt) {}
 
-    // Requests sent since the last call.
-    std::vector<od::HttpRequest> take() { return std::exchange(sent, {}); }
-    // The writes among them ("METHOD url").
+    // The writes sent since the last take() ("METHOD url").
     std::vector<std::string> writes() {
         std::vector<std::string> out;
         for (const auto& r : take())
@@ -70,16 +46,8 @@ struct Rig {
         return out;
     }
     // The Contact on the server, read with a plain GET; null when it is not there.
-    nlohmann::json remote(const std::string& key) {
-        const auto r = dorm_test::http_get(server.base_v4() + "/Contacts(" + key + ")");
-        return r.status == 200 ? r.json : nlohmann::json();
-    }
-    std::size_t remote_count() {
-        return std::stoul(dorm_test::http_get(server.base_v4() + "/Contacts/$count").body);
-    }
-    std::string dump() {
-        return dorm_test::dump_tables(db, {"account", "contact", "dorm_sync_etag"});
-    }
+    nlohmann::json remote(const std::string& key) { return SyncedStore::remote("Contacts", key); }
+    std::size_t remote_count() { return SyncedStore::remote_count("Contacts"); }
     Contact seeded(int n) { return Contact::objects().get("cdms_pk", contact_key(n)); }
     Contact fresh(const std::string& name) {
         Contact c;

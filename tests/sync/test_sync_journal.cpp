@@ -134,6 +134,18 @@ void journalled(const E& e, const std::string& outcome) {
     CHECK(e.journal_entry().has_value());
 }
 
+// Runs `write`, which must fail with E, and checks its error as journalled() does.
+template <class E, class Write>
+void fails_journalled(Write&& write, const std::string& outcome) {
+    try {
+        write();
+    } catch (const E& e) {
+        journalled(e, outcome);
+        return;
+    }
+    FAIL("the write did not fail");
+}
+
 const char* const unknown = "the outcome is unknown";
 const char* const applied = "the remote applied the write but the local store did not keep it";
 
@@ -182,12 +194,7 @@ TEST_CASE("a COMMIT that fails after the remote applied the save is journalled a
     sqlite3_commit_hook(s.db.handle(), refuse_commit, &armed);
     c.name = "applied remotely, refused locally";
     c.email = "commit@example.com";
-    try {
-        c.save();
-        FAIL("the save did not fail");
-    } catch (const dorm::IntegrityError& e) {
-        journalled(e, applied);
-    }
+    fails_journalled<dorm::IntegrityError>([&] { c.save(); }, applied);
     armed = false;
     CHECK(c.modified_on == stamp); // the object's stamp is not the remote's
     CHECK(s.remote(contact_key(2)).at("name") == "applied remotely, refused locally");
@@ -229,12 +236,7 @@ TEST_CASE("an answer that cannot be stored after the remote applied it is journa
         resp.body = body.dump();
     };
     c.name = "stored remotely only";
-    try {
-        c.save();
-        FAIL("the save did not fail");
-    } catch (const dorm::MalformedResponse& e) {
-        journalled(e, applied);
-    }
+    fails_journalled<dorm::MalformedResponse>([&] { c.save(); }, applied);
     s.transport->after = nullptr;
     REQUIRE(patched);
     CHECK(local_row(s.db, contact_key(1))->name != "stored remotely only");
@@ -371,12 +373,8 @@ TEST_CASE("a bulk write whose answer could not be stored is resolved before the 
              at = resp.body.find(stamp, at + 1))
             resp.body.insert(at + stamp.size(), "not a stamp ");
     };
-    try {
-        Contact::objects().bulk_create(many);
-        FAIL("bulk_create succeeded");
-    } catch (const dorm::MalformedResponse& e) {
-        journalled(e, applied);
-    }
+    fails_journalled<dorm::MalformedResponse>([&] { Contact::objects().bulk_create(many); },
+                                              applied);
     REQUIRE(applied_remotely);
     s.transport->after = nullptr;
     CHECK(s.engine->pending().size() == 2);
@@ -399,12 +397,7 @@ TEST_CASE("a retried save whose lost PATCH the remote applied is adopted, not se
     };
     c.name = "lost answer";
     c.email = "lost@example.com";
-    try {
-        c.save();
-        FAIL("the save did not fail");
-    } catch (const dorm::RemoteTimeout& e) {
-        journalled(e, unknown);
-    }
+    fails_journalled<dorm::RemoteTimeout>([&] { c.save(); }, unknown);
     s.transport->after = nullptr;
     REQUIRE(s.engine->pending().size() == 1);
     CHECK(s.engine->pending()[0].state == "unknown");
@@ -455,18 +448,8 @@ TEST_CASE("lost answers to a PATCH and a DELETE are resolved by recover()", "[sy
         }
     };
     c.name = "patched, answer lost";
-    try {
-        c.save();
-        FAIL("the save did not fail");
-    } catch (const dorm::RemoteServerError& e) {
-        journalled(e, unknown);
-    }
-    try {
-        d.delete_();
-        FAIL("the delete did not fail");
-    } catch (const dorm::RemoteServerError& e) {
-        journalled(e, unknown);
-    }
+    fails_journalled<dorm::RemoteServerError>([&] { c.save(); }, unknown);
+    fails_journalled<dorm::RemoteServerError>([&] { d.delete_(); }, unknown);
     s.transport->after = nullptr;
     CHECK(local_row(s.db, contact_key(3)).has_value());
     CHECK(s.remote(contact_key(3)).is_null());

@@ -8,12 +8,8 @@
 #include <dorm/dorm.hpp>
 #include <dorm/sync/engine.hpp>
 
-#include "faulty_transport.hpp"
-#include "odata_contacts.hpp"
 #include "odata_fixtures.hpp"
-#include "odata_server.hpp"
-#include "table_dump.hpp"
-#include "temp_dir.hpp"
+#include "synced_store.hpp"
 
 #include <memory>
 #include <string>
@@ -28,29 +24,7 @@ using dorm_test::contact_key;
 using dorm_test::FaultyTransport;
 using namespace odata_accounts;
 
-struct Synced {
-    dorm_test::ODataServer server;
-    dorm_test::TempDir dir;
-    dorm::Database db{dir.file("local.sqlite3")};
-    std::shared_ptr<FaultyTransport> transport = std::make_shared<FaultyTransport>();
-    std::shared_ptr<dorm::sync::Engine> engine;
-    std::vector<od::HttpRequest> sent;
-
-    Synced() {
-        dorm::set_default_database(db);
-        dorm::create_tables<Account, Contact>(db);
-        dorm::sync::Options o;
-        o.client = od::ClientOptions(server.base_v4(), od::odata_v4());
-        o.client.backoff = std::chrono::milliseconds(1);
-        o.transport = transport;
-        engine = dorm::sync::attach(db, o);
-        transport->before = [this](const od::HttpRequest& r, int) {
-            sent.push_back(r);
-            return std::optional<od::HttpResponse>();
-        };
-    }
-    ~Synced() { dorm::detail::default_database_slot() = nullptr; }
-
+struct Synced : dorm_test::SyncedStore {
     // From now on every write is answered 500 (reads pass), and still recorded.
     void refuse_writes() {
         transport->before = [this](const od::HttpRequest& r,
@@ -63,20 +37,6 @@ struct Synced {
             resp.body = R"({"error":{"code":"500","message":"injected"}})";
             return resp;
         };
-    }
-    // Requests sent since the last call.
-    std::vector<od::HttpRequest> take() { return std::exchange(sent, {}); }
-    // The entity on the server, read with a plain GET; null when it is not there.
-    nlohmann::json remote(const std::string& set, const std::string& key) {
-        const auto r = dorm_test::http_get(server.base_v4() + "/" + set + "(" + key + ")");
-        return r.status == 200 ? r.json : nlohmann::json();
-    }
-    std::size_t remote_count(const std::string& set) {
-        return std::stoul(dorm_test::http_get(server.base_v4() + "/" + set + "/$count").body);
-    }
-    // Every row of the local tables, as text: compared before and after a failed write.
-    std::string dump() {
-        return dorm_test::dump_tables(db, {"account", "contact", "dorm_sync_etag"});
     }
 };
 
