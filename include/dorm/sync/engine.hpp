@@ -182,7 +182,9 @@ private:
     // One queued write as its own request, its answer stored; `remote_done` once the remote
     // applied it.
     void send_one(Database& db, const Queued& w, bool& remote_done);
-    // The queued writes as one changeset, the answers stored; `remote_done` once applied.
+    // The writes as one changeset, the answers stored; `remote_done` once applied. Deletes of
+    // rows the remote no longer has fail a changeset (404, or CAP's 412): gone is fine, so it
+    // is sent again without them, once. Also the immediate path of a queryset delete_().
     void send_changeset(Database& db, std::vector<Queued>& writes, bool& remote_done);
 
     // PATCH (MERGE) with If-Match; a 412 is ObjectsNotInSync.
@@ -230,9 +232,6 @@ private:
     // remote) or not at all (RemoteNotFound; a changeset is atomic).
     std::vector<odata::BatchResult> batch_created_after_all(const ModelMeta& m,
                                                             const std::vector<std::string>& keys);
-
-    // Drops the deletes of rows the remote no longer has; false when it has them all.
-    bool drop_gone(const ModelMeta& m, std::vector<odata::BatchOperation>& ops);
 
     // The remote rows of these keys that it has (one request per 50 keys: URLs of a few kB).
     std::vector<nlohmann::json> rows_by_key(const ModelMeta& m,

@@ -388,33 +388,21 @@ DORM_INLINE void Engine::bulk_delete(Database& db, const Query& q,
                         odata::BatchOperation::delete_(m.remote_entity_set, key.as_text(), etag));
                 }
             check_batch_size(m, ops.size());
-            if (later) {
-                for (auto& op : ops) {
-                    std::string key = op.key;
+            std::vector<Queued> writes;
+            for (auto& op : ops) {
+                std::string key = op.key;
+                if (later)
                     queue(db, m, Value(), std::move(key), std::move(op));
-                }
+                else
+                    writes.push_back(
+                        {db.transaction_depth, &m, Value(), std::move(key), std::move(op)});
+            }
+            if (writes.empty())
                 return;
-            }
             ids = journal(db, std::move(entries));
-            // A row the remote no longer has fails the changeset (404, or CAP's 412): gone is
-            // fine, so the changeset is sent again without such rows, once.
-            const auto again_without_gone = [&] {
-                if (!drop_gone(m, ops))
-                    throw; // every row is there: the refusal stands
-                send_batch(ops);
-            };
-            try {
-                send_batch(ops);
-            } catch (const RemoteNotFound&) {
-                again_without_gone();
-            } catch (const ObjectsNotInSync&) {
-                again_without_gone();
-            }
-            remote_done = true;
-            db.on_commit([this, k = ops.size()] { counters_.writes += k; });
-            for (const auto& [pk, key] : rows)
-                if (!key.is_null())
-                    ETags::erase(db, m, key.as_text());
+            // Rows gone remotely are dropped and the changeset sent again (send_changeset).
+            send_changeset(db, writes, remote_done);
+            db.on_commit([this, k = writes.size()] { counters_.writes += k; });
         });
     } catch (...) {
         failed(ids, remote_done);
@@ -821,6 +809,8 @@ DORM_INLINE void Engine::send_one(Database& db, const Queued& w, bool& remote_do
 DORM_INLINE void Engine::send_changeset(Database& db, std::vector<Queued>& writes,
                                         bool& remote_done) {
     using Kind = odata::BatchOperation::Kind;
+    if (writes.empty())
+        return;
     const auto ops_of = [&] {
         std::vector<odata::BatchOperation> ops;
         for (const Queued& w : writes)
@@ -1018,19 +1008,6 @@ Engine::batch_created_after_all(const ModelMeta& m, const std::vector<std::strin
         out.push_back({201, row, odata::Client::etag_of(row)});
     }
     return out;
-}
-
-DORM_INLINE bool Engine::drop_gone(const ModelMeta& m, std::vector<odata::BatchOperation>& ops) {
-    std::vector<std::string> keys;
-    for (const auto& op : ops)
-        keys.push_back(op.key);
-    std::set<std::string> present;
-    for (const auto& row : rows_by_key(m, keys))
-        present.insert(decode(m, row, dialect()).key);
-    if (present.size() == ops.size())
-        return false;
-    std::erase_if(ops, [&](const auto& op) { return !present.contains(op.key); });
-    return true;
 }
 
 DORM_INLINE std::vector<nlohmann::json> Engine::rows_by_key(const ModelMeta& m,
