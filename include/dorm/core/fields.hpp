@@ -208,6 +208,9 @@ struct FieldMeta {
     std::shared_ptr<const ModelMeta> auto_through; // many-to-many: the automatic join model
     std::string m2m_table;                         // many-to-many: db_table option
     bool symmetrical = false; // many-to-many to its own model: links go both ways
+    // The OneToOne of a multi-table child to its parent ("<parent>_ptr"): the child's primary
+    // key, held in the parent's key member (its ctype is that key's, not Related).
+    bool parent_link = false;
 
     // The remote (OData) side: the attribute's name, empty when the field stays local.
     std::string remote_name;

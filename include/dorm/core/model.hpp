@@ -54,6 +54,22 @@ struct ModelMeta {
     std::string remote_entity_set; // the remote's entity set ("AccountSet"); empty: local only
     Conflict conflict = Conflict::raise; // a synced get() meeting a locally newer row
 
+    // Inheritance (dorm/core/inheritance.hpp). Multi-table: `parent` is the model extended,
+    // whose fields come first in `fields` (FieldMeta::model says whose table holds each);
+    // the primary key is the OneToOne "<parent>_ptr" to it, and the parent's part of an
+    // object starts `parent_offset` bytes into it. Proxy: `proxy_for` is the concrete model
+    // whose table and fields it shares.
+    const ModelMeta* parent = nullptr;
+    std::size_t parent_offset = 0;
+    const ModelMeta* proxy_for = nullptr;
+    std::size_t concrete_offset = 0; // a proxy: where the concrete model's part starts
+    // Specializations (djeneralize): the field that keeps each row's most specialized type, on
+    // the general model and its descendants; this model's path ("/pen/fountain_pen/", "/" for
+    // the general model); its last step as declared (m.specialization("fountain_pen")).
+    std::ptrdiff_t specialization_field = -1; // index in fields, or -1
+    std::string specialization;
+    std::string specialization_step;
+
     // Making and reaching instances without knowing their C++ type (related objects).
     std::shared_ptr<void> (*new_instance)() = nullptr;
     detail::InstanceState* (*state_of)(void*) = nullptr;
@@ -69,6 +85,13 @@ struct ModelMeta {
     ~ModelMeta();
 
     const FieldMeta& pk() const noexcept { return fields[pk_index]; }
+    // The model whose table holds the rows: itself, or the model a proxy stands for.
+    const ModelMeta& concrete() const noexcept { return proxy_for ? *proxy_for : *this; }
+    // Whether this model's own table holds the field's column (not a parent's).
+    bool owns(const FieldMeta& f) const noexcept { return f.model == &concrete(); }
+    // This model or one of its ancestors is `other` (or a proxy of it).
+    bool extends(const ModelMeta& other) const noexcept;
+    bool specialized() const noexcept { return specialization_field >= 0; }
     bool remote() const noexcept { return !remote_entity_set.empty(); }
     // The field holding the remote key (remote_key option), or nullptr.
     const FieldMeta* remote_key() const noexcept;
@@ -279,9 +302,25 @@ public:
                                        {opts...});
         return *this;
     }
+    // A member of a base class of T: an abstract base's fields (a plain struct whose define()
+    // the models call), declared for each model that derives from it.
+    template <class M, class U, class... Opts>
+    requires(!std::is_same_v<U, T> && std::is_base_of_v<U, T>) ModelDef& field(
+        std::string field_name, M U::*member, const Opts&... opts) {
+        return field(std::move(field_name), static_cast<M T::*>(member), opts...);
+    }
     // A member pointer of another model does not compile.
     template <class M, class U, class... Opts>
-    requires(!std::is_same_v<U, T>) ModelDef& field(std::string, M U::*, const Opts&...) = delete;
+    requires(!std::is_base_of_v<U, T>) ModelDef& field(std::string, M U::*, const Opts&...) = delete;
+
+    // A specialization of a general model (djeneralize's Meta.specialization): the step this
+    // model adds to the path kept in specialization_type ("fountain_pen" under "/pen/" gives
+    // "/pen/fountain_pen/"); letters, digits and '_'. The model's name in lower case when not
+    // given.
+    ModelDef& specialization(std::string step) {
+        meta_.specialization_step = std::move(step);
+        return *this;
+    }
 
 private:
     template <class M, class... Opts>
@@ -321,16 +360,12 @@ struct SaveOptions {
 struct SkipCdms {};
 inline constexpr SkipCdms skip_cdms{};
 
+// What every model offers, for the model T: the manager, save(), delete_() and the rest.
+// Model<T> adds the instance's state; Extends<T, Parent> and ProxyOf<T, Parent> (dorm/core/
+// inheritance.hpp) add it to a model that inherits another.
 template <class T>
-class Model {
+class ModelApi {
 public:
-    struct DoesNotExist : dorm::DoesNotExist {
-        using dorm::DoesNotExist::DoesNotExist;
-    };
-    struct MultipleObjectsReturned : dorm::MultipleObjectsReturned {
-        using dorm::MultipleObjectsReturned::MultipleObjectsReturned;
-    };
-
     static const ModelMeta& meta();
     static Manager<T> objects();
 
@@ -352,7 +387,7 @@ public:
     Value pk() const { return meta().pk().get(static_cast<const T*>(this)); }
     // A value computed by annotate() or extra(select=...); NULL when absent.
     Value annotation(std::string_view alias) const {
-        for (const auto& [name, v] : _state.annotations())
+        for (const auto& [name, v] : state().annotations())
             if (name == alias)
                 return v;
         throw FieldError(meta().name + " instance has no annotation '" + std::string(alias) + "'");
@@ -369,11 +404,28 @@ public:
     template <class U>
     auto related(std::string_view accessor) const;
 
+    // A model that extends this one, for the same row (Django's pen.fountainpen):
+    // U::DoesNotExist when the row is not one.
+    template <class U>
+    U child() const;
+
 private:
     template <class Fn>
     void keep_state_on_failure(Fn&& fn);
+    const detail::InstanceState& state() const { return static_cast<const T*>(this)->_state; }
+    detail::InstanceState& state() { return static_cast<T*>(this)->_state; }
+};
 
+template <class T>
+class Model : public ModelApi<T> {
 public:
+    struct DoesNotExist : dorm::DoesNotExist {
+        using dorm::DoesNotExist::DoesNotExist;
+    };
+    struct MultipleObjectsReturned : dorm::MultipleObjectsReturned {
+        using dorm::MultipleObjectsReturned::MultipleObjectsReturned;
+    };
+
     // Listed as a model at start-up (the address is only taken so that it is instantiated).
     detail::InstanceState _state{&detail::Registration<T>::done};
 };
@@ -381,6 +433,7 @@ public:
 } // namespace DORM_ABI
 } // namespace dorm
 
+#include "dorm/core/inheritance.hpp"
 #include "dorm/core/model_meta_impl.hpp"
 
 #if DORM_INCLUDE_IMPL

@@ -80,13 +80,28 @@ void ModelDef<T>::add_many_to_many(FieldMeta f, const ModelMeta& (*self)(), std:
 }
 
 template <class T>
-const ModelMeta& Model<T>::meta() {
+const ModelMeta& ModelApi<T>::meta() {
     static ModelMeta m = [] {
         ModelMeta built;
         built.name = detail::type_name(typeid(T));
         const T probe{};
-        ModelDef<T> def(built, probe);
-        T::define(def);
+        const auto offset_of = [&](const auto* part) {
+            return static_cast<std::size_t>(reinterpret_cast<const char*>(part) -
+                                            reinterpret_cast<const char*>(&probe));
+        };
+        if constexpr (detail::inherits_model<T>) {
+            using I = typename T::dorm_inherits;
+            using P = typename I::parent;
+            detail::inherit_meta(built, &P::meta, offset_of(static_cast<const P*>(&probe)),
+                                 I::proxy);
+        }
+        if constexpr (requires(ModelDef<T>& d) { T::define(d); }) {
+            ModelDef<T> def(built, probe);
+            T::define(def);
+        }
+        if constexpr (!detail::inherits_model<T> && std::is_base_of_v<General<T>, T>)
+            detail::add_specialization_field(
+                built, offset_of(&static_cast<const General<T>&>(probe).specialization_type));
         detail::complete_meta(built);
         built.new_instance = &detail::ModelOps<T>::new_instance;
         built.state_of = &detail::ModelOps<T>::state_of;

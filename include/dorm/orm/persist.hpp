@@ -68,6 +68,10 @@ private:
 std::int64_t update_object(Database& db, const ModelMeta& m, const void* obj,
                            const std::vector<const FieldMeta*>& fields);
 
+// A general model's specialization_type: a new object's (adding) is its model's path; a
+// loaded one keeps its row's unless empty.
+void set_specialization(const ModelMeta& m, void* obj, bool adding);
+
 void save_object(Database& db, const ModelMeta& m, void* obj, detail::InstanceState& st,
                  const SaveOptions& opts);
 

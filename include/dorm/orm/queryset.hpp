@@ -371,17 +371,17 @@ public:
     }
 };
 
-// --- Model<T> members that need the query layer ---------------------------------------------
+// --- ModelApi<T> members that need the query layer ---------------------------------------------
 
 template <class T>
-Manager<T> Model<T>::objects() {
+Manager<T> ModelApi<T>::objects() {
     return Manager<T>();
 }
 
 template <class T>
-void Model<T>::save(const SaveOptions& opts) {
-    Database& db = opts.using_ ? *opts.using_ : (_state.db ? *_state.db : default_database());
-    const auto local = [&] { sql::save_object(db, meta(), static_cast<T*>(this), _state, opts); };
+void ModelApi<T>::save(const SaveOptions& opts) {
+    Database& db = opts.using_ ? *opts.using_ : (state().db ? *state().db : default_database());
+    const auto local = [&] { sql::save_object(db, meta(), static_cast<T*>(this), state(), opts); };
     if (meta().remote())
         if (SyncHooks* s = db.sync()) {
             if (!opts.skip_cdms) {
@@ -396,23 +396,23 @@ void Model<T>::save(const SaveOptions& opts) {
 
 template <class T>
 template <class Fn>
-void Model<T>::keep_state_on_failure(Fn&& fn) {
+void ModelApi<T>::keep_state_on_failure(Fn&& fn) {
     // A synced write that failed was rolled back locally: the object is as it was (an
     // auto primary key handed out by the rolled-back INSERT is taken back).
     const Value pk_before = pk();
-    const detail::InstanceState before = _state;
+    const detail::InstanceState before = state();
     try {
         fn();
     } catch (...) {
         meta().pk().set(static_cast<T*>(this), pk_before);
-        _state = before;
+        state() = before;
         throw;
     }
 }
 
 template <class T>
-DeleteResult Model<T>::delete_() {
-    Database& db = _state.db ? *_state.db : default_database();
+DeleteResult ModelApi<T>::delete_() {
+    Database& db = state().db ? *state().db : default_database();
     if (meta().remote())
         if (SyncHooks* s = db.sync()) {
             DeleteResult result;
@@ -426,16 +426,24 @@ DeleteResult Model<T>::delete_() {
 }
 
 template <class T>
-DeleteResult Model<T>::delete_(SkipCdms) {
-    Database& db = _state.db ? *_state.db : default_database();
+DeleteResult ModelApi<T>::delete_(SkipCdms) {
+    Database& db = state().db ? *state().db : default_database();
     DeleteResult result = detail::delete_instance(db, meta(), static_cast<T*>(this));
-    _state.adding = true;
+    state().adding = true;
     return result;
 }
 
 template <class T>
-void Model<T>::refresh_from_db(std::vector<std::string> fields) {
-    Database& db = _state.db ? *_state.db : default_database();
+template <class U>
+U ModelApi<T>::child() const {
+    static_assert(std::is_base_of_v<T, U>, "dorm: child<U>(): U must extend this model");
+    Database& db = state().db ? *state().db : default_database();
+    return U::objects().using_(db).get("pk", pk());
+}
+
+template <class T>
+void ModelApi<T>::refresh_from_db(std::vector<std::string> fields) {
+    Database& db = state().db ? *state().db : default_database();
     auto qs = T::objects().using_(db).filter("pk", pk());
     if (!fields.empty()) {
         qs = qs.only(fields);
@@ -446,8 +454,8 @@ void Model<T>::refresh_from_db(std::vector<std::string> fields) {
         if (!wanted)
             continue;
         f.set(static_cast<T*>(this), f.get(&fresh));
-        if (!_state.deferred().empty())
-            std::erase(_state.extra().deferred, static_cast<std::uint16_t>(f.index));
+        if (!state().deferred().empty())
+            std::erase(state().extra().deferred, static_cast<std::uint16_t>(f.index));
     }
 }
 

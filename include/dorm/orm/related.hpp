@@ -212,18 +212,18 @@ private:
 
 template <class T>
 template <class U, class F>
-auto Model<T>::related(F U::*member) const {
+auto ModelApi<T>::related(F U::*member) const {
     const T& self = *static_cast<const T*>(this);
-    Database& db = _state.db ? *_state.db : default_database();
+    Database& db = state().db ? *state().db : default_database();
     const FieldMeta& f = detail::field_of_member(member);
     if constexpr (detail::is_many_to_many<F>::value) {
         using X = typename F::target_type;
         if constexpr (std::is_same_v<U, T>) {
-            return RelatedManager<X>(f, false, pk(), db, _state); // the targets of self's links
+            return RelatedManager<X>(f, false, pk(), db, state()); // the targets of self's links
         } else {
             static_assert(std::is_same_v<X, T>,
                           "dorm: related(): the relation is not to this model");
-            return RelatedManager<U>(f, true, pk(), db, _state); // the models that link to self
+            return RelatedManager<U>(f, true, pk(), db, state()); // the models that link to self
         }
     } else {
         static_assert(std::is_base_of_v<ForeignKey<T>, F>,
@@ -232,17 +232,17 @@ auto Model<T>::related(F U::*member) const {
             (void)self;
             return U::objects().using_(db).get(f.name, pk()); // U::DoesNotExist when none
         } else {
-            return RelatedManager<U>(f, true, pk(), db, _state);
+            return RelatedManager<U>(f, true, pk(), db, state());
         }
     }
 }
 
 template <class T>
 template <class U>
-auto Model<T>::related(std::string_view accessor) const {
-    Database& db = _state.db ? *_state.db : default_database();
+auto ModelApi<T>::related(std::string_view accessor) const {
+    Database& db = state().db ? *state().db : default_database();
     const auto [f, reverse] = detail::related_set(T::meta(), accessor, U::meta());
-    return RelatedManager<U>(*f, reverse, pk(), db, _state);
+    return RelatedManager<U>(*f, reverse, pk(), db, state());
 }
 
 } // namespace DORM_ABI

@@ -56,6 +56,20 @@ std::uint16_t add_join(Query& q, std::uint16_t parent, const RelationStep::Hop& 
 
 std::uint16_t follow(Query& q, std::uint16_t from, const RelationStep& step, JoinScope& scope);
 
+// Multi-table inheritance: the hop from a child's table to its parent's (child.ptr = parent.pk).
+RelationStep::Hop parent_hop(const ModelMeta& child);
+// The alias of `owner`'s table for the row at `alias` (a model that extends owner): the
+// joins up the parents, added (or shared) as needed.
+std::uint16_t owner_alias(Query& q, std::uint16_t alias, const ModelMeta& owner, JoinScope& scope);
+// The same in a query already built (the renderers): the joins must be there.
+std::uint16_t find_owner_alias(const Query& q, std::uint16_t alias, const ModelMeta& owner);
+// A query of model m, with nothing asked yet: the joins to its parents' tables (multi-table
+// inheritance), which every query of it reads.
+void init_query(Query& q, const ModelMeta& m);
+// Multi-table inheritance: the joins to every parent table of the row at `alias`, so that
+// all of its fields can be read.
+void ensure_parents(Query& q, std::uint16_t alias, JoinScope& scope);
+
 struct PathEnd {
     Expr field;                         // a resolved Field expression (field and alias set)
     std::size_t used = 0;               // how many parts named fields and relations

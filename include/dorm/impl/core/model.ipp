@@ -36,6 +36,13 @@ DORM_INLINE ModelMeta& ModelMeta::operator=(const ModelMeta&) = default;
 DORM_INLINE ModelMeta& ModelMeta::operator=(ModelMeta&&) noexcept = default;
 DORM_INLINE ModelMeta::~ModelMeta() = default;
 
+DORM_INLINE bool ModelMeta::extends(const ModelMeta& other) const noexcept {
+    for (const ModelMeta* m = &concrete(); m; m = m->parent)
+        if (m == &other.concrete())
+            return true;
+    return false;
+}
+
 DORM_INLINE const FieldMeta* ModelMeta::remote_key() const noexcept {
     for (const auto& f : fields)
         if (f.remote_role == RemoteRole::Key)

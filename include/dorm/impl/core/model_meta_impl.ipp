@@ -98,8 +98,13 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     if (f.name.empty() || f.name.find("__") != std::string::npos || f.name == "pk")
         model_definition_error(meta, "invalid field name '" + f.name +
                                          "' (empty, 'pk', or containing '__')");
-    if (meta.find(f.name) && f.name != "pk")
+    if (const FieldMeta* other = meta.find(f.name); other && f.name != "pk") {
+        if (other->model) // inherited (this model's own fields are linked later)
+            model_definition_error(meta, "field '" + f.name +
+                                             "' clashes with the field of the same name from " +
+                                             other->model->name);
         model_definition_error(meta, "field '" + f.name + "' is declared twice");
+    }
     if (auto_field && !integral)
         model_definition_error(meta, "auto primary key '" + f.name +
                                          "' must be an int32_t or int64_t member");
@@ -258,23 +263,125 @@ DORM_INLINE void add_many_to_many_field(ModelMeta& meta, std::string name,
     add_many_to_many(meta, std::move(f), self, std::move(target_name), opts);
 }
 
+DORM_INLINE void inherit_meta(ModelMeta& built, const ModelMeta& (*parent_meta)(),
+                              std::size_t offset, bool proxy) {
+    const ModelMeta& parent = parent_meta();
+    if (parent.remote() && proxy)
+        model_definition_error(built, "a proxy of " + parent.name +
+                                          ", which is mapped to the remote, is not supported: "
+                                          "use " + parent.name + " itself");
+    // The parent's fields, where they are in this model's objects; each still says whose
+    // table holds it (FieldMeta::model).
+    auto moved = [&](std::vector<FieldMeta> fields) {
+        for (auto& f : fields)
+            f.offset += offset;
+        return fields;
+    };
+    built.fields = moved(parent.fields);
+    built.many_to_many = moved(parent.many_to_many);
+    built.ordering = parent.ordering; // as Django: inherited unless the child sets its own
+    built.get_latest_by = parent.get_latest_by;
+    built.specialization_field = parent.specialization_field;
+    if (proxy) {
+        built.proxy_for = &parent.concrete();
+        built.concrete_offset = parent.concrete_offset + offset;
+        built.table = parent.table;
+        built.pk_index = parent.pk_index;
+        built.parent = parent.parent;
+        built.parent_offset = parent.parent_offset + offset;
+        built.specialization = parent.specialization;
+        return;
+    }
+    if (parent.proxy_for)
+        model_definition_error(built, "extends the proxy " + parent.name + "; extend " +
+                                          parent.proxy_for->name + " instead");
+    built.parent = &parent;
+    built.parent_offset = offset;
+    // The OneToOne to the parent's row, which is the primary key: the parent's key member
+    // holds its value (Django's "<parent>_ptr").
+    const FieldMeta& parent_pk = parent.pk();
+    FieldMeta ptr;
+    ptr.name = parent.query_name() + "_ptr";
+    ptr.column = ptr.name + "_id";
+    ptr.kind = FieldKind::OneToOne;
+    ptr.ctype = parent_pk.ctype;
+    ptr.primary_key = true;
+    ptr.unique = true;
+    ptr.parent_link = true;
+    ptr.target = parent_meta;
+    ptr.offset = parent_pk.offset + offset;
+    ptr.index = built.fields.size();
+    built.pk_index = ptr.index;
+    built.fields.push_back(std::move(ptr));
+}
+
+DORM_INLINE void add_specialization_field(ModelMeta& built, std::size_t offset) {
+    add_member_field(built, "specialization_type", CType::String, false, offset,
+                     {Option(Option::Tag::DbIndex)});
+    built.specialization_field = static_cast<std::ptrdiff_t>(built.fields.size() - 1);
+    built.specialization = "/";
+}
+
+// The specialization path of a model that extends a general model.
+DORM_INLINE void complete_specialization(ModelMeta& built) {
+    const bool specializes = built.parent && built.parent->specialized() && !built.proxy_for;
+    if (!specializes) {
+        if (!built.specialization_step.empty())
+            model_definition_error(built, "specialization(\"" + built.specialization_step +
+                                              "\") applies only to a model that extends a "
+                                              "dorm::General model (or one of its "
+                                              "specializations)");
+        return;
+    }
+    std::string step =
+        built.specialization_step.empty() ? built.query_name() : built.specialization_step;
+    const bool word = !step.empty() && std::all_of(step.begin(), step.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (!word)
+        model_definition_error(built, "specialization \"" + step +
+                                          "\": use letters, digits and '_' only");
+    built.specialization = built.parent->specialization + step + "/";
+}
+
 DORM_INLINE void complete_meta(ModelMeta& built) {
     if (built.table.empty())
         built.table = built.name;
+    // Inherited fields are linked to their model already; this model's own are not yet.
+    auto own = [](const FieldMeta& f) { return f.model == nullptr; };
+    if (built.proxy_for) {
+        if (std::any_of(built.fields.begin(), built.fields.end(), own))
+            model_definition_error(built, "a proxy model cannot declare fields (it shares " +
+                                              built.proxy_for->name + "'s table)");
+        if (built.table != built.proxy_for->table)
+            model_definition_error(built, "a proxy model shares " + built.proxy_for->name +
+                                              "'s table; it cannot name another");
+        return;
+    }
+    complete_specialization(built);
     std::size_t pks = 0;
     for (auto& f : built.fields) {
-        if (f.primary_key) {
+        if (f.primary_key && own(f)) {
             built.pk_index = f.index;
             ++pks;
         }
     }
     if (pks != 1)
         model_definition_error(built,
-                               pks ? "more than one primary key"
-                                   : "no primary key (declare one field with dorm::auto_pk or "
-                                     "dorm::primary_key)");
+                               built.parent ? "declares a primary key; a model that extends " +
+                                                  built.parent->name + " has " +
+                                                  built.parent->query_name() + "_ptr as its key"
+                               : pks        ? "more than one primary key"
+                                     : "no primary key (declare one field with dorm::auto_pk or "
+                                       "dorm::primary_key)");
+    if (built.parent && built.remote())
+        model_definition_error(built, "extends " + built.parent->name +
+                                          " and cannot be mapped to the remote itself (its own "
+                                          "table is never sent); map the general model");
     if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
-                                      [](const FieldMeta& f) { return f.remote_mapped(); })) {
+                                      [&](const FieldMeta& f) {
+                                          return own(f) && f.remote_mapped();
+                                      })) {
         auto count = [&](RemoteRole r) {
             return std::count_if(built.fields.begin(), built.fields.end(),
                                  [&](const FieldMeta& f) { return f.remote_role == r; });
@@ -307,8 +414,11 @@ DORM_INLINE std::shared_ptr<void> own(void* p, void (*destroy)(void*) noexcept) 
 
 DORM_INLINE void link_meta(ModelMeta& m) {
     for (auto& f : m.fields)
-        f.model = &m;
+        if (!f.model) // an inherited field stays its model's
+            f.model = &m;
     for (auto& f : m.many_to_many) {
+        if (f.model)
+            continue;
         f.model = &m;
         if (f.auto_through) {
             auto& through = const_cast<ModelMeta&>(*f.auto_through);

@@ -78,11 +78,17 @@ DORM_INLINE std::shared_ptr<const ReverseIndex> reverse_index() {
             continue; // a model that cannot be defined says so where it is used
         }
         const ModelMeta& owner = *built;
+        if (owner.proxy_for)
+            continue; // its relations are its concrete model's
+        // A model's own relations only (an inherited one is its parent's); a relation to a
+        // proxy is one to the proxy's concrete model.
         for (const auto& f : owner.fields)
-            if (f.is_foreign_key())
-                index->by_target[&f.related_model()].push_back(make_reverse(owner, f));
+            if (f.is_foreign_key() && owner.owns(f))
+                index->by_target[&f.related_model().concrete()].push_back(make_reverse(owner, f));
         for (const auto& f : owner.many_to_many)
-            index->by_target[&f.related_model()].push_back(make_reverse(owner, f));
+            if (owner.owns(f))
+                index->by_target[&f.related_model().concrete()].push_back(
+                    make_reverse(owner, f));
     }
     for (const auto& [target, relations] : index->by_target)
         if (std::string clash = find_clash(*target, relations); !clash.empty())
@@ -93,17 +99,17 @@ DORM_INLINE std::shared_ptr<const ReverseIndex> reverse_index() {
 
 DORM_INLINE std::vector<ReverseRelation> reverse_relations(const ModelMeta& target) {
     auto index = reverse_index();
-    auto it = index->by_target.find(&target);
+    auto it = index->by_target.find(&target.concrete());
     return it == index->by_target.end() ? std::vector<ReverseRelation>{} : it->second;
 }
 
 DORM_INLINE std::optional<ReverseRelation> find_reverse(const ModelMeta& target,
                                                         std::string_view name, bool accessor) {
     auto index = reverse_index();
-    auto it = index->by_target.find(&target);
+    auto it = index->by_target.find(&target.concrete());
     if (it == index->by_target.end())
         return std::nullopt;
-    if (auto clash = index->clashes.find(&target); clash != index->clashes.end())
+    if (auto clash = index->clashes.find(&target.concrete()); clash != index->clashes.end())
         throw FieldError(clash->second);
     for (const auto& r : it->second)
         if (!r.hidden && (accessor ? r.accessor : r.query_name) == name)

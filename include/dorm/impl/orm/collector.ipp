@@ -14,6 +14,8 @@ inline namespace DORM_ABI {
 namespace sql {
 
 DORM_INLINE bool has_dependents(const ModelMeta& m) {
+    if (!m.many_to_many.empty() || m.concrete().parent) // a child's row takes its parents'
+        return true;
     if (!m.many_to_many.empty())
         return true;
     return !detail::reverse_relations(m).empty();
@@ -22,7 +24,11 @@ DORM_INLINE bool has_dependents(const ModelMeta& m) {
 struct Collector::Impl {
     explicit Impl(Database& db) : db_(db) {}
 
-    void collect(const ModelMeta& m, const Values& pks) {
+    void collect(const ModelMeta& proxy_or_model, const Values& pks) {
+        const ModelMeta& m = proxy_or_model.concrete();
+        // A child's rows are deleted before its parents' (batches run last to first).
+        for (const ModelMeta* p = m.parent; p; p = p->parent)
+            batch_for(*p);
         Batch& batch = batch_for(m);
         Values fresh;
         for (const auto& pk : pks)
@@ -65,8 +71,12 @@ struct Collector::Impl {
             }
         }
         for (const auto& f : m.many_to_many)
-            if (f.auto_through)
+            if (f.auto_through && m.owns(f))
                 collect_links(f, detail::through_fields(f).first, fresh);
+        // As Django: deleting a child deletes its parents' rows (same keys), and what they
+        // take with them.
+        if (m.parent)
+            collect(*m.parent, fresh);
     }
 
     // Applies what was collected, in one transaction; refuses it all when a protected or

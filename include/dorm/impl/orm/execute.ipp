@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "dorm/sqlite/transaction.hpp"
+
 namespace dorm {
 inline namespace DORM_ABI {
 
@@ -253,24 +255,73 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
     return Expr::literal(std::move(prepared));
 }
 
-DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwargs& values) {
-    if (values.empty())
-        throw ValueError("update() needs at least one field");
-    std::vector<std::pair<const FieldMeta*, Expr>> sets;
-    for (const auto& [name, arg] : values) {
-        const FieldMeta& f = q.model->field(name);
-        sets.emplace_back(&f, update_value(q, f, arg));
-    }
-    Compiled c = compile_update(q, sets);
+DORM_INLINE std::int64_t run_update(const Query& q, const Evaluation& how, Compiled c) {
     if (q.empty)
         return 0;
-    Database& db = db_of(how);
     try {
-        Cursor cur(db, c.text, std::move(c.params));
+        Cursor cur(db_of(how), c.text, std::move(c.params));
         return cur.run();
     } catch (const IntegrityError& e) {
         throw IntegrityError(q.model->name + ": " + e.what(), e.code);
     }
+}
+
+DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwargs& values) {
+    if (values.empty())
+        throw ValueError("update() needs at least one field");
+    const ModelMeta& own = q.model->concrete();
+    std::vector<const ModelMeta*> tables{&own}; // the query's own first
+    for (const auto& kv : values)
+        if (const ModelMeta* t = q.model->field(kv.first).model;
+            std::find(tables.begin(), tables.end(), t) == tables.end())
+            tables.push_back(t);
+    if (tables.size() == 1) {
+        std::vector<std::pair<const FieldMeta*, Expr>> sets;
+        for (const auto& [name, arg] : values) {
+            const FieldMeta& f = q.model->field(name);
+            sets.emplace_back(&f, update_value(q, f, arg));
+        }
+        return run_update(q, how, compile_update(q, sets));
+    }
+    // Multi-table inheritance (Django's related updates): the keys of the rows first (an
+    // UPDATE may change what the query selects), then an UPDATE of each table that holds
+    // some of the fields, of those rows. Its count is the query's own table's, else the first
+    // other table's that has one.
+    check_writable(q, "update");
+    return atomic(db_of(how), [&] {
+        Query select_keys = q;
+        detail::select_primary_keys(select_keys);
+        Values keys;
+        for (const Row& r : fetch_rows(select_keys, how))
+            keys.push_back(r[std::size_t{0}]);
+        std::int64_t rows = 0;
+        bool counted = false;
+        for (const ModelMeta* t : tables) {
+            std::int64_t n = 0;
+            for (std::size_t at = 0; at < keys.size(); at += 500) {
+                Values some(keys.begin() + static_cast<std::ptrdiff_t>(at),
+                            keys.begin() + static_cast<std::ptrdiff_t>(
+                                               std::min(keys.size(), at + 500)));
+                Query target;
+                detail::init_query(target, *t);
+                detail::add_filter(target, Q("pk__in", some), false);
+                std::vector<std::pair<const FieldMeta*, Expr>> sets;
+                for (const auto& [name, arg] : values)
+                    if (q.model->field(name).model == t) {
+                        const FieldMeta& f = t->field(name);
+                        sets.emplace_back(&f, update_value(target, f, arg));
+                    }
+                if (sets.empty())
+                    break;
+                n += run_update(target, how, compile_update(target, sets));
+            }
+            if (!counted && (t == &own || n)) {
+                rows = n;
+                counted = true;
+            }
+        }
+        return rows;
+    });
 }
 
 DORM_INLINE DeleteResult delete_rows(const Query& q, const Evaluation& how) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "dorm/detail/unicode.hpp"
+#include "dorm/sqlite/transaction.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
@@ -32,6 +33,8 @@ DORM_INLINE const ModelStatements& statements_for(const ModelMeta& m) {
     const std::string table = quote(m.table);
     std::string all_cols, all_marks, some_cols, some_marks;
     for (const auto& f : m.fields) {
+        if (!m.owns(f)) // a parent's field: written to the parent's table
+            continue;
         if (!s.columns.empty())
             s.columns += ", ";
         s.columns += table + "." + quote(f.column);
@@ -148,6 +151,8 @@ DORM_INLINE void validate(const ModelMeta& m, const void* obj) {
 }
 
 DORM_INLINE bool pk_unset(const ModelMeta& m, const void* obj) {
+    if (const ModelMeta& c = m.concrete(); c.parent) // the key is the parent's
+        return pk_unset(*c.parent, static_cast<const char*>(obj) + m.parent_offset);
     const FieldMeta& pk = m.pk();
     if (pk.auto_created() && !pk.optional) { // a plain int32_t or int64_t member: read it
         const void* p = pk.member(obj);
@@ -181,7 +186,7 @@ DORM_INLINE void insert_leased(Database& db, const ModelMeta& m, const ModelStat
     if (db.logging()) {
         Values params;
         for (const auto& f : m.fields)
-            if (with_pk || !f.primary_key)
+            if (m.owns(f) && (with_pk || !f.primary_key))
                 params.push_back(f.get(obj));
         db.log(stmt.sql(), params, started);
     }
@@ -226,7 +231,7 @@ DORM_INLINE std::int64_t update_object(Database& db, const ModelMeta& m, const v
     Values params;
     std::size_t n = 0;
     for (const FieldMeta* f : fields) {
-        if (f->primary_key)
+        if (f->primary_key || !m.owns(*f))
             continue;
         sql += (n++ ? ", " : "") + quote(f->column) + " = ?";
         params.push_back(f->get(obj));
@@ -246,30 +251,24 @@ DORM_INLINE std::int64_t update_object(Database& db, const ModelMeta& m, const v
     }
 }
 
-DORM_INLINE void save_object(Database& db, const ModelMeta& m, void* obj, detail::InstanceState& st,
-                             const SaveOptions& opts) {
-    if (opts.force_insert && opts.force_update)
-        throw ValueError("Cannot force both insert and updating in model saving.");
-    validate(m, obj);
+// Django's _save_table: UPDATE the row of this table (of m's own fields), INSERT it when
+// there is none or the key is unset. Leaves the instance's state to the caller.
+DORM_INLINE bool save_table(Database& db, const ModelMeta& m, void* obj,
+                            const detail::InstanceState& st, const SaveOptions& opts) {
     std::vector<const FieldMeta*> fields;
-    if (!opts.update_fields.empty()) {
-        for (const auto& n : opts.update_fields)
-            fields.push_back(&m.field(n));
-    }
-    std::lock_guard lock(db.mutex());
+    for (const auto& n : opts.update_fields)
+        if (const FieldMeta& f = m.field(n); m.owns(f))
+            fields.push_back(&f);
     const bool unset = pk_unset(m, obj);
     if (!unset && !opts.force_insert) {
         if (opts.update_fields.empty()) { // every loaded field (only an UPDATE needs the list)
             for (const auto& f : m.fields)
-                if (std::find(st.deferred().begin(), st.deferred().end(), f.index) ==
-                    st.deferred().end())
+                if (m.owns(f) && std::find(st.deferred().begin(), st.deferred().end(),
+                                           f.index) == st.deferred().end())
                     fields.push_back(&f);
         }
-        if (update_object(db, m, obj, fields) > 0) {
-            st.adding = false;
-            st.db = &db;
-            return;
-        }
+        if (update_object(db, m, obj, fields) > 0)
+            return false;
         if (opts.force_update)
             throw DatabaseError(m.name + ": forced update did not affect any rows");
         // As Django: an instance with deferred fields saved to its own database saves its
@@ -280,6 +279,56 @@ DORM_INLINE void save_object(Database& db, const ModelMeta& m, void* obj, detail
     if (unset && opts.force_update)
         throw ValueError(m.name + ": cannot force an update without a primary key");
     insert_one(db, m, obj, !unset);
+    return true;
+}
+
+// Multi-table inheritance: the parents' rows first (Django's _save_parents), whose key the
+// child's row takes, then the child's, inserted without an UPDATE first when its parent's
+// row was new. Returns whether this table's row was inserted.
+DORM_INLINE bool save_tables(Database& db, const ModelMeta& m, void* obj,
+                             const detail::InstanceState& st, const SaveOptions& opts) {
+    if (!m.parent)
+        return save_table(db, m, obj, st, opts);
+    SaveOptions up = opts;
+    up.update_fields.clear();
+    for (const auto& n : opts.update_fields)
+        if (m.parent->find(n))
+            up.update_fields.push_back(n);
+    bool parent_inserted = false;
+    if (opts.update_fields.empty() || !up.update_fields.empty())
+        parent_inserted =
+            save_tables(db, *m.parent, static_cast<char*>(obj) + m.parent_offset, st, up);
+    if (!parent_inserted)
+        return save_table(db, m, obj, st, opts);
+    SaveOptions insert = opts;
+    insert.force_insert = true;
+    insert.force_update = false;
+    return save_table(db, m, obj, st, insert);
+}
+
+DORM_INLINE void set_specialization(const ModelMeta& m, void* obj, bool adding) {
+    const FieldMeta& f = m.fields[static_cast<std::size_t>(m.specialization_field)];
+    auto& type = *static_cast<std::string*>(f.member(obj));
+    if (adding || type.empty()) // a new object is of its own type; a loaded one keeps its row's
+        type = m.specialization;
+}
+
+DORM_INLINE void save_object(Database& db, const ModelMeta& m, void* obj, detail::InstanceState& st,
+                             const SaveOptions& opts) {
+    if (opts.force_insert && opts.force_update)
+        throw ValueError("Cannot force both insert and updating in model saving.");
+    for (const auto& n : opts.update_fields)
+        m.field(n); // FieldError for a name that is not a field
+    std::lock_guard lock(db.mutex());
+    if (m.specialized())
+        set_specialization(m, obj, st.adding);
+    validate(m, obj);
+    const ModelMeta& c = m.concrete();
+    void* concrete = static_cast<char*>(obj) + m.concrete_offset;
+    if (c.parent)
+        atomic(db, [&] { save_tables(db, c, concrete, st, opts); });
+    else
+        save_table(db, c, concrete, st, opts);
     st.adding = false;
     st.db = &db;
 }
@@ -288,7 +337,7 @@ DORM_INLINE std::int64_t delete_object(Database& db, const ModelMeta& m, const v
     if (pk_unset(m, obj))
         throw ValueError(m.name + " object can't be deleted because its " + m.pk().name +
                          " attribute is not set");
-    Cursor c(db, statements_for(m).delete_by_pk, Values{m.pk().get(obj)});
+    Cursor c(db, statements_for(m.concrete()).delete_by_pk, Values{m.pk().get(obj)});
     return c.run();
 }
 

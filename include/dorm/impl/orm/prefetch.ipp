@@ -124,7 +124,7 @@ DORM_INLINE void prefetch(const ModelMeta& m, const std::vector<void*>& objs,
                      keys.begin() +
                          static_cast<std::ptrdiff_t>(std::min(keys.size(), i + per_query)));
         Query q;
-        q.model = &r;
+        ::dorm::detail::init_query(q, r);
         Expr key;
         if (step.forward_fk) {
             key = Expr::column(r.pk());

@@ -28,7 +28,7 @@ DORM_INLINE void check_get(const ModelMeta& m, std::size_t found, void (*none)(c
 
 DORM_INLINE std::shared_ptr<const Query> new_query(const ModelMeta& m) {
     auto q = std::make_shared<Query>();
-    q->model = &m;
+    init_query(*q, m);
     return q;
 }
 
@@ -139,6 +139,12 @@ DORM_INLINE void insert_all(Database& db, const ModelMeta& m, const std::vector<
     // objects already inserted get back their unset primary keys. An INSERT changes only
     // an unset (auto) primary key, so one byte per object says how to undo it.
     enum Undo : std::uint8_t { Keep, Zero, Null };
+    if (m.concrete().parent) // as Django: the parents' keys would need one INSERT each
+        throw ValueError("Can't bulk create a multi-table inherited model (" + m.name +
+                         " extends " + m.concrete().parent->name + "); save() each object");
+    if (m.specialized())
+        for (void* obj : objs)
+            sql::set_specialization(m, obj, true);
     const FieldMeta& pk = m.pk();
     std::vector<std::uint8_t> undo;
     undo.reserve(objs.size());
@@ -274,8 +280,14 @@ DORM_INLINE DeleteResult delete_instance(Database& db, const ModelMeta& m, void*
         if (n)
             result.per_model.emplace_back(m.name, n);
     }
-    if (m.pk().auto_created())
-        m.pk().set(obj, m.pk().optional ? Value() : Value(0));
+    // An auto primary key is unset (of the topmost parent, whose key the children share).
+    const ModelMeta* root = &m;
+    for (const ModelMeta* c = &m.concrete(); c->parent; c = c->parent) {
+        obj = static_cast<char*>(obj) + (c == &m.concrete() ? m.parent_offset : c->parent_offset);
+        root = c->parent;
+    }
+    if (root->pk().auto_created())
+        root->pk().set(obj, root->pk().optional ? Value() : Value(0));
     return result;
 }
 

@@ -65,7 +65,7 @@ DORM_INLINE std::shared_ptr<const Query> RelatedSet::query(const ModelMeta& targ
                          " instance needs a primary key (save it) before its relation '" +
                          link.name + "' can be used");
     auto q = std::make_shared<Query>();
-    q->model = &target;
+    init_query(*q, target);
     if (link.kind != FieldKind::ManyToMany) { // target's ForeignKey = owner
         Condition c;
         c.lhs = resolve_expr(F(link.name), *q);

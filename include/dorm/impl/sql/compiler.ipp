@@ -88,7 +88,14 @@ DORM_INLINE const QuotedNames& quoted_names(const ModelMeta& m, const Operations
     ops.quote_into(n.table, m.table);
     for (const auto& f : m.fields) {
         n.raw_columns.push_back(f.column);
-        std::string col = n.table + '.';
+        // A parent's field is in the parent's table, which every query of the model joins
+        // under its own name (dorm::detail::init_query).
+        std::string col;
+        if (f.model && f.model->table != m.table)
+            ops.quote_into(col, f.model->table);
+        else
+            col = n.table;
+        col += '.';
         ops.quote_into(col, f.column);
         if (!n.all_columns.empty())
             n.all_columns += ", ";
@@ -106,6 +113,8 @@ DORM_INLINE std::string Compiler::column(const FieldMeta& f) const {
 
 DORM_INLINE void Compiler::append_column(std::string& out, std::uint16_t alias,
                                          const FieldMeta& f) const {
+    if (alias && f.model && &q_.model_of(alias).concrete() != f.model) // a parent's field
+        alias = detail::find_owner_alias(q_, alias, *f.model);
     if (!alias)
         return append_column(out, f);
     quote_into(out, q_.joins[alias - 1].alias);

@@ -58,12 +58,12 @@ DORM_INLINE std::string column_definition(const FieldMeta& f) {
             d += ' ';
             d += sqlite::operations().auto_key;
         }
-        return d;
+    } else {
+        d += f.null() ? " NULL" : " NOT NULL";
+        if (f.unique)
+            d += " UNIQUE";
     }
-    d += f.null() ? " NULL" : " NOT NULL";
-    if (f.unique)
-        d += " UNIQUE";
-    if (f.is_foreign_key()) {
+    if (f.is_foreign_key()) { // also a child's key, the pointer to its parent's row
         // Checked at COMMIT, as Django's: a transaction may hold a row before its target.
         const ModelMeta& target = f.related_model();
         d += " REFERENCES " + quote(target.table) + " (" + quote(target.pk().column) +
@@ -74,8 +74,10 @@ DORM_INLINE std::string column_definition(const FieldMeta& f) {
 
 DORM_INLINE std::string create_table_sql(const ModelMeta& m) {
     std::string sql = "CREATE TABLE " + quote(m.table) + " (";
-    for (std::size_t i = 0; i < m.fields.size(); ++i)
-        sql += (i ? ", " : "") + column_definition(m.fields[i]);
+    std::size_t n = 0;
+    for (const auto& f : m.fields)
+        if (m.owns(f)) // a parent's fields are in the parent's table
+            sql += (n++ ? ", " : "") + column_definition(f);
     return sql + ")";
 }
 
@@ -118,7 +120,10 @@ DORM_INLINE std::vector<std::string> column_names(Database& db, const std::strin
     return names;
 }
 
-DORM_INLINE void ensure_table(Database& db, const ModelMeta& m) {
+DORM_INLINE void ensure_table(Database& db, const ModelMeta& proxy_or_model) {
+    const ModelMeta& m = proxy_or_model.concrete(); // a proxy has its concrete model's table
+    if (m.parent) // multi-table inheritance: the parents' tables first
+        ensure_table(db, *m.parent);
     struct Existing {
         std::string name, type;
         bool notnull, has_default, pk;
@@ -140,6 +145,8 @@ DORM_INLINE void ensure_table(Database& db, const ModelMeta& m) {
         std::vector<std::string> problems;
         std::vector<const FieldMeta*> to_add;
         for (const auto& f : m.fields) {
+            if (!m.owns(f))
+                continue;
             auto it = std::find_if(cols.begin(), cols.end(),
                                    [&](const Existing& e) { return e.name == f.column; });
             if (it == cols.end()) {
@@ -173,7 +180,7 @@ DORM_INLINE void ensure_table(Database& db, const ModelMeta& m) {
     }
     // db_index fields and ForeignKeys (as Django) get an index, unless unique already.
     for (const auto& f : m.fields)
-        if ((f.db_index || f.is_foreign_key()) && !f.unique && !f.primary_key &&
+        if (m.owns(f) && (f.db_index || f.is_foreign_key()) && !f.unique && !f.primary_key &&
             !has_single_column_index(db, m.table, f.column))
             db.exec(create_index_sql(m, f));
     if (m.auto_created) // a many-to-many join table links a pair once
@@ -182,7 +189,7 @@ DORM_INLINE void ensure_table(Database& db, const ModelMeta& m) {
                 " ON " + quote(m.table) + " (" + quote(m.fields[1].column) + ", " +
                 quote(m.fields[2].column) + ")");
     for (const auto& f : m.many_to_many)
-        if (f.auto_through)
+        if (f.auto_through && m.owns(f))
             ensure_table(db, *f.auto_through);
 }
 

@@ -246,16 +246,19 @@ DORM_INLINE int select_related_path(Query& q, std::string_view path) {
     scope.reuse_all = true;
     for (const auto name : parts) {
         const FieldMeta* f = m->find(name);
-        if (!f || !f->is_foreign_key() || f->name != name) {
+        if (!f || !f->is_foreign_key() || f->name != name || f->parent_link) {
             std::vector<std::string> choices;
             for (const auto& field : m->fields)
-                if (field.is_foreign_key())
+                if (field.is_foreign_key() && !field.parent_link)
                     choices.push_back(field.name);
             throw FieldError("Invalid field name(s) given in select_related: '" +
                              std::string(name) + "' of " + m->name + suggestion(name, choices) +
                              ". Choices are: " + (choices.empty() ? "(none)" : join(choices)));
         }
+        if (!m->owns(*f)) // a parent's ForeignKey: from the parent's table
+            alias = owner_alias(q, alias, *f->model, scope);
         alias = follow(q, alias, forward_step(*f), scope);
+        ensure_parents(q, alias, scope);
         int found = -1;
         for (std::size_t i = 0; i < q.select_related.size(); ++i)
             if (q.select_related[i].alias == alias)
@@ -275,7 +278,7 @@ DORM_INLINE void select_related_all(Query& q, const ModelMeta& m, const std::str
     if (depth <= 0)
         return;
     for (const auto& f : m.fields) {
-        if (!f.is_foreign_key() || f.null())
+        if (!f.is_foreign_key() || f.null() || f.parent_link)
             continue;
         const std::string path = prefix.empty() ? f.name : prefix + "__" + f.name;
         select_related_path(q, path);

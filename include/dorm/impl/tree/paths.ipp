@@ -51,6 +51,68 @@ DORM_INLINE RelationStep many_to_many_step(const ModelMeta& from, const FieldMet
     return s;
 }
 
+DORM_INLINE RelationStep::Hop parent_hop(const ModelMeta& child) {
+    const ModelMeta& parent = *child.parent;
+    return {&parent, &child.pk(), &parent.pk(), false, false};
+}
+
+DORM_INLINE std::uint16_t owner_alias(Query& q, std::uint16_t alias, const ModelMeta& owner,
+                                      JoinScope& scope) {
+    for (const ModelMeta* m = &q.model_of(alias).concrete(); m != &owner.concrete();
+         m = m->parent) {
+        if (!m->parent)
+            throw UsageError("dorm: " + owner.name + " is not a parent of " +
+                             q.model_of(alias).name);
+        const bool nullable = alias && q.joins[alias - 1].nullable;
+        const bool multi = alias && q.joins[alias - 1].multi;
+        JoinScope all{{}, true}; // the parent's row of a row is one: always shared
+        alias = add_join(q, alias, parent_hop(*m), nullable, multi, multi ? scope : all);
+        // A hop up from the query's table needs the parent's row: INNER JOIN.
+        q.joins[alias - 1].required = q.joins[alias - 1].required || !nullable;
+    }
+    return alias;
+}
+
+DORM_INLINE std::uint16_t find_owner_alias(const Query& q, std::uint16_t alias,
+                                           const ModelMeta& owner) {
+    for (const ModelMeta* m = &q.model_of(alias).concrete(); m != &owner.concrete();
+         m = m->parent) {
+        if (!m->parent)
+            break;
+        const RelationStep::Hop hop = parent_hop(*m);
+        std::uint16_t found = 0;
+        for (std::size_t i = 0; i < q.joins.size() && !found; ++i) {
+            const Join& j = q.joins[i];
+            if (j.parent == alias && j.field == hop.field &&
+                (j.parent_field == hop.parent_field ||
+                 (j.parent_field->parent_link && j.parent_field->target == hop.parent_field->target)))
+                found = static_cast<std::uint16_t>(i + 1);
+        }
+        if (!found)
+            break;
+        alias = found;
+    }
+    if (&q.model_of(alias).concrete() == &owner.concrete())
+        return alias;
+    throw UsageError("dorm: internal error: no join to " + owner.name + "'s table in a query of " +
+                     q.model->name);
+}
+
+DORM_INLINE void init_query(Query& q, const ModelMeta& m) {
+    q.model = &m;
+    if (m.concrete().parent) {
+        JoinScope scope;
+        ensure_parents(q, 0, scope);
+    }
+}
+
+DORM_INLINE void ensure_parents(Query& q, std::uint16_t alias, JoinScope& scope) {
+    const ModelMeta* top = &q.model_of(alias).concrete();
+    while (top->parent)
+        top = top->parent;
+    owner_alias(q, alias, *top, scope);
+}
+
 DORM_INLINE std::optional<RelationStep> relation_step(const ModelMeta& m, std::string_view name) {
     if (const FieldMeta* f = m.find(name); f && f->is_foreign_key() && f->name == name)
         return forward_step(*f);
@@ -64,7 +126,7 @@ DORM_INLINE std::optional<RelationStep> relation_step(const ModelMeta& m, std::s
 DORM_INLINE std::vector<std::string> path_choices(const ModelMeta& m) {
     auto names = m.field_names();
     auto index = reverse_index();
-    if (auto it = index->by_target.find(&m); it != index->by_target.end())
+    if (auto it = index->by_target.find(&m.concrete()); it != index->by_target.end())
         for (const auto& r : it->second)
             if (!r.hidden)
                 names.push_back(r.query_name);
@@ -146,6 +208,8 @@ DORM_INLINE PathEnd walk_path(Query* q, const ModelMeta& start,
         const std::string_view name = parts[i];
         const bool more = i + 1 < parts.size();
         const FieldMeta* f = m->find(name);
+        if (f && q && !m->owns(*f)) // a parent's field: in the parent's table
+            alias = owner_alias(*q, alias, *f->model, scope);
         if (f && !(f->is_foreign_key() && f->name == name)) // a column (or "blog_id")
             return {field_expr(*f, i + 1), i + 1, false};
         if (f) { // a ForeignKey by name
@@ -161,6 +225,10 @@ DORM_INLINE PathEnd walk_path(Query* q, const ModelMeta& start,
             continue;
         }
         auto step = relation_step(*m, name);
+        // The reverse relations of a parent are the child's too, from the parent's table.
+        for (const ModelMeta* p = m->concrete().parent; !step && p; p = p->parent)
+            if ((step = relation_step(*p, name)) && q)
+                alias = owner_alias(*q, alias, *p, scope);
         if (!step)
             no_such_path_name(*m, name, path);
         if (crosses_many && step->multi())

@@ -322,7 +322,7 @@ DORM_INLINE void select_primary_keys(Query& q) {
 
 DORM_INLINE WhereNode related_rows_subquery(const Kwarg& kv, const Query& q) {
     auto inner = std::make_shared<Query>();
-    inner->model = q.model;
+    init_query(*inner, *q.model);
     JoinScope inner_scope;
     inner->where.children.push_back(resolve_condition(kv, *inner, false, inner_scope));
     require_joins(inner->where.children.back(), *inner);
