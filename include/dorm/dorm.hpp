@@ -10,6 +10,7 @@
 #include "dorm/orm/queryset.hpp"
 #include "dorm/orm/related.hpp"
 #include "dorm/orm/shortcuts.hpp"
+#include "dorm/orm/specialized.hpp"
 #include "dorm/sqlite/connection.hpp"
 #include "dorm/sqlite/schema.hpp"
 #include "dorm/sqlite/transaction.hpp"

@@ -25,6 +25,7 @@ struct Evaluation {
     std::optional<std::size_t> sync_limit;     // sync_limit(n): rows read from the remote
     SyncStats* sync_stats = nullptr;           // sync_stats(s): what the remote part cost
     std::vector<std::string> prefetch_related; // relation names, read after the rows
+    bool direct_specializations = false;       // specializations().direct(): one step down
 
     // The default evaluation on database d (what using_(d) gives).
     static Evaluation on(Database& d) {

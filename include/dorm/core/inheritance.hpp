@@ -67,6 +67,8 @@ public:
     // T's own, not the parent's (both are bases).
     using ModelApi<T>::meta;
     using ModelApi<T>::objects;
+    using ModelApi<T>::specializations;
+    using ModelApi<T>::get_as_specialization;
     using ModelApi<T>::save;
     using ModelApi<T>::delete_;
     using ModelApi<T>::refresh_from_db;

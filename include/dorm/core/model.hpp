@@ -34,6 +34,8 @@ inline namespace DORM_ABI {
 class Database;
 template <class T>
 class Manager;
+template <class T>
+class SpecializedQuerySet;
 struct DeleteResult;
 
 namespace detail {
@@ -368,6 +370,9 @@ class ModelApi {
 public:
     static const ModelMeta& meta();
     static Manager<T> objects();
+    // A dorm::General model (or one that extends it): querysets whose rows come back as their
+    // most specialized objects (dorm/orm/specialized.hpp).
+    static SpecializedQuerySet<T> specializations();
 
     void save(const SaveOptions& opts = {});
     void save(Database& db) {
@@ -408,6 +413,9 @@ public:
     // U::DoesNotExist when the row is not one.
     template <class U>
     U child() const;
+    // This object's row as its most specialized model (final) or the one just below T
+    // (djeneralize's get_as_specialization): one query, none when the row is of T itself.
+    std::shared_ptr<T> get_as_specialization(bool final = true) const;
 
 private:
     template <class Fn>

@@ -77,6 +77,10 @@ struct PathEnd {
     const ModelMeta* related = nullptr; // then: the model whose fields a next name would name
 };
 
+// "; 'ink_colour' is a field of Pen, which extends WritingImplement: ..." when a model that
+// extends m has the field (for messages; empty otherwise).
+std::string field_below(const ModelMeta& m, std::string_view name);
+
 [[noreturn]] void no_such_path_name(const ModelMeta& m, std::string_view name,
                                     std::string_view path);
 

@@ -178,12 +178,27 @@ DORM_INLINE std::uint16_t follow(Query& q, std::uint16_t from, const RelationSte
     return from;
 }
 
+DORM_INLINE std::string field_below(const ModelMeta& m, std::string_view name) {
+    for (const ModelMeta* other : registered_models())
+        if (other != &m && !other->proxy_for && other->extends(m))
+            if (const FieldMeta* f = other->find(name); f && other->owns(*f)) {
+                std::string down = std::string(name);
+                for (const ModelMeta* c = other; c && c != &m.concrete(); c = c->parent)
+                    down = c->query_name() + "__" + down;
+                return "; '" + std::string(name) + "' is a field of " + other->name +
+                       ", which extends " + m.name + ": filter " + other->name +
+                       "::objects(), or " + m.name + " by '" + down + "'";
+            }
+    return {};
+}
+
 [[noreturn]] DORM_INLINE void no_such_path_name(const ModelMeta& m, std::string_view name,
                                                 std::string_view path) {
     const auto choices = path_choices(m);
     throw FieldError("Cannot resolve keyword '" + std::string(name) + "' into field of " + m.name +
                      (path.empty() ? std::string() : " (in '" + std::string(path) + "')") +
-                     suggestion(name, choices) + ". Choices are: " + join(choices) + ", pk");
+                     suggestion(name, choices) + ". Choices are: " + join(choices) + ", pk" +
+                     field_below(m, name));
 }
 
 DORM_INLINE PathEnd walk_path(Query* q, const ModelMeta& start,

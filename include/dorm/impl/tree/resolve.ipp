@@ -46,7 +46,8 @@ DORM_INLINE std::vector<std::string> name_choices(const Query& q) {
 [[noreturn]] DORM_INLINE void unknown_name(const Query& q, std::string_view name) {
     const auto choices = name_choices(q);
     throw FieldError("Cannot resolve keyword '" + std::string(name) + "' into field of " +
-                     q.model->name + suggestion(name, choices) + ". Choices are: " + join(choices));
+                     q.model->name + suggestion(name, choices) + ". Choices are: " + join(choices) +
+                     field_below(*q.model, name));
 }
 
 DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q) {
