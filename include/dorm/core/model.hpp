@@ -226,6 +226,11 @@ struct Registration {
 
 [[noreturn]] void model_definition_error(const ModelMeta& m, const std::string& what);
 
+// The model whose rows the remote holds for an object of m: m itself when it is mapped, or
+// (multi-table inheritance) the mapped topmost parent, whose part of the object starts
+// `offset` bytes into it; nullptr when neither is mapped.
+const ModelMeta* remote_part(const ModelMeta& m, std::size_t& offset) noexcept;
+
 // The non-template part of ModelDef<T>::field(): the FieldMeta of a member at `offset`
 // built and added to meta with its options (dorm/impl/core/model_meta_impl.ipp).
 void add_member_field(ModelMeta& meta, std::string name, CType ctype, bool optional,

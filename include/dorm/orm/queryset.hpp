@@ -381,15 +381,18 @@ Manager<T> ModelApi<T>::objects() {
 template <class T>
 void ModelApi<T>::save(const SaveOptions& opts) {
     Database& db = opts.using_ ? *opts.using_ : (state().db ? *state().db : default_database());
-    const auto local = [&] { sql::save_object(db, meta(), static_cast<T*>(this), state(), opts); };
-    if (meta().remote())
+    T* self = static_cast<T*>(this);
+    const auto local = [&] { sql::save_object(db, meta(), self, state(), opts); };
+    // A mapped model, or one that extends a mapped model: the remote gets the mapped part.
+    std::size_t offset = 0;
+    if (const ModelMeta* mapped = detail::remote_part(meta(), offset))
         if (SyncHooks* s = db.sync()) {
+            void* part = reinterpret_cast<char*>(self) + offset;
             if (!opts.skip_cdms) {
-                sql::validate(meta(), static_cast<T*>(this)); // before the remote sees it
-                return keep_state_on_failure(
-                    [&] { s->save(db, meta(), static_cast<T*>(this), local); });
+                sql::validate(meta(), self); // before the remote sees it
+                return keep_state_on_failure([&] { s->save(db, *mapped, part, local); });
             }
-            s->saved_locally(meta(), static_cast<T*>(this));
+            s->saved_locally(*mapped, part);
         }
     local();
 }
@@ -413,11 +416,12 @@ void ModelApi<T>::keep_state_on_failure(Fn&& fn) {
 template <class T>
 DeleteResult ModelApi<T>::delete_() {
     Database& db = state().db ? *state().db : default_database();
-    if (meta().remote())
+    std::size_t offset = 0;
+    if (const ModelMeta* mapped = detail::remote_part(meta(), offset))
         if (SyncHooks* s = db.sync()) {
             DeleteResult result;
             keep_state_on_failure([&] {
-                s->remove(db, meta(), static_cast<const T*>(this),
+                s->remove(db, *mapped, reinterpret_cast<const char*>(static_cast<const T*>(this)) + offset,
                           [&] { result = delete_(skip_cdms); });
             });
             return result;
