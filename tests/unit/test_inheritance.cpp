@@ -43,6 +43,19 @@ struct Italian : dorm::Extends<Italian, Restaurant> {
     }
 };
 
+// A relation to a child model.
+struct Review : dorm::Model<Review> {
+    std::int64_t id = 0;
+    dorm::ForeignKey<Restaurant> restaurant;
+    std::string text;
+    static void define(dorm::ModelDef<Review>& m) {
+        m.table("review");
+        m.field("id", &Review::id, dorm::auto_pk);
+        m.field("restaurant", &Review::restaurant);
+        m.field("text", &Review::text);
+    }
+};
+
 // A proxy: Place's table, ordered by name.
 struct PlaceByName : dorm::ProxyOf<PlaceByName, Place> {
     static void define(dorm::ModelDef<PlaceByName>& m) { m.ordering({"name"}); }
@@ -76,7 +89,7 @@ struct Fixture {
     std::vector<std::string> log;
     Fixture() {
         dorm::set_default_database(db);
-        dorm::create_tables<Place, Restaurant, Italian, Student>(db);
+        dorm::create_tables<Place, Restaurant, Italian, Student, Review>(db);
     }
     ~Fixture() { dorm::detail::default_database_slot() = nullptr; }
     Fixture(const Fixture&) = delete;
@@ -125,8 +138,8 @@ TEST_CASE("inheritance: a child's table holds its own fields and the pointer to 
     Strings names;
     for (const auto& f : m.fields)
         names.push_back(f.name);
-    CHECK(names == Strings{"id", "name", "address", "place_ptr", "serves_pizza", "restaurant_ptr",
-                           "stars"});
+    CHECK(names ==
+          Strings{"id", "name", "address", "place_ptr", "serves_pizza", "restaurant_ptr", "stars"});
     CHECK(m.pk().name == "restaurant_ptr");
 }
 
@@ -137,12 +150,12 @@ TEST_CASE("inheritance: save() writes every table in one transaction, parents fi
     Italian i = make_italian("Luigi's", 4);
     CHECK(i.id == 1);
     CHECK(i.pk() == dorm::Value(std::int64_t{1}));
-    CHECK(fx.log == Strings{"BEGIN IMMEDIATE",
-                            "INSERT INTO \"place\" (\"name\", \"address\") VALUES (?, ?)",
-                            "INSERT INTO \"restaurant\" (\"place_ptr_id\", \"serves_pizza\") "
-                            "VALUES (?, ?)",
-                            "INSERT INTO \"italian\" (\"restaurant_ptr_id\", \"stars\") VALUES (?, ?)",
-                            "COMMIT"});
+    CHECK(fx.log ==
+          Strings{"BEGIN IMMEDIATE", "INSERT INTO \"place\" (\"name\", \"address\") VALUES (?, ?)",
+                  "INSERT INTO \"restaurant\" (\"place_ptr_id\", \"serves_pizza\") "
+                  "VALUES (?, ?)",
+                  "INSERT INTO \"italian\" (\"restaurant_ptr_id\", \"stars\") VALUES (?, ?)",
+                  "COMMIT"});
     // Saved again: an UPDATE of each table.
     i.stars = 5;
     i.name = "Luigi's Trattoria";
@@ -152,7 +165,8 @@ TEST_CASE("inheritance: save() writes every table in one transaction, parents fi
           Strings{"BEGIN IMMEDIATE",
                   "UPDATE \"place\" SET \"name\" = ?, \"address\" = ? WHERE \"id\" = ?",
                   "UPDATE \"restaurant\" SET \"serves_pizza\" = ? WHERE \"place_ptr_id\" = ?",
-                  "UPDATE \"italian\" SET \"stars\" = ? WHERE \"restaurant_ptr_id\" = ?", "COMMIT"});
+                  "UPDATE \"italian\" SET \"stars\" = ? WHERE \"restaurant_ptr_id\" = ?",
+                  "COMMIT"});
     const Place p = Place::objects().get("pk", 1);
     CHECK(p.name == "Luigi's Trattoria");
 }
@@ -194,6 +208,34 @@ TEST_CASE("inheritance: a child's query joins its parents and filters on their f
     CHECK(names == Strings{"Mario's", "Luigi's"});
 }
 
+TEST_CASE("inheritance: relations to a child read its parents' fields; a parent's reverse "
+          "relations serve the child",
+          "[inheritance]") {
+    Fixture fx;
+    const Italian luigi = make_italian("Luigi's", 4);
+    Review r;
+    r.restaurant = Restaurant::objects().get("pk", luigi.id);
+    r.text = "great";
+    r.save();
+    const auto qs = Review::objects().select_related("restaurant");
+    CHECK(qs.sql().text ==
+          "SELECT \"review\".\"id\", \"review\".\"restaurant_id\", \"review\".\"text\", "
+          "\"place\".\"id\", \"place\".\"name\", \"place\".\"address\", "
+          "\"restaurant\".\"place_ptr_id\", \"restaurant\".\"serves_pizza\" FROM \"review\" "
+          "INNER JOIN \"restaurant\" ON (\"review\".\"restaurant_id\" = "
+          "\"restaurant\".\"place_ptr_id\") INNER JOIN \"place\" ON "
+          "(\"restaurant\".\"place_ptr_id\" = \"place\".\"id\")");
+    fx.start_log();
+    const Review loaded = qs.get();
+    CHECK(loaded.restaurant->name == "Luigi's");
+    CHECK(loaded.restaurant->serves_pizza);
+    CHECK(fx.log.size() == 1);
+    // Review's reverse relation is Restaurant's; Italian, which extends it, has it too.
+    CHECK(Italian::objects().filter("review__text", "great").count() == 1);
+    CHECK(Review::objects().filter("restaurant__name", "Luigi's").count() == 1);
+    CHECK(Review::objects().filter("restaurant__italian__stars", 4).count() == 1);
+}
+
 TEST_CASE("inheritance: deleting a child deletes its parents' rows; deleting a parent its "
           "children's",
           "[inheritance]") {
@@ -203,8 +245,8 @@ TEST_CASE("inheritance: deleting a child deletes its parents' rows; deleting a p
     const dorm::DeleteResult r = luigi.delete_();
     CHECK(r.total == 3);
     const std::map<std::string, std::int64_t> per_model(r.per_model.begin(), r.per_model.end());
-    CHECK(per_model == std::map<std::string, std::int64_t>{
-                           {"Italian", 1}, {"Restaurant", 1}, {"Place", 1}});
+    CHECK(per_model ==
+          std::map<std::string, std::int64_t>{{"Italian", 1}, {"Restaurant", 1}, {"Place", 1}});
     CHECK(Place::objects().count() == 1);
     CHECK(luigi.id == 0);
     Place::objects().filter("name", "Mario's").delete_();
@@ -213,8 +255,7 @@ TEST_CASE("inheritance: deleting a child deletes its parents' rows; deleting a p
     CHECK(Place::objects().count() == 0);
 }
 
-TEST_CASE("inheritance: update() writes each table that holds one of the fields",
-          "[inheritance]") {
+TEST_CASE("inheritance: update() writes each table that holds one of the fields", "[inheritance]") {
     Fixture fx;
     make_italian("Luigi's", 4);
     make_italian("Mario's", 2);
@@ -225,8 +266,7 @@ TEST_CASE("inheritance: update() writes each table that holds one of the fields"
     CHECK(Place::objects().filter("name", "Luigi's").exists());
 }
 
-TEST_CASE("inheritance: a proxy shares its parent's table with its own ordering",
-          "[inheritance]") {
+TEST_CASE("inheritance: a proxy shares its parent's table with its own ordering", "[inheritance]") {
     Fixture fx;
     for (const char* n : {"b", "c", "a"}) {
         Place p;
@@ -263,9 +303,7 @@ TEST_CASE("inheritance: an abstract base's fields and options belong to each mod
 TEST_CASE("inheritance: wrong declarations say what is wrong", "[inheritance]") {
     struct Twice : dorm::Extends<Twice, Place> {
         std::string extra;
-        static void define(dorm::ModelDef<Twice>& m) {
-            m.field("name", &Twice::extra);
-        }
+        static void define(dorm::ModelDef<Twice>& m) { m.field("name", &Twice::extra); }
     };
     CHECK_THROWS_WITH(Twice::meta(), "model Twice: field 'name' clashes with the field of the "
                                      "same name from Place");

@@ -61,9 +61,8 @@ struct BallPointPen : dorm::Extends<BallPointPen, Pen> {
 
 // "<FountainPen: Fountain pen>", as djeneralize's docs print the objects.
 std::string repr(const WritingImplement& w) {
-    return dorm::visit_as<FountainPen, BallPointPen, Pen, Pencil>(w, [](const auto& o) {
-        return std::decay_t<decltype(o)>::meta().name + ": " + o.name;
-    });
+    return dorm::visit_as<FountainPen, BallPointPen, Pen, Pencil>(
+        w, [](const auto& o) { return std::decay_t<decltype(o)>::meta().name + ": " + o.name; });
 }
 
 template <class Range>
@@ -212,8 +211,8 @@ TEST_CASE("specializations: extra(select) and annotate() are carried to the spec
         texts.push_back(row[0].as_text());
     CHECK(texts == Strings{"The Ballpoint pen is 9", "The Pencil is 12"});
     CHECK(described[0]->annotation("description") == dorm::Value("The Fountain pen is 14"));
-    const auto annotated = WritingImplement::specializations().annotate(
-        "twice", dorm::F("length") * 2);
+    const auto annotated =
+        WritingImplement::specializations().annotate("twice", dorm::F("length") * 2);
     CHECK(std::dynamic_pointer_cast<FountainPen>(annotated[0]));
     CHECK(annotated[0]->annotation("twice") == dorm::Value(std::int64_t{28}));
     CHECK(annotated[2]->annotation("twice") == dorm::Value(std::int64_t{18}));
@@ -226,9 +225,9 @@ TEST_CASE("specializations: extra(select) and annotate() are carried to the spec
     CHECK(raw[0]->name == "Pencil");
     CHECK(raw[0]->annotation("longer") == dorm::Value(std::int64_t{13}));
     CHECK(typeid(*raw[2]) == typeid(FountainPen));
-    CHECK_THROWS_WITH(WritingImplement::specializations().raw(
-                          "SELECT id FROM writing_writingimplement"),
-                      Catch::Contains("must include specialization_type"));
+    CHECK_THROWS_WITH(
+        WritingImplement::specializations().raw("SELECT id FROM writing_writingimplement"),
+        Catch::Contains("must include specialization_type"));
 }
 
 TEST_CASE("specializations: save() keeps the row's type; deleting through the general model "

@@ -33,7 +33,9 @@ void inherit_meta(ModelMeta& built, const ModelMeta& (*parent)(), std::size_t of
 // The specialization_type field of a general model (at `offset` in its objects).
 void add_specialization_field(ModelMeta& built, std::size_t offset);
 
-// An empty member that lists a model when its class is instantiated (see Model<T>::_state).
+// An empty member that lists model T when its class is instantiated (see Model<T>::_state);
+// one type per model, so that a grandchild's two take no room.
+template <class T>
 struct Listed {
     constexpr explicit Listed(const bool*) noexcept {}
 };
@@ -49,7 +51,8 @@ struct Inherits {
 template <class T>
 concept inherits_model = requires {
     typename T::dorm_inherits;
-} && std::is_same_v<typename T::dorm_inherits::model, T>;
+}
+&&std::is_same_v<typename T::dorm_inherits::model, T>;
 } // namespace detail
 
 template <class T, class Parent, bool Proxy>
@@ -77,7 +80,7 @@ public:
     using ModelApi<T>::related;
     using ModelApi<T>::child;
 
-    [[no_unique_address]] detail::Listed dorm_listed_{&detail::Registration<T>::done};
+    [[no_unique_address]] detail::Listed<T> dorm_listed_{&detail::Registration<T>::done};
 };
 
 // Multi-table inheritance: T's own fields in its own table, Parent's in Parent's.

@@ -217,7 +217,7 @@ private:
 // Every model is listed here when the program starts (before main), so that the reverse
 // side of a relation is known even before the model that declares it was used.
 void register_model(const ModelMeta& (*meta)());
-// The metadata of every model registered so far.
+// The metadata of every model registered so far (but those whose definition is wrong).
 std::vector<const ModelMeta*> registered_models();
 template <class T>
 struct Registration {
@@ -312,13 +312,15 @@ public:
     // A member of a base class of T: an abstract base's fields (a plain struct whose define()
     // the models call), declared for each model that derives from it.
     template <class M, class U, class... Opts>
-    requires(!std::is_same_v<U, T> && std::is_base_of_v<U, T>) ModelDef& field(
-        std::string field_name, M U::*member, const Opts&... opts) {
+    requires(!std::is_same_v<U, T> &&
+             std::is_base_of_v<U, T>) ModelDef& field(std::string field_name, M U::*member,
+                                                      const Opts&... opts) {
         return field(std::move(field_name), static_cast<M T::*>(member), opts...);
     }
     // A member pointer of another model does not compile.
     template <class M, class U, class... Opts>
-    requires(!std::is_base_of_v<U, T>) ModelDef& field(std::string, M U::*, const Opts&...) = delete;
+    requires(!std::is_base_of_v<U, T>) ModelDef& field(std::string, M U::*,
+                                                       const Opts&...) = delete;
 
     // A specialization of a general model (djeneralize's Meta.specialization): the step this
     // model adds to the path kept in specialization_type ("fountain_pen" under "/pen/" gives

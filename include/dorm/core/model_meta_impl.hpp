@@ -95,7 +95,7 @@ const ModelMeta& ModelApi<T>::meta() {
             detail::inherit_meta(built, &P::meta, offset_of(static_cast<const P*>(&probe)),
                                  I::proxy);
         }
-        if constexpr (requires(ModelDef<T>& d) { T::define(d); }) {
+        if constexpr (requires(ModelDef<T> & d) { T::define(d); }) {
             ModelDef<T> def(built, probe);
             T::define(def);
         }

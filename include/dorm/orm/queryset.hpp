@@ -421,7 +421,8 @@ DeleteResult ModelApi<T>::delete_() {
         if (SyncHooks* s = db.sync()) {
             DeleteResult result;
             keep_state_on_failure([&] {
-                s->remove(db, *mapped, reinterpret_cast<const char*>(static_cast<const T*>(this)) + offset,
+                s->remove(db, *mapped,
+                          reinterpret_cast<const char*>(static_cast<const T*>(this)) + offset,
                           [&] { result = delete_(skip_cdms); });
             });
             return result;

@@ -44,8 +44,7 @@ std::vector<SpecializedObject> raw_specialized(Database& db, const ModelMeta& m,
                                                bool direct);
 // obj.get_as_specialization(final): the object of obj's row (of model m) as its type says, in
 // one query; no object when that type is m itself.
-SpecializedObject as_specialization(Database& db, const ModelMeta& m, const void* obj,
-                                    bool final);
+SpecializedObject as_specialization(Database& db, const ModelMeta& m, const void* obj, bool final);
 // The value of a specialization_type condition among get()'s, if there is one.
 std::optional<std::string> type_condition(const Kwargs& conditions);
 
@@ -178,8 +177,9 @@ decltype(auto) visit_as(Base& obj, F&& f) {
     using Result = decltype(f(obj));
     std::optional<std::conditional_t<std::is_void_v<Result>, bool, Result>> done;
     auto exact = [&](auto* tag) {
-        using U = std::conditional_t<std::is_const_v<Base>, const std::remove_pointer_t<decltype(tag)>,
-                                     std::remove_pointer_t<decltype(tag)>>;
+        using U =
+            std::conditional_t<std::is_const_v<Base>, const std::remove_pointer_t<decltype(tag)>,
+                               std::remove_pointer_t<decltype(tag)>>;
         if (done || typeid(obj) != typeid(U))
             return;
         if constexpr (std::is_void_v<Result>) {
@@ -189,8 +189,9 @@ decltype(auto) visit_as(Base& obj, F&& f) {
         }
     };
     auto derived = [&](auto* tag) {
-        using U = std::conditional_t<std::is_const_v<Base>, const std::remove_pointer_t<decltype(tag)>,
-                                     std::remove_pointer_t<decltype(tag)>>;
+        using U =
+            std::conditional_t<std::is_const_v<Base>, const std::remove_pointer_t<decltype(tag)>,
+                               std::remove_pointer_t<decltype(tag)>>;
         if (done)
             return;
         if (auto* u = dynamic_cast<U*>(&obj)) {

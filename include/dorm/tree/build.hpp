@@ -75,7 +75,6 @@ void set_deferred(Query& q, const std::vector<std::string>& names, bool only);
 // the same query. Forward ForeignKey and OneToOne relations only, as Django's.
 int select_related_path(Query& q, std::string_view path);
 
-
 // select_related() with no names: every non-null ForeignKey, to `depth` levels.
 void select_related_all(Query& q, const ModelMeta& m, const std::string& prefix, int depth);
 

@@ -269,7 +269,8 @@ DORM_INLINE void inherit_meta(ModelMeta& built, const ModelMeta& (*parent_meta)(
     if (parent.remote() && proxy)
         model_definition_error(built, "a proxy of " + parent.name +
                                           ", which is mapped to the remote, is not supported: "
-                                          "use " + parent.name + " itself");
+                                          "use " +
+                                          parent.name + " itself");
     // The parent's fields, where they are in this model's objects; each still says whose
     // table holds it (FieldMeta::model).
     auto moved = [&](std::vector<FieldMeta> fields) {
@@ -339,8 +340,8 @@ DORM_INLINE void complete_specialization(ModelMeta& built) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
     });
     if (!word)
-        model_definition_error(built, "specialization \"" + step +
-                                          "\": use letters, digits and '_' only");
+        model_definition_error(built,
+                               "specialization \"" + step + "\": use letters, digits and '_' only");
     built.specialization = built.parent->specialization + step + "/";
 }
 
@@ -371,17 +372,16 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
                                built.parent ? "declares a primary key; a model that extends " +
                                                   built.parent->name + " has " +
                                                   built.parent->query_name() + "_ptr as its key"
-                               : pks        ? "more than one primary key"
+                               : pks ? "more than one primary key"
                                      : "no primary key (declare one field with dorm::auto_pk or "
                                        "dorm::primary_key)");
     if (built.parent && built.remote())
         model_definition_error(built, "extends " + built.parent->name +
                                           " and cannot be mapped to the remote itself (its own "
                                           "table is never sent); map the general model");
-    if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
-                                      [&](const FieldMeta& f) {
-                                          return own(f) && f.remote_mapped();
-                                      })) {
+    if (built.remote() ||
+        std::any_of(built.fields.begin(), built.fields.end(),
+                    [&](const FieldMeta& f) { return own(f) && f.remote_mapped(); })) {
         auto count = [&](RemoteRole r) {
             return std::count_if(built.fields.begin(), built.fields.end(),
                                  [&](const FieldMeta& f) { return f.remote_role == r; });
@@ -456,8 +456,13 @@ DORM_INLINE std::vector<const ModelMeta*> detail::registered_models() {
         metas = r.models;
     }
     std::vector<const ModelMeta*> out;
-    for (auto meta : metas)
-        out.push_back(&meta());
+    for (auto meta : metas) {
+        try {
+            out.push_back(&meta());
+        } catch (const Error&) {
+            // a model that cannot be defined says so where it is used
+        }
+    }
     return out;
 }
 

@@ -87,8 +87,7 @@ DORM_INLINE std::shared_ptr<const ReverseIndex> reverse_index() {
                 index->by_target[&f.related_model().concrete()].push_back(make_reverse(owner, f));
         for (const auto& f : owner.many_to_many)
             if (owner.owns(f))
-                index->by_target[&f.related_model().concrete()].push_back(
-                    make_reverse(owner, f));
+                index->by_target[&f.related_model().concrete()].push_back(make_reverse(owner, f));
     }
     for (const auto& [target, relations] : index->by_target)
         if (std::string clash = find_clash(*target, relations); !clash.empty())

@@ -300,8 +300,8 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
             std::int64_t n = 0;
             for (std::size_t at = 0; at < keys.size(); at += 500) {
                 Values some(keys.begin() + static_cast<std::ptrdiff_t>(at),
-                            keys.begin() + static_cast<std::ptrdiff_t>(
-                                               std::min(keys.size(), at + 500)));
+                            keys.begin() +
+                                static_cast<std::ptrdiff_t>(std::min(keys.size(), at + 500)));
                 Query target;
                 detail::init_query(target, *t);
                 detail::add_filter(target, Q("pk__in", some), false);

@@ -263,8 +263,8 @@ DORM_INLINE bool save_table(Database& db, const ModelMeta& m, void* obj,
     if (!unset && !opts.force_insert) {
         if (opts.update_fields.empty()) { // every loaded field (only an UPDATE needs the list)
             for (const auto& f : m.fields)
-                if (m.owns(f) && std::find(st.deferred().begin(), st.deferred().end(),
-                                           f.index) == st.deferred().end())
+                if (m.owns(f) && std::find(st.deferred().begin(), st.deferred().end(), f.index) ==
+                                     st.deferred().end())
                     fields.push_back(&f);
         }
         if (update_object(db, m, obj, fields) > 0)

@@ -70,8 +70,8 @@ DORM_INLINE std::size_t offset_of(const ModelMeta& model, const ModelMeta& gener
 
 DORM_INLINE const ModelMeta& checked(const ModelMeta& m) {
     if (m.proxy_for)
-        throw UsageError("specializations() of the proxy " + m.name + ": use " +
-                         m.proxy_for->name + "::specializations()");
+        throw UsageError("specializations() of the proxy " + m.name + ": use " + m.proxy_for->name +
+                         "::specializations()");
     if (!m.specialized())
         throw UsageError(m.name + " has no specializations: specializations() is for a "
                                   "dorm::General model and the models that extend it");

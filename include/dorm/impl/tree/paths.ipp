@@ -85,7 +85,8 @@ DORM_INLINE std::uint16_t find_owner_alias(const Query& q, std::uint16_t alias,
             const Join& j = q.joins[i];
             if (j.parent == alias && j.field == hop.field &&
                 (j.parent_field == hop.parent_field ||
-                 (j.parent_field->parent_link && j.parent_field->target == hop.parent_field->target)))
+                 (j.parent_field->parent_link &&
+                  j.parent_field->target == hop.parent_field->target)))
                 found = static_cast<std::uint16_t>(i + 1);
         }
         if (!found)
@@ -126,15 +127,22 @@ DORM_INLINE std::optional<RelationStep> relation_step(const ModelMeta& m, std::s
 DORM_INLINE std::vector<std::string> path_choices(const ModelMeta& m) {
     auto names = m.field_names();
     auto index = reverse_index();
-    if (auto it = index->by_target.find(&m.concrete()); it != index->by_target.end())
-        for (const auto& r : it->second)
-            if (!r.hidden)
-                names.push_back(r.query_name);
+    for (const ModelMeta* p = &m.concrete(); p; p = p->parent)
+        if (auto it = index->by_target.find(p); it != index->by_target.end())
+            for (const auto& r : it->second)
+                if (!r.hidden)
+                    names.push_back(r.query_name);
     return names;
 }
 
 DORM_INLINE bool names_field(const ModelMeta& m, std::string_view name) {
-    return name == "pk" || m.find(name) || m.find_many_to_many(name) || find_reverse(m, name);
+    if (name == "pk" || m.find(name) || m.find_many_to_many(name))
+        return true;
+    // A reverse relation of the model or of a parent (multi-table inheritance).
+    for (const ModelMeta* p = &m.concrete(); p; p = p->parent)
+        if (find_reverse(*p, name))
+            return true;
+    return false;
 }
 
 DORM_INLINE std::uint16_t add_join(Query& q, std::uint16_t parent, const RelationStep::Hop& hop,
