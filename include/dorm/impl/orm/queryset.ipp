@@ -180,7 +180,52 @@ DORM_INLINE const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string
     return f;
 }
 
+// Multi-table inheritance under a mapped parent: the parent whose rows the remote holds, when
+// the engine takes part in writes of q's rows (q is of a model that extends it).
+DORM_INLINE const ModelMeta* mapped_parent(const Query& q, const Evaluation& how) {
+    std::size_t offset = 0;
+    const ModelMeta* mapped = remote_part(*q.model, offset);
+    if (!mapped || mapped == q.model || how.skip_remote || !sql::db_of(how).sync())
+        return nullptr;
+    return mapped;
+}
+
+// The rows of `parent` whose keys are among `keys` (a list, or a subquery).
+DORM_INLINE Query parent_rows(const ModelMeta& parent, Arg keys) {
+    Query rows;
+    init_query(rows, parent);
+    add_filter(rows, Q("pk__in", std::move(keys)), false);
+    return rows;
+}
+
 DORM_INLINE std::int64_t update_rows(const Query& q, const Evaluation& how, const Kwargs& values) {
+    if (const ModelMeta* mapped = mapped_parent(q, how)) {
+        // The mapped parent's fields through the engine (as an update of the parent's rows),
+        // the others locally; the rows are the ones q selects before either.
+        sql::check_writable(q, "update");
+        Kwargs remote, local;
+        for (const auto& kv : values)
+            (q.model->field(kv.first).model == mapped ? remote : local).push_back(kv);
+        return atomic(sql::db_of(how), [&] {
+            Query select_keys = q;
+            select_primary_keys(select_keys);
+            Values keys;
+            for (const Row& r : sql::fetch_rows(select_keys, how))
+                keys.push_back(r[std::size_t{0}]);
+            std::int64_t n = 0;
+            if (!local.empty()) {
+                Query rows = q;
+                add_filter(rows, Q("pk__in", keys), false);
+                n = sql::update(rows, how, local);
+            }
+            if (!remote.empty()) {
+                const std::int64_t m = update_rows(parent_rows(*mapped, keys), how, remote);
+                if (local.empty())
+                    n = m;
+            }
+            return n;
+        });
+    }
     if (SyncHooks* s = sync_of(q, how)) {
         std::vector<std::string> fields;
         for (const auto& kv : values)
@@ -208,6 +253,14 @@ DORM_INLINE DeleteResult delete_local(const Query& q, const Evaluation& how) {
 }
 
 DORM_INLINE DeleteResult delete_rows(const Query& q, const Evaluation& how) {
+    if (const ModelMeta* mapped = mapped_parent(q, how)) {
+        // Deleting the mapped parent's rows (through the engine) deletes the children's: the
+        // parent link cascades, as Django's.
+        sql::check_writable(q, "delete");
+        auto keys = std::make_shared<Query>(q);
+        select_primary_keys(*keys);
+        return delete_rows(parent_rows(*mapped, Subquery{keys, q.q_depth}), how);
+    }
     if (SyncHooks* s = sync_of(q, how)) {
         DeleteResult result;
         s->bulk_delete(sql::db_of(how), q, [&] { result = delete_local(q, how); });
