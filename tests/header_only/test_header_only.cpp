@@ -6,7 +6,9 @@
 #include <dorm/dorm.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #ifdef DORM_COMPILED
@@ -44,7 +46,45 @@ struct Account : dorm::Model<Account> {
     }
 };
 
+// Inheritance: a general model and a specialization of it (multi-table).
+struct Shape : dorm::General<Shape> {
+    std::int64_t id = 0;
+    std::string label;
+    static void define(dorm::ModelDef<Shape>& m) {
+        m.table("ho_shape");
+        m.field("id", &Shape::id, dorm::auto_pk);
+        m.field("label", &Shape::label);
+    }
+};
+
+struct Circle : dorm::Extends<Circle, Shape> {
+    double radius = 0;
+    static void define(dorm::ModelDef<Circle>& m) {
+        m.table("ho_circle");
+        m.field("radius", &Circle::radius);
+    }
+};
+
 } // namespace
+
+TEST_CASE("header-only: inheritance and specializations", "[header_only]") {
+    dorm::Database db(":memory:");
+    dorm::create_tables<Shape, Circle>(db);
+    Circle c;
+    c.label = "wheel";
+    c.radius = 2.5;
+    c.save(db);
+    Shape s;
+    s.label = "blob";
+    s.save(db);
+    const auto all = Shape::specializations().using_(db).order_by("label");
+    REQUIRE(all.size() == 2);
+    CHECK(typeid(*all[0]) == typeid(Shape));
+    const auto circle = std::dynamic_pointer_cast<Circle>(all[1]);
+    REQUIRE(circle);
+    CHECK(circle->radius == 2.5);
+    CHECK(Circle::objects().using_(db).get("label", "wheel").id == c.id);
+}
 
 TEST_CASE("header-only: create, filter, aggregate, update and delete on SQLite", "[header_only]") {
     dorm::Database db(":memory:");
