@@ -150,6 +150,11 @@ TEST_CASE("specializations: filters chain and stay specialized; they take the ge
                           Catch::Contains("'ink_colour' is a field of Pen, which extends "
                                           "WritingImplement: filter Pen::objects(), or "
                                           "WritingImplement by 'pen__ink_colour'"));
+    CHECK(qs2.count() == 2);
+    CHECK(qs2.exists());
+    CHECK(repr(**qs1.order_by("length").first()) == "Pencil: Pencil");
+    CHECK(repr(**qs1.order_by("length").last()) == "Pen: General pen");
+    CHECK_FALSE(qs1.filter("length", 99).first().has_value());
     CHECK(reprs(WritingImplement::specializations().filter("pen__ink_colour", "Blue")) ==
           Strings{"Pen: General pen"});
 }
