@@ -209,6 +209,8 @@ DORM_INLINE void insert_one(Database& db, const ModelMeta& m, void* obj, bool wi
 }
 
 DORM_INLINE void insert_object(Database& db, const ModelMeta& m, void* obj) {
+    if (m.specialized()) // a row of a general model says its type ("/" when it has none yet)
+        set_specialization(m, obj, false);
     insert_one(db, m, obj, !pk_unset(m, obj));
 }
 
