@@ -208,7 +208,7 @@ TEST_CASE("inheritance: a child's query joins its parents and filters on their f
     CHECK(names == Strings{"Mario's", "Luigi's"});
 }
 
-TEST_CASE("inheritance: relations to a child read its parents' fields; a parent's reverse "
+TEST_CASE("inheritance: relations to a child read its parents' fields, and a parent's reverse "
           "relations serve the child",
           "[inheritance]") {
     Fixture fx;
@@ -236,7 +236,7 @@ TEST_CASE("inheritance: relations to a child read its parents' fields; a parent'
     CHECK(Review::objects().filter("restaurant__italian__stars", 4).count() == 1);
 }
 
-TEST_CASE("inheritance: deleting a child deletes its parents' rows; deleting a parent its "
+TEST_CASE("inheritance: deleting a child deletes its parents' rows, and deleting a parent its "
           "children's",
           "[inheritance]") {
     Fixture fx;
@@ -307,4 +307,67 @@ TEST_CASE("inheritance: wrong declarations say what is wrong", "[inheritance]") 
     };
     CHECK_THROWS_WITH(Twice::meta(), "model Twice: field 'name' clashes with the field of the "
                                      "same name from Place");
+    struct Link : dorm::Extends<Link, Place> {
+        std::string extra;
+        static void define(dorm::ModelDef<Link>& m) { m.field("place_ptr", &Link::extra); }
+    };
+    CHECK_THROWS_WITH(Link::meta(), "model Link: field 'place_ptr' clashes with the link to the "
+                                    "parent Place (place_ptr, the primary key)");
+    struct Mapped : dorm::ProxyOf<Mapped, Place> {
+        static void define(dorm::ModelDef<Mapped>& m) { m.remote("PlaceSet"); }
+    };
+    CHECK_THROWS_WITH(Mapped::meta(),
+                      "model Mapped: a proxy model cannot be mapped to the remote (map Place)");
+    struct Keyed : dorm::Extends<Keyed, Place> {
+        std::int64_t own_id = 0;
+        static void define(dorm::ModelDef<Keyed>& m) {
+            m.field("own_id", &Keyed::own_id, dorm::auto_pk);
+        }
+    };
+    CHECK_THROWS_WITH(Keyed::meta(), "model Keyed: declares a primary key; a model that extends "
+                                     "Place has place_ptr as its key");
+    struct Step : dorm::Extends<Step, Place> {
+        static void define(dorm::ModelDef<Step>& m) { m.specialization("step"); }
+    };
+    CHECK_THROWS_WITH(Step::meta(), Catch::Contains("applies only to a model that extends a "
+                                                    "dorm::General model"));
+}
+
+TEST_CASE("inheritance: update() of a parent's fields counts the rows; expressions read the "
+          "updated table only",
+          "[inheritance]") {
+    Fixture fx;
+    make_italian("Luigi's", 4);
+    make_italian("Mario's", 2);
+    CHECK(Italian::objects().update({{"address", "2 High St"}}) == 2);
+    CHECK(Place::objects().filter("address", "2 High St").count() == 2);
+    // A parent's key is the row's own key; another table's field is refused, as Django.
+    CHECK(Italian::objects().update({{"stars", dorm::F("id")}}) == 2);
+    CHECK(Italian::objects().get("name", "Mario's").stars == 2);
+    CHECK_THROWS_WITH(Italian::objects().update({{"stars", dorm::F("serves_pizza")}}),
+                      Catch::StartsWith("Joined field references are not permitted in this "
+                                        "query: 'serves_pizza'"));
+    // A child instance stands for its key where the parent's is wanted.
+    const Italian luigi = Italian::objects().get("name", "Luigi's");
+    Review r;
+    r.restaurant = Restaurant::objects().get("pk", luigi.id);
+    r.save();
+    CHECK(Review::objects().filter("restaurant", luigi).count() == 1);
+    CHECK(luigi.related<Review>("review_set").count() == 1);
+}
+
+TEST_CASE("inheritance: a child's update_fields of a parent's field writes the parent's table "
+          "alone",
+          "[inheritance]") {
+    Fixture fx;
+    Italian i = make_italian("Luigi's", 4);
+    i.name = "Luigi";
+    i.stars = 1;
+    fx.start_log();
+    dorm::SaveOptions o;
+    o.update_fields = {"name"};
+    i.save(o);
+    CHECK(fx.log == Strings{"BEGIN IMMEDIATE", "UPDATE \"place\" SET \"name\" = ? WHERE \"id\" = ?",
+                            "COMMIT"});
+    CHECK(Italian::objects().get("pk", i.id).stars == 4);
 }

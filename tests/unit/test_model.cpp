@@ -384,7 +384,7 @@ struct PlainArticle {
 static_assert(sizeof(Article) - sizeof(PlainArticle) <= 16,
               "Model<T>'s per-instance state must cost at most 16 bytes per object");
 
-TEST_CASE_METHOD(Fixture, "_state: 16 bytes per object; annotations and deferred fields are "
+TEST_CASE_METHOD(Fixture, "_state: 16 bytes per object, and annotations and deferred fields are "
                           "copied with the object") {
     CHECK(sizeof(Article) - sizeof(PlainArticle) <= 16);
     CHECK(sizeof(dorm::detail::InstanceState) <= 2 * sizeof(void*));

@@ -57,7 +57,7 @@ TEST_CASE("V4 ISO 8601: Z, offsets converted to UTC, 7 fraction digits, dates", 
     }
 }
 
-TEST_CASE("pages: V2 d.results, __next, __count; V4 value, nextLink, count", "[odata][parse]") {
+TEST_CASE("pages: V2 d.results, __next, __count, then V4 value, nextLink, count", "[odata][parse]") {
     auto p2 = dorm::odata::parse_page(
         json::parse(
             R"({"d":{"results":[{"Name":"a"},{"Name":"b"}],)"

@@ -136,7 +136,7 @@ TEST_CASE("specializations: all() yields each row as its most specialized object
     CHECK(std::dynamic_pointer_cast<Pencil>(qs[3])->lead == "H5");
 }
 
-TEST_CASE("specializations: filters chain and stay specialized; they take the general "
+TEST_CASE("specializations: filters chain and stay specialized and take the general "
           "model's fields",
           "[specializations]") {
     Fixture fx;
@@ -159,7 +159,7 @@ TEST_CASE("specializations: filters chain and stay specialized; they take the ge
           Strings{"Pen: General pen"});
 }
 
-TEST_CASE("specializations: direct() gives the type one step down; final() the last",
+TEST_CASE("specializations: direct() gives the type one step down, final() the last",
           "[specializations]") {
     Fixture fx;
     const auto direct = WritingImplement::specializations().direct();
@@ -205,7 +205,7 @@ TEST_CASE("specializations: get_as_specialization() on a general object", "[spec
 }
 
 TEST_CASE("specializations: extra(select) and annotate() are carried to the specialized "
-          "objects; raw() yields them",
+          "objects, and raw() yields them",
           "[specializations]") {
     Fixture fx;
     dorm::Extra extra;
@@ -235,7 +235,7 @@ TEST_CASE("specializations: extra(select) and annotate() are carried to the spec
         Catch::Contains("must include specialization_type"));
 }
 
-TEST_CASE("specializations: save() keeps the row's type; deleting through the general model "
+TEST_CASE("specializations: save() keeps the row's type, and deleting through the general model "
           "takes the specialized rows",
           "[specializations]") {
     Fixture fx;

@@ -164,7 +164,12 @@ std::shared_ptr<T> ModelApi<T>::get_as_specialization(bool final) const {
     static_assert(std::is_polymorphic_v<T>,
                   "dorm: get_as_specialization() needs a dorm::General model");
     Database& db = state().db ? *state().db : default_database();
-    auto s = detail::as_specialization(db, meta(), static_cast<const T*>(this), final);
+    detail::SpecializedObject s;
+    try {
+        s = detail::as_specialization(db, meta(), static_cast<const T*>(this), final);
+    } catch (const dorm::DoesNotExist& e) { // the specialized row is missing
+        throw typename T::DoesNotExist(e.what());
+    }
     if (!s.object) // the row is of T itself
         return std::make_shared<T>(*static_cast<const T*>(this));
     return detail::as_pointer<T>(s);

@@ -99,6 +99,10 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
         model_definition_error(meta, "invalid field name '" + f.name +
                                          "' (empty, 'pk', or containing '__')");
     if (const FieldMeta* other = meta.find(f.name); other && f.name != "pk") {
+        if (other->parent_link)
+            model_definition_error(
+                meta, "field '" + f.name + "' clashes with the link to the parent " +
+                          other->related_model().name + " (" + other->name + ", the primary key)");
         if (other->model) // inherited (this model's own fields are linked later)
             model_definition_error(meta, "field '" + f.name +
                                              "' clashes with the field of the same name from " +
@@ -357,6 +361,13 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
         if (built.table != built.proxy_for->table)
             model_definition_error(built, "a proxy model shares " + built.proxy_for->name +
                                               "'s table; it cannot name another");
+        if (built.remote())
+            model_definition_error(built, "a proxy model cannot be mapped to the remote (map " +
+                                              built.proxy_for->name + ")");
+        if (!built.specialization_step.empty())
+            model_definition_error(built, "a proxy model is not a specialization of its own; "
+                                          "it keeps " +
+                                              built.proxy_for->name + "'s");
         return;
     }
     complete_specialization(built);

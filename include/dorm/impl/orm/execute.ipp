@@ -216,9 +216,26 @@ DORM_INLINE void check_update_expr_type(const Expr& e, const FieldMeta& f) {
 }
 
 // The value a field is set to by update(): a prepared literal or a resolved expression.
+// An UPDATE reads the row of its own table only: a field of another table (a relation's, or
+// a parent's) is refused as Django refuses it, but a parent's key is the row's own key.
+DORM_INLINE void own_table_only(Expr& e, const Query& q) {
+    for (auto& a : e.args)
+        own_table_only(a, q);
+    if (e.op != Expr::Op::Field || (!e.alias && q.model->owns(*e.field)))
+        return;
+    const FieldMeta& f = *e.field;
+    if (f.primary_key && f.model && q.model->extends(*f.model)) {
+        e = Expr::column(q.model->pk());
+        return;
+    }
+    throw FieldError("Joined field references are not permitted in this query: '" + e.name + "' (" +
+                     f.qualified_name() + ") is not in " + q.model->concrete().table);
+}
+
 DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg) {
     if (const Expr* e = arg.expr()) {
         Expr resolved = detail::resolve_expr(*e, q);
+        own_table_only(resolved, q);
         if (resolved.op == Expr::Op::Literal) // a value given as an expression, coerced as one
             return update_value(q, f, Arg(resolved.value));
         detail::reject_extra_alias(resolved, q);
@@ -298,6 +315,7 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
         bool counted = false;
         for (const ModelMeta* t : tables) {
             std::int64_t n = 0;
+            bool wrote = false;
             for (std::size_t at = 0; at < keys.size(); at += 500) {
                 Values some(keys.begin() + static_cast<std::ptrdiff_t>(at),
                             keys.begin() +
@@ -314,8 +332,9 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
                 if (sets.empty())
                     break;
                 n += run_update(target, how, compile_update(target, sets));
+                wrote = true;
             }
-            if (!counted && (t == &own || n)) {
+            if (!counted && wrote && (t == &own || n)) {
                 rows = n;
                 counted = true;
             }

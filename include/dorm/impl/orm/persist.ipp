@@ -261,6 +261,9 @@ DORM_INLINE bool save_table(Database& db, const ModelMeta& m, void* obj,
     for (const auto& n : opts.update_fields)
         if (const FieldMeta& f = m.field(n); m.owns(f))
             fields.push_back(&f);
+    // A parent's update_fields only: nothing to write in this child's table (Django's too).
+    if (m.parent && !opts.update_fields.empty() && fields.empty())
+        return false;
     const bool unset = pk_unset(m, obj);
     if (!unset && !opts.force_insert) {
         if (opts.update_fields.empty()) { // every loaded field (only an UPDATE needs the list)

@@ -41,6 +41,8 @@ related_set(const ModelMeta& m, std::string_view accessor, const ModelMeta& targ
         return {f, false};
     }
     auto r = find_reverse(m, accessor, true);
+    for (const ModelMeta* p = m.concrete().parent; !r && p; p = p->parent)
+        r = find_reverse(*p, accessor, true); // a parent's, which the child shares
     if (!r || r->model != &target || !r->multi()) {
         std::vector<std::string> names;
         for (const auto& rel : reverse_relations(m))

@@ -439,7 +439,8 @@ DORM_INLINE void check_instance_value(const Arg& arg, const Condition& c, const 
     if (!given)
         return;
     const ModelMeta* wanted = key_model(c, q, at_relation);
-    if (given != wanted)
+    // A proxy's, or a child's (multi-table: the same key), is one of the wanted model's too.
+    if (given != wanted && !(wanted && given->extends(*wanted)))
         throw ValueError("Cannot query \"" + given->name + "\": Must be \"" +
                          (wanted ? wanted->name : std::string("a relation's")) + "\" instance (" +
                          condition_lookup_name(c, lookup, q) + ")");
