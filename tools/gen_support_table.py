@@ -419,6 +419,7 @@ out.append("""
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
 | `DecimalField`, `TimeField`, `BinaryField`, `UUIDField`, `JSONField`; time zones | ✘ | `dorm::Time` exists as a query value for the `time` transform |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |
+| a parent's reverse relations from a child (`Italian::objects().filter("review__score", 5)`, `italian.related<Review>("review_set")`) | ✘ | go through the parent: see [inheritance.md](inheritance.md#relations-and-a-child) |
 """)
 text = "\n".join(out)
 target = os.path.join(REPO, "docs", "support.md")
