@@ -279,21 +279,24 @@ section("Inheritance and specializations", "See [inheritance.md](inheritance.md)
     ("dorm::Extends<T, Parent> (multi-table): tables, <parent>_ptr key", [("inherit", IT + "a child's table holds its own fields and the pointer to its parent")], "Django's DDL"),
     ("Extends: save() of every table", [("inherit", IT + "save() writes every table in one transaction, parents first")], "one transaction, parents first"),
     ("Extends: queries on the parents' fields", [("inherit", IT + "a child's query joins its parents and filters on their fields")], "INNER JOIN of each parent"),
-    ("Extends: delete_() of a child or a parent", [("inherit", IT + "deleting a child deletes its parents' rows; deleting a parent its children's")], "as Django"),
+    ("Extends: delete_() of a child or a parent", [("inherit", IT + "deleting a child deletes its parents' rows, and deleting a parent its children's")], "as Django"),
     ("Extends: update() of fields of several tables", [("inherit", IT + "update() writes each table that holds one of the fields")], "one UPDATE per table; expressions of another table's fields: see inheritance.md"),
+    ("Extends: a parent's reverse relations from the child; relations to a child", [("inherit", IT + "relations to a child read its parents' fields, and a parent's reverse relations serve the child"), ("inherit", IT + "update() of a parent's fields counts the rows")], "`filter(\"review__...\")`, `related<Review>(\"review_set\")`, select_related"),
+    ("Extends: update() of parents' fields; F() of another table", [("inherit", IT + "update() of a parent's fields counts the rows")], "FieldError for another table's field, as Django"),
+    ("Extends: save(update_fields)", [("inherit", IT + "a child's update_fields of a parent's field writes the parent's table alone")], ""),
     ("parent.child<U>()", [("inherit", IT + "a child's query joins its parents and filters on their fields")], "Django's `place.restaurant`; `U::DoesNotExist`"),
     ("dorm::ProxyOf<T, Parent>", [("inherit", IT + "a proxy shares its parent's table with its own ordering")], "the parent's table; own ordering, name"),
     ("abstract bases (a plain struct's members in ModelDef<T>::field)", [("inherit", IT + "an abstract base's fields and options belong to each model")], ""),
     ("inheritance definition errors", [("inherit", IT + "wrong declarations say what is wrong")], "FieldError"),
     (f"{SPQ}.all()", [("spec", SP + "all() yields each row as its most specialized object"), ("spec", SP + "a 10,000-row hierarchy of 4 types loads in 5 queries")], "`std::shared_ptr<T>`; one query, then one per type present"),
-    (f"{SPQ}.filter(...)", [("spec", SP + "filters chain and stay specialized; they take the general model's fields")], "the general model's fields"),
+    (f"{SPQ}.filter(...)", [("spec", SP + "filters chain and stay specialized and take the general model's fields")], "the general model's fields"),
     (f"{SPQ}.get(...)", [("spec", SP + "get() takes two queries, one when the type is given")], "2 queries, 1 with `specialization_type`"),
-    (f"{SPQ}.final(), .direct()", [("spec", SP + "direct() gives the type one step down; final() the last")], ""),
-    (f"{SPQ}.extra(...), .annotate(...), .values_list(...)", [("spec", SP + "extra(select) and annotate() are carried to the specialized objects; raw() yields them")], "djeneralize: NotImplementedError for annotate"),
-    (f"{SPQ}.raw(sql, params)", [("spec", SP + "extra(select) and annotate() are carried to the specialized objects; raw() yields them")], "djeneralize: NotImplementedError"),
-    ("specialization_type kept by save()", [("spec", SP + "save() keeps the row's type; deleting through the general model takes the specialized rows")], ""),
+    (f"{SPQ}.final(), .direct()", [("spec", SP + "direct() gives the type one step down, final() the last")], ""),
+    (f"{SPQ}.extra(...), .annotate(...), .values_list(...)", [("spec", SP + "extra(select) and annotate() are carried to the specialized objects, and raw() yields them")], "djeneralize: NotImplementedError for annotate"),
+    (f"{SPQ}.raw(sql, params)", [("spec", SP + "extra(select) and annotate() are carried to the specialized objects, and raw() yields them")], "djeneralize: NotImplementedError"),
+    ("specialization_type kept by save()", [("spec", SP + "save() keeps the row's type, and deleting through the general model takes the specialized rows")], ""),
     ("obj.get_as_specialization([final])", [("spec", SP + "get_as_specialization() on a general object")], ""),
-    ("dorm::visit_as<Ts...>(obj, f)", [("spec", SP + "all() yields each row as its most specialized object"), ("spec", SP + "direct() gives the type one step down; final() the last")], ""),
+    ("dorm::visit_as<Ts...>(obj, f)", [("spec", SP + "all() yields each row as its most specialized object"), ("spec", SP + "direct() gives the type one step down, final() the last")], ""),
 ])
 D = [("server", "differential odata_v4"), ("server", "differential odata_v2"), ("server", "differential crm2011"),
      ("generated", "generated querysets: odata_v4"), ("generated", "generated querysets: odata_v2"), ("generated", "generated querysets: crm2011")]
@@ -419,7 +422,6 @@ out.append("""
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
 | `DecimalField`, `TimeField`, `BinaryField`, `UUIDField`, `JSONField`; time zones | ✘ | `dorm::Time` exists as a query value for the `time` transform |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |
-| a parent's reverse relations from a child (`Italian::objects().filter("review__score", 5)`, `italian.related<Review>("review_set")`) | ✘ | go through the parent: see [inheritance.md](inheritance.md#relations-and-a-child) |
 """)
 text = "\n".join(out)
 target = os.path.join(REPO, "docs", "support.md")

@@ -333,7 +333,7 @@ TEST_CASE("inheritance: wrong declarations say what is wrong", "[inheritance]") 
                                                     "dorm::General model"));
 }
 
-TEST_CASE("inheritance: update() of a parent's fields counts the rows; expressions read the "
+TEST_CASE("inheritance: update() of a parent's fields counts the rows, and expressions read the "
           "updated table only",
           "[inheritance]") {
     Fixture fx;
