@@ -457,6 +457,82 @@ void reads(conf::Suite& s) {
         },
         "Place.objects.filter(~Q(restaurant__serves_pizza=False)).order_by('id')");
 
+    // Aggregates, annotations and F() across the levels.
+    s.same(
+        "aggregate_levels",
+        [] {
+            return conf::agg(Italian::objects().aggregate(dorm::Max("seats"), dorm::Count("id"),
+                                                          dorm::Min("name"), dorm::Sum("stars")));
+        },
+        "Italian.objects.aggregate(Max('seats'), Count('id'), Min('name'), Sum('stars'))");
+    s.same(
+        "annotate_count_children",
+        [] {
+            return rows(Place::objects()
+                            .annotate("n", dorm::Count("restaurant"))
+                            .order_by("id")
+                            .values("id", "n"));
+        },
+        "Place.objects.annotate(n=Count('restaurant')).order_by('id').values('id', 'n')");
+    s.same(
+        "annotate_f_parent",
+        [] {
+            return rows(Italian::objects()
+                            .annotate("label", dorm::F("name"))
+                            .filter("seats__gt", dorm::F("stars"))
+                            .order_by("id")
+                            .values("label", "seats"));
+        },
+        "Italian.objects.annotate(label=F('name')).filter(seats__gt=F('stars'))"
+        ".order_by('id').values('label', 'seats')");
+    s.same(
+        "values_group_by_parent_level",
+        [] {
+            return rows(Italian::objects()
+                            .values("serves_pizza")
+                            .annotate("n", dorm::Count("id"))
+                            .order_by("serves_pizza"));
+        },
+        "Italian.objects.values('serves_pizza').annotate(n=Count('id')).order_by('serves_pizza')");
+    s.same(
+        "first_last",
+        [] {
+            return json::array({conf::pk_of(Italian::objects().order_by("name").first()),
+                                conf::pk_of(Restaurant::objects().order_by("address").last()),
+                                conf::pk_of(Bar::objects().first())});
+        },
+        "[Italian.objects.order_by('name').first(), Restaurant.objects.order_by('address')"
+        ".last(), Bar.objects.first()]");
+    s.same(
+        "in_bulk_child",
+        [] {
+            return conf::bulk(Restaurant::objects().in_bulk({3, 5, 1}));
+        },
+        "Restaurant.objects.in_bulk([3, 5, 1])");
+    s.same(
+        "child_pk_in",
+        [] {
+            return pks(
+                Italian::objects().filter("pk__in", dorm::Values{1, 3, 6, 7}).order_by("pk"));
+        },
+        "Italian.objects.filter(pk__in=[1, 3, 6, 7]).order_by('pk')");
+    s.same(
+        "child_ptr_lookup",
+        [] {
+            return pks(
+                Italian::objects().filter("restaurant_ptr__seats__isnull", false).order_by("pk"));
+        },
+        "Italian.objects.filter(restaurant_ptr__seats__isnull=False).order_by('pk')");
+    s.same(
+        "child_subquery_parent",
+        [] {
+            return pks(Place::objects()
+                           .filter("id__in", Italian::objects().filter("stars__lt", 5).values("id"))
+                           .order_by("id"));
+        },
+        "Place.objects.filter(id__in=Italian.objects.filter(stars__lt=5).values('id'))"
+        ".order_by('id')");
+
     // The proxy: Place's rows, its own ordering.
     s.same(
         "proxy_ordering", [] { return pks(PlaceByName::objects().all()); },
@@ -608,6 +684,26 @@ void writes(conf::Suite& s) {
         },
         "", "Place.objects.filter(restaurant__italian__stars=6).update(name='six stars')");
     checkpoint(s, "after_updates");
+
+    // A proxy writes Place's table.
+    s.step(
+        "proxy_save",
+        [] {
+            PlaceByName p = PlaceByName::objects().get("pk", 1);
+            p.address = "proxied 'addr' %";
+            p.save();
+            return conf::pk_of(p);
+        },
+        "p = PlaceByName.objects.get(pk=1)\np.address = \"proxied 'addr' %\"\np.save()", "p.pk");
+    s.step(
+        "proxy_update",
+        [] {
+            return json(PlaceByName::objects()
+                            .filter("restaurant__isnull", false)
+                            .update({{"address", "via proxy"}}));
+        },
+        "", "PlaceByName.objects.filter(restaurant__isnull=False).update(address='via proxy')");
+    checkpoint(s, "after_proxy");
 }
 
 // --- deletes --------------------------------------------------------------------------------
@@ -640,9 +736,12 @@ public:
     std::size_t cases() const { return cases_; }
 
     // Deletes on a fresh copy of the seed with dorm, on another with Django, and compares the
-    // counts and every table. Returns dorm's counts.
+    // counts and every table. Returns dorm's counts. A documented difference in the counts
+    // (docs/django-differences.md): dorm must give `documented`, Django `django_actual`;
+    // the tables must still be the same.
     json run(const std::string& name, const std::function<dorm::DeleteResult()>& fn,
-             const std::string& python) {
+             const std::string& python, const json& documented = nullptr,
+             const json& django_actual = nullptr) {
         ++cases_;
         const std::string stem = std::to_string(cases_) + "_" + name;
         const std::string mine_path = dir_.file(stem + "_dorm.sqlite3");
@@ -671,7 +770,14 @@ public:
                      << "\n  django SQL: " << res.sql(name));
         CHECK_FALSE(conf::is_error(mine));
         CHECK_FALSE(conf::is_error(theirs));
-        CHECK(dorm_test::json_close(mine, theirs));
+        if (documented.is_null()) {
+            CHECK(dorm_test::json_close(mine, theirs));
+        } else {
+            INFO("documented (dorm must give): "
+                 << documented.dump() << "\n  django on SQLite expected: " << django_actual.dump());
+            CHECK(mine == documented);
+            CHECK(theirs == django_actual);
+        }
         const json django_dump = res.dump();
         bool changed = false;
         for (const auto& [table, pk] : tables()) {
@@ -924,5 +1030,26 @@ TEST_CASE("inheritance: deletes in both directions agree with Django",
     r.run(
         "places_all", [] { return Place::objects().all().delete_(); },
         "Place.objects.all().delete()");
+    // Through a proxy: the same rows go. dorm counts them by the model whose table holds
+    // them; Django counts the rows it collected from the proxy as the proxy's (a departure).
+    r.run(
+        "proxy_instance_of_bar", [] { return get<PlaceByName>(8).delete_(); },
+        "PlaceByName.objects.get(pk=8).delete()", json::array({2, {{"Bar", 1}, {"Place", 1}}}),
+        json::array({2, {{"Bar", 1}, {"PlaceByName", 1}}}));
+    // Django's split between Place and PlaceByName is the order of its DELETEs: Italian 6's
+    // parent row, collected as a Place, goes first, and the proxy's DELETE of 8 and 6 then
+    // counts one row.
+    r.run(
+        "proxy_queryset",
+        [] { return PlaceByName::objects().filter("name__startswith", "M").delete_(); },
+        "PlaceByName.objects.filter(name__startswith='M').delete()",
+        json::array({5, {{"Bar", 1}, {"Italian", 1}, {"Place", 2}, {"Restaurant", 1}}}),
+        json::array(
+            {5,
+             {{"Bar", 1}, {"Italian", 1}, {"Place", 1}, {"PlaceByName", 1}, {"Restaurant", 1}}}));
+    r.run(
+        "proxy_plain_place", [] { return get<PlaceByName>(1).delete_(); },
+        "PlaceByName.objects.get(pk=1).delete()", json::array({1, {{"Place", 1}}}),
+        json::array({1, {{"PlaceByName", 1}}}));
     WARN(r.cases() << " inheritance deletes compared with Django");
 }
