@@ -118,7 +118,10 @@ inline const char* on_delete_name(dorm::OnDelete d) {
 
 // The Django model of a dorm model, from dorm's metadata. Relations become ForeignKey,
 // OneToOneField and ManyToManyField specs (target, on_delete, related_name,
-// related_query_name; a many-to-many's db_table or through model).
+// related_query_name; a many-to-many's db_table or through model). A model that extends
+// another (meta.parent) subclasses the parent's twin, with only its own fields (Django adds
+// "<parent>_ptr"); a proxy (meta.proxy_for) is a Django proxy of the concrete model's twin.
+// The parent's twin must be added to the oracle first.
 inline json to_json(const dorm::Value& v);
 
 template <class T>
@@ -126,10 +129,19 @@ dorm_test::OracleModel oracle_model() {
     const dorm::ModelMeta& m = T::meta();
     dorm_test::OracleModel out;
     out.name = m.name;
-    out.table = m.table;
     out.ordering = m.ordering;
     out.get_latest_by = m.get_latest_by;
+    if (m.proxy_for) {
+        out.parent = m.proxy_for->name;
+        out.proxy = true;
+        return out;
+    }
+    out.table = m.table;
+    if (m.parent)
+        out.parent = m.parent->name;
     for (const auto& f : m.fields) {
+        if (!m.owns(f) || f.parent_link)
+            continue; // a parent's field, or the "<parent>_ptr" Django adds itself
         dorm_test::OracleField of;
         of.name = f.name;
         of.column = f.column == f.name ? std::string() : f.column;
@@ -155,6 +167,8 @@ dorm_test::OracleModel oracle_model() {
         out.fields.push_back(std::move(of));
     }
     for (const auto& f : m.many_to_many) {
+        if (!m.owns(f))
+            continue;
         dorm_test::OracleField of;
         of.name = f.name;
         of.type = std::string(dorm::field_kind_name(f.kind));

@@ -10,8 +10,11 @@ Usage:
 
 Spec (JSON object):
     db            absolute path of the SQLite file (required)
-    models        list of {name, table, ordering?, get_latest_by?, fields: [...]}
-                  (see FIELD_TYPES)
+    models        list of {name, table, ordering?, get_latest_by?, parent?, proxy?,
+                  fields: [...]} (see FIELD_TYPES). With "parent" (a model listed
+                  earlier) the class subclasses the parent's: multi-table
+                  inheritance (Django adds "<parent>_ptr"; fields are the child's
+                  own), or with "proxy": true a proxy model (no fields, no table)
     queries       list of {id, exec?, expr?}; evaluated in order, writes allowed
     dump          true -> "dump": {table: [[row...], ...]} ordered by pk, read raw
                   with the sqlite3 module after all queries (plus "dump_columns")
@@ -237,7 +240,19 @@ def build_models(model_specs):
             'managed': False,
             'app_label': APP_LABEL,
         }
-        if mspec.get('table'):
+        bases = (models.Model,)
+        parent = mspec.get('parent')
+        if parent:
+            if parent not in built:
+                raise SpecError('model %r: parent %r must be listed before it' % (name, parent))
+            bases = (built[parent],)
+        if mspec.get('proxy'):
+            if not parent:
+                raise SpecError('proxy model %r needs "parent"' % name)
+            if mspec.get('fields'):
+                raise SpecError('proxy model %r cannot have fields' % name)
+            meta_attrs['proxy'] = True
+        elif mspec.get('table'):
             meta_attrs['db_table'] = mspec['table']
         if mspec.get('ordering'):
             meta_attrs['ordering'] = list(mspec['ordering'])
@@ -253,7 +268,7 @@ def build_models(model_specs):
             if not fname:
                 raise SpecError('field without a name in model %r' % name)
             attrs[fname] = build_field(fspec)
-        built[name] = type(name, (models.Model,), attrs)
+        built[name] = type(name, bases, attrs)
     return built
 
 
@@ -395,7 +410,8 @@ def collect_schema_sql(model_classes):
     with temporarily_managed(model_classes):
         with connection.schema_editor(collect_sql=True) as editor:
             for model in model_classes.values():
-                editor.create_model(model)
+                if not model._meta.proxy:  # a proxy has its concrete model's table
+                    editor.create_model(model)
     return list(editor.collected_sql)
 
 
@@ -406,6 +422,8 @@ def create_tables(model_classes):
     with temporarily_managed(model_classes):
         with connection.schema_editor() as editor:
             for model in model_classes.values():
+                if model._meta.proxy:
+                    continue
                 if model._meta.db_table in existing:
                     skipped.append(model._meta.db_table)
                     continue

@@ -68,6 +68,11 @@ struct OracleModel {
     std::vector<std::string> ordering{};
     std::vector<OracleField> fields{};
     std::string get_latest_by{}; // Meta.get_latest_by; empty -> not set
+    // Inheritance: `parent` names a model added before this one. Multi-table (proxy false):
+    // the Django class subclasses the parent's, Django adds "<parent>_ptr", and `fields` are
+    // the child's own. Proxy: Meta.proxy = True, no fields, no table of its own.
+    std::string parent{};
+    bool proxy = false;
 };
 
 inline json to_spec(const OracleField& f) {
@@ -101,6 +106,10 @@ inline json to_spec(const OracleModel& m) {
     j["ordering"] = m.ordering;
     if (!m.get_latest_by.empty())
         j["get_latest_by"] = m.get_latest_by;
+    if (!m.parent.empty())
+        j["parent"] = m.parent;
+    if (m.proxy)
+        j["proxy"] = true;
     json fields = json::array();
     for (const auto& f : m.fields)
         fields.push_back(to_spec(f));

@@ -302,8 +302,8 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
     }
     // Multi-table inheritance (Django's related updates): the keys of the rows first (an
     // UPDATE may change what the query selects), then an UPDATE of each table that holds
-    // some of the fields, of those rows. Its count is the query's own table's, else the first
-    // other table's that has one.
+    // some of the fields, of those rows. Its count is the query's own table's when that holds
+    // one of the fields, else the first other table's that has one (Django's).
     check_writable(q, "update");
     return atomic(db_of(how), [&] {
         Query select_keys = q;
@@ -314,8 +314,10 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
         std::int64_t rows = 0;
         bool counted = false;
         for (const ModelMeta* t : tables) {
+            const bool holds = std::any_of(values.begin(), values.end(), [&](const auto& kv) {
+                return q.model->field(kv.first).model == t;
+            });
             std::int64_t n = 0;
-            bool wrote = false;
             for (std::size_t at = 0; at < keys.size(); at += 500) {
                 Values some(keys.begin() + static_cast<std::ptrdiff_t>(at),
                             keys.begin() +
@@ -332,9 +334,8 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
                 if (sets.empty())
                     break;
                 n += run_update(target, how, compile_update(target, sets));
-                wrote = true;
             }
-            if (!counted && wrote && (t == &own || n)) {
+            if (!counted && ((t == &own && holds) || n)) {
                 rows = n;
                 counted = true;
             }
