@@ -378,6 +378,14 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
         model_definition_error(built, "extends " + built.parent->name +
                                           " and cannot be mapped to the remote itself (its own "
                                           "table is never sent); map the general model");
+    if (built.parent)
+        for (const auto& f : built.fields)
+            if (own(f) && f.remote_mapped())
+                model_definition_error(built, "extends " + built.parent->name +
+                                                  ", whose fields alone are sent to the "
+                                                  "remote; its own field '" +
+                                                  f.name +
+                                                  "' stays local (drop its dorm::remote(...))");
     if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
                                       [&](const FieldMeta& f) {
                                           return own(f) && f.remote_mapped();
