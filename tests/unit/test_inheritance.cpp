@@ -223,6 +223,9 @@ TEST_CASE("inheritance: update() writes each table that holds one of the fields"
     CHECK(fx.log.size() == 5); // BEGIN, the keys, two UPDATEs, COMMIT
     CHECK(Italian::objects().get("name", "Mario").stars == 3);
     CHECK(Place::objects().filter("name", "Luigi's").exists());
+    // Only a parent's field: the count is that table's (the query's own has nothing to set).
+    CHECK(Italian::objects().filter("stars", 3).update({{"address", "2 Main St"}}) == 1);
+    CHECK(Place::objects().get("name", "Mario").address == "2 Main St");
 }
 
 TEST_CASE("inheritance: a proxy shares its parent's table with its own ordering",

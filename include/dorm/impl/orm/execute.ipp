@@ -298,6 +298,7 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
         bool counted = false;
         for (const ModelMeta* t : tables) {
             std::int64_t n = 0;
+            bool wrote = false; // the query's own table may hold none of the fields
             for (std::size_t at = 0; at < keys.size(); at += 500) {
                 Values some(keys.begin() + static_cast<std::ptrdiff_t>(at),
                             keys.begin() + static_cast<std::ptrdiff_t>(
@@ -313,9 +314,10 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
                     }
                 if (sets.empty())
                     break;
+                wrote = true;
                 n += run_update(target, how, compile_update(target, sets));
             }
-            if (!counted && (t == &own || n)) {
+            if (!counted && wrote && (t == &own || n)) {
                 rows = n;
                 counted = true;
             }
