@@ -465,6 +465,62 @@ TEST_CASE("deleting a specialization deletes the remote row and every local tabl
     CHECK(s.broken_keys() == 0);
 }
 
+TEST_CASE("update() and delete_() of a specialization's queryset send its general part",
+          "[sync][inheritance]") {
+    Store s;
+    Customer gold = new_customer("Gold", "gold");
+    gold.save();
+    Customer silver = new_customer("Silver", "silver");
+    silver.save();
+    VipCustomer vip = new_vip("Vi P", 3);
+    vip.save();
+    const std::size_t remote_rows = s.remote_count();
+    s.take();
+
+    // A general field: the local UPDATE of party, and one changeset with a PATCH of that
+    // field for each row the queryset matched (a filter on the child's own field).
+    CHECK(Customer::objects().filter("tier", "gold").update({{"email", "gold@example.com"}}) == 1);
+    auto sent = s.take_requests();
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].method == "POST");
+    CHECK(sent[0].url == s.server.base_v4() + "/$batch");
+    CHECK(sent[0].body.find("PATCH Contacts(" + *gold.cdms_pk + ")") != std::string::npos);
+    CHECK(sent[0].body.find("\"tier\"") == std::string::npos);
+    CHECK(s.remote(*gold.cdms_pk).at("email") == "gold@example.com");
+    CHECK(s.remote(*silver.cdms_pk).at("email") == "customer@example.com");
+    CHECK(Party::objects().skip_cdms().get("pk", gold.id).email == "gold@example.com");
+
+    // The child's own field only: local, no request.
+    CHECK(Customer::objects().filter("tier", "gold").update({{"tier", "bronze"}}) == 1);
+    CHECK(s.take().empty());
+    CHECK(Customer::objects().get("pk", gold.id).tier == "bronze");
+
+    // A refused changeset leaves every local table as it was.
+    const std::string before = s.dump();
+    s.refuse_writes();
+    CHECK_THROWS_AS(VipCustomer::objects().all().update({{"name", "never"}, {"perks", 9}}),
+                    dorm::RemoteServerError);
+    CHECK_THROWS_AS(Customer::objects().filter("tier", "silver").delete_(),
+                    dorm::RemoteServerError);
+    CHECK(s.dump() == before);
+    CHECK(s.remote_count() == remote_rows);
+    s.record();
+    s.engine->recover(); // the 500s left the outcome unknown
+
+    // delete_(): the rows of every table, and one DELETE per row on the remote.
+    s.take();
+    const dorm::DeleteResult r = Customer::objects().filter("tier", "silver").delete_();
+    CHECK(r.total == 2);
+    CHECK(s.take() == Strings{"POST /$batch"});
+    CHECK(s.remote(*silver.cdms_pk).is_null());
+    CHECK(s.remote_count() == remote_rows - 1);
+    CHECK_FALSE(Party::objects().skip_cdms().filter("pk", silver.id).exists());
+    // The next read of the general model does not bring it back.
+    CHECK(Party::objects().count() == 5);
+    CHECK(s.rows("party_customer") == 2);
+    CHECK(s.broken_keys() == 0);
+}
+
 TEST_CASE("a specialized row refreshed from the remote keeps its specialization_type",
           "[sync][inheritance]") {
     Store s;

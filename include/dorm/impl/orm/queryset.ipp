@@ -180,12 +180,34 @@ DORM_INLINE const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string
     return f;
 }
 
+// A write of the rows of q, a query of a model that extends a mapped model (a
+// specialization), through the sync engine: the query of the same rows in the mapped model,
+// whose part of them the remote holds. Null when q's model is mapped itself (sync_of()), or
+// extends none, or the write is local (skip_cdms(), no engine).
+DORM_INLINE std::shared_ptr<const Query> mapped_part(const Query& q, const Evaluation& how,
+                                                     SyncHooks*& s) {
+    std::size_t offset = 0;
+    const ModelMeta* mapped = q.model->remote() ? nullptr : remote_part(*q.model, offset);
+    s = mapped && !how.skip_remote ? sql::db_of(how).sync() : nullptr;
+    if (!s)
+        return nullptr;
+    auto keys = std::make_shared<Query>(q);
+    select_primary_keys(*keys);
+    auto part = std::make_shared<Query>();
+    init_query(*part, *mapped);
+    add_filter(*part, Q("pk__in", Subquery{keys, q.q_depth}), false);
+    return part;
+}
+
 DORM_INLINE std::int64_t update_rows(const Query& q, const Evaluation& how, const Kwargs& values) {
-    if (SyncHooks* s = sync_of(q, how)) {
+    SyncHooks* s = sync_of(q, how);
+    std::shared_ptr<const Query> part = s ? nullptr : mapped_part(q, how, s);
+    if (s) {
         std::vector<std::string> fields;
         for (const auto& kv : values)
             fields.push_back(kv.first);
-        return s->bulk_update(sql::db_of(how), q, fields,
+        // A specialization's update: the engine sends the fields of the mapped model.
+        return s->bulk_update(sql::db_of(how), part ? *part : q, fields,
                               [&] { return sql::update(q, how, values); });
     }
     return sql::update(q, how, values);
@@ -208,9 +230,12 @@ DORM_INLINE DeleteResult delete_local(const Query& q, const Evaluation& how) {
 }
 
 DORM_INLINE DeleteResult delete_rows(const Query& q, const Evaluation& how) {
-    if (SyncHooks* s = sync_of(q, how)) {
+    SyncHooks* s = sync_of(q, how);
+    std::shared_ptr<const Query> part = s ? nullptr : mapped_part(q, how, s);
+    if (s) {
+        // A specialization's delete: the remote deletes the rows of the mapped model.
         DeleteResult result;
-        s->bulk_delete(sql::db_of(how), q, [&] { result = delete_local(q, how); });
+        s->bulk_delete(sql::db_of(how), part ? *part : q, [&] { result = delete_local(q, how); });
         return result;
     }
     return delete_local(q, how);
