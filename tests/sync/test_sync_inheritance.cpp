@@ -239,6 +239,15 @@ TEST_CASE("reads of the general model sync; the specializations' own tables are 
         if (typeid(*p) == typeid(Party))
             CHECK(p->specialization_type == "/");
 
+    // Filters on the specialization's path and fields: the remote cannot say them and is
+    // asked for the superset (the whole entity set); the local query decides.
+    CHECK(Party::objects().filter("specialization_type__startswith", "/customer/").count() == 2);
+    CHECK(Party::objects().filter("customer__tier", "gold").count() == 1);
+    CHECK(Party::objects().filter("customer__vipcustomer__perks__gte", 1).get().name == "Vi P");
+    // (get() of a row the local store has: one GET by key)
+    CHECK(s.take() ==
+          Strings{"GET /Contacts", "GET /Contacts", "GET /Contacts(" + *vip.cdms_pk + ")"});
+
     // The specializations' querysets are local: no request at all.
     CHECK(Customer::objects().count() == 2); // the VipCustomer is a Customer too
     CHECK(Customer::objects().get("tier", "gold").name == "Cu Stomer");
