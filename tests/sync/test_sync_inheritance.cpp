@@ -219,7 +219,7 @@ Strings writes_to_tables(const Strings& sql) {
 
 } // namespace
 
-TEST_CASE("reads of the general model sync; the specializations' own tables are read locally",
+TEST_CASE("reads of the general model sync, and the specializations' own tables are read locally",
           "[sync][inheritance]") {
     Store s;
     Customer cu = new_customer("Cu Stomer", "gold");
