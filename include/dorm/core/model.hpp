@@ -217,7 +217,8 @@ private:
 // Every model is listed here when the program starts (before main), so that the reverse
 // side of a relation is known even before the model that declares it was used.
 void register_model(const ModelMeta& (*meta)());
-// The metadata of every model registered so far (but those whose definition is wrong).
+// The metadata of every model registered so far; a model whose definition is refused is
+// left out (its own meta() throws where it is used).
 std::vector<const ModelMeta*> registered_models();
 template <class T>
 struct Registration {

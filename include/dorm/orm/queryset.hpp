@@ -59,7 +59,8 @@ void insert_all(Database& db, const ModelMeta& m, const std::vector<void*>& objs
 std::vector<void*> object_pointers(void* first, std::size_t n, std::size_t size);
 // in_bulk(): the unique field the objects are keyed by.
 const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string& field);
-// update() and delete_() of a queryset, through the sync engine when the model is mapped.
+// update() and delete_() of a queryset, through the sync engine when the model is mapped
+// (or extends a mapped model: the engine writes that model's part of the rows).
 std::int64_t update_rows(const Query& q, const Evaluation& how, const Kwargs& values);
 DeleteResult delete_rows(const Query& q, const Evaluation& how);
 std::vector<Date> dates(const Query& q, const Evaluation& how, const std::string& field,

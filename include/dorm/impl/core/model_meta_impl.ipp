@@ -390,9 +390,18 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
         model_definition_error(built, "extends " + built.parent->name +
                                           " and cannot be mapped to the remote itself (its own "
                                           "table is never sent); map the general model");
-    if (built.remote() ||
-        std::any_of(built.fields.begin(), built.fields.end(),
-                    [&](const FieldMeta& f) { return own(f) && f.remote_mapped(); })) {
+    if (built.parent)
+        for (const auto& f : built.fields)
+            if (own(f) && f.remote_mapped())
+                model_definition_error(built, "extends " + built.parent->name +
+                                                  ", whose fields alone are sent to the "
+                                                  "remote; its own field '" +
+                                                  f.name +
+                                                  "' stays local (drop its dorm::remote(...))");
+    if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
+                                      [&](const FieldMeta& f) {
+                                          return own(f) && f.remote_mapped();
+                                      })) {
         auto count = [&](RemoteRole r) {
             return std::count_if(built.fields.begin(), built.fields.end(),
                                  [&](const FieldMeta& f) { return f.remote_role == r; });
@@ -471,7 +480,8 @@ DORM_INLINE std::vector<const ModelMeta*> detail::registered_models() {
         try {
             out.push_back(&meta());
         } catch (const Error&) {
-            // a model that cannot be defined says so where it is used
+            // A model that cannot be defined says so where it is used (as reverse_index()),
+            // not in every query of the models that are.
         }
     }
     return out;

@@ -26,9 +26,13 @@ struct Collector::Impl {
 
     void collect(const ModelMeta& proxy_or_model, const Values& pks) {
         const ModelMeta& m = proxy_or_model.concrete();
-        // A child's rows are deleted before its parents' (batches run last to first).
+        // A child's rows are deleted before its parents' (batches run last to first): its
+        // ancestors' batches come first, the topmost first.
+        std::vector<const ModelMeta*> ancestors;
         for (const ModelMeta* p = m.parent; p; p = p->parent)
-            batch_for(*p);
+            ancestors.push_back(p);
+        for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it)
+            batch_for(**it);
         Batch& batch = batch_for(m);
         Values fresh;
         for (const auto& pk : pks)

@@ -180,57 +180,34 @@ DORM_INLINE const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string
     return f;
 }
 
-// Multi-table inheritance under a mapped parent: the parent whose rows the remote holds, when
-// the engine takes part in writes of q's rows (q is of a model that extends it).
-DORM_INLINE const ModelMeta* mapped_parent(const Query& q, const Evaluation& how) {
+// A write of the rows of q, a query of a model that extends a mapped model (a
+// specialization), through the sync engine: the query of the same rows in the mapped model,
+// whose part of them the remote holds. Null when q's model is mapped itself (sync_of()), or
+// extends none, or the write is local (skip_cdms(), no engine).
+DORM_INLINE std::shared_ptr<const Query> mapped_part(const Query& q, const Evaluation& how,
+                                                     SyncHooks*& s) {
     std::size_t offset = 0;
-    const ModelMeta* mapped = remote_part(*q.model, offset);
-    if (!mapped || mapped == q.model || how.skip_remote || !sql::db_of(how).sync())
+    const ModelMeta* mapped = q.model->remote() ? nullptr : remote_part(*q.model, offset);
+    s = mapped && !how.skip_remote ? sql::db_of(how).sync() : nullptr;
+    if (!s)
         return nullptr;
-    return mapped;
-}
-
-// The rows of `parent` whose keys are among `keys` (a list, or a subquery).
-DORM_INLINE Query parent_rows(const ModelMeta& parent, Arg keys) {
-    Query rows;
-    init_query(rows, parent);
-    add_filter(rows, Q("pk__in", std::move(keys)), false);
-    return rows;
+    auto keys = std::make_shared<Query>(q);
+    select_primary_keys(*keys);
+    auto part = std::make_shared<Query>();
+    init_query(*part, *mapped);
+    add_filter(*part, Q("pk__in", Subquery{keys, q.q_depth}), false);
+    return part;
 }
 
 DORM_INLINE std::int64_t update_rows(const Query& q, const Evaluation& how, const Kwargs& values) {
-    if (const ModelMeta* mapped = mapped_parent(q, how)) {
-        // The mapped parent's fields through the engine (as an update of the parent's rows),
-        // the others locally; the rows are the ones q selects before either.
-        sql::check_writable(q, "update");
-        Kwargs remote, local;
-        for (const auto& kv : values)
-            (q.model->field(kv.first).model == mapped ? remote : local).push_back(kv);
-        return atomic(sql::db_of(how), [&] {
-            Query select_keys = q;
-            select_primary_keys(select_keys);
-            Values keys;
-            for (const Row& r : sql::fetch_rows(select_keys, how))
-                keys.push_back(r[std::size_t{0}]);
-            std::int64_t n = 0;
-            if (!local.empty()) {
-                Query rows = q;
-                add_filter(rows, Q("pk__in", keys), false);
-                n = sql::update(rows, how, local);
-            }
-            if (!remote.empty()) {
-                const std::int64_t m = update_rows(parent_rows(*mapped, keys), how, remote);
-                if (local.empty())
-                    n = m;
-            }
-            return n;
-        });
-    }
-    if (SyncHooks* s = sync_of(q, how)) {
+    SyncHooks* s = sync_of(q, how);
+    std::shared_ptr<const Query> part = s ? nullptr : mapped_part(q, how, s);
+    if (s) {
         std::vector<std::string> fields;
         for (const auto& kv : values)
             fields.push_back(kv.first);
-        return s->bulk_update(sql::db_of(how), q, fields,
+        // A specialization's update: the engine sends the fields of the mapped model.
+        return s->bulk_update(sql::db_of(how), part ? *part : q, fields,
                               [&] { return sql::update(q, how, values); });
     }
     return sql::update(q, how, values);
@@ -253,17 +230,12 @@ DORM_INLINE DeleteResult delete_local(const Query& q, const Evaluation& how) {
 }
 
 DORM_INLINE DeleteResult delete_rows(const Query& q, const Evaluation& how) {
-    if (const ModelMeta* mapped = mapped_parent(q, how)) {
-        // Deleting the mapped parent's rows (through the engine) deletes the children's: the
-        // parent link cascades, as Django's.
-        sql::check_writable(q, "delete");
-        auto keys = std::make_shared<Query>(q);
-        select_primary_keys(*keys);
-        return delete_rows(parent_rows(*mapped, Subquery{keys, q.q_depth}), how);
-    }
-    if (SyncHooks* s = sync_of(q, how)) {
+    SyncHooks* s = sync_of(q, how);
+    std::shared_ptr<const Query> part = s ? nullptr : mapped_part(q, how, s);
+    if (s) {
+        // A specialization's delete: the remote deletes the rows of the mapped model.
         DeleteResult result;
-        s->bulk_delete(sql::db_of(how), q, [&] { result = delete_local(q, how); });
+        s->bulk_delete(sql::db_of(how), part ? *part : q, [&] { result = delete_local(q, how); });
         return result;
     }
     return delete_local(q, how);

@@ -210,6 +210,10 @@ DORM_INLINE std::optional<Value> LocalRows::try_write(const ModelMeta& m, const 
         ++counts.updated;
         return found->pk;
     }
+    // A row the remote made is of the general model itself: its specializations are local
+    // (an update above leaves a local row's specialization_type alone: it is not mapped).
+    if (m.specialized())
+        sql::set_specialization(m, obj.get(), true);
     sql::insert_object(db_, m, obj.get());
     ++counts.inserted;
     return m.pk().get(obj.get());
