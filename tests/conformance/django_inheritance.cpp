@@ -708,26 +708,8 @@ void writes(conf::Suite& s) {
 
 // --- deletes --------------------------------------------------------------------------------
 
-// dorm's DeleteResult in Django's shape; a model listed twice is kept apart to be seen.
-json delete_json(const dorm::DeleteResult& d) {
-    json per = json::object();
-    for (const auto& [model, n] : d.per_model)
-        per[per.contains(model) ? model + " (again)" : model] = n;
-    return json::array({d.total, per});
-}
-
-// Django's (total, {"dormoracle.Model": n}) without the app label.
-json strip_label(const json& r) {
-    if (!r.is_array() || r.size() != 2 || !r[1].is_object())
-        return r;
-    json per = json::object();
-    for (auto it = r[1].begin(); it != r[1].end(); ++it) {
-        const std::string& k = it.key();
-        const auto dot = k.find('.');
-        per[dot == std::string::npos ? k : k.substr(dot + 1)] = it.value();
-    }
-    return json::array({r[0], per});
-}
+using conf::delete_json;
+using conf::strip_label;
 
 class DeleteRunner {
 public:
