@@ -211,10 +211,8 @@ TEST_CASE("specializations: extra(select) and annotate() are carried to the spec
     dorm::Extra extra;
     extra.select = {{"description", "'The ' || name || ' is ' || length"}};
     const auto described = WritingImplement::specializations().extra(extra);
-    Strings texts;
-    for (const auto& row : described.filter("length__lt", 13).values_list("description"))
-        texts.push_back(row[0].as_text());
-    CHECK(texts == Strings{"The Ballpoint pen is 9", "The Pencil is 12"});
+    CHECK(described.filter("length__lt", 13).values_list("description").flat() ==
+          dorm::Values{"The Ballpoint pen is 9", "The Pencil is 12"});
     CHECK(described[0]->annotation("description") == dorm::Value("The Fountain pen is 14"));
     const auto annotated =
         WritingImplement::specializations().annotate("twice", dorm::F("length") * 2);
