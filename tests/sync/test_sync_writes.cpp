@@ -222,6 +222,40 @@ TEST_CASE("text that is not UTF-8 is a ValueError before anything is written", "
     CHECK(s.remote("Contacts", contact_key(1)).at("email") == "ann@example.com");
 }
 
+TEST_CASE("a failed synced write says that the local change was rolled back", "[sync]") {
+    Synced s;
+    const std::string before = s.dump();
+    // Not sent at all (the connection was refused): not applied, nothing journalled.
+    s.transport->before = [](const od::HttpRequest& r, int) -> std::optional<od::HttpResponse> {
+        if (r.method == "POST")
+            throw dorm::RemoteUnavailable("POST: connection refused (injected)", false);
+        return std::nullopt;
+    };
+    Contact c;
+    c.name = "refused";
+    try {
+        c.save();
+        FAIL("the save succeeded");
+    } catch (const dorm::RemoteUnavailable& e) {
+        CHECK(std::string(e.what()) ==
+              "POST: connection refused (injected); the local change was rolled back");
+        CHECK_FALSE(e.journal_entry());
+    }
+    CHECK(s.dump() == before);
+    // Answered 500: the remote may have applied it; rolled back locally and journalled.
+    s.refuse_writes();
+    try {
+        c.save();
+        FAIL("the save succeeded");
+    } catch (const dorm::RemoteServerError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("; the local change was rolled back, and the "
+                                             "outcome is unknown (the remote may have applied "
+                                             "the write): the write is journalled (entry "));
+        CHECK(e.journal_entry());
+    }
+    CHECK(s.dump() == before);
+}
+
 TEST_CASE("a create whose answer was lost is found by its key, not made twice", "[sync]") {
     Synced s;
     const std::size_t remote_contacts = s.remote_count("Contacts");

@@ -532,7 +532,8 @@ TEST_CASE("a unique violation is an IntegrityError and nothing is half-written",
     CHECK(t.qs().get("headline", "other").rating == 2);
 }
 
-TEST_CASE("an invalid regular expression is a ValueError when the filter is built", "[errors][regex]") {
+TEST_CASE("an invalid regular expression is a ValueError when the filter is built",
+          "[errors][regex]") {
     Fixture t;
     t.add("a");
     REQUIRE_THROWS_AS(t.qs().filter("headline__regex", "(unclosed"), dorm::ValueError);
@@ -656,4 +657,13 @@ TEST_CASE("a wrong model definition is a FieldError naming the model", "[errors]
     REQUIRE_THROWS_WITH(Twice::meta(), Contains("Twice") && Contains("'x'") && Contains("twice"));
     REQUIRE_THROWS_WITH(NullNotOptional::meta(),
                         Contains("NullNotOptional") && Contains("std::optional"));
+}
+
+TEST_CASE("a missing table names its model and how to create it", "[errors]") {
+    dorm::Database db; // no create_tables
+    CHECK_THROWS_WITH(Other::objects().using_(db).count(),
+                      Catch::Contains("no such table: other (the table of model Other: create "
+                                      "it with dorm::create_tables<Other>(db) before using the "
+                                      "model)"));
+    CHECK_THROWS_AS(Other::objects().using_(db).count(), dorm::DatabaseError);
 }

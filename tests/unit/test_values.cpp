@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -211,6 +212,9 @@ TEST_CASE("Value: repr for messages") {
     CHECK(Value(42).repr() == "42");
     CHECK(Value(-7).repr() == "-7");
     CHECK(Value(0.5).repr() == "0.5");
+    CHECK(Value(224.99).repr() == "224.99"); // the shortest text that reads back
+    CHECK(Value(0.1 + 0.2).repr() == "0.30000000000000004");
+    CHECK(Value(1e300).repr() == "1e+300");
     CHECK(Value("O'Brien").repr() == "'O''Brien'");
     CHECK(Value(true).repr() == "true");
     CHECK(Value(Date{2005, 7, 29}).repr() == "2005-07-29");
@@ -290,4 +294,13 @@ TEST_CASE("Value: values() returns typed dates, datetimes and booleans") {
     CHECK(rows[0]["day"] == Value(Date{2005, 7, 29}));
     CHECK(rows[0]["at"] == Value(DateTime(2005, 7, 29, 10, 30, 5, 250)));
     CHECK(rows[0]["maybe"].is_null());
+}
+
+TEST_CASE("Value, Date, Time and DateTime print with <<", "[values]") {
+    std::ostringstream out;
+    out << Date{2005, 7, 29} << " | " << dorm::Time{10, 30, 0, 250} << " | "
+        << DateTime(2005, 7, 29, 10, 30) << " | " << Value("Zoë") << " | " << Value() << " | "
+        << Value(224.99);
+    CHECK(out.str() ==
+          "2005-07-29 | 10:30:00.000250 | 2005-07-29 10:30:00 | 'Zoë' | NULL | 224.99");
 }

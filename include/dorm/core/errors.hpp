@@ -20,8 +20,12 @@ struct Error : std::runtime_error {
     std::optional<std::int64_t> journal_entry() const noexcept { return journal_entry_; }
     // Marks this error journalled: `note` is appended to its message; its type is kept.
     void set_journal_entry(std::int64_t entry, const std::string& note) {
-        static_cast<std::runtime_error&>(*this) = std::runtime_error(std::string(what()) + note);
+        add_note(note);
         journal_entry_ = entry;
+    }
+    // Appends `note` to the message; the type is kept (what a rethrow adds to the error).
+    void add_note(const std::string& note) {
+        static_cast<std::runtime_error&>(*this) = std::runtime_error(std::string(what()) + note);
     }
 
 private:

@@ -285,10 +285,12 @@ public:
                       "std::string, dorm::Date, dorm::DateTime or std::optional of one of them");
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
-        using traits = detail::member_traits<M>;
-        detail::add_member_field(meta_, std::move(field_name),
-                                 detail::ctype_of<typename traits::type>::value, traits::optional,
-                                 offset_of(member), {opts...});
+        if constexpr (detail::field_member<M>) { // else only the static_assert above reports
+            using traits = detail::member_traits<M>;
+            detail::add_member_field(meta_, std::move(field_name),
+                                     detail::ctype_of<typename traits::type>::value,
+                                     traits::optional, offset_of(member), {opts...});
+        }
         return *this;
     }
     // ForeignKey<U>, OneToOne<U>: a column holding U's primary key, "<name>_id".
@@ -318,10 +320,14 @@ public:
                                                       const Opts&... opts) {
         return field(std::move(field_name), static_cast<M T::*>(member), opts...);
     }
-    // A member pointer of another model does not compile.
+    // A member of another class does not compile, and says so.
     template <class M, class U, class... Opts>
-    requires(!std::is_base_of_v<U, T>) ModelDef& field(std::string, M U::*,
-                                                       const Opts&...) = delete;
+    requires(!std::is_base_of_v<U, T>) ModelDef& field(std::string, M U::*, const Opts&...) {
+        static_assert(std::is_base_of_v<U, T>,
+                      "dorm: ModelDef<T>::field() takes a member of T (or of a base class of "
+                      "T): this member belongs to another class");
+        return *this;
+    }
 
     // A specialization of a general model (djeneralize's Meta.specialization): the step this
     // model adds to the path kept in specialization_type ("fountain_pen" under "/pen/" gives

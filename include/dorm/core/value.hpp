@@ -4,6 +4,7 @@
 #include <compare>
 #include <concepts>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -178,6 +179,13 @@ inline const Blob& Value::as_blob() const {
         return *p;
     detail::value_kind_error(*this, "blob");
 }
+
+// Printing: `std::cout << date` writes its iso() text ("2005-07-29", "10:30:00",
+// "2005-07-29 10:30:00"); a Value writes its repr() (NULL, 3, 0.1, 'text').
+std::ostream& operator<<(std::ostream& os, const Date& d);
+std::ostream& operator<<(std::ostream& os, const Time& t);
+std::ostream& operator<<(std::ostream& os, const DateTime& dt);
+std::ostream& operator<<(std::ostream& os, const Value& v);
 
 } // namespace DORM_ABI
 } // namespace dorm

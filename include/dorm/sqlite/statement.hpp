@@ -25,6 +25,8 @@ namespace sql {
 inline constexpr int function_limit_code = SQLITE_ERROR | (0xd0 << 8);
 
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, const std::string& context);
+// For "no such table: customer": " (the table of model Customer: create it with ...)".
+std::string missing_table_hint(std::string_view message);
 
 inline bool is_busy(int rc) noexcept {
     return (rc & 0xff) == SQLITE_BUSY;

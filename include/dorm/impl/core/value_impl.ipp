@@ -4,7 +4,9 @@
 // (dorm/detail/config.hpp).
 #include "dorm/core/value_impl.hpp"
 
+#include <charconv>
 #include <cstdio>
+#include <ostream>
 
 #include "dorm/core/errors.hpp"
 #include "dorm/detail/calendar.hpp"
@@ -257,10 +259,10 @@ DORM_INLINE std::string Value::repr() const {
         return "NULL";
     case Kind::Integer:
         return std::to_string(std::get<std::int64_t>(v_));
-    case Kind::Real: {
+    case Kind::Real: { // the shortest text that reads back as the same double (224.99)
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", std::get<double>(v_));
-        return buf;
+        const auto r = std::to_chars(buf, buf + sizeof buf, std::get<double>(v_));
+        return std::string(buf, r.ptr);
     }
     case Kind::Text: {
         std::string out = "'";
@@ -283,6 +285,19 @@ DORM_INLINE std::string Value::repr() const {
         return "<blob of " + std::to_string(std::get<Blob>(v_).size()) + " bytes>";
     }
     return "?";
+}
+
+DORM_INLINE std::ostream& operator<<(std::ostream& os, const Date& d) {
+    return os << d.iso();
+}
+DORM_INLINE std::ostream& operator<<(std::ostream& os, const Time& t) {
+    return os << t.iso();
+}
+DORM_INLINE std::ostream& operator<<(std::ostream& os, const DateTime& dt) {
+    return os << dt.iso();
+}
+DORM_INLINE std::ostream& operator<<(std::ostream& os, const Value& v) {
+    return os << v.repr();
 }
 
 } // namespace DORM_ABI

@@ -7,6 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "dorm/core/model.hpp"
+
 namespace dorm {
 inline namespace DORM_ABI {
 namespace sql {
@@ -19,9 +21,23 @@ DORM_INLINE BusyClock::time_point busy_deadline(std::int64_t ticks) {
     return BusyClock::time_point(BusyClock::duration(ticks));
 }
 
+// "no such table: customer": whose table it is, and how to make it.
+DORM_INLINE std::string missing_table_hint(std::string_view message) {
+    constexpr std::string_view prefix = "no such table: ";
+    if (!message.starts_with(prefix))
+        return {};
+    const std::string_view table = message.substr(prefix.size());
+    for (const ModelMeta* m : detail::registered_models())
+        if (m->table == table && !m->proxy_for)
+            return " (the table of model " + m->name + ": create it with dorm::create_tables<" +
+                   m->name + ">(db) before using the model)";
+    return " (create the models' tables with dorm::create_tables<...>(db) before using them)";
+}
+
 DORM_INLINE void throw_sqlite(sqlite3* db, int rc, const std::string& context) {
     const int primary = rc & 0xff;
-    std::string msg = context + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    const std::string what = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    std::string msg = context + ": " + what + missing_table_hint(what);
     if (primary == SQLITE_CONSTRAINT)
         throw IntegrityError(msg, rc);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||

@@ -478,7 +478,13 @@ DORM_INLINE void Engine::failed(const std::vector<std::int64_t>& ids, bool remot
     }
     if (not_applied) {
         forget(ids);
-        throw;
+        try {
+            throw;
+        } catch (Error& e) { // as the 412 messages say it
+            if (std::string_view(e.what()).find("rolled back") == std::string_view::npos)
+                e.add_note("; the local change was rolled back");
+            throw;
+        }
     }
     for (const auto id : ids)
         in_flight_.erase(id);
@@ -499,8 +505,9 @@ DORM_INLINE void Engine::failed(const std::vector<std::int64_t>& ids, bool remot
         (remote_done ? std::string("; the remote applied the write but the local store did not "
                                    "keep it")
          : said.find(odata::changeset_outcome_unknown) != std::string::npos
-             ? std::string() // said already
-             : std::string("; the outcome is unknown (the remote may have applied the write)")) +
+             ? std::string("; the local change was rolled back") // the outcome: said already
+             : std::string("; the local change was rolled back, and the outcome is unknown (the "
+                           "remote may have applied the write)")) +
         ": the write is journalled (" + which +
         ") and will be resolved from the remote: engine->recover()";
     try {
