@@ -231,6 +231,9 @@ struct Registration {
 // (multi-table inheritance) the mapped topmost parent, whose part of the object starts
 // `offset` bytes into it; nullptr when neither is mapped.
 const ModelMeta* remote_part(const ModelMeta& m, std::size_t& offset) noexcept;
+// The topmost concrete model of m's hierarchy (m's concrete model when it extends none), and
+// where its part starts in an object of m.
+const ModelMeta& topmost_part(const ModelMeta& m, std::size_t& offset) noexcept;
 
 // The non-template part of ModelDef<T>::field(): the FieldMeta of a member at `offset`
 // built and added to meta with its options (dorm/impl/core/model_meta_impl.ipp).

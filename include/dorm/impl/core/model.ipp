@@ -102,12 +102,17 @@ DORM_INLINE const FieldMeta& ModelMeta::field(std::string_view field_name) const
 }
 
 namespace detail {
-DORM_INLINE const ModelMeta* remote_part(const ModelMeta& m, std::size_t& offset) noexcept {
+DORM_INLINE const ModelMeta& topmost_part(const ModelMeta& m, std::size_t& offset) noexcept {
     offset = m.concrete_offset;
     const ModelMeta* top = &m.concrete();
     for (; top->parent; top = top->parent)
         offset += top == &m.concrete() ? m.parent_offset - m.concrete_offset : top->parent_offset;
-    return top->remote() ? top : nullptr;
+    return *top;
+}
+
+DORM_INLINE const ModelMeta* remote_part(const ModelMeta& m, std::size_t& offset) noexcept {
+    const ModelMeta& top = topmost_part(m, offset);
+    return top.remote() ? &top : nullptr;
 }
 
 DORM_INLINE void model_definition_error(const ModelMeta& m, const std::string& what) {

@@ -314,28 +314,27 @@ DORM_INLINE std::int64_t update(const Query& q, const Evaluation& how, const Kwa
         std::int64_t rows = 0;
         bool counted = false;
         for (const ModelMeta* t : tables) {
-            const bool holds = std::any_of(values.begin(), values.end(), [&](const auto& kv) {
-                return q.model->field(kv.first).model == t;
-            });
+            // The table's fields, resolved once against a query of the table.
+            Query table;
+            detail::init_query(table, *t);
+            std::vector<std::pair<const FieldMeta*, Expr>> sets;
+            for (const auto& [name, arg] : values)
+                if (q.model->field(name).model == t) {
+                    const FieldMeta& f = t->field(name);
+                    sets.emplace_back(&f, update_value(table, f, arg));
+                }
+            if (sets.empty())
+                continue; // the query's own table may hold none of the fields
             std::int64_t n = 0;
             for (std::size_t at = 0; at < keys.size(); at += 500) {
+                const auto end = std::min(keys.size(), at + 500);
                 Values some(keys.begin() + static_cast<std::ptrdiff_t>(at),
-                            keys.begin() +
-                                static_cast<std::ptrdiff_t>(std::min(keys.size(), at + 500)));
-                Query target;
-                detail::init_query(target, *t);
-                detail::add_filter(target, Q("pk__in", some), false);
-                std::vector<std::pair<const FieldMeta*, Expr>> sets;
-                for (const auto& [name, arg] : values)
-                    if (q.model->field(name).model == t) {
-                        const FieldMeta& f = t->field(name);
-                        sets.emplace_back(&f, update_value(target, f, arg));
-                    }
-                if (sets.empty())
-                    break;
+                            keys.begin() + static_cast<std::ptrdiff_t>(end));
+                Query target = table;
+                detail::add_filter(target, Q("pk__in", std::move(some)), false);
                 n += run_update(target, how, compile_update(target, sets));
             }
-            if (!counted && ((t == &own && holds) || n)) {
+            if (!counted && (t == &own || n)) {
                 rows = n;
                 counted = true;
             }

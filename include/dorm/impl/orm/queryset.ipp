@@ -306,13 +306,10 @@ DORM_INLINE DeleteResult delete_instance(Database& db, const ModelMeta& m, void*
             result.per_model.emplace_back(m.name, n);
     }
     // An auto primary key is unset (of the topmost parent, whose key the children share).
-    const ModelMeta* root = &m;
-    for (const ModelMeta* c = &m.concrete(); c->parent; c = c->parent) {
-        obj = static_cast<char*>(obj) + (c == &m.concrete() ? m.parent_offset : c->parent_offset);
-        root = c->parent;
-    }
-    if (root->pk().auto_created())
-        root->pk().set(obj, root->pk().optional ? Value() : Value(0));
+    std::size_t offset = 0;
+    const ModelMeta& top = topmost_part(m, offset);
+    if (top.pk().auto_created())
+        top.pk().set(static_cast<char*>(obj) + offset, top.pk().optional ? Value() : Value(0));
     return result;
 }
 
