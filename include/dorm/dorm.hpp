@@ -3,6 +3,7 @@
 // local use; <dorm/remote.hpp> adds the OData client and <dorm/sync.hpp> the sync engine.
 #include "dorm/core/errors.hpp"
 #include "dorm/core/fields.hpp"
+#include "dorm/core/format.hpp"
 #include "dorm/core/model.hpp"
 #include "dorm/core/relations.hpp"
 #include "dorm/core/value.hpp"
