@@ -288,7 +288,8 @@ public:
                       "std::string, dorm::Date, dorm::DateTime or std::optional of one of them");
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
-        if constexpr (detail::field_member<M>) { // else only the static_assert above reports
+        // Else only the static_assert above reports, not a cascade of errors below it.
+        if constexpr (detail::field_member<M> && (std::is_same_v<Opts, Option> && ...)) {
             using traits = detail::member_traits<M>;
             detail::add_member_field(meta_, std::move(field_name),
                                      detail::ctype_of<typename traits::type>::value,
@@ -310,9 +311,10 @@ public:
     ModelDef& field(std::string field_name, ManyToMany<U> T::*member, const Opts&... opts) {
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
-        detail::add_many_to_many_field(meta_, std::move(field_name), &U::meta, std::is_same_v<U, T>,
-                                       offset_of(member), &T::meta, detail::type_name(typeid(U)),
-                                       {opts...});
+        if constexpr ((std::is_same_v<Opts, Option> && ...))
+            detail::add_many_to_many_field(meta_, std::move(field_name), &U::meta,
+                                           std::is_same_v<U, T>, offset_of(member), &T::meta,
+                                           detail::type_name(typeid(U)), {opts...});
         return *this;
     }
     // A member of a base class of T: an abstract base's fields (a plain struct whose define()
@@ -347,8 +349,9 @@ private:
                        const ModelMeta& (*target)(), const Opts&... opts) {
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
-        detail::add_relation_field(meta_, std::move(field_name), kind, target, offset_of(member),
-                                   {opts...});
+        if constexpr ((std::is_same_v<Opts, Option> && ...))
+            detail::add_relation_field(meta_, std::move(field_name), kind, target,
+                                       offset_of(member), {opts...});
         return *this;
     }
     // Where the member is inside the model object.
