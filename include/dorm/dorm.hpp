@@ -17,3 +17,4 @@
 #include "dorm/sqlite/transaction.hpp"
 #include "dorm/tree/expressions.hpp"
 #include "dorm/tree/q.hpp"
+#include "dorm/version.hpp"

@@ -1,6 +1,6 @@
 # Included by the three consumer projects (find_package/, add_subdirectory/, fetchcontent/):
 # checks what dorm's targets give their users, and builds main.cpp against one of them with
-# strict flags.
+# strict flags. run.cmake includes it too, for DORM_CONSUMER_FLAGS (its pkg_config mode).
 
 # Both targets exist; neither pushes compile options (e.g. dorm's own -Werror) onto users;
 # dorm::compiled defines DORM_COMPILED for them, and nothing else (DORM_BUILDING_LIBRARY is
@@ -26,6 +26,8 @@ function(dorm_consumer_check_targets)
 endfunction()
 
 set(DORM_CONSUMER_MAIN "${CMAKE_CURRENT_LIST_DIR}/main.cpp")
+# The flags of every consumer program (run.cmake's pkg_config mode uses the same list).
+set(DORM_CONSUMER_FLAGS -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion -Werror)
 
 # dorm_consumer_program(<executable> <dorm::dorm|dorm::compiled>)
 function(dorm_consumer_program name dorm_target)
@@ -36,11 +38,16 @@ function(dorm_consumer_program name dorm_target)
     else()
         target_compile_definitions(${name} PRIVATE CONSUMER_EXPECT_COMPILED=0)
     endif()
-    # Strict flags (-Wshadow -Wconversion too) prove dorm's headers compile warning-free in
-    # user code. Imported include dirs are normally -isystem, which would hide warnings from
+    # Strict flags (-Wshadow -Wconversion -Wsign-conversion too) prove dorm's headers compile
+    # warning-free in user code. Imported include dirs are normally -isystem, which would hide warnings from
     # dorm's headers; NO_SYSTEM_FROM_IMPORTED makes them plain -I so they count. (Through
     # add_subdirectory / FetchContent they are plain -I anyway.)
-    target_compile_options(${name} PRIVATE -Wall -Wextra -Wshadow -Wconversion -Werror)
+    target_compile_options(${name} PRIVATE ${DORM_CONSUMER_FLAGS})
+    # <dorm/version.hpp> must say project(dorm VERSION) (run.cmake passes it).
+    if(DORM_EXPECTED_VERSION)
+        target_compile_definitions(${name} PRIVATE
+            "CONSUMER_EXPECT_VERSION=\"${DORM_EXPECTED_VERSION}\"")
+    endif()
     set_target_properties(${name} PROPERTIES NO_SYSTEM_FROM_IMPORTED ON)
 endfunction()
 

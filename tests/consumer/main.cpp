@@ -1,9 +1,24 @@
 // Minimal program built by the consumer projects (run.cmake) against dorm::dorm or
-// dorm::compiled (CONSUMER_EXPECT_COMPILED says which, common.cmake).
+// dorm::compiled (CONSUMER_EXPECT_COMPILED says which, common.cmake), or with pkg-config's
+// flags for dorm.pc or dorm-compiled.pc. CONSUMER_EXPECT_VERSION: project(dorm VERSION).
 #include <dorm/dorm.hpp>
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#define CONSUMER_STR2(x) #x
+#define CONSUMER_STR(x) CONSUMER_STR2(x)
+static_assert(std::string_view(DORM_VERSION_STRING) ==
+                  CONSUMER_STR(DORM_VERSION_MAJOR) "." CONSUMER_STR(
+                      DORM_VERSION_MINOR) "." CONSUMER_STR(DORM_VERSION_PATCH),
+              "DORM_VERSION_STRING is not MAJOR.MINOR.PATCH");
+static_assert(DORM_VERSION ==
+              DORM_VERSION_MAJOR * 10000 + DORM_VERSION_MINOR * 100 + DORM_VERSION_PATCH);
+#ifdef CONSUMER_EXPECT_VERSION
+static_assert(std::string_view(DORM_VERSION_STRING) == CONSUMER_EXPECT_VERSION,
+              "<dorm/version.hpp> is not project(dorm VERSION)");
+#endif
 
 #ifdef DORM_COMPILED
 static_assert(CONSUMER_EXPECT_COMPILED == 1, "dorm::dorm must not define DORM_COMPILED");
