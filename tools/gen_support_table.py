@@ -68,6 +68,7 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "sfaults": "tests/sync/test_sync_faults.cpp",
          "inherit": "tests/unit/test_inheritance.cpp",
          "spec": "tests/unit/test_specializations.cpp",
+         "rtargs": "tests/unit/test_runtime_args.cpp",
          "demo": "examples/crm_sync.cpp"}
 
 def ref(stem, prefix, api):
@@ -177,13 +178,16 @@ section("QuerySet methods that return querysets", "", [
     (f"{O}.annotate(...)", [("queryset", "annotate: per-object values"), ("conf_qs", "QuerySet methods agree")], ""),
     (f"{O}.values(...)", [("queryset", "values: all fields"), ("queryset", "values: results are cached"), ("conf_qs", "QuerySet methods agree")], ""),
     (f"{O}.values_list(...), .flat()", [("queryset", "values_list: rows, flat"), ("conf_qs", "QuerySet methods agree")], ""),
+    (f"{O}.values_list(dorm::flat, ...)", [("rtargs", "values_list(flat)"), ("conf_qs", "QuerySet methods agree")], "Django's flat=True; kept by chained calls"),
+    ("values() / values_list(): get, first, last, latest, earliest, qs[i], aggregate, dates, datetimes", [("rtargs", "querysets of rows"), ("conf_qs", "QuerySet methods agree")], "each row in the queryset's shape"),
+    ("names, (name, value) pairs and named expressions as run-time containers", [("rtargs", "run-time args: filter"), ("rtargs", "run-time args: names"), ("rtargs", "run-time args: aggregate"), ("rtargs", "run-time args: get_or_create")], "std::vector, std::map, any range"),
     (f"{O}.defer(...), .only(...)", [("queryset", "defer and only: deferred members"), ("queryset", "defer and only: saving"), ("conf_qs", "QuerySet methods agree")], "deferred members keep their initial value"),
     (f"{O}.extra(dorm::Extra{{...}})", [("queryset", "extra: select, where"), ("conf_qs", "QuerySet methods agree")], ""),
     (f"{O}.select_for_update()", [("queryset", "select_for_update: a no-op"), ("conf_qs", "QuerySet methods agree")], "a no-op on SQLite"),
     ("querysets are lazy, immutable, and cache their rows", [("queryset", "QuerySet: building and chaining"), ("queryset", "QuerySet: results are cached"), ("queryset", "QuerySet: chained calls"), ("queryset", "QuerySet: copies share")], ""),
 ])
 section("QuerySet methods that run queries", "", [
-    ("iteration, size(), qs[i], to_vector()", [("queryset", "QuerySet: range-for, size and indexing")], ""),
+    ("iteration, size(), qs[i], to_vector()", [("queryset", "QuerySet: range-for, size and indexing"), ("rtargs", "qs[i] past the end"), ("conf_qs", "QuerySet methods agree")], "past the end: dorm::IndexError, also a std::out_of_range"),
     (f"{O}.count()", [("queryset", "QuerySet: count() and exists()"), ("sqlgen", "what count(), exists()"), ("conf_qs", "QuerySet methods agree")], ""),
     (f"{O}.exists()", [("queryset", "QuerySet: count() and exists()"), ("conf_qs", "QuerySet methods agree")], ""),
     (f"{O}.get(...)", [("queryset", "get: one object"), ("errors", "get() of nothing"), ("errors", "get() of several"), ("conf_qs", "QuerySet methods agree")], "Klass::DoesNotExist, Klass::MultipleObjectsReturned"),
@@ -418,7 +422,7 @@ out.append("""
 |---|---|---|
 | `through_defaults=`, `prefetch_related(Prefetch(...))`, prefetching the reverse side of a OneToOne, generic relations | ✘ | |
 | `bulk_update`, `iterator()`, `union` / `intersection` / `difference`, `alias()`, `explain()` | ✘ | |
-| `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too |
+| `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too: `NotSupportedError` with Django's message |
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
 | `DecimalField`, `TimeField`, `BinaryField`, `UUIDField`, `JSONField`; time zones | ✘ | `dorm::Time` exists as a query value for the `time` transform |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |

@@ -464,6 +464,10 @@ inline json flat(const dorm::ValuesListQuerySet& qs) {
     return flat(qs.flat());
 }
 
+inline json flat(const dorm::FlatValuesListQuerySet& qs) {
+    return flat(qs.flat());
+}
+
 inline json agg(const std::map<std::string, dorm::Value>& m) {
     json o = json::object();
     for (const auto& [k, v] : m)
@@ -542,7 +546,9 @@ inline json dump_table(const std::string& path, const std::string& table, const 
 // dorm's exception -> the class name Django would raise for the same mistake.
 inline json error_json(const std::exception& e) {
     std::string name = "Exception";
-    if (dynamic_cast<const dorm::MultipleObjectsReturned*>(&e))
+    if (dynamic_cast<const dorm::IndexError*>(&e))
+        name = "IndexError";
+    else if (dynamic_cast<const dorm::MultipleObjectsReturned*>(&e))
         name = "MultipleObjectsReturned";
     else if (dynamic_cast<const dorm::DoesNotExist*>(&e))
         name = "DoesNotExist";
@@ -556,6 +562,8 @@ inline json error_json(const std::exception& e) {
         name = "ValueError";
     else if (dynamic_cast<const dorm::UsageError*>(&e))
         name = "UsageError";
+    else if (dynamic_cast<const dorm::NotSupported*>(&e))
+        name = "NotSupportedError";
     else if (dynamic_cast<const dorm::IntegrityError*>(&e))
         name = "IntegrityError";
     else if (dynamic_cast<const dorm::OperationalError*>(&e))

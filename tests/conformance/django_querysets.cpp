@@ -288,6 +288,79 @@ void single_objects(conf::Suite& s) {
         "get_list_or_404", [] { return pks(dorm::get_list_or_404(I().all(), "rank", 6)); },
         "__import__('django.shortcuts').shortcuts.get_list_or_404(Item, rank=6)");
 
+    // Querysets of rows answer as querysets do (issue 15, part 4).
+    s.same(
+        "values_get", [] { return conf::row_json(I().values("name", "rank").get("rank", 8)); },
+        "Item.objects.values('name', 'rank').get(rank=8)");
+    s.same_error(
+        "values_get_missing", [] { return conf::row_json(I().values("name").get("rank", 99)); },
+        "Item.objects.values('name').get(rank=99)", true);
+    s.same_error(
+        "values_list_get_multiple", [] { return conf::flat(I().values_list("id").get("rank", 3)); },
+        "Item.objects.values_list('id').get(rank=3)", true);
+    s.same(
+        "values_first",
+        [] { return conf::row_json(*I().values("id", "name").order_by("rank", "id").first()); },
+        "Item.objects.values('id', 'name').order_by('rank', 'id').first()");
+    s.same(
+        "values_list_last",
+        [] { return conf::flat(*I().values_list("id", "rank").order_by("rank", "id").last()); },
+        "Item.objects.values_list('id', 'rank').order_by('rank', 'id').last()");
+    s.same(
+        "values_list_latest",
+        [] { return conf::flat(I().values_list("id", "name").latest("rank", "id")); },
+        "Item.objects.values_list('id', 'name').latest('rank', 'id')");
+    s.same(
+        "values_earliest", [] { return conf::row_json(I().values("id").earliest("rank", "-id")); },
+        "Item.objects.values('id').earliest('rank', '-id')");
+    s.same(
+        "values_index", [] { return conf::row_json(I().values("id").order_by("-id")[3]); },
+        "Item.objects.values('id').order_by('-id')[3]");
+    s.same_error(
+        "values_index_out_of_range", [] { return conf::row_json(I().values("id")[20]); },
+        "Item.objects.values('id')[20]");
+    s.same_error(
+        "values_list_index_out_of_range", [] { return conf::flat(I().values_list("id")[25]); },
+        "Item.objects.values_list('id')[25]");
+    s.same(
+        "values_list_aggregate",
+        [] {
+            return conf::agg(I().values_list("rank").aggregate({{"n", dorm::Count("id")}}));
+        },
+        "Item.objects.values_list('rank').aggregate(n=Count('id'))");
+    s.same(
+        "flat_chained",
+        [] {
+            return conf::flat(
+                I().values_list(dorm::flat, "rank").order_by("-rank").distinct().slice(1, 4));
+        },
+        "Item.objects.values_list('rank', flat=True).order_by('-rank').distinct()[1:4]");
+    s.same(
+        "flat_filtered",
+        [] {
+            return conf::flat(
+                I().values_list(dorm::flat, "id").filter("rank__gte", 5).order_by("id"));
+        },
+        "Item.objects.values_list('id', flat=True).filter(rank__gte=5).order_by('id')");
+    s.same(
+        "flat_get",
+        [] { return conf::to_json(I().values_list(dorm::flat, "name").get("rank", 8)); },
+        "Item.objects.values_list('name', flat=True).get(rank=8)");
+    s.same(
+        "flat_first",
+        [] { return conf::to_json(*I().values_list(dorm::flat, "id").order_by("-id").first()); },
+        "Item.objects.values_list('id', flat=True).order_by('-id').first()");
+    s.same(
+        "flat_no_field", [] { return conf::flat(I().values_list(dorm::flat).order_by("id")); },
+        "Item.objects.values_list(flat=True).order_by('id')");
+    s.same(
+        "flat_index",
+        [] { return conf::to_json(I().values_list(dorm::flat, "id").order_by("id")[4]); },
+        "Item.objects.values_list('id', flat=True).order_by('id')[4]");
+    s.same_error(
+        "distinct_on", [] { return pks(I().distinct("rank")); }, "Item.objects.distinct('rank')",
+        true);
+
     s.same(
         "first_meta", [] { return conf::pk_of(I().first()); }, "Item.objects.first()");
     s.same(
@@ -475,6 +548,16 @@ void shapes(conf::Suite& s) {
         "dates_filtered",
         [] { return conf::isos(I().filter("active", true).dates("day", "year", "DESC")); },
         "Item.objects.filter(active=True).dates('day', 'year', order='DESC')");
+    s.same(
+        "dates_of_values",
+        [] { return conf::isos(I().values("rank").filter("active", true).dates("day", "month")); },
+        "Item.objects.values('rank').filter(active=True).dates('day', 'month')");
+    s.same(
+        "datetimes_of_flat_values_list",
+        [] {
+            return conf::isos(I().values_list(dorm::flat, "id").datetimes("stamp", "day", "DESC"));
+        },
+        "Item.objects.values_list('id', flat=True).datetimes('stamp', 'day', order='DESC')");
     s.same(
         "datetimes_year", [] { return conf::isos(I().datetimes("stamp", "year")); },
         "Item.objects.datetimes('stamp', 'year')");

@@ -60,8 +60,16 @@ struct UsageError : Error { // an operation not allowed in this state (update of
 struct ValidationError : Error { // a model instance that may not be saved (max_length, NULL)
     using Error::Error;
 };
-struct NotSupported : Error {
+struct NotSupported : Error { // a feature dorm or the database does not have
     using Error::Error;
+};
+using NotSupportedError = NotSupported; // Django's name (django.db.NotSupportedError)
+// qs[i] past the end (Python's IndexError). Also a std::out_of_range, what it was before it
+// was a dorm::Error: `catch (const std::out_of_range&)` and `catch (const dorm::Error&)` both
+// catch it. (It has two std::exception bases, so `catch (const std::exception&)` does not.)
+struct IndexError : Error, std::out_of_range {
+    explicit IndexError(const std::string& what) : Error(what), std::out_of_range(what) {}
+    const char* what() const noexcept override { return Error::what(); }
 };
 
 // The database.

@@ -76,6 +76,10 @@ struct ModelMeta {
     std::shared_ptr<void> (*new_instance)() = nullptr;
     detail::InstanceState* (*state_of)(void*) = nullptr;
     std::shared_ptr<void> (*new_vector)(std::vector<std::shared_ptr<void>>&) = nullptr;
+    // Throw the model's DoesNotExist / MultipleObjectsReturned with a message (get() of a
+    // queryset that does not know the C++ type: values(), values_list()).
+    void (*does_not_exist)(const std::string&) = nullptr;
+    void (*multiple_objects)(const std::string&) = nullptr;
 
     // Defined in dorm/impl/core/model.ipp (no container machinery in a user's translation
     // unit of dorm's compiled mode).

@@ -50,6 +50,12 @@ struct ModelOps {
         return {detail::own(v, &destroy_vector), v};
     }
     static InstanceState* state_of(void* obj) { return &static_cast<T*>(obj)->_state; }
+    [[noreturn]] static void does_not_exist(const std::string& message) {
+        throw typename T::DoesNotExist(message);
+    }
+    [[noreturn]] static void multiple_objects(const std::string& message) {
+        throw typename T::MultipleObjectsReturned(message);
+    }
     // A std::vector<T> of copies of objs (objects of T).
     static std::shared_ptr<void> new_vector(std::vector<std::shared_ptr<void>>& objs) {
         auto* v = new std::vector<T>();
@@ -106,6 +112,13 @@ const ModelMeta& ModelApi<T>::meta() {
         built.new_instance = &detail::ModelOps<T>::new_instance;
         built.state_of = &detail::ModelOps<T>::state_of;
         built.new_vector = &detail::ModelOps<T>::new_vector;
+        if constexpr (requires {
+                          typename T::DoesNotExist;
+                          typename T::MultipleObjectsReturned;
+                      }) {
+            built.does_not_exist = &detail::ModelOps<T>::does_not_exist;
+            built.multiple_objects = &detail::ModelOps<T>::multiple_objects;
+        }
         return built;
     }();
     // Pointers from fields to their model are set once the meta object has its address.

@@ -6,6 +6,7 @@
 // skip_cdms, sync_limit, sync_stats, prefetch_related) shares the Query. Either returns a new
 // queryset; nothing is shared that can change.
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,13 @@ std::shared_ptr<const Query> filter(const Query& q, const Q& cond, bool exclude)
 std::shared_ptr<const Query> filter(const Query& q, std::string key, Arg value, bool exclude);
 std::shared_ptr<const Query> filter(const Query& q, std::initializer_list<Kwarg> conditions,
                                     bool exclude);
+std::shared_ptr<const Query> filter(const Query& q, std::span<const Kwarg> conditions,
+                                    bool exclude);
 std::shared_ptr<const Query> order_by(const Query& q, const std::vector<std::string>& fields);
 std::shared_ptr<const Query> reverse(const Query& q);
 std::shared_ptr<const Query> distinct(const Query& q);
+// distinct(fields...) (DISTINCT ON): no fields is distinct(); SQLite has no DISTINCT ON.
+std::shared_ptr<const Query> distinct(const Query& q, const std::vector<std::string>& fields);
 std::shared_ptr<const Query> none(const Query& q);
 Evaluation using_(const Evaluation& how, Database& db);
 Evaluation skip_cdms(const Evaluation& how);
@@ -41,6 +46,7 @@ std::shared_ptr<const Query> slice(const Query& q, std::int64_t start,
 std::shared_ptr<const Query> annotate(const Query& q, std::string alias, const Expr& e);
 std::shared_ptr<const Query> annotate(const Query& q,
                                       std::initializer_list<std::pair<std::string, Expr>> items);
+std::shared_ptr<const Query> annotate(const Query& q, std::span<const NamedExpr> items);
 std::shared_ptr<const Query> extra(const Query& q, const Extra& e);
 std::shared_ptr<const Query> select_for_update(const Query& q);
 std::shared_ptr<const Query> select_related(const Query& q, const std::vector<std::string>& paths);
@@ -69,6 +75,13 @@ public:
     Derived filter(std::initializer_list<Kwarg> conditions) const {
         return Derived(detail::chain::filter(*q_, conditions, false), how_);
     }
+    // filter(conditions) of a container built at run time: a std::vector<Kwarg>, a
+    // std::map<std::string, Arg>, any range of (name, value) pairs; ANDed, in its order.
+    template <detail::kwarg_range R>
+    Derived filter(const R& conditions) const {
+        return Derived(detail::chain::filter(*q_, as_span(detail::kwargs_of(conditions)), false),
+                       how_);
+    }
     Derived exclude(const Q& q) const { return Derived(detail::chain::filter(*q_, q, true), how_); }
     Derived exclude(std::string key, Arg value) const {
         return Derived(detail::chain::filter(*q_, std::move(key), std::move(value), true), how_);
@@ -76,17 +89,39 @@ public:
     Derived exclude(std::initializer_list<Kwarg> conditions) const {
         return Derived(detail::chain::filter(*q_, conditions, true), how_);
     }
+    template <detail::kwarg_range R>
+    Derived exclude(const R& conditions) const {
+        return Derived(detail::chain::filter(*q_, as_span(detail::kwargs_of(conditions)), true),
+                       how_);
+    }
 
     // order_by("-pub_date", "headline"); order_by() clears any ordering; "?" is random.
+    // Each call that takes names also takes them as a container built at run time: a
+    // std::vector<std::string> (or a braced list), any range of string-likes.
     template <class... S>
-    Derived order_by(const S&... fields) const {
-        return Derived(detail::chain::order_by(*q_, {std::string(fields)...}), how_);
-    }
+    requires(detail::name_like<S>&&...) Derived order_by(const S&... fields)
+    const { return Derived(detail::chain::order_by(*q_, {std::string(fields)...}), how_); }
     Derived order_by(const std::vector<std::string>& fields) const {
         return Derived(detail::chain::order_by(*q_, fields), how_);
     }
+    template <detail::name_range R>
+    Derived order_by(const R& fields) const {
+        return order_by(detail::names_of(fields));
+    }
     Derived reverse() const { return Derived(detail::chain::reverse(*q_), how_); }
     Derived distinct() const { return Derived(detail::chain::distinct(*q_), how_); }
+    // distinct("a", "b"): DISTINCT ON, which SQLite does not have: NotSupportedError (Django's
+    // message), raised here rather than when the queryset is evaluated.
+    template <class... S>
+    requires(sizeof...(S) > 0 && (detail::name_like<S> && ...)) Derived distinct(const S&... fields)
+    const { return distinct(std::vector<std::string>{std::string(fields)...}); }
+    Derived distinct(const std::vector<std::string>& fields) const {
+        return Derived(detail::chain::distinct(*q_, fields), how_);
+    }
+    template <detail::name_range R>
+    Derived distinct(const R& fields) const {
+        return distinct(detail::names_of(fields));
+    }
     Derived none() const { return Derived(detail::chain::none(*q_), how_); }
     Derived using_(Database& db) const { return Derived(q_, detail::chain::using_(how_, db)); }
     // The local store alone, for every method (CDMS's skip_cdms): no remote request.
@@ -111,6 +146,12 @@ public:
     Derived annotate(std::initializer_list<std::pair<std::string, Expr>> items) const {
         return Derived(detail::chain::annotate(*q_, items), how_);
     }
+    // annotate() of named expressions built at run time: a std::vector<NamedExpr>, a
+    // std::map<std::string, Expr>, any range of (name, Expr) pairs.
+    template <detail::named_expr_range R>
+    Derived annotate(const R& items) const {
+        return Derived(detail::chain::annotate(*q_, as_span(detail::named_exprs_of(items))), how_);
+    }
     Derived extra(const Extra& e) const { return Derived(detail::chain::extra(*q_, e), how_); }
     // A no-op on SQLite, whose write transactions lock the whole database (dorm::atomic takes
     // that lock at BEGIN IMMEDIATE).
@@ -122,8 +163,14 @@ public:
     // non-null ForeignKey (5 levels, as Django), select_related("blog", "blog__owner") the
     // ones named, select_related_depth(n) every non-null one to n levels.
     template <class... S>
-    Derived select_related(const S&... paths) const {
-        return Derived(detail::chain::select_related(*q_, {std::string(paths)...}), how_);
+    requires(detail::name_like<S>&&...) Derived select_related(const S&... paths)
+    const { return Derived(detail::chain::select_related(*q_, {std::string(paths)...}), how_); }
+    Derived select_related(const std::vector<std::string>& paths) const {
+        return Derived(detail::chain::select_related(*q_, paths), how_);
+    }
+    template <detail::name_range R>
+    Derived select_related(const R& paths) const {
+        return select_related(detail::names_of(paths));
     }
     Derived select_related_depth(int depth) const {
         return Derived(detail::chain::select_related_depth(*q_, depth), how_);
@@ -131,8 +178,16 @@ public:
     // Related objects read by one more query per relation after the objects
     // (prefetch_related("authors", "entry_set", "entry_set__authors")).
     template <class... S>
-    Derived prefetch_related(const S&... relations) const {
+    requires(detail::name_like<S>&&...) Derived prefetch_related(const S&... relations)
+    const {
         return Derived(q_, detail::chain::prefetch_related(how_, {std::string(relations)...}));
+    }
+    Derived prefetch_related(const std::vector<std::string>& relations) const {
+        return Derived(q_, detail::chain::prefetch_related(how_, relations));
+    }
+    template <detail::name_range R>
+    Derived prefetch_related(const R& relations) const {
+        return prefetch_related(detail::names_of(relations));
     }
 
     // The SQL and parameters this queryset would run.
@@ -149,6 +204,17 @@ public:
     const Evaluation& evaluation() const noexcept { return how_; }
 
 protected:
+    // What kwargs_of() / named_exprs_of() give (a span, or a vector that lives until the end
+    // of the full expression that made it) as the span the cores take.
+    template <class P>
+    static std::span<const P> as_span(std::span<const P> s) noexcept {
+        return s;
+    }
+    template <class P>
+    static std::span<const P> as_span(const std::vector<P>& v) noexcept {
+        return v;
+    }
+
     std::shared_ptr<const Query> q_;
     Evaluation how_;
 };

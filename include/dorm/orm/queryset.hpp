@@ -25,23 +25,8 @@ namespace detail {
 std::shared_ptr<const Query> new_query(const ModelMeta& m);
 // qs[i] of a queryset not evaluated: the query of that one row.
 std::shared_ptr<const Query> index_query(const Query& q, std::size_t i);
-[[noreturn]] void index_out_of_range(const ModelMeta& m, std::size_t i);
-// get(): the query limited to 21 rows, unordered. A query made for this call alone (the only
-// owner, created by a chained call as a non-const Query) is limited in place; any other is
-// copied first, so the queryset the user holds never changes.
-std::shared_ptr<const Query> get_query(std::shared_ptr<const Query> q);
 std::string does_not_exist_message(const ModelMeta& m);
 std::string multiple_objects_message(const ModelMeta& m, std::size_t found);
-// get() found `found` rows of model m: unless exactly one, throws the model's DoesNotExist
-// (through none) or MultipleObjectsReturned (through many) with Django's message. The
-// message is built here once, not in every model's get().
-void check_get(const ModelMeta& m, std::size_t found, void (*none)(const std::string&),
-               void (*many)(const std::string&));
-// first() (last: last()): ordered (by pk when there is no ordering) and sliced to one row.
-std::shared_ptr<const Query> first_query(const Query& q, bool last);
-// latest() (earliest: ascending) by these fields or the model's get_latest_by.
-std::shared_ptr<const Query> by_date_query(const Query& q, bool ascending,
-                                           std::vector<std::string> fields);
 // get_or_create() and update_or_create(): the query of the lookup...
 std::shared_ptr<const Query> filter_kwargs(const Query& q, const Kwargs& kwargs);
 // ...and the values of a created object: lookups with "__" are conditions only; plain names
@@ -63,10 +48,6 @@ const FieldMeta& in_bulk_field(const ModelMeta& m, const std::string& field);
 // (or extends a mapped model: the engine writes that model's part of the rows).
 std::int64_t update_rows(const Query& q, const Evaluation& how, const Kwargs& values);
 DeleteResult delete_rows(const Query& q, const Evaluation& how);
-std::vector<Date> dates(const Query& q, const Evaluation& how, const std::string& field,
-                        const std::string& kind, const std::string& order);
-std::vector<DateTime> datetimes(const Query& q, const Evaluation& how, const std::string& field,
-                                const std::string& kind, const std::string& order);
 // Manager::raw(): the rows of the caller's SQL, each read into the object next(ctx) gives.
 void read_raw(Database& db, const ModelMeta& m, const std::string& sql, const Values& params,
               sql::NextObject next, void* ctx);
@@ -99,10 +80,14 @@ public:
     bool empty() const { return size() == 0; }
     std::vector<T> to_vector() const { return results(); }
 
-    // qs[i]: from the cache when evaluated, else one row with LIMIT 1 OFFSET i.
+    // qs[i]: from the cache when evaluated, else one row with LIMIT 1 OFFSET i. Past the end:
+    // dorm::IndexError (a dorm::Error and a std::out_of_range).
     T operator[](std::size_t i) const {
-        if (cache_)
-            return cache_->at(i);
+        if (cache_) {
+            if (i >= cache_->size())
+                detail::index_out_of_range(meta(), i);
+            return (*cache_)[i];
+        }
         auto one = read(*detail::index_query(*q_, i), how_);
         if (one.empty())
             detail::index_out_of_range(meta(), i);
@@ -122,19 +107,34 @@ public:
     T get(std::initializer_list<Kwarg> conditions) const {
         return get_one(detail::chain::filter(*q_, conditions, false));
     }
+    template <detail::kwarg_range R>
+    T get(const R& conditions) const {
+        return get_one(
+            detail::chain::filter(*q_, Base::as_span(detail::kwargs_of(conditions)), false));
+    }
 
     std::optional<T> first() const { return first_or_last(false); }
     std::optional<T> last() const { return first_or_last(true); }
     template <class... S>
-    T latest(const S&... fields) const {
-        return by_date(false, {std::string(fields)...});
+    requires(detail::name_like<S>&&...) T latest(const S&... fields)
+    const { return by_date(false, {std::string(fields)...}); }
+    T latest(std::vector<std::string> fields) const { return by_date(false, std::move(fields)); }
+    template <detail::name_range R>
+    T latest(const R& fields) const {
+        return by_date(false, std::vector<std::string>(detail::names_of(fields)));
     }
     template <class... S>
-    T earliest(const S&... fields) const {
-        return by_date(true, {std::string(fields)...});
+    requires(detail::name_like<S>&&...) T earliest(const S&... fields)
+    const { return by_date(true, {std::string(fields)...}); }
+    T earliest(std::vector<std::string> fields) const { return by_date(true, std::move(fields)); }
+    template <detail::name_range R>
+    T earliest(const R& fields) const {
+        return by_date(true, std::vector<std::string>(detail::names_of(fields)));
     }
 
     // --- writes ---------------------------------------------------------------------------
+    // Each call that takes (name, value) pairs takes them as a braced list, a dorm::Kwargs, or
+    // any range of pairs built at run time (std::map<std::string, dorm::Arg>...).
     T create(T obj) const {
         SaveOptions opts;
         opts.using_ = &db();
@@ -144,6 +144,10 @@ public:
     }
     T create(const Kwargs& values) const { return create(make(values)); }
     T create(std::initializer_list<Kwarg> values) const { return create(Kwargs(values)); }
+    template <detail::kwarg_range R>
+    T create(const R& values) const {
+        return create(kwargs(values));
+    }
 
     // Returns the object and whether it was created.
     std::pair<T, bool> get_or_create(const Kwargs& lookup, const Kwargs& defaults = {}) const {
@@ -168,6 +172,17 @@ public:
             return {create(detail::merged(lookup, defaults)), true};
         });
     }
+
+    template <detail::kwarg_range L, detail::kwarg_range D = Kwargs>
+    requires(!std::same_as<L, Kwargs> ||
+             !std::same_as<D, Kwargs>) std::pair<T, bool> get_or_create(const L& lookup,
+                                                                        const D& defaults = D())
+    const { return get_or_create(kwargs(lookup), kwargs(defaults)); }
+    template <detail::kwarg_range L, detail::kwarg_range D = Kwargs>
+    requires(!std::same_as<L, Kwargs> ||
+             !std::same_as<D, Kwargs>) std::pair<T, bool> update_or_create(const L& lookup,
+                                                                           const D& defaults = D())
+    const { return update_or_create(kwargs(lookup), kwargs(defaults)); }
 
     // INSERTs every object in one transaction and sets auto primary keys.
     std::vector<T>& bulk_create(std::vector<T>& objs) const {
@@ -235,20 +250,56 @@ public:
     std::int64_t update(std::initializer_list<Kwarg> values) const {
         return update(Kwargs(values));
     }
+    template <detail::kwarg_range R>
+    std::int64_t update(const R& values) const {
+        return update(kwargs(values));
+    }
     DeleteResult delete_() const { return detail::delete_rows(*q_, how_); }
 
     // --- other shapes ---------------------------------------------------------------------
+    // Each takes the names as arguments, a braced list, a std::vector<std::string> or any
+    // range of string-likes.
     template <class... S>
-    ValuesQuerySet values(const S&... fields) const {
-        return ValuesQuerySet(detail::chain::values(*q_, {std::string(fields)...}), how_);
+    requires(detail::name_like<S>&&...) ValuesQuerySet values(const S&... fields)
+    const { return ValuesQuerySet(detail::chain::values(*q_, {std::string(fields)...}), how_); }
+    ValuesQuerySet values(const std::vector<std::string>& fields) const {
+        return ValuesQuerySet(detail::chain::values(*q_, fields), how_);
+    }
+    template <detail::name_range R>
+    ValuesQuerySet values(const R& fields) const {
+        return values(detail::names_of(fields));
     }
     template <class... S>
-    ValuesListQuerySet values_list(const S&... fields) const {
-        return ValuesListQuerySet(detail::chain::values(*q_, {std::string(fields)...}), how_);
+    requires(detail::name_like<S>&&...) ValuesListQuerySet values_list(const S&... fields)
+    const { return ValuesListQuerySet(detail::chain::values(*q_, {std::string(fields)...}), how_); }
+    ValuesListQuerySet values_list(const std::vector<std::string>& fields) const {
+        return ValuesListQuerySet(detail::chain::values(*q_, fields), how_);
+    }
+    template <detail::name_range R>
+    ValuesListQuerySet values_list(const R& fields) const {
+        return values_list(detail::names_of(fields));
+    }
+    // values_list(dorm::flat, "id"): Django's values_list("id", flat=True), one value per row,
+    // kept flat by later calls. More than one field: UsageError.
+    template <class... S>
+    requires(detail::name_like<S>&&...) FlatValuesListQuerySet values_list(Flat, const S&... fields)
+    const { return values_list(flat, std::vector<std::string>{std::string(fields)...}); }
+    FlatValuesListQuerySet values_list(Flat, const std::vector<std::string>& fields) const {
+        return FlatValuesListQuerySet(detail::flat_values(*q_, fields), how_);
+    }
+    template <detail::name_range R>
+    FlatValuesListQuerySet values_list(Flat, const R& fields) const {
+        return values_list(flat, detail::names_of(fields));
     }
     std::map<std::string, Value>
     aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
         return detail::aggregate_rows(*q_, how_, items);
+    }
+    // aggregate() of named expressions built at run time (std::vector<NamedExpr>,
+    // std::map<std::string, Expr>...).
+    template <detail::named_expr_range R>
+    std::map<std::string, Value> aggregate(const R& items) const {
+        return detail::aggregate_items(*q_, how_, Base::as_span(detail::named_exprs_of(items)));
     }
     template <class... E>
     requires(std::same_as<E, Expr>&&...) std::map<std::string, Value> aggregate(const E&... items)
@@ -273,12 +324,18 @@ public:
         return QuerySet(detail::chain::defer(*q_, fields, true), how_);
     }
     template <class... S>
-    QuerySet defer(const S&... fields) const {
-        return defer({std::string(fields)...});
-    }
+    requires(detail::name_like<S>&&...) QuerySet defer(const S&... fields)
+    const { return defer({std::string(fields)...}); }
     template <class... S>
-    QuerySet only(const S&... fields) const {
-        return only({std::string(fields)...});
+    requires(detail::name_like<S>&&...) QuerySet only(const S&... fields)
+    const { return only({std::string(fields)...}); }
+    template <detail::name_range R>
+    QuerySet defer(const R& fields) const {
+        return defer(detail::names_of(fields));
+    }
+    template <detail::name_range R>
+    QuerySet only(const R& fields) const {
+        return only(detail::names_of(fields));
     }
 
     // A new, unsaved instance with field values (and the fields' declared defaults).
@@ -294,6 +351,16 @@ protected:
 
 private:
     static const ModelMeta& meta() { return T::meta(); }
+    // (name, value) pairs as the Kwargs the writes take.
+    template <class R>
+    static decltype(auto) kwargs(const R& pairs) {
+        if constexpr (std::is_same_v<R, Kwargs>)
+            return (pairs);
+        else {
+            auto items = detail::kwargs_of(pairs);
+            return Kwargs(items.begin(), items.end());
+        }
+    }
 
     static std::vector<void*> pointers(std::vector<T>& objs) {
         return detail::object_pointers(objs.data(), objs.size(), sizeof(T));

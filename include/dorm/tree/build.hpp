@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,7 +55,7 @@ void uncounted_depth(const WhereNode& n, const Query& q, UncountedDepth& out);
 
 void add_filter(Query& q, const Q& cond, bool exclude);
 
-Q kwargs_q(std::initializer_list<Kwarg> conditions);
+Q kwargs_q(std::span<const Kwarg> conditions);
 
 void set_ordering(Query& q, const std::vector<std::string>& fields);
 

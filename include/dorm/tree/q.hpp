@@ -4,8 +4,11 @@
 // into the where-tree that the compilers read.
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -108,6 +111,76 @@ private:
 
 using Kwarg = std::pair<std::string, Arg>;
 using Kwargs = std::vector<Kwarg>;
+// A named expression: aggregate() and annotate() items.
+using NamedExpr = std::pair<std::string, Expr>;
+
+// Arguments built at run time. Every call that takes names (order_by("a", "b")) also takes a
+// container of them (a std::vector<std::string>, any range of string-likes); every call that
+// takes name/value pairs (filter({{"a", 1}})) also takes a range of pairs (a
+// std::vector<dorm::Kwarg>, a std::map<std::string, dorm::Arg>...). These concepts say which
+// containers, and names_of / kwargs_of / named_exprs_of turn them into what the
+// non-template cores take, without a copy when they already are that.
+namespace detail {
+// A name: std::string, std::string_view, const char*.
+template <class S>
+concept name_like = std::constructible_from<std::string, const S&>;
+template <class R>
+concept iterable = requires(const R& r) {
+    std::begin(r);
+    std::end(r);
+};
+template <class R>
+using element_of = std::remove_cvref_t<decltype(*std::begin(std::declval<const R&>()))>;
+// A range of names (and not a name itself: a std::string is a range of chars).
+template <class R>
+concept name_range = !name_like<R> && iterable<R> && name_like<element_of<R>>;
+// A range of (name, V) pairs: each element has .first, a name, and .second, a V.
+template <class R, class V>
+concept pair_range = !name_like<R> && iterable<R> && requires(const element_of<R>& e) {
+    requires name_like<std::remove_cvref_t<decltype(e.first)>>;
+    requires std::constructible_from < V, const std::remove_cvref_t<decltype(e.second)>
+    & > ;
+};
+template <class R>
+concept kwarg_range = pair_range<R, Arg>;
+template <class R>
+concept named_expr_range = pair_range<R, Expr>;
+
+// Names as the std::vector<std::string> the cores take (the same vector when it is one).
+template <name_range R>
+decltype(auto) names_of(const R& r) {
+    if constexpr (std::is_same_v<R, std::vector<std::string>>) {
+        return (r);
+    } else {
+        std::vector<std::string> out;
+        for (const auto& s : r)
+            out.emplace_back(s);
+        return out;
+    }
+}
+// Pairs as a contiguous sequence of std::pair<std::string, V> (the same elements when they
+// are stored so: a std::vector<Kwarg>, an array, a span).
+template <class V, class R>
+auto pairs_of(const R& r) {
+    using P = std::pair<std::string, V>;
+    if constexpr (std::is_convertible_v<const R&, std::span<const P>>) {
+        return std::span<const P>(r);
+    } else {
+        std::vector<P> out;
+        for (const auto& e : r)
+            out.emplace_back(std::string(e.first), V(e.second));
+        return out;
+    }
+}
+template <kwarg_range R>
+auto kwargs_of(const R& r) {
+    return pairs_of<Arg>(r);
+}
+template <named_expr_range R>
+auto named_exprs_of(const R& r) {
+    return pairs_of<Expr>(r);
+}
+} // namespace detail
 
 class Q {
 public:
@@ -117,6 +190,13 @@ public:
     Q(std::string key, Arg value);
     // Several conditions, ANDed: Q({{"rating", 3}, {"headline__contains", "x"}}).
     Q(std::initializer_list<Kwarg> conditions);
+    // The same from a container built at run time (std::vector<Kwarg>, std::map<std::string,
+    // Arg>...), in its order.
+    explicit Q(std::span<const Kwarg> conditions);
+    template <detail::kwarg_range R>
+    requires(!std::is_convertible_v<const R&, std::span<const Kwarg>>) explicit Q(
+        const R& conditions)
+        : Q(std::span<const Kwarg>(detail::kwargs_of(conditions))) {}
     Q(const Q&);
     Q(Q&&) noexcept;
     Q& operator=(const Q&);

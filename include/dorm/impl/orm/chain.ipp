@@ -28,6 +28,10 @@ DORM_INLINE std::shared_ptr<const Query>
 filter(const Query& q, std::initializer_list<Kwarg> conditions, bool exclude) {
     return filter(q, kwargs_q(conditions), exclude);
 }
+DORM_INLINE std::shared_ptr<const Query> filter(const Query& q, std::span<const Kwarg> conditions,
+                                                bool exclude) {
+    return filter(q, kwargs_q(conditions), exclude);
+}
 DORM_INLINE std::shared_ptr<const Query> order_by(const Query& q,
                                                   const std::vector<std::string>& fields) {
     return derived(q, [&](Query& n) { set_ordering(n, fields); });
@@ -40,6 +44,12 @@ DORM_INLINE std::shared_ptr<const Query> reverse(const Query& q) {
 }
 DORM_INLINE std::shared_ptr<const Query> distinct(const Query& q) {
     return derived(q, [](Query& n) { n.distinct = true; });
+}
+DORM_INLINE std::shared_ptr<const Query> distinct(const Query& q,
+                                                  const std::vector<std::string>& fields) {
+    if (fields.empty())
+        return distinct(q);
+    throw NotSupportedError("DISTINCT ON fields is not supported by this database backend");
 }
 DORM_INLINE std::shared_ptr<const Query> none(const Query& q) {
     return derived(q, [](Query& n) { n.empty = true; });
@@ -74,6 +84,10 @@ DORM_INLINE std::shared_ptr<const Query> annotate(const Query& q, std::string al
 }
 DORM_INLINE std::shared_ptr<const Query>
 annotate(const Query& q, std::initializer_list<std::pair<std::string, Expr>> items) {
+    return annotate(q, std::span<const NamedExpr>(items.begin(), items.size()));
+}
+DORM_INLINE std::shared_ptr<const Query> annotate(const Query& q,
+                                                  std::span<const NamedExpr> items) {
     return derived(q, [&](Query& n) {
         for (const auto& [alias, e] : items)
             add_annotation(n, alias, e);

@@ -43,7 +43,7 @@ DORM_INLINE std::shared_ptr<const Query> index_query(const Query& q, std::size_t
 }
 
 DORM_INLINE void index_out_of_range(const ModelMeta& m, std::size_t i) {
-    throw std::out_of_range(m.name + " queryset index " + std::to_string(i) + " out of range");
+    throw IndexError(m.name + " queryset index " + std::to_string(i) + " out of range");
 }
 
 DORM_INLINE std::shared_ptr<const Query> get_query(std::shared_ptr<const Query> q) {

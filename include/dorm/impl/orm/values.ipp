@@ -16,27 +16,63 @@ aggregate_rows(const Query& q, const Evaluation& how,
     sync_read(q, how, ReadKind::Rows);
     return sql::aggregate(q, how, items);
 }
+DORM_INLINE std::map<std::string, Value> aggregate_items(const Query& q, const Evaluation& how,
+                                                         std::span<const NamedExpr> items) {
+    return aggregate_rows(q, how, std::vector<NamedExpr>(items.begin(), items.end()));
+}
+DORM_INLINE const std::vector<Row>& cached_rows(std::shared_ptr<const std::vector<Row>>& cache,
+                                                const Query& q, const Evaluation& how) {
+    if (!cache)
+        cache = std::make_shared<const std::vector<Row>>(read_rows(q, how));
+    return *cache;
+}
+DORM_INLINE const Row& row_at(const std::vector<Row>& rows, const Query& q, std::size_t i) {
+    if (i >= rows.size())
+        index_out_of_range(*q.model, i);
+    return rows[i];
+}
+[[noreturn]] DORM_INLINE void no_row(const std::string& message) {
+    throw DoesNotExist(message);
+}
+[[noreturn]] DORM_INLINE void many_rows(const std::string& message) {
+    throw MultipleObjectsReturned(message);
+}
+DORM_INLINE Row get_row(std::shared_ptr<const Query> q, const Evaluation& how) {
+    q = get_query(std::move(q));
+    sync_read(*q, how, ReadKind::Get);
+    std::vector<Row> rows = sql::fetch_rows(*q, how);
+    const ModelMeta& m = *q->model;
+    check_get(m, rows.size(), m.does_not_exist ? m.does_not_exist : &no_row,
+              m.multiple_objects ? m.multiple_objects : &many_rows);
+    return std::move(rows.front());
+}
+DORM_INLINE std::optional<Row> first_row(const Query& q, const Evaluation& how, bool last) {
+    std::vector<Row> rows = read_rows(*first_query(q, last), how);
+    if (rows.empty())
+        return std::nullopt;
+    return std::move(rows.front());
+}
+DORM_INLINE Row by_date_row(const Query& q, const Evaluation& how, bool ascending,
+                            std::vector<std::string> fields) {
+    std::vector<Row> rows = read_rows(*by_date_query(q, ascending, std::move(fields)), how);
+    if (rows.empty()) {
+        const ModelMeta& m = *q.model;
+        check_get(m, 0, m.does_not_exist ? m.does_not_exist : &no_row,
+                  m.multiple_objects ? m.multiple_objects : &many_rows);
+    }
+    return std::move(rows.front());
+}
+DORM_INLINE std::shared_ptr<const Query> flat_values(const Query& q,
+                                                     const std::vector<std::string>& names) {
+    if (names.size() > 1)
+        throw UsageError("flat is not valid when values_list is called with more than one field");
+    return chain::values(q, names);
+}
 } // namespace detail
-
-DORM_INLINE const std::vector<Row>& ValuesQuerySet::rows() const {
-    if (!cache_)
-        cache_ = std::make_shared<const std::vector<Row>>(detail::read_rows(*q_, how_));
-    return *cache_;
-}
-DORM_INLINE std::int64_t ValuesQuerySet::count() const {
-    return cache_ ? static_cast<std::int64_t>(cache_->size()) : detail::count_rows(*q_, how_);
-}
-DORM_INLINE bool ValuesQuerySet::exists() const {
-    return cache_ ? !cache_->empty() : detail::any_rows(*q_, how_);
-}
-DORM_INLINE std::map<std::string, Value>
-ValuesQuerySet::aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
-    return detail::aggregate_rows(*q_, how_, items);
-}
 
 DORM_INLINE std::vector<Values> ValuesListQuerySet::rows() const {
     std::vector<Values> out;
-    for (const Row& r : values())
+    for (const Row& r : rows_())
         out.push_back(r.values());
     return out;
 }
@@ -44,20 +80,19 @@ DORM_INLINE Values ValuesListQuerySet::flat() const {
     if (q_->values.size() != 1)
         throw UsageError("flat is not valid when values_list is called with more than one field");
     Values out;
-    for (const Row& r : values())
+    for (const Row& r : rows_())
         out.push_back(r[std::size_t{0}]);
     return out;
 }
-DORM_INLINE std::int64_t ValuesListQuerySet::count() const {
-    return cache_ ? static_cast<std::int64_t>(cache_->size()) : detail::count_rows(*q_, how_);
-}
-DORM_INLINE bool ValuesListQuerySet::exists() const {
-    return cache_ ? !cache_->empty() : detail::any_rows(*q_, how_);
-}
-DORM_INLINE const std::vector<Row>& ValuesListQuerySet::values() const {
-    if (!cache_)
-        cache_ = std::make_shared<const std::vector<Row>>(detail::read_rows(*q_, how_));
-    return *cache_;
+
+DORM_INLINE const Values& FlatValuesListQuerySet::flat() const {
+    if (!flat_) {
+        Values out;
+        for (const Row& r : rows_())
+            out.push_back(r[std::size_t{0}]);
+        flat_ = std::make_shared<const Values>(std::move(out));
+    }
+    return *flat_;
 }
 
 } // namespace DORM_ABI

@@ -103,7 +103,7 @@ DORM_INLINE void add_filter(Query& q, const Q& cond, bool exclude) {
     q.where.children.push_back(std::move(node));
 }
 
-DORM_INLINE Q kwargs_q(std::initializer_list<Kwarg> conditions) {
+DORM_INLINE Q kwargs_q(std::span<const Kwarg> conditions) {
     Q q;
     for (const auto& kv : conditions)
         q &= Q(kv.first, kv.second);

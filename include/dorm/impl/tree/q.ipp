@@ -48,7 +48,10 @@ DORM_INLINE Q::Q(std::string key, Arg value)
     check(depth());
 }
 
-DORM_INLINE Q::Q(std::initializer_list<Kwarg> conditions) {
+DORM_INLINE Q::Q(std::initializer_list<Kwarg> conditions)
+    : Q(std::span<const Kwarg>(conditions.begin(), conditions.size())) {}
+
+DORM_INLINE Q::Q(std::span<const Kwarg> conditions) {
     for (const auto& kv : conditions) {
         children_.emplace_back(kv.first, kv.second);
         base_ = std::max(base_, children_.back().depth());
