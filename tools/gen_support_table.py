@@ -187,7 +187,7 @@ section("QuerySet methods that return querysets", "", [
     ("querysets are lazy, immutable, and cache their rows", [("queryset", "QuerySet: building and chaining"), ("queryset", "QuerySet: results are cached"), ("queryset", "QuerySet: chained calls"), ("queryset", "QuerySet: copies share")], ""),
 ])
 section("QuerySet methods that run queries", "", [
-    ("iteration, size(), qs[i], to_vector()", [("queryset", "QuerySet: range-for, size and indexing"), ("rtargs", "qs[i] past the end"), ("conf_qs", "QuerySet methods agree")], "past the end: dorm::IndexError, also a std::out_of_range"),
+    ("iteration, size(), qs[i], to_vector()", [("queryset", "QuerySet: range-for, size and indexing"), ("rtargs", "qs[i] past the end"), ("conf_qs", "QuerySet methods agree")], "past the end: dorm::IndexError (a dorm::Error)"),
     (f"{O}.count()", [("queryset", "QuerySet: count() and exists()"), ("sqlgen", "what count(), exists()"), ("conf_qs", "QuerySet methods agree")], ""),
     (f"{O}.exists()", [("queryset", "QuerySet: count() and exists()"), ("conf_qs", "QuerySet methods agree")], ""),
     (f"{O}.get(...)", [("queryset", "get: one object"), ("errors", "get() of nothing"), ("errors", "get() of several"), ("conf_qs", "QuerySet methods agree")], "Klass::DoesNotExist, Klass::MultipleObjectsReturned"),

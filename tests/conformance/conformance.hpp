@@ -692,8 +692,6 @@ public:
             return fn();
         } catch (const dorm::Error& e) {
             return error_json(e);
-        } catch (const std::out_of_range& e) { // qs[i] past the end: Python's IndexError
-            return json{{"error", "IndexError"}, {"message", e.what()}};
         }
     }
 

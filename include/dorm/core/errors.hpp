@@ -64,12 +64,10 @@ struct NotSupported : Error { // a feature dorm or the database does not have
     using Error::Error;
 };
 using NotSupportedError = NotSupported; // Django's name (django.db.NotSupportedError)
-// qs[i] past the end (Python's IndexError). Also a std::out_of_range, what it was before it
-// was a dorm::Error: `catch (const std::out_of_range&)` and `catch (const dorm::Error&)` both
-// catch it. (It has two std::exception bases, so `catch (const std::exception&)` does not.)
-struct IndexError : Error, std::out_of_range {
-    explicit IndexError(const std::string& what) : Error(what), std::out_of_range(what) {}
-    const char* what() const noexcept override { return Error::what(); }
+// qs[i] past the end (Python's IndexError). Not also a std::out_of_range: a second
+// std::exception base would make `catch (const std::exception&)` miss it.
+struct IndexError : Error {
+    using Error::Error;
 };
 
 // The database.

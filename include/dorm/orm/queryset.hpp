@@ -81,7 +81,7 @@ public:
     std::vector<T> to_vector() const { return results(); }
 
     // qs[i]: from the cache when evaluated, else one row with LIMIT 1 OFFSET i. Past the end:
-    // dorm::IndexError (a dorm::Error and a std::out_of_range).
+    // dorm::IndexError.
     T operator[](std::size_t i) const {
         if (cache_) {
             if (i >= cache_->size())
