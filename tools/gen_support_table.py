@@ -376,7 +376,7 @@ out = []
 out.append("""# Support table
 
 What dorm supports, API call by API call, and the test that shows it. ✔ Supported ✘ Not
-supported. Every ✔ names a Catch2 test case (file and `TEST_CASE` name; the CTest name is
+supported. <!-- known limitation: the legend of ✘ --> Every ✔ names a Catch2 test case (file and `TEST_CASE` name; the CTest name is
 `<file stem without test_>/<name>`, so `bash scripts/test -R 'queryset/get: '` runs one).
 Tests in `tests/conformance/` run the same queries through Django 3.2 on the same SQLite
 file and compare the results.

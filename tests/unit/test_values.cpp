@@ -207,6 +207,25 @@ TEST_CASE("Value: conversions that are refused throw ValueError naming the kinds
     CHECK_THROWS_WITH(Value(1).as_text(), Catch::Contains("text") && Catch::Contains("integer"));
 }
 
+TEST_CASE("Value: a refused conversion says what was wanted and what the value is", "[values]") {
+    // The messages docs/queries.md ("dorm::Value") shows.
+    CHECK_THROWS_WITH(Value(1.5).as_int(), "expected integer, got real 1.5");
+    CHECK_THROWS_WITH(Value("1.5").as_double(), "expected real, got text '1.5'");
+    CHECK_THROWS_WITH(Value(2).as_bool(), "expected boolean, got integer 2");
+    CHECK_THROWS_WITH(Value(1).as_text(), "expected text, got integer 1");
+    CHECK_THROWS_WITH(Value("yesterday").as_date(),
+                      "expected date ('YYYY-MM-DD'), got text 'yesterday'");
+    CHECK_THROWS_WITH(Value(Date{2005, 1, 1}).as_time(),
+                      "expected time ('HH:MM[:SS[.ffffff]]'), got date 2005-01-01");
+    CHECK_THROWS_WITH(Value("yesterday").as_datetime(),
+                      "expected datetime ('YYYY-MM-DD HH:MM:SS[.ffffff]'), got text 'yesterday'");
+    CHECK_THROWS_WITH(Value(1).as_blob(), "expected blob, got integer 1");
+    CHECK_THROWS_WITH(Value().as_int(), "expected integer, got NULL NULL");
+    CHECK(Value(1) != Value(1.0));
+    CHECK(Value() < Value(0)); // by kind first
+    CHECK(Value::kind_name(Value::Kind::Text) == "text");
+}
+
 TEST_CASE("Value: repr for messages") {
     CHECK(Value().repr() == "NULL");
     CHECK(Value(42).repr() == "42");
