@@ -302,12 +302,12 @@ TEST_CASE_METHOD(Fixture, "QuerySet: range-for, size and indexing") {
     CHECK(ends_with(log[0].sql, "ORDER BY \"article\".\"id\" ASC LIMIT 1 OFFSET 2"));
     CHECK(qs[0].headline == "Alpha");
     CHECK(ends_with(log[1].sql, "LIMIT 1"));
-    CHECK_THROWS_AS(qs[5], std::out_of_range);
+    CHECK_THROWS_AS(qs[5], dorm::IndexError);
     CHECK(statements() == 3);
     // Once evaluated, indexing reads the cache.
     CHECK(qs.size() == 5);
     CHECK(qs[4].headline == "Epsilon");
-    CHECK_THROWS_AS(qs[5], std::out_of_range);
+    CHECK_THROWS_AS(qs[5], dorm::IndexError);
     CHECK(statements() == 4);
 }
 
