@@ -1,11 +1,13 @@
 // The entities of dorm's remote tests. Element names are the "remote names" the C++ test
 // models map their fields to (dorm::remote("name"), dorm::remote_key("ID"), ...).
+// Strings are @cds.collate: false: they sort as SQLite compares them (BINARY), as with CAP 9,
+// where CAP 8 (the pinned stack: it runs on Node.js 18) would sort them case-insensitively.
 namespace dorm.test;
 
 @cds.query.limit: { default: 50, max: 1000 }
 entity Accounts {
   key ID         : UUID;
-      name       : String(160);
+      name       : String(160) @cds.collate: false;
       employees  : Integer;
       rating     : Double;
       active     : Boolean;
@@ -19,8 +21,8 @@ entity Accounts {
 @cds.query.limit: { default: 50, max: 1000 }
 entity Contacts {
   key ID         : UUID;
-      name       : String(160);
-      email      : String(160);
+      name       : String(160) @cds.collate: false;
+      email      : String(160) @cds.collate: false;
       account    : Association to Accounts; // the column and property account_ID
       modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now  @odata.etag;
 }
@@ -30,7 +32,7 @@ entity Contacts {
 @cds.query.limit: { default: 1000, max: 1000 }
 entity Rows {
   key ID         : UUID;
-      name       : String(64);
+      name       : String(64) @cds.collate: false;
       qty        : Integer;
       price      : Double;
       modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now  @odata.etag;
