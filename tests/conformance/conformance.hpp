@@ -651,8 +651,7 @@ public:
         c.departure = true;
         c.documented = std::move(documented);
         c.django_actual = std::move(django_actual);
-        cases_.push_back(std::move(c));
-        return *this;
+        return push(std::move(c));
     }
 
     std::size_t size() const { return cases_.size(); }
@@ -710,7 +709,15 @@ private:
     };
 
     Suite& add(std::string id, Fn fn, std::string django, Compare cmp) {
-        cases_.push_back(Case{std::move(id), std::move(fn), std::move(django), cmp});
+        return push(Case{std::move(id), std::move(fn), std::move(django), cmp});
+    }
+    // Django's results are keyed by id: a second case with the same id would be compared
+    // with the other one's result.
+    Suite& push(Case c) {
+        for (const Case& other : cases_)
+            if (other.id == c.id)
+                throw std::logic_error("conformance: case id '" + c.id + "' is used twice");
+        cases_.push_back(std::move(c));
         return *this;
     }
 

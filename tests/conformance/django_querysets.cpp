@@ -615,6 +615,23 @@ void aggregation(conf::Suite& s) {
         "Item.objects.aggregate(Count('rating'), Sum('rating'), Avg('rating'), "
         "Sum('weight'), Max('seen'), Min('due'))");
     s.same(
+        "aggregate_distinct_sum_avg",
+        [] {
+            return conf::agg(I().aggregate(Count("rank", true), Sum("rank", true),
+                                           Avg("rank", true), Sum("rating", true)));
+        },
+        "Item.objects.aggregate(Count('rank', distinct=True), Sum('rank', distinct=True), "
+        "Avg('rank', distinct=True), Sum('rating', distinct=True))");
+    s.same(
+        "annotate_distinct",
+        [] {
+            return rows(I().values("active")
+                            .annotate({{"n", Count("rank", true)}, {"s", Sum("rank", true)}})
+                            .order_by("active"));
+        },
+        "Item.objects.values('active').annotate(n=Count('rank', distinct=True), "
+        "s=Sum('rank', distinct=True)).order_by('active')");
+    s.same(
         "aggregate_text_bool",
         [] { return conf::agg(I().aggregate(Min("name"), Max("note"), Max("active"))); },
         "Item.objects.aggregate(Min('name'), Max('note'), Max('active'))");

@@ -447,6 +447,19 @@ TEST_CASE("distinct, values and annotate with GROUP BY", "[sql][values]") {
                         R"( AS "rating", COUNT("article"."id") AS "n" FROM "article" GROUP BY )" +
                         R);
     CHECK(c.params.empty());
+    // distinct=true, which Count, Sum and Avg take.
+    c = objects()
+            .values("rating")
+            .annotate({{"n", dorm::Count("id", true)},
+                       {"s", dorm::Sum("id", true)},
+                       {"a", dorm::Avg("id", true)}})
+            .sql();
+    CHECK(c.text ==
+          "SELECT " + R +
+              R"( AS "rating", COUNT(DISTINCT "article"."id") AS "n", )"
+              R"(SUM(DISTINCT "article"."id") AS "s", AVG(DISTINCT "article"."id") AS "a" )"
+              R"(FROM "article" GROUP BY )" +
+              R);
     c = objects()
             .filter("published", true)
             .values("rating")

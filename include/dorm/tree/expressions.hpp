@@ -93,9 +93,10 @@ Expr operator-(Value a, Expr b);
 Expr operator*(Value a, Expr b);
 Expr operator/(Value a, Expr b);
 
+// distinct: Django's distinct=True, which Count, Sum and Avg allow (Min and Max do not).
 Expr Count(std::string field = "*", bool distinct = false);
-Expr Sum(std::string field);
-Expr Avg(std::string field);
+Expr Sum(std::string field, bool distinct = false);
+Expr Avg(std::string field, bool distinct = false);
 Expr Min(std::string field);
 Expr Max(std::string field);
 

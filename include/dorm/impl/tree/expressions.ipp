@@ -137,11 +137,11 @@ DORM_INLINE Expr operator/(Value a, Expr b) {
 DORM_INLINE Expr Count(std::string field, bool distinct) {
     return detail::aggregate(Expr::Op::Count, std::move(field), distinct);
 }
-DORM_INLINE Expr Sum(std::string field) {
-    return detail::aggregate(Expr::Op::Sum, std::move(field));
+DORM_INLINE Expr Sum(std::string field, bool distinct) {
+    return detail::aggregate(Expr::Op::Sum, std::move(field), distinct);
 }
-DORM_INLINE Expr Avg(std::string field) {
-    return detail::aggregate(Expr::Op::Avg, std::move(field));
+DORM_INLINE Expr Avg(std::string field, bool distinct) {
+    return detail::aggregate(Expr::Op::Avg, std::move(field), distinct);
 }
 DORM_INLINE Expr Min(std::string field) {
     return detail::aggregate(Expr::Op::Min, std::move(field));
