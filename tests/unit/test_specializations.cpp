@@ -159,6 +159,17 @@ TEST_CASE("specializations: filters chain and stay specialized and take the gene
           Strings{"Pen: General pen"});
 }
 
+TEST_CASE("specializations: aggregate() is over the general rows, as T::objects()'s",
+          "[specializations]") {
+    Fixture fx;
+    const auto qs = WritingImplement::specializations().filter("length__gte", 10);
+    const auto totals = qs.aggregate(dorm::Count("id"), dorm::Max("length"));
+    CHECK(totals == WritingImplement::objects()
+                        .filter("length__gte", 10)
+                        .aggregate(dorm::Count("id"), dorm::Max("length")));
+    CHECK(totals.at("id__count") == dorm::Value(3));
+}
+
 TEST_CASE("specializations: direct() gives the type one step down, final() the last",
           "[specializations]") {
     Fixture fx;

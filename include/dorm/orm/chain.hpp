@@ -5,6 +5,7 @@
 // copies the Query and changes the copy; a call that changes only the evaluation (using_,
 // skip_cdms, sync_limit, sync_stats, prefetch_related) shares the Query. Either returns a new
 // queryset; nothing is shared that can change.
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -61,6 +62,18 @@ sql::Compiled sql(const Query& q);
 odata::Request odata(const Query& q, const odata::Dialect& dialect);
 } // namespace detail::chain
 
+// What every queryset reads the same way, whatever its rows' shape (bodies in
+// dorm/impl/orm/values.ipp and queryset.ipp).
+namespace detail {
+// aggregate(): the sync engine's rows first, then the local aggregate.
+std::map<std::string, Value> aggregate_rows(const Query& q, const Evaluation& how,
+                                            std::span<const NamedExpr> items);
+std::vector<Date> dates(const Query& q, const Evaluation& how, const std::string& field,
+                        const std::string& kind, const std::string& order);
+std::vector<DateTime> datetimes(const Query& q, const Evaluation& how, const std::string& field,
+                                const std::string& kind, const std::string& order);
+} // namespace detail
+
 template <class Derived>
 class QueryChain {
 public:
@@ -79,8 +92,7 @@ public:
     // std::map<std::string, Arg>, any range of (name, value) pairs; ANDed, in its order.
     template <detail::kwarg_range R>
     Derived filter(const R& conditions) const {
-        return Derived(detail::chain::filter(*q_, as_span(detail::kwargs_of(conditions)), false),
-                       how_);
+        return Derived(detail::chain::filter(*q_, detail::kwargs_of(conditions), false), how_);
     }
     Derived exclude(const Q& q) const { return Derived(detail::chain::filter(*q_, q, true), how_); }
     Derived exclude(std::string key, Arg value) const {
@@ -91,8 +103,7 @@ public:
     }
     template <detail::kwarg_range R>
     Derived exclude(const R& conditions) const {
-        return Derived(detail::chain::filter(*q_, as_span(detail::kwargs_of(conditions)), true),
-                       how_);
+        return Derived(detail::chain::filter(*q_, detail::kwargs_of(conditions), true), how_);
     }
 
     // order_by("-pub_date", "headline"); order_by() clears any ordering; "?" is random.
@@ -150,7 +161,7 @@ public:
     // std::map<std::string, Expr>, any range of (name, Expr) pairs.
     template <detail::named_expr_range R>
     Derived annotate(const R& items) const {
-        return Derived(detail::chain::annotate(*q_, as_span(detail::named_exprs_of(items))), how_);
+        return Derived(detail::chain::annotate(*q_, detail::named_exprs_of(items)), how_);
     }
     Derived extra(const Extra& e) const { return Derived(detail::chain::extra(*q_, e), how_); }
     // A no-op on SQLite, whose write transactions lock the whole database (dorm::atomic takes
@@ -190,6 +201,30 @@ public:
         return prefetch_related(detail::names_of(relations));
     }
 
+    // aggregate({{"n", Count("id")}}), aggregate(Sum("rating"), Max("pub_date")) (Django's
+    // default aliases), or named expressions built at run time (a std::vector<NamedExpr>, a
+    // std::map<std::string, Expr>, any range of (name, Expr) pairs).
+    std::map<std::string, Value> aggregate(std::initializer_list<NamedExpr> items) const {
+        return detail::aggregate_rows(*q_, how_,
+                                      std::span<const NamedExpr>(items.begin(), items.size()));
+    }
+    template <class... E>
+    requires(std::same_as<E, Expr>&&...) std::map<std::string, Value> aggregate(const E&... items)
+    const { return aggregate({NamedExpr{std::string(), items}...}); }
+    template <detail::named_expr_range R>
+    std::map<std::string, Value> aggregate(const R& items) const {
+        return detail::aggregate_rows(*q_, how_, detail::named_exprs_of(items));
+    }
+    // The distinct truncated dates (datetimes) of a field of the model.
+    std::vector<Date> dates(const std::string& field, const std::string& kind,
+                            const std::string& order = "ASC") const {
+        return detail::dates(*q_, how_, field, kind, order);
+    }
+    std::vector<DateTime> datetimes(const std::string& field, const std::string& kind,
+                                    const std::string& order = "ASC") const {
+        return detail::datetimes(*q_, how_, field, kind, order);
+    }
+
     // The SQL and parameters this queryset would run.
     sql::Compiled sql() const { return detail::chain::sql(*q_); }
     // What it would ask of the remote in an OData dialect (a mapped model): the URL's query
@@ -204,17 +239,6 @@ public:
     const Evaluation& evaluation() const noexcept { return how_; }
 
 protected:
-    // What kwargs_of() / named_exprs_of() give (a span, or a vector that lives until the end
-    // of the full expression that made it) as the span the cores take.
-    template <class P>
-    static std::span<const P> as_span(std::span<const P> s) noexcept {
-        return s;
-    }
-    template <class P>
-    static std::span<const P> as_span(const std::vector<P>& v) noexcept {
-        return v;
-    }
-
     std::shared_ptr<const Query> q_;
     Evaluation how_;
 };

@@ -5,6 +5,7 @@
 // model objects whether their ForeignKeys stay local. None calls the sync engine.
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -112,7 +113,7 @@ std::vector<Row> fetch_rows(const Query& q, const Evaluation& how);
 std::int64_t count(const Query& q, const Evaluation& how);
 bool exists(const Query& q, const Evaluation& how);
 std::map<std::string, Value> aggregate(const Query& query, const Evaluation& how,
-                                       const std::vector<std::pair<std::string, Expr>>& in);
+                                       std::span<const NamedExpr> in);
 std::int64_t update(const Query& q, const Evaluation& how, const Kwargs& values);
 DeleteResult delete_rows(const Query& q, const Evaluation& how);
 std::vector<Value> dates(const Query& q, const Evaluation& how, const std::string& field,

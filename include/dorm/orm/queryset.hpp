@@ -109,8 +109,7 @@ public:
     }
     template <detail::kwarg_range R>
     T get(const R& conditions) const {
-        return get_one(
-            detail::chain::filter(*q_, Base::as_span(detail::kwargs_of(conditions)), false));
+        return get_one(detail::chain::filter(*q_, detail::kwargs_of(conditions), false));
     }
 
     std::optional<T> first() const { return first_or_last(false); }
@@ -290,30 +289,6 @@ public:
     template <detail::name_range R>
     FlatValuesListQuerySet values_list(Flat, const R& fields) const {
         return values_list(flat, detail::names_of(fields));
-    }
-    std::map<std::string, Value>
-    aggregate(std::initializer_list<std::pair<std::string, Expr>> items) const {
-        return detail::aggregate_rows(*q_, how_, items);
-    }
-    // aggregate() of named expressions built at run time (std::vector<NamedExpr>,
-    // std::map<std::string, Expr>...).
-    template <detail::named_expr_range R>
-    std::map<std::string, Value> aggregate(const R& items) const {
-        return detail::aggregate_items(*q_, how_, Base::as_span(detail::named_exprs_of(items)));
-    }
-    template <class... E>
-    requires(std::same_as<E, Expr>&&...) std::map<std::string, Value> aggregate(const E&... items)
-    const {
-        return detail::aggregate_rows(*q_, how_,
-                                      {std::pair<std::string, Expr>{std::string(), items}...});
-    }
-    std::vector<Date> dates(const std::string& field, const std::string& kind,
-                            const std::string& order = "ASC") const {
-        return detail::dates(*q_, how_, field, kind, order);
-    }
-    std::vector<DateTime> datetimes(const std::string& field, const std::string& kind,
-                                    const std::string& order = "ASC") const {
-        return detail::datetimes(*q_, how_, field, kind, order);
     }
     // Deferred fields keep their default value in the loaded objects, and save() writes
     // only the loaded ones (C++ cannot load a member on first access, as Django does).

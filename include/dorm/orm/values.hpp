@@ -37,18 +37,8 @@ std::shared_ptr<const Query> first_query(const Query& q, bool last);
 // latest() (earliest: ascending) by these fields or the model's get_latest_by.
 std::shared_ptr<const Query> by_date_query(const Query& q, bool ascending,
                                            std::vector<std::string> fields);
-// dates() and datetimes() of any queryset.
-std::vector<Date> dates(const Query& q, const Evaluation& how, const std::string& field,
-                        const std::string& kind, const std::string& order);
-std::vector<DateTime> datetimes(const Query& q, const Evaluation& how, const std::string& field,
-                                const std::string& kind, const std::string& order);
 
 std::vector<Row> read_rows(const Query& q, const Evaluation& how);
-// aggregate() of any queryset: the sync engine's rows first, then the local aggregate.
-std::map<std::string, Value> aggregate_rows(const Query& q, const Evaluation& how,
-                                            const std::vector<std::pair<std::string, Expr>>& items);
-std::map<std::string, Value> aggregate_items(const Query& q, const Evaluation& how,
-                                             std::span<const NamedExpr> items);
 // The rows of a values queryset, read once into `cache`.
 const std::vector<Row>& cached_rows(std::shared_ptr<const std::vector<Row>>& cache, const Query& q,
                                     const Evaluation& how);
@@ -107,7 +97,7 @@ public:
     template <detail::kwarg_range R>
     auto get(const R& conditions) const {
         return value_of(detail::get_row(
-            detail::chain::filter(*q_, Base::as_span(detail::kwargs_of(conditions)), false), how_));
+            detail::chain::filter(*q_, detail::kwargs_of(conditions), false), how_));
     }
     auto first() const { return optional_of(detail::first_row(*q_, how_, false)); }
     auto last() const { return optional_of(detail::first_row(*q_, how_, true)); }
@@ -132,29 +122,6 @@ public:
     template <detail::name_range R>
     auto earliest(const R& fields) const {
         return earliest(std::vector<std::string>(detail::names_of(fields)));
-    }
-
-    std::map<std::string, Value> aggregate(std::initializer_list<NamedExpr> items) const {
-        return detail::aggregate_items(*q_, how_,
-                                       std::span<const NamedExpr>(items.begin(), items.size()));
-    }
-    template <class... E>
-    requires(sizeof...(E) > 0 && (std::same_as<E, Expr> &&
-                                  ...)) std::map<std::string, Value> aggregate(const E&... items)
-    const { return aggregate({NamedExpr{std::string(), items}...}); }
-    template <detail::named_expr_range R>
-    std::map<std::string, Value> aggregate(const R& items) const {
-        return detail::aggregate_items(*q_, how_, Base::as_span(detail::named_exprs_of(items)));
-    }
-
-    // The distinct truncated dates of a field of the model (as a model queryset's).
-    std::vector<Date> dates(const std::string& field, const std::string& kind,
-                            const std::string& order = "ASC") const {
-        return detail::dates(*q_, how_, field, kind, order);
-    }
-    std::vector<DateTime> datetimes(const std::string& field, const std::string& kind,
-                                    const std::string& order = "ASC") const {
-        return detail::datetimes(*q_, how_, field, kind, order);
     }
 
 protected:

@@ -152,9 +152,8 @@ DORM_INLINE bool exists(const Query& q, const Evaluation& how) {
     return cur.next();
 }
 
-DORM_INLINE std::map<std::string, Value>
-aggregate(const Query& query, const Evaluation& how,
-          const std::vector<std::pair<std::string, Expr>>& in) {
+DORM_INLINE std::map<std::string, Value> aggregate(const Query& query, const Evaluation& how,
+                                                   std::span<const NamedExpr> in) {
     Query q = query; // aggregates over related rows add joins
     detail::JoinScope scope;
     scope.reuse_all = true;

@@ -10,15 +10,10 @@ DORM_INLINE std::vector<Row> read_rows(const Query& q, const Evaluation& how) {
     sync_read(q, how, ReadKind::Rows);
     return sql::fetch_rows(q, how);
 }
-DORM_INLINE std::map<std::string, Value>
-aggregate_rows(const Query& q, const Evaluation& how,
-               const std::vector<std::pair<std::string, Expr>>& items) {
+DORM_INLINE std::map<std::string, Value> aggregate_rows(const Query& q, const Evaluation& how,
+                                                        std::span<const NamedExpr> items) {
     sync_read(q, how, ReadKind::Rows);
     return sql::aggregate(q, how, items);
-}
-DORM_INLINE std::map<std::string, Value> aggregate_items(const Query& q, const Evaluation& how,
-                                                         std::span<const NamedExpr> items) {
-    return aggregate_rows(q, how, std::vector<NamedExpr>(items.begin(), items.end()));
 }
 DORM_INLINE const std::vector<Row>& cached_rows(std::shared_ptr<const std::vector<Row>>& cache,
                                                 const Query& q, const Evaluation& how) {
@@ -37,13 +32,16 @@ DORM_INLINE const Row& row_at(const std::vector<Row>& rows, const Query& q, std:
 [[noreturn]] DORM_INLINE void many_rows(const std::string& message) {
     throw MultipleObjectsReturned(message);
 }
+// check_get() with the model's own DoesNotExist / MultipleObjectsReturned.
+DORM_INLINE void check_one_row(const ModelMeta& m, std::size_t found) {
+    check_get(m, found, m.does_not_exist ? m.does_not_exist : &no_row,
+              m.multiple_objects ? m.multiple_objects : &many_rows);
+}
 DORM_INLINE Row get_row(std::shared_ptr<const Query> q, const Evaluation& how) {
     q = get_query(std::move(q));
     sync_read(*q, how, ReadKind::Get);
     std::vector<Row> rows = sql::fetch_rows(*q, how);
-    const ModelMeta& m = *q->model;
-    check_get(m, rows.size(), m.does_not_exist ? m.does_not_exist : &no_row,
-              m.multiple_objects ? m.multiple_objects : &many_rows);
+    check_one_row(*q->model, rows.size());
     return std::move(rows.front());
 }
 DORM_INLINE std::optional<Row> first_row(const Query& q, const Evaluation& how, bool last) {
@@ -55,18 +53,26 @@ DORM_INLINE std::optional<Row> first_row(const Query& q, const Evaluation& how, 
 DORM_INLINE Row by_date_row(const Query& q, const Evaluation& how, bool ascending,
                             std::vector<std::string> fields) {
     std::vector<Row> rows = read_rows(*by_date_query(q, ascending, std::move(fields)), how);
-    if (rows.empty()) {
-        const ModelMeta& m = *q.model;
-        check_get(m, 0, m.does_not_exist ? m.does_not_exist : &no_row,
-                  m.multiple_objects ? m.multiple_objects : &many_rows);
-    }
+    if (rows.empty())
+        check_one_row(*q.model, 0);
     return std::move(rows.front());
+}
+// values_list(..., flat=True)'s check, with Django's message.
+DORM_INLINE void check_flat(bool valid) {
+    if (!valid)
+        throw UsageError("flat is not valid when values_list is called with more than one field");
 }
 DORM_INLINE std::shared_ptr<const Query> flat_values(const Query& q,
                                                      const std::vector<std::string>& names) {
-    if (names.size() > 1)
-        throw UsageError("flat is not valid when values_list is called with more than one field");
+    check_flat(names.size() <= 1);
     return chain::values(q, names);
+}
+DORM_INLINE Values first_column(const std::vector<Row>& rows) {
+    Values out;
+    out.reserve(rows.size());
+    for (const Row& r : rows)
+        out.push_back(r[std::size_t{0}]);
+    return out;
 }
 } // namespace detail
 
@@ -77,21 +83,13 @@ DORM_INLINE std::vector<Values> ValuesListQuerySet::rows() const {
     return out;
 }
 DORM_INLINE Values ValuesListQuerySet::flat() const {
-    if (q_->values.size() != 1)
-        throw UsageError("flat is not valid when values_list is called with more than one field");
-    Values out;
-    for (const Row& r : rows_())
-        out.push_back(r[std::size_t{0}]);
-    return out;
+    detail::check_flat(q_->values.size() == 1);
+    return detail::first_column(rows_());
 }
 
 DORM_INLINE const Values& FlatValuesListQuerySet::flat() const {
-    if (!flat_) {
-        Values out;
-        for (const Row& r : rows_())
-            out.push_back(r[std::size_t{0}]);
-        flat_ = std::make_shared<const Values>(std::move(out));
-    }
+    if (!flat_)
+        flat_ = std::make_shared<const Values>(detail::first_column(rows_()));
     return *flat_;
 }
 
