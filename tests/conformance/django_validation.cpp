@@ -262,6 +262,13 @@ void formats(conf::Suite& s) {
     url("http://\xf0\x9f\x98\x80.com", "'http://\\U0001F600.com'");
     url("http://example.com/\xf0\x9f\x98\x80", "'http://example.com/\\U0001F600'");
     email("a@b\xc3\xbc.c", "'a@b\\u00fc.c'");
+    for (int k : {10, 55, 56, 57, 60}) { // the IDNA form's length decides
+        std::string label;
+        for (int i = 0; i < k; ++i)
+            label += i % 3 ? "\xc3\xa4" : "b"; // "bää..."
+        email("a@" + label + ".com", "'a@' + ''.join('b' if i % 3 == 0 else '\\u00e4' for i in range(" +
+                                         std::to_string(k) + ")) + '.com'");
+    }
 
     n = 0;
     for (const char* v : {"hello-world_2", "hello world", "h\xc3\xa9llo", "UPPER", "-", "a.b"}) {

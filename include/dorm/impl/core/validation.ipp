@@ -216,9 +216,63 @@ DORM_INLINE bool email_user(std::string_view u) {
     return !atom_start;
 }
 
+// The length of a label's IDNA form "xn--" + Punycode (RFC 3492), which Python's idna codec
+// gives a domain that is not ASCII; the code points are case-folded first (nameprep's main
+// mapping).
+DORM_INLINE std::size_t idna_length(std::string_view label) {
+    std::u32string cps = code_points(label);
+    for (char32_t& c : cps)
+        c = fold_code_point(c);
+    constexpr std::size_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
+    auto adapt = [](std::size_t delta, std::size_t points, bool first) {
+        delta = first ? delta / damp : delta / 2;
+        delta += delta / points;
+        std::size_t k = 0;
+        while (delta > ((base - tmin) * tmax) / 2) {
+            delta /= base - tmin;
+            k += base;
+        }
+        return k + (base - tmin + 1) * delta / (delta + skew);
+    };
+    std::size_t basic = 0;
+    for (char32_t c : cps)
+        basic += c < 0x80;
+    std::size_t out = basic + (basic ? 1 : 0), handled = basic, delta = 0, bias = 72;
+    char32_t n = 0x80;
+    while (handled < cps.size()) {
+        char32_t m = U'\U0010FFFF';
+        for (char32_t c : cps)
+            if (c >= n && c < m)
+                m = c;
+        delta += (m - n) * (handled + 1);
+        n = m;
+        for (char32_t c : cps) {
+            if (c < n)
+                ++delta;
+            if (c != n)
+                continue;
+            std::size_t q = delta;
+            for (std::size_t k = base;; k += base) {
+                const std::size_t t = k <= bias ? tmin : k >= bias + tmax ? tmax : k - bias;
+                if (q < t)
+                    break;
+                ++out;
+                q = (q - t) / (base - t);
+            }
+            ++out;
+            bias = adapt(delta, handled + 1, handled == basic);
+            delta = 0;
+            ++handled;
+        }
+        ++delta;
+        ++n;
+    }
+    return 4 + out;
+}
+
 // The domain of an address: labels of letters, digits and inner hyphens (1-63), then a
-// top-level label of 2-63 of them not ending in '-'; a label of other letters counts as its
-// IDNA (xn--) form would. Or an IP address literal in brackets.
+// top-level label of 2-63 of them not ending in '-'; a label of other letters as its IDNA
+// (xn--) form. Or an IP address literal in brackets.
 DORM_INLINE bool email_domain(std::string_view d) {
     if (d == "localhost")
         return true;
@@ -238,7 +292,7 @@ DORM_INLINE bool email_domain(std::string_view d) {
             else if (!ascii_alnum(c) && c != '-')
                 return false;
         }
-        if (l.empty() || (!non_ascii && l.size() > 63) || l.back() == '-')
+        if (l.empty() || (non_ascii ? idna_length(l) : l.size()) > 63 || l.back() == '-')
             return false;
         if (top)
             return labels >= 1 && (non_ascii || l.size() >= 2);
