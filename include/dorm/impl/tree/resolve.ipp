@@ -520,24 +520,30 @@ DORM_INLINE void prepare_list_rhs(Condition& c, const LookupDef& lookup, const A
     c.rhs = std::move(prepared);
 }
 
-// The text of contains, startswith, regex, ...: UTF-8, and a regular expression that
-// compiles.
+// The text of iexact, contains, startswith, regex, ...: UTF-8, and a regular expression
+// that compiles. As Django (prepare_rhs=False), iexact, contains and the others compare the
+// text of any value (lookup_text: 5 is "5", on any field); a regular expression must be text.
 DORM_INLINE Value checked_pattern(const Value& v, const Condition& c, const LookupDef& lookup,
                                   const Query& q) {
     auto what = [&] { return condition_lookup_name(c, lookup, q); };
-    if (v.kind() != Value::Kind::Text)
+    const bool text_only = c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex ||
+                           c.lookup == LookupKind::Search;
+    const std::optional<std::string> text =
+        text_only && v.kind() != Value::Kind::Text ? std::nullopt : lookup_text(v);
+    if (!text)
         throw ValueError(what() + " expects text, got " + std::string(Value::kind_name(v.kind())) +
                          " " + v.repr());
-    checked_text(v, what);
+    Value out(*text);
+    checked_text(out, what);
     if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
         try {
-            const Regex checked(v.as_text(), c.lookup == LookupKind::IRegex);
+            const Regex checked(*text, c.lookup == LookupKind::IRegex);
         } catch (const RegexError& err) {
             throw ValueError(what() + ": invalid regular expression " + v.repr() + " (" +
                              err.what() + ")");
         }
     }
-    return v;
+    return out;
 }
 
 // The right-hand side of a lookup that takes one value: a flag (isnull), NULL (exact=None
@@ -558,7 +564,7 @@ DORM_INLINE void prepare_single_rhs(Condition& c, const LookupDef& lookup, const
             throw ValueError(what() + ": cannot use NULL as a query value (use isnull)");
         c.lookup = LookupKind::IsNull; // as Django: exact=None means IS NULL
         c.rhs = Value(true);
-    } else if (lookup.shape == RhsShape::Pattern) {
+    } else if (lookup.shape == RhsShape::Pattern || c.lookup == LookupKind::IExact) {
         c.rhs = checked_pattern(*v, c, lookup, q);
     } else {
         c.rhs = prepare_value(*v, c.lhs_type, what);
