@@ -52,10 +52,10 @@ DORM_INLINE std::string python_float_text(double d) {
         out += (a < 10 ? "0" : "") + std::to_string(a);
         return out;
     }
-    const auto point = static_cast<std::size_t>(exp + 1); // digits before the point
     if (exp < 0)
-        out += "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
-    else if (digits.size() <= point)
+        return out + "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
+    const auto point = static_cast<std::size_t>(exp) + 1; // digits before the point
+    if (digits.size() <= point)
         out += digits + std::string(point - digits.size(), '0') + ".0";
     else
         out += digits.substr(0, point) + "." + digits.substr(point);

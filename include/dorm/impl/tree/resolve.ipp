@@ -385,6 +385,38 @@ DORM_INLINE std::string condition_lookup_name(const Condition& c, const LookupDe
            std::string(lookup.name) + "'";
 }
 
+// Does the condition compare a relation ("blog", "blog_id", a child's "pk", a reverse
+// relation), not a field of the related model ("blog__id", "blog__pk": the same column)? As
+// Django's related fields, it takes only the lookups that compare keys; the text lookups
+// every other field has (contains, regex...) are FieldErrors there.
+DORM_INLINE bool on_relation(const Condition& c, const ConditionLhs& lhs,
+                             const std::vector<std::string_view>& parts) {
+    if (lhs.at_relation)
+        return true;
+    const FieldMeta* f = c.field();
+    if (!f || !f->is_foreign_key() || lhs.first_lookup == 0)
+        return false;
+    const std::string_view last = parts[lhs.first_lookup - 1];
+    if (lhs.first_lookup == 1)
+        return true; // "blog_id", or "pk" of a model whose key is its parent link
+    return last != "pk" && last != f->related_model().pk().name;
+}
+DORM_INLINE bool relation_lookup(LookupKind k) {
+    switch (k) {
+    case LookupKind::Exact:
+    case LookupKind::In:
+    case LookupKind::Gt:
+    case LookupKind::Gte:
+    case LookupKind::Lt:
+    case LookupKind::Lte:
+    case LookupKind::Range:
+    case LookupKind::IsNull:
+        return true;
+    default:
+        return false;
+    }
+}
+
 // The transforms and the lookup that follow the names of a condition's path ("year",
 // "gte"): the transforms are added to c and c.lhs_type becomes their output type. A path
 // that names no lookup means exact.
@@ -394,8 +426,14 @@ DORM_INLINE const LookupDef& resolve_lookup(Condition& c, const Query& q,
     for (std::size_t i = lhs.first_lookup; i < parts.size(); ++i) {
         const bool last = i + 1 == parts.size();
         if (last)
-            if (const LookupDef* lookup = find_lookup(parts[i], c.lhs_type))
+            if (const LookupDef* lookup = find_lookup(parts[i], c.lhs_type)) {
+                if (c.transforms.empty() && on_relation(c, lhs, parts) &&
+                    !relation_lookup(lookup->kind))
+                    throw FieldError("Related Field got invalid lookup: " + std::string(parts[i]) +
+                                     " (" + condition_subject(c, q) +
+                                     " is a relation: exact, in, gt, gte, lt, lte, range, isnull)");
                 return *lookup;
+            }
         if (auto t = find_transform(parts[i], c.lhs_type)) {
             c.transforms.push_back(t->kind);
             c.lhs_type = t->output;
