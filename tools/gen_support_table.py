@@ -49,6 +49,7 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "sqlgen": "tests/unit/test_sql_generation.cpp", "values": "tests/unit/test_values.cpp",
          "fold": "tests/unit/test_unicode_fold.cpp",
          "conf_lookups": "tests/conformance/django_lookups.cpp",
+         "conf_any": "tests/conformance/django_lookups_any_field.cpp",
          "conf_qs": "tests/conformance/django_querysets.cpp",
          "conf_w": "tests/conformance/django_writes.cpp",
          "rel": "tests/unit/test_relations.cpp", "load": "tests/unit/test_related_loading.cpp",
@@ -134,7 +135,9 @@ section("Lookups", "Each lookup works in `filter`, `exclude`, `get`, `Q` and aft
     (f'{L}("f__iregex", v)', [("lookups", "regex and iregex"), ("conf_lookups", "lookups and transforms agree")], "ignores case as re.IGNORECASE (Unicode)"),
     (f'{L}("f__search", v)', [("lookups", "search matches rows"), ("conf_lookups", "lookups and transforms agree")], "every word contained, ignoring case"),
     ("wildcards and quotes in values are literal", [("lookups", "% and _ are literal"), ("lookups", "star, question mark and bracket are literal"), ("lookups", "every hostile string"), ("sqlgen", "hostile values never reach")], ""),
-    ("a lookup that does not apply to the field's type", [("errors", "a lookup or transform that does not apply")], "FieldError"),
+    ("a pattern lookup (iexact, contains, ..., regex) on a number, boolean, date or datetime", [("sqlgen", "pattern lookups on numbers, booleans and dates"), ("conf_any", "every lookup on every field"), ("odata", "pattern lookups on numbers, booleans and dates"), ("sreads", "a lookup on a field's text")], "the value's text (Python's str()) against the column's, as Django on SQLite; remote: narrowed locally"),
+    ("gt, gte, lt, lte, range on a boolean", [("sqlgen", "pattern lookups on numbers, booleans and dates"), ("conf_any", "every lookup on every field")], "false < true"),
+    ("a lookup that does not apply to the field's type", [("errors", "a lookup or transform that does not apply")], "FieldError (search on a non-text field, a transform of another type)"),
 ])
 section("Transforms", "Each transform is followed by a lookup (default `exact`) and can be chained.", [
     (f'{L}("f__date", d)', [("lookups", "datetime transforms: date and time"), ("conf_lookups", "lookups and transforms agree")], ""),

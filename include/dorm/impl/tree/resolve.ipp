@@ -385,6 +385,38 @@ DORM_INLINE std::string condition_lookup_name(const Condition& c, const LookupDe
            std::string(lookup.name) + "'";
 }
 
+// Does the condition compare a relation ("blog", "blog_id", a child's "pk", a reverse
+// relation), not a field of the related model ("blog__id", "blog__pk": the same column)? As
+// Django's related fields, it takes only the lookups that compare keys; the text lookups
+// every other field has (contains, regex...) are FieldErrors there.
+DORM_INLINE bool on_relation(const Condition& c, const ConditionLhs& lhs,
+                             const std::vector<std::string_view>& parts) {
+    if (lhs.at_relation)
+        return true;
+    const FieldMeta* f = c.field();
+    if (!f || !f->is_foreign_key() || lhs.first_lookup == 0)
+        return false;
+    const std::string_view last = parts[lhs.first_lookup - 1];
+    if (lhs.first_lookup == 1)
+        return true; // "blog_id", or "pk" of a model whose key is its parent link
+    return last != "pk" && last != f->related_model().pk().name;
+}
+DORM_INLINE bool relation_lookup(LookupKind k) {
+    switch (k) {
+    case LookupKind::Exact:
+    case LookupKind::In:
+    case LookupKind::Gt:
+    case LookupKind::Gte:
+    case LookupKind::Lt:
+    case LookupKind::Lte:
+    case LookupKind::Range:
+    case LookupKind::IsNull:
+        return true;
+    default:
+        return false;
+    }
+}
+
 // The transforms and the lookup that follow the names of a condition's path ("year",
 // "gte"): the transforms are added to c and c.lhs_type becomes their output type. A path
 // that names no lookup means exact.
@@ -394,8 +426,14 @@ DORM_INLINE const LookupDef& resolve_lookup(Condition& c, const Query& q,
     for (std::size_t i = lhs.first_lookup; i < parts.size(); ++i) {
         const bool last = i + 1 == parts.size();
         if (last)
-            if (const LookupDef* lookup = find_lookup(parts[i], c.lhs_type))
+            if (const LookupDef* lookup = find_lookup(parts[i], c.lhs_type)) {
+                if (c.transforms.empty() && on_relation(c, lhs, parts) &&
+                    !relation_lookup(lookup->kind))
+                    throw FieldError("Related Field got invalid lookup: " + std::string(parts[i]) +
+                                     " (" + condition_subject(c, q) +
+                                     " is a relation: exact, in, gt, gte, lt, lte, range, isnull)");
                 return *lookup;
+            }
         if (auto t = find_transform(parts[i], c.lhs_type)) {
             c.transforms.push_back(t->kind);
             c.lhs_type = t->output;
@@ -520,24 +558,30 @@ DORM_INLINE void prepare_list_rhs(Condition& c, const LookupDef& lookup, const A
     c.rhs = std::move(prepared);
 }
 
-// The text of contains, startswith, regex, ...: UTF-8, and a regular expression that
-// compiles.
+// The text of iexact, contains, startswith, regex, ...: UTF-8, and a regular expression
+// that compiles. As Django (prepare_rhs=False), iexact, contains and the others compare the
+// text of any value (lookup_text: 5 is "5", on any field); a regular expression must be text.
 DORM_INLINE Value checked_pattern(const Value& v, const Condition& c, const LookupDef& lookup,
                                   const Query& q) {
     auto what = [&] { return condition_lookup_name(c, lookup, q); };
-    if (v.kind() != Value::Kind::Text)
+    const bool text_only = c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex ||
+                           c.lookup == LookupKind::Search;
+    const std::optional<std::string> text =
+        text_only && v.kind() != Value::Kind::Text ? std::nullopt : lookup_text(v);
+    if (!text)
         throw ValueError(what() + " expects text, got " + std::string(Value::kind_name(v.kind())) +
                          " " + v.repr());
-    checked_text(v, what);
+    Value out(*text);
+    checked_text(out, what);
     if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
         try {
-            const Regex checked(v.as_text(), c.lookup == LookupKind::IRegex);
+            const Regex checked(*text, c.lookup == LookupKind::IRegex);
         } catch (const RegexError& err) {
             throw ValueError(what() + ": invalid regular expression " + v.repr() + " (" +
                              err.what() + ")");
         }
     }
-    return v;
+    return out;
 }
 
 // The right-hand side of a lookup that takes one value: a flag (isnull), NULL (exact=None
@@ -558,7 +602,7 @@ DORM_INLINE void prepare_single_rhs(Condition& c, const LookupDef& lookup, const
             throw ValueError(what() + ": cannot use NULL as a query value (use isnull)");
         c.lookup = LookupKind::IsNull; // as Django: exact=None means IS NULL
         c.rhs = Value(true);
-    } else if (lookup.shape == RhsShape::Pattern) {
+    } else if (lookup.shape == RhsShape::Pattern || c.lookup == LookupKind::IExact) {
         c.rhs = checked_pattern(*v, c, lookup, q);
     } else {
         c.rhs = prepare_value(*v, c.lhs_type, what);
