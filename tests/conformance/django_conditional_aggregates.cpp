@@ -594,6 +594,43 @@ void aggregates(conf::Suite& s) {
         },
         "Blog.objects.filter(entry__rating__gte=4).distinct().aggregate("
         "n=Count('id', filter=Q(name__contains=\"'\")))");
+    // Over a subquery, the filter (or the argument) reads a related table: the subquery
+    // selects that column too (Django's __col<n>), which takes part in its DISTINCT or GROUP BY.
+    s.same(
+        "aggregate_of_distinct_filter_across_relation",
+        [] {
+            return conf::agg(
+                B().distinct().aggregate({{"n", Count("id", Q("entry__rating__gt", 3))}}));
+        },
+        "Blog.objects.distinct().aggregate(n=Count('id', filter=Q(entry__rating__gt=3)))");
+    s.same(
+        "aggregate_of_distinct_related_argument",
+        [] {
+            return conf::agg(B().distinct().aggregate(
+                {{"n", Count("entry__rating")},
+                 {"s", Sum("entry__rating", Q("entry__headline__contains", "'"))}}));
+        },
+        "Blog.objects.distinct().aggregate(n=Count('entry__rating'), "
+        "s=Sum('entry__rating', filter=Q(entry__headline__contains=\"'\")))");
+    s.same(
+        "aggregate_over_annotation_filter_across_relation",
+        [] {
+            return conf::agg(B().annotate("m", Count("entry"))
+                                 .aggregate({{"n", Sum("m", Q("entry__rating__gt", 3))}}));
+        },
+        "Blog.objects.annotate(m=Count('entry')).aggregate("
+        "n=Sum('m', filter=Q(entry__rating__gt=3)))");
+    s.same(
+        "aggregate_over_values_annotation_filter_across_relation",
+        [] {
+            return conf::agg(E().values("blog")
+                                 .annotate("m", Count("authors"))
+                                 .aggregate({{"n", Sum("m", Q("editor__name__contains", "b"))},
+                                             {"k", Max("m", Q("blog__name__contains", "'"))}}));
+        },
+        "Entry.objects.values('blog').annotate(m=Count('authors')).aggregate("
+        "n=Sum('m', filter=Q(editor__name__contains='b')), "
+        "k=Max('m', filter=Q(blog__name__contains=\"'\")))");
     s.same(
         "aggregate_of_slice",
         [] {

@@ -247,6 +247,40 @@ TEST_CASE("aggregate() with a filter: the SQL it runs", "[sql][aggregates]") {
     CHECK(out.at("hi") == Value(1)); // ratings 5 and 1 of the "it's" posts; 5 is not < 5
 }
 
+TEST_CASE("aggregate() over a subquery: related columns become the subquery's",
+          "[sql][aggregates]") {
+    Data d;
+    auto out =
+        d.writers()
+            .filter("name__contains", "'")
+            .distinct()
+            .aggregate({{"n", Count("id", Q("post__rating__gt", 3) | Q("post__title", "it's"))}});
+    REQUIRE(d.ran.size() == 1);
+    CHECK(d.ran[0].first ==
+          R"(SELECT COUNT(subquery."id") FILTER (WHERE (subquery."__col1" > ? OR )"
+          R"(subquery."__col2" = ?)) AS "n" FROM (SELECT DISTINCT )" +
+              WCOLS +
+              R"(, "ca_post"."rating" AS "__col1", "ca_post"."title" AS "__col2")"
+              R"( FROM "ca_writer")" +
+              JOIN + R"( WHERE "ca_writer"."name" GLOB ?) subquery)");
+    CHECK(d.ran[0].second == Values{3, "it's", "*'*"});
+    CHECK(out.at("n") == Value(1)); // Ann's (5, it's); her other posts do not match
+    // Grouped rows of objects: grouped by their columns and the related ones too.
+    d.ran.clear();
+    out = d.writers()
+              .annotate("m", Count("post"))
+              .aggregate({{"s", Sum("m", Q("post__rating__gte", 2))}});
+    REQUIRE(d.ran.size() == 1);
+    CHECK(d.ran[0].first ==
+          R"(SELECT SUM("m") FILTER (WHERE subquery."__col1" >= ?) AS "s" FROM (SELECT )"
+          R"("ca_writer"."id" AS "id", "ca_writer"."name" AS "name", COUNT("ca_post"."id"))"
+          R"( AS "m", "ca_post"."rating" AS "__col1" FROM "ca_writer")" +
+              JOIN +
+              R"( GROUP BY "ca_writer"."id", "ca_writer"."name", "ca_post"."rating")"
+              R"() subquery)");
+    CHECK(out.at("s") == Value(3)); // (Ann, 5), (Ann, 2), (bob, 4): one post each
+}
+
 TEST_CASE("FILTER and CASE WHEN give the same answers", "[aggregates]") {
     Data d;
     const auto qs =
