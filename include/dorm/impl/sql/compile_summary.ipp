@@ -168,12 +168,12 @@ DORM_INLINE Compiled compile_aggregate(const Query& q, const std::vector<SelectI
         comp.expr(items[i].expr, e, outer_params, true);
         // Columns of other tables are the subquery's __col<n>; qualified columns of the table
         // become columns of the subquery.
-        for (const auto& c : foreign) {
+        for (const auto& col : foreign) {
             std::string to = "subquery.";
-            comp.quote_into(to, c.name);
-            for (std::size_t pos = 0; (pos = e.find(c.text, pos)) != std::string::npos;
+            comp.quote_into(to, col.name);
+            for (std::size_t pos = 0; (pos = e.find(col.text, pos)) != std::string::npos;
                  pos += to.size())
-                e.replace(pos, c.text.size(), to);
+                e.replace(pos, col.text.size(), to);
         }
         for (std::size_t pos; (pos = e.find(prefix)) != std::string::npos;)
             e.replace(pos, prefix.size(), "subquery.");
