@@ -56,6 +56,8 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "cascade": "tests/unit/test_delete_cascade.cpp",
          "relschema": "tests/unit/test_relation_schema.cpp",
          "conf_rel": "tests/conformance/django_relations.cpp",
+         "condagg": "tests/unit/test_conditional_aggregates.cpp",
+         "conf_condagg": "tests/conformance/django_conditional_aggregates.cpp",
          "conf_del": "tests/conformance/django_deletes.cpp",
          "odata": "tests/unit/test_odata_compile.cpp", "oparse": "tests/unit/test_odata_parse.cpp",
          "server": "tests/remote/test_odata_server.cpp",
@@ -167,6 +169,7 @@ section("Conditions and expressions", "", [
     ('F("f") in update()', [("queryset", "update: values, F() arithmetic")], ""),
     ("Count, Sum, Avg, Min, Max (distinct Count)", [("queryset", "aggregate: Count, Sum"), ("conf_qs", "QuerySet methods agree")], ""),
     ("condition on an aggregate annotation (HAVING)", [("queryset", "annotate: per-object values"), ("conf_qs", "QuerySet methods agree")], ""),
+    ('conditional aggregates: Count("entry", Q(...)), Sum(f, true, Q(...))', [("condagg", "an aggregate's filter: FILTER (WHERE"), ("condagg", "FILTER and CASE WHEN give"), ("conf_condagg", "Conditional aggregates agree")], "Django's filter=Q(...); FILTER (WHERE) or CASE WHEN"),
     ("aggregate() over an aggregate annotation", [("queryset", "aggregate: over an aggregate annotation")], "Avg of a Count annotation, over a subquery"),
     ("extra(select) alias in a condition is refused", [("queryset", "extra: a select alias in a condition")], "FieldError, as Django"),
 ])

@@ -652,3 +652,42 @@ TEST_CASE("sync_stats counts what the evaluations of one queryset cost", "[sync]
     CHECK(one.rows_written == 0); // unchanged since the first read
     CHECK(all.requests == 2);     // the other queryset's stats are its own
 }
+
+// Aggregates are local reads: the remote is asked for the queryset's rows (and their
+// parents), never for the aggregate's filter, and the local store answers as the seed would.
+TEST_CASE("conditional aggregates of a synced model: the queryset's rows, aggregated locally",
+          "[sync][aggregates]") {
+    using dorm::Count;
+    using dorm::Sum;
+    const auto aggregate = [] {
+        return Account::objects()
+            .filter("employees__gt", 20)
+            .aggregate(
+                {{"n", Count("id", Q("rating__gte", 3))},
+                 {"s", Sum("employees", Q("parent__rating__gte", 2) | Q("name__contains", "'"))}});
+    };
+    const auto grouped = [] {
+        std::vector<std::pair<Value, Value>> out;
+        for (const auto& r : Account::objects()
+                                 .filter("employees__lte", 20)
+                                 .values("active")
+                                 .annotate("n", Count("id", Q("parent__isnull", false)))
+                                 .order_by("active"))
+            out.emplace_back(r["active"], r["n"]);
+        return out;
+    };
+    std::map<std::string, Value> expected_aggregate;
+    std::vector<std::pair<Value, Value>> expected_grouped;
+    {
+        LocalStore all;
+        expected_aggregate = aggregate();
+        expected_grouped = grouped();
+    }
+    REQUIRE(expected_aggregate.at("n").as_int() > 0);
+    REQUIRE(!expected_grouped.empty());
+    dorm_test::ODataServer server;
+    Synced s(server, od::odata_v4());
+    CHECK(aggregate() == expected_aggregate);
+    CHECK(grouped() == expected_grouped);
+    CHECK(s.requests() > 0);
+}

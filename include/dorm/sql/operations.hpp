@@ -44,6 +44,10 @@ struct Operations {
     // Appends the LIMIT / OFFSET clause (with its leading space) of a slice; nothing for
     // neither. offset 0 means no offset.
     void (*limit_offset)(std::string& out, std::optional<std::int64_t> limit, std::int64_t offset);
+    // An aggregate's filter is written FILTER (WHERE condition) after it (Django's
+    // supports_aggregate_filter_clause); without, its argument becomes CASE WHEN condition
+    // THEN argument ELSE NULL END, Django's fallback.
+    bool aggregate_filter_clause;
 
     // --- case folding and patterns ---------------------------------------------------------
     // Appends operand case-folded as detail::fold_case() folds a value (iexact compares

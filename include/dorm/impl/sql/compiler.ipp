@@ -145,8 +145,25 @@ DORM_INLINE void Compiler::param(std::string& out, Values& params, const Value& 
     params.push_back(v);
 }
 
+DORM_INLINE void Compiler::aggregate_filter(const WhereNode& n, std::string& out, Values& params,
+                                            bool alias_refs) const {
+    const bool outer = alias_refs_;
+    alias_refs_ = alias_refs;
+    try {
+        if (!where(n, out, params)) { // says nothing: every row
+            out += "NOT ";
+            out += ops_.false_literal;
+        }
+    } catch (...) {
+        alias_refs_ = outer;
+        throw;
+    }
+    alias_refs_ = outer;
+}
+
 DORM_INLINE void Compiler::expr(const Expr& e, std::string& out, Values& params,
                                 bool alias_refs) const {
+    alias_refs = alias_refs || alias_refs_;
     switch (e.op) {
     case Expr::Op::Field:
         append_column(out, e.alias, *e.field);
@@ -191,11 +208,27 @@ DORM_INLINE void Compiler::expr(const Expr& e, std::string& out, Values& params,
         out += fns[static_cast<int>(e.op) - static_cast<int>(Expr::Op::Count)];
         if (e.distinct)
             out += "DISTINCT ";
+        // With a filter (never on Count("*")), as Django: the argument where the condition
+        // holds, else NULL, when the backend has no FILTER clause. The parameters follow the
+        // text: the condition's before the argument's there, after them in FILTER (WHERE).
+        const bool case_when = e.filter_where && !ops_.aggregate_filter_clause;
+        if (case_when) {
+            out += "CASE WHEN ";
+            aggregate_filter(*e.filter_where, out, params, alias_refs);
+            out += " THEN ";
+        }
         if (e.args.empty())
             out += '*';
         else
             expr(e.args[0], out, params, alias_refs);
+        if (case_when)
+            out += " ELSE NULL END";
         out += ')';
+        if (e.filter_where && !case_when) {
+            out += " FILTER (WHERE ";
+            aggregate_filter(*e.filter_where, out, params, alias_refs);
+            out += ')';
+        }
         return;
     }
     }

@@ -74,6 +74,59 @@ DORM_INLINE std::string aggregate_name(Expr::Op op) {
     }
 }
 
+// Does a resolved condition hold an aggregate expression itself (not through an annotation)?
+DORM_INLINE bool holds_aggregate(const WhereNode& n) {
+    if (n.kind == WhereNode::Kind::Leaf) {
+        if (n.cond->lhs.contains_aggregate())
+            return true;
+        const Expr* rhs = std::get_if<Expr>(&n.cond->rhs);
+        return rhs && rhs->contains_aggregate();
+    }
+    for (const auto& c : n.children)
+        if (holds_aggregate(c))
+            return true;
+    return false;
+}
+
+// "Count('entry')", for messages.
+DORM_INLINE std::string aggregate_call(const Expr& e) {
+    return aggregate_name(e.op) + "('" + (e.args.empty() ? std::string("*") : e.args[0].name) +
+           "')";
+}
+
+// An aggregate's filter (Django's filter=Q(...)), resolved as Django resolves a Q used as an
+// expression: its names may cross relations, whose joins are added to the query and left
+// optional (not required: a join that may find no row stays a LEFT OUTER JOIN, so that the
+// condition drops no row of the query); a negated condition across a multi-valued relation
+// stays on the join (no subquery); and it holds no aggregate. Without a query to add joins
+// to (mq == nullptr), a name across a relation is refused, as other joined references are.
+DORM_INLINE std::shared_ptr<const WhereNode> resolve_aggregate_filter(const Expr& e, const Query& q,
+                                                                      Query* mq, JoinScope* scope) {
+    WhereNode w;
+    if (mq) {
+        JoinScope fs = *scope;
+        fs.split_subq = false;
+        w = resolve_q(*e.filter, *mq, false, fs);
+        scope->reusable = std::move(fs.reusable);
+    } else {
+        Query copy = q;
+        JoinScope fs;
+        fs.reuse_all = true;
+        fs.split_subq = false;
+        w = resolve_q(*e.filter, copy, false, fs);
+        if (copy.joins.size() != q.joins.size())
+            throw FieldError("Joined field references are not permitted in this query: the "
+                             "filter of " +
+                             aggregate_call(e) + " of " + q.model->name);
+    }
+    if (holds_aggregate(w))
+        throw FieldError("Cannot compute " + aggregate_call(e) + " of " + q.model->name +
+                         ": its filter holds an aggregate");
+    if (w.empty())
+        return nullptr;
+    return std::make_shared<const WhereNode>(std::move(w));
+}
+
 DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope) {
     Expr e = in;
     switch (e.op) {
@@ -150,6 +203,8 @@ DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinSco
         if (e.is_aggregate() && a.contains_aggregate())
             throw FieldError("Cannot compute an aggregate of an aggregate ('" + a.name + "')");
     }
+    if (e.filter && !e.filter_where)
+        e.filter_where = resolve_aggregate_filter(e, q, mq, scope);
     switch (e.op) {
     case Expr::Op::Count:
         e.type = ValueType::Integer;
@@ -635,7 +690,8 @@ DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated,
     const bool own_name = names_field(*q.model, parts[0]);
     if (!own_name && !q.annotation(parts[0]) && !q.extra(parts[0]))
         unknown_name(q, parts[0]);
-    if (own_name && negated && parts.size() > 1 && crosses_multi_valued(q, parts, kv.first))
+    if (own_name && negated && parts.size() > 1 && scope.split_subq &&
+        crosses_multi_valued(q, parts, kv.first))
         return related_rows_subquery(kv, q);
     ConditionLhs lhs = resolve_condition_lhs(q, parts, own_name, scope, kv.first);
 
