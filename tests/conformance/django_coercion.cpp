@@ -211,6 +211,9 @@ void dates(conf::Suite& s) {
     error(s, "date_empty", "day", "", "''");
     error(s, "date_sql", "day", "2010-01-03' OR '1'='1", "\"2010-01-03' OR '1'='1\"");
     error(s, "date_int", "day", 5, "5");
+    error(s, "date_double", "day", 5.5, "5.5");
+    error(s, "date_bool", "day", true, "True");
+    error(s, "date_time", "day", dorm::Time{10, 0}, "time(10, 0)");
     s.same_error(
         "date_in_bad",
         [] {
@@ -244,6 +247,8 @@ void datetimes(conf::Suite& s) {
           "'2010-01-03 18:45+05:30'");
     error(s, "datetime_bad_offset", "stamp", "2010-01-03T10:00+25:00", "'2010-01-03T10:00+25:00'");
     error(s, "datetime_int", "stamp", 5, "5");
+    error(s, "datetime_double", "stamp", 1.5, "1.5");
+    error(s, "datetime_bool", "stamp", false, "False");
     error(s, "datetime_sql", "stamp", "'; DROP TABLE conf_item; --",
           "\"'; DROP TABLE conf_item; --\"");
 }

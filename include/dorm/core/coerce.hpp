@@ -40,6 +40,9 @@ Value coerce_date(const Value& v, const CoerceTarget& t);     // DateField.to_py
 Value coerce_datetime(const Value& v, const CoerceTarget& t); // DateTimeField.to_python
 Value coerce_time(const Value& v, const CoerceTarget& t);     // TimeField.to_python
 
+// Whether v already has the kind of values of type t (nothing to convert).
+bool of_type(const Value& v, ValueType t) noexcept;
+
 // The value for field f (a write: create(), update(), FieldMeta::set); messages name it.
 Value coerce_for_field(const Value& v, const FieldMeta& f);
 

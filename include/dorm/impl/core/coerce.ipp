@@ -420,15 +420,16 @@ DORM_INLINE std::string coerce_where(const CoerceTarget& t) {
     return " (" + t.where() + ")";
 }
 
-// dorm's own refusal: a blob, a double that is not a whole number for an integer field.
-[[noreturn]] DORM_INLINE void wrong_kind(const Value& v, const CoerceTarget& t,
-                                         std::string_view why = {}) {
-    const std::string msg = t.where() + " expects " + std::string(value_type_name(t.type)) +
-                            " value, got " + std::string(Value::kind_name(v.kind())) + " " +
-                            v.repr() + std::string(why);
-    if (v.kind() == Value::Kind::Real)
-        throw ValueError(msg);
-    throw TypeError(msg);
+// "Item.rank lookup 'exact' expects integer value, got blob <blob of 2 bytes>": dorm's
+// message where Django's is Python's own ("expected string or bytes-like object").
+DORM_INLINE std::string wrong_kind_message(const Value& v, const CoerceTarget& t) {
+    return t.where() + " expects " + std::string(value_type_name(t.type)) + " value, got " +
+           std::string(Value::kind_name(v.kind())) + " " + v.repr();
+}
+
+// A value of a kind the type cannot take (a number for a date, a blob): TypeError.
+[[noreturn]] DORM_INLINE void wrong_kind(const Value& v, const CoerceTarget& t) {
+    throw TypeError(wrong_kind_message(v, t));
 }
 
 // "Field 'rank' expected a number but got 'abc'." (IntegerField and FloatField)
@@ -484,7 +485,9 @@ DORM_INLINE Value coerce_integer(const Value& v, const CoerceTarget& t) {
         if (std::trunc(d) == d)
             throw OverflowError("Field '" + t.name() + "': " + python_repr(v) +
                                 " is too large for SQLite's INTEGER" + coerce_where(t));
-        wrong_kind(v, t, " (not a whole number; Django would truncate it)");
+        // dorm's one strictness (docs/django-differences.md): Django truncates 12.5 to 12.
+        throw ValueError(wrong_kind_message(v, t) +
+                         " (not a whole number; Django would truncate it)");
     }
     case Value::Kind::Text: {
         checked_utf8(v, t);
@@ -699,6 +702,26 @@ DORM_INLINE Value coerce(const Value& v, const CoerceTarget& t) {
         return coerce_time(v, t);
     }
     wrong_kind(v, t);
+}
+
+DORM_INLINE bool of_type(const Value& v, ValueType t) noexcept {
+    switch (t) {
+    case ValueType::Integer:
+        return v.kind() == Value::Kind::Integer;
+    case ValueType::Real:
+        return v.kind() == Value::Kind::Real;
+    case ValueType::Bool:
+        return v.kind() == Value::Kind::Bool;
+    case ValueType::Text:
+        return v.kind() == Value::Kind::Text;
+    case ValueType::Date:
+        return v.kind() == Value::Kind::Date;
+    case ValueType::DateTime:
+        return v.kind() == Value::Kind::DateTime;
+    case ValueType::Time:
+        return v.kind() == Value::Kind::Time;
+    }
+    return false;
 }
 
 DORM_INLINE Value coerce_for_field(const Value& v, const FieldMeta& f) {

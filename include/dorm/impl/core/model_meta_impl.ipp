@@ -596,7 +596,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         throw ValueError(qualified_name() + " is a many-to-many relation: use related()");
     // As Django's get_prep_value: "3" for an integer field is 3, 100 for a CharField '100'
     // (dorm/core/coerce.hpp); a nullable BooleanField's '' is None.
-    const Value c = v.is_null() ? v : detail::coerce_for_field(v, *this);
+    const bool as_is = v.is_null() || detail::of_type(v, value_type());
+    const Value converted = as_is ? Value() : detail::coerce_for_field(v, *this);
+    const Value& c = as_is ? v : converted;
     if (c.is_null() && !optional)
         throw ValueError(qualified_name() + " may not be NULL");
     if (ctype == CType::Related) {
