@@ -69,6 +69,8 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "inherit": "tests/unit/test_inheritance.cpp",
          "spec": "tests/unit/test_specializations.cpp",
          "rtargs": "tests/unit/test_runtime_args.cpp",
+         "valid": "tests/unit/test_validation.cpp",
+         "conf_valid": "tests/conformance/django_validation.cpp",
          "demo": "examples/crm_sync.cpp"}
 
 def ref(stem, prefix, api):
@@ -227,6 +229,12 @@ section("Models and instances", "", [
     ("SaveOptions: update_fields", [("model", "save: update_fields")], ""),
     ("obj.delete_()", [("model", "delete_: removes the row")], "resets an auto pk to 0"),
     ("obj.refresh_from_db([fields])", [("model", "refresh_from_db")], ""),
+    ("std::int16_t members (SmallIntegerField)", [("valid", "int16_t members are SmallIntegerFields")], ""),
+    ("dorm::positive (Positive*IntegerField)", [("conf_valid", "validation: the tables are Django's"), ("valid", "int16_t members are SmallIntegerFields")], "CHECK (col >= 0)"),
+    ("dorm::email_field, url_field, slug_field", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "field kinds: Django's defaults")], "validated CharFields"),
+    ("dorm::choices, obj.display(field)", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "display: the label")], "get_FOO_display()"),
+    ("dorm::blank, min_value, max_value, min_length, validator(fn)", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "full_clean: one error with every field's messages")], ""),
+    ("obj.full_clean(), clean_fields(), validate_unique()", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "full_clean: the model's clean()"), ("valid", "full_clean: exclude skips fields")], "ValidationError::message_dict()"),
     ("Klass::DoesNotExist, Klass::MultipleObjectsReturned per model", [("model", "DoesNotExist and MultipleObjectsReturned are per model"), ("errors", "get() of nothing")], ""),
 ])
 section("Database, transactions, schema", "", [

@@ -188,6 +188,13 @@ public:
                 return read_null(f, obj);
             return store(f, p, *v);
         }
+        case CType::I16: {
+            const auto v = read_int(col, f, std::numeric_limits<std::int16_t>::min(),
+                                    std::numeric_limits<std::int16_t>::max());
+            if (!v)
+                return read_null(f, obj);
+            return store(f, p, static_cast<std::int16_t>(*v));
+        }
         case CType::F64: {
             const double v = sqlite3_column_double(stmt_, col);
             if (v == 0 && is_null(col))
@@ -346,6 +353,8 @@ private:
             return f(std::int32_t{});
         case CType::I64:
             return f(std::int64_t{});
+        case CType::I16:
+            return f(std::int16_t{});
         case CType::F64:
             return f(double{});
         case CType::F32:

@@ -20,6 +20,8 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     const bool integral = f.ctype == CType::I32 || f.ctype == CType::I64;
     bool auto_field = false;
     bool big_auto = false;
+    bool positive = false;
+    std::optional<FieldKind> text_kind; // email_field, url_field, slug_field
     for (const Option& o : opts) {
         switch (o.tag) {
         case Option::Tag::PrimaryKey:
@@ -79,8 +81,37 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
             model_definition_error(meta, "field '" + f.name +
                                              "' is not a ManyToMany: through and "
                                              "db_table apply to many-to-many only");
+        case Option::Tag::Blank:
+            f.blank = true;
+            break;
+        case Option::Tag::Positive:
+            positive = true;
+            break;
+        case Option::Tag::Kind:
+            text_kind = static_cast<FieldKind>(o.number);
+            break;
+        case Option::Tag::Choices:
+            f.choices = *o.choices;
+            break;
+        case Option::Tag::Validator:
+            f.validators.push_back(o.validator);
+            break;
         }
     }
+    if (positive && (!(f.ctype == CType::I16 || integral) || auto_field))
+        model_definition_error(meta, "field '" + f.name +
+                                         "': positive applies to an integer field (an int16_t, "
+                                         "int32_t or int64_t member) that is not an auto key");
+    if (text_kind && f.ctype != CType::String)
+        model_definition_error(meta, "field '" + f.name +
+                                         "': " + std::string(field_kind_name(*text_kind)) +
+                                         " needs a std::string member");
+    if (text_kind && !f.max_length) // Django's defaults
+        f.max_length = *text_kind == FieldKind::Email ? 254
+                       : *text_kind == FieldKind::URL ? 200
+                                                      : 50;
+    if (text_kind == FieldKind::Slug && !has_option(opts, Option::Tag::DbIndex))
+        f.db_index = !f.unique && !f.primary_key; // SlugField(db_index=True) by default
     if (f.is_relation()) {
         // A relation member says itself whether it may be NULL.
         f.optional = f.optional || has_option(opts, Option::Tag::Null);
@@ -120,9 +151,15 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     case CType::None:
         break; // the kind was set by the declaration
     case CType::I32:
+        f.kind = auto_field ? (big_auto ? FieldKind::BigAuto : FieldKind::Auto)
+                            : (positive ? FieldKind::PositiveInteger : FieldKind::Integer);
+        break;
     case CType::I64:
         f.kind = auto_field ? (big_auto ? FieldKind::BigAuto : FieldKind::Auto)
-                            : (f.ctype == CType::I32 ? FieldKind::Integer : FieldKind::BigInteger);
+                            : (positive ? FieldKind::PositiveBigInteger : FieldKind::BigInteger);
+        break;
+    case CType::I16:
+        f.kind = positive ? FieldKind::PositiveSmallInteger : FieldKind::SmallInteger;
         break;
     case CType::F64:
     case CType::F32:
@@ -132,7 +169,7 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
         f.kind = FieldKind::Boolean;
         break;
     case CType::String:
-        f.kind = f.max_length ? FieldKind::Char : FieldKind::Text;
+        f.kind = text_kind ? *text_kind : f.max_length ? FieldKind::Char : FieldKind::Text;
         break;
     case CType::Date:
         f.kind = FieldKind::Date;
@@ -203,6 +240,9 @@ DORM_INLINE void add_many_to_many(ModelMeta& meta, FieldMeta f, const ModelMeta&
             break;
         case Option::Tag::DbTable:
             f.m2m_table = o.text;
+            break;
+        case Option::Tag::Blank:
+            f.blank = true;
             break;
         case Option::Tag::Symmetrical:
             if (o.number && !f.symmetrical)
@@ -538,6 +578,9 @@ DORM_INLINE std::int64_t checked_int(const Value& v, CType ct) {
                              i > std::numeric_limits<std::int32_t>::max()))
         throw ValueError("value " + std::to_string(i) +
                          " does not fit int32 (-2147483648..2147483647)");
+    if (ct == CType::I16 && (i < std::numeric_limits<std::int16_t>::min() ||
+                             i > std::numeric_limits<std::int16_t>::max()))
+        throw ValueError("value " + std::to_string(i) + " does not fit int16 (-32768..32767)");
     return i;
 }
 
@@ -570,6 +613,8 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<std::int32_t>(p, optional);
     case CType::I64:
         return detail::get_member<std::int64_t>(p, optional);
+    case CType::I16:
+        return detail::get_member<std::int16_t>(p, optional);
     case CType::F64:
         return detail::get_member<double>(p, optional);
     case CType::F32:
@@ -621,6 +666,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::I64:
             detail::member_as<std::optional<std::int64_t>>(p).reset();
             break;
+        case CType::I16:
+            detail::member_as<std::optional<std::int16_t>>(p).reset();
+            break;
         case CType::F64:
             detail::member_as<std::optional<double>>(p).reset();
             break;
@@ -653,6 +701,10 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::I64:
             detail::set_member(p, optional, c.as_int());
+            break;
+        case CType::I16:
+            detail::set_member(p, optional,
+                               static_cast<std::int16_t>(detail::checked_int(v, ctype)));
             break;
         case CType::F64:
             detail::set_member(p, optional, c.as_double());

@@ -254,10 +254,11 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
             throw IntegrityError(f.qualified_name() + " may not be NULL");
         return Expr::literal(Value());
     }
-    // As create(): an int32 or float member refuses what it cannot hold (SQLite would
+    // As create(): an int16, int32 or float member refuses what it cannot hold (SQLite would
     // store it, and every later read of the row would fail).
     const CType ct = f.value_ctype();
-    if ((prepared.kind() == Value::Kind::Integer && ct == CType::I32) || ct == CType::F32) {
+    if ((prepared.kind() == Value::Kind::Integer && (ct == CType::I32 || ct == CType::I16)) ||
+        ct == CType::F32) {
         try {
             if (ct == CType::F32)
                 detail::checked_float(prepared);
@@ -267,7 +268,7 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
             throw ValueError(f.described_name() + ": " + e.what());
         }
     }
-    if (f.kind == FieldKind::Char && f.max_length &&
+    if (f.max_length && // text fields only
         utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
         throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
                               std::to_string(f.max_length) + " characters");

@@ -102,7 +102,7 @@ DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
             problem = detail::utf8_problem(*text);
             break;
         }
-        if (f.kind != FieldKind::Char || !f.max_length)
+        if (!f.max_length)
             return;
         // A character takes at least one byte: short values need no counting.
         if (text->size() <= static_cast<std::size_t>(f.max_length))

@@ -30,11 +30,22 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "integer";
     case FieldKind::BigInteger:
         return "bigint";
+    case FieldKind::SmallInteger:
+        return "smallint";
+    case FieldKind::PositiveInteger:
+        return "integer unsigned";
+    case FieldKind::PositiveSmallInteger:
+        return "smallint unsigned";
+    case FieldKind::PositiveBigInteger:
+        return "bigint unsigned";
     case FieldKind::Float:
         return "real";
     case FieldKind::Boolean:
         return "bool";
     case FieldKind::Char:
+    case FieldKind::Email:
+    case FieldKind::URL:
+    case FieldKind::Slug:
         return "varchar(" + std::to_string(f.max_length) + ")";
     case FieldKind::Text:
         return "text";
@@ -50,6 +61,18 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
     return "text";
 }
 
+// The column's CHECK constraint, as Django's data_type_check_constraints; empty for none.
+DORM_INLINE std::string column_check(const FieldMeta& f) {
+    switch (f.kind) {
+    case FieldKind::PositiveInteger:
+    case FieldKind::PositiveSmallInteger:
+    case FieldKind::PositiveBigInteger:
+        return quote(f.column) + " >= 0";
+    default:
+        return {};
+    }
+}
+
 DORM_INLINE std::string column_definition(const FieldMeta& f) {
     std::string d = quote(f.column) + " " + column_type(f);
     if (f.primary_key) {
@@ -63,6 +86,8 @@ DORM_INLINE std::string column_definition(const FieldMeta& f) {
         if (f.unique)
             d += " UNIQUE";
     }
+    if (std::string check = column_check(f); !check.empty())
+        d += " CHECK (" + check + ")";
     if (f.is_foreign_key()) { // also a child's key, the pointer to its parent's row
         // Checked at COMMIT, as Django's: a transaction may hold a row before its target.
         const ModelMeta& target = f.related_model();

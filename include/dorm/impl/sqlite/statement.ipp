@@ -291,6 +291,9 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
     case CType::I64:
         sqlite3_bind_int64(stmt_, idx, *static_cast<const std::int64_t*>(p));
         break;
+    case CType::I16:
+        sqlite3_bind_int(stmt_, idx, *static_cast<const std::int16_t*>(p));
+        break;
     case CType::F64:
         sqlite3_bind_double(stmt_, idx, *static_cast<const double*>(p));
         break;
