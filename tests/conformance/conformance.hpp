@@ -569,6 +569,10 @@ inline json error_json(const std::exception& e) {
         name = "FieldError";
     else if (dynamic_cast<const dorm::ValidationError*>(&e))
         name = "ValidationError";
+    else if (dynamic_cast<const dorm::TypeError*>(&e))
+        name = "TypeError";
+    else if (dynamic_cast<const dorm::OverflowError*>(&e))
+        name = "OverflowError";
     else if (dynamic_cast<const dorm::ValueError*>(&e))
         name = "ValueError";
     else if (dynamic_cast<const dorm::UsageError*>(&e))

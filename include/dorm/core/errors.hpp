@@ -57,6 +57,16 @@ struct FieldError : Error { // unknown field, lookup or transform; a path that d
 struct ValueError : Error { // a value of the wrong kind or shape for a field or lookup
     using Error::Error;
 };
+// A value of a kind the field cannot take at all, where Django raises Python's TypeError: a
+// date compared with an integer field, a number with a date field.
+struct TypeError : ValueError {
+    using ValueError::ValueError;
+};
+// A number too large for the database (Python's OverflowError): an integer beyond SQLite's
+// 64 bits, an infinite double given for an integer field.
+struct OverflowError : ValueError {
+    using ValueError::ValueError;
+};
 struct UsageError : Error { // an operation not allowed in this state (update of a slice, ...)
     using Error::Error;
 };

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dorm/core/coerce.hpp" // python_repr(): 5, 'x', "O'Brien", None
 #include "dorm/core/errors.hpp"
 #include "dorm/core/fields.hpp"
 #include "dorm/detail/config.hpp"
@@ -19,9 +20,6 @@ namespace detail {
 bool valid_email(std::string_view s);
 bool valid_url(std::string_view s);
 bool valid_slug(std::string_view s);
-
-// Python's repr() of a value, as Django's messages show it: 5, 'x', "O'Brien", None.
-std::string python_repr(const Value& v);
 
 // The messages of Field.clean() for one field's value (none: valid). `adding`: an unset
 // auto primary key (0) is Django's None, which an AutoField accepts.

@@ -1,6 +1,7 @@
 #pragma once
 // Bodies of dorm/core/model_meta_impl.hpp: inline in header-only mode, compiled into the
 // library otherwise (dorm/detail/config.hpp).
+#include "dorm/core/coerce.hpp"
 #include "dorm/core/model_meta_impl.hpp"
 
 #include <algorithm>
@@ -636,22 +637,20 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
 
 DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
     void* p = member(obj);
+    if (ctype == CType::None)
+        throw ValueError(qualified_name() + " is a many-to-many relation: use related()");
+    // As Django's get_prep_value: "3" for an integer field is 3, 100 for a CharField '100'
+    // (dorm/core/coerce.hpp); a nullable BooleanField's '' is None.
+    const bool as_is = v.is_null() || detail::of_type(v, value_type());
+    const Value converted = as_is ? Value() : detail::coerce_for_field(v, *this);
+    const Value& c = as_is ? v : converted;
+    if (c.is_null() && !optional)
+        throw ValueError(qualified_name() + " may not be NULL");
     if (ctype == CType::Related) {
-        if (v.is_null() && !optional)
-            throw ValueError(qualified_name() + " may not be NULL");
-        Value id = v;
-        if (!v.is_null()) {
+        Value id = c;
+        if (!c.is_null() && value_type() == ValueType::Integer) {
             try {
-                switch (value_type()) {
-                case ValueType::Integer:
-                    id = Value(detail::checked_int(v, value_ctype()));
-                    break;
-                case ValueType::Text:
-                    id = Value(v.as_text());
-                    break;
-                default:
-                    break;
-                }
+                id = Value(detail::checked_int(c, value_ctype()));
             } catch (const ValueError& e) {
                 throw ValueError(described_name() + ": " + e.what());
             }
@@ -659,11 +658,7 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         static_cast<RelatedObject*>(p)->set_id(std::move(id));
         return;
     }
-    if (ctype == CType::None)
-        throw ValueError(qualified_name() + " is a many-to-many relation: use related()");
-    if (v.is_null()) {
-        if (!optional)
-            throw ValueError(qualified_name() + " may not be NULL");
+    if (c.is_null()) {
         switch (ctype) {
         case CType::I32:
             detail::member_as<std::optional<std::int32_t>>(p).reset();
@@ -702,32 +697,32 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         switch (ctype) {
         case CType::I32:
             detail::set_member(p, optional,
-                               static_cast<std::int32_t>(detail::checked_int(v, ctype)));
+                               static_cast<std::int32_t>(detail::checked_int(c, ctype)));
             break;
         case CType::I64:
-            detail::set_member(p, optional, v.as_int());
+            detail::set_member(p, optional, c.as_int());
             break;
         case CType::I16:
             detail::set_member(p, optional,
                                static_cast<std::int16_t>(detail::checked_int(v, ctype)));
             break;
         case CType::F64:
-            detail::set_member(p, optional, v.as_double());
+            detail::set_member(p, optional, c.as_double());
             break;
         case CType::F32:
-            detail::set_member(p, optional, detail::checked_float(v));
+            detail::set_member(p, optional, detail::checked_float(c));
             break;
         case CType::Bool:
-            detail::set_member(p, optional, v.as_bool());
+            detail::set_member(p, optional, c.as_bool());
             break;
         case CType::String:
-            detail::set_member(p, optional, v.as_text());
+            detail::set_member(p, optional, c.as_text());
             break;
         case CType::Date:
-            detail::set_member(p, optional, detail::checked_date(v));
+            detail::set_member(p, optional, detail::checked_date(c));
             break;
         case CType::DateTime:
-            detail::set_member(p, optional, detail::checked_datetime(v));
+            detail::set_member(p, optional, detail::checked_datetime(c));
             break;
         case CType::Related:
         case CType::None:

@@ -543,42 +543,6 @@ DORM_INLINE bool valid_url(std::string_view s) {
     return url_host(host);
 }
 
-DORM_INLINE std::string python_repr(const Value& v) {
-    switch (v.kind()) {
-    case Value::Kind::Text: {
-        const std::string& s = v.as_text();
-        const char quote =
-            s.find('\'') != std::string::npos && s.find('"') == std::string::npos ? '"' : '\'';
-        std::string out(1, quote);
-        for (char c : s) {
-            if (c == quote || c == '\\')
-                out += '\\';
-            if (c == '\n')
-                out += "\\n";
-            else if (c == '\r')
-                out += "\\r";
-            else if (c == '\t')
-                out += "\\t";
-            else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                constexpr char hex[] = "0123456789abcdef";
-                out += "\\x";
-                out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
-                out += hex[static_cast<unsigned char>(c) & 0xF];
-            } else
-                out += c;
-        }
-        return out + quote;
-    }
-    case Value::Kind::Date: {
-        const Date d = v.as_date();
-        return "datetime.date(" + std::to_string(d.year) + ", " + std::to_string(d.month) + ", " +
-               std::to_string(d.day) + ")";
-    }
-    default:
-        return validation::python_str(v);
-    }
-}
-
 DORM_INLINE std::vector<std::string> field_messages(const FieldMeta& f, const Value& v) {
     const bool empty = v.is_null() || (v.kind() == Value::Kind::Text && v.as_text().empty()) ||
                        (f.auto_created() && v.kind() == Value::Kind::Integer && v.as_int() == 0);

@@ -2,6 +2,8 @@
 // Bodies of dorm/orm/execute.hpp (dorm/detail/config.hpp).
 #include "dorm/orm/execute.hpp"
 
+#include "dorm/core/coerce.hpp"
+
 #include <algorithm>
 
 #include "dorm/sqlite/transaction.hpp"
@@ -245,12 +247,13 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
     const Value* v = arg.value();
     if (!v)
         throw ValueError(f.qualified_name() + ": update() takes a value or an expression");
-    if (v->is_null()) {
+    // As Django's get_prep_value: update(rank="3") writes 3 (dorm/core/coerce.hpp).
+    Value prepared = v->is_null() ? Value() : detail::coerce_for_field(*v, f);
+    if (prepared.is_null()) {
         if (!f.null())
             throw IntegrityError(f.qualified_name() + " may not be NULL");
         return Expr::literal(Value());
     }
-    Value prepared = detail::prepare_value(*v, f.value_type(), f.qualified_name());
     // As create(): an int16, int32 or float member refuses what it cannot hold (SQLite would
     // store it, and every later read of the row would fail).
     const CType ct = f.value_ctype();

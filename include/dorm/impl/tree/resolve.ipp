@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "dorm/core/coerce.hpp"
 #include "dorm/core/errors.hpp"
 #include "dorm/detail/names.hpp"
 #include "dorm/detail/regex.hpp"
@@ -244,75 +245,11 @@ const Value& checked_text(const Value& v, const What& what) {
     return v;
 }
 
-// A Date, DateTime or Time that is not on the calendar (2021-02-30, 25:00) matches nothing
-// and cannot be stored: refused as Django's to_python refuses it ("invalid date").
-// given: the value as the user gave it (a DateTime compared as a date is checked whole).
-template <class What>
-Value checked_calendar(const Value& given, Value converted, const What& what) {
-    std::string p = calendar_problem(given);
-    if (p.empty())
-        p = calendar_problem(converted);
-    if (!p.empty())
-        throw ValueError(what() + ": " + p);
-    return converted;
-}
-
-// Converts a query value to the type it is compared with; the message names the field.
-// what() gives that name; it is only called when there is an error to report.
-template <class What>
-requires std::is_invocable_r_v<std::string, const What&>
-    Value prepare_value(const Value& v, ValueType t, const What& what) {
-    auto fail = [&]() -> Value {
-        throw ValueError(what() + " expects " + std::string(value_type_name(t)) + " value, got " +
-                         std::string(Value::kind_name(v.kind())) + " " + v.repr());
-    };
-    try {
-        switch (t) {
-        case ValueType::Integer:
-            if (v.kind() == Value::Kind::Integer)
-                return v;
-            if (v.kind() == Value::Kind::Real)
-                if (const auto i = whole_int64(v.as_double()))
-                    return Value(*i);
-            return fail();
-        case ValueType::Real:
-            if (v.kind() == Value::Kind::Integer || v.kind() == Value::Kind::Real)
-                return Value(v.as_double());
-            return fail();
-        case ValueType::Bool:
-            if (v.kind() == Value::Kind::Bool || v.kind() == Value::Kind::Integer)
-                return Value(v.as_bool());
-            return fail();
-        case ValueType::Text:
-            if (v.kind() == Value::Kind::Text)
-                return checked_text(v, what);
-            return fail();
-        case ValueType::Date:
-            if (v.kind() == Value::Kind::Date || v.kind() == Value::Kind::Text ||
-                v.kind() == Value::Kind::DateTime)
-                return checked_calendar(v, Value(v.as_date()), what);
-            return fail();
-        case ValueType::DateTime:
-            if (v.kind() == Value::Kind::DateTime || v.kind() == Value::Kind::Date ||
-                v.kind() == Value::Kind::Text)
-                return checked_calendar(v, Value(v.as_datetime()), what);
-            return fail();
-        case ValueType::Time:
-            if (v.kind() == Value::Kind::Time || v.kind() == Value::Kind::Text)
-                return checked_calendar(v, Value(v.as_time()), what);
-            return fail();
-        }
-    } catch (const ValueError& e) {
-        const std::string name = what();
-        if (std::string_view(e.what()).starts_with(name))
-            throw;
-        throw ValueError(name + ": " + e.what());
-    }
-    return fail();
-}
-
+// Converts a query value to the type it is compared with, as Django's get_prep_value
+// (dorm/core/coerce.hpp); the message names `what`.
 DORM_INLINE Value prepare_value(const Value& v, ValueType t, const std::string& what) {
-    return prepare_value(v, t, [&] { return what; });
+    auto where = [&] { return what; };
+    return coerce(v, CoerceTarget{t, false, where, where});
 }
 
 DORM_INLINE bool expr_nullable(const Expr& e, const Query& q) {
@@ -591,6 +528,29 @@ DORM_INLINE void prepare_subquery_rhs(Condition& c, const LookupDef& lookup, con
         c.rhs = Values{};
 }
 
+// Django's name of what the lookup compares with, for "Field 'rank' expected a number":
+// the field ("rank"; a ForeignKey's target key, "id"), or the path of a transform
+// ("day__year", where Django says 'None').
+DORM_INLINE std::string django_field_name(const Condition& c) {
+    const FieldMeta* f = c.field();
+    std::string name = !f                                            ? c.lhs.name
+                       : f->is_foreign_key() && c.transforms.empty() ? f->related_model().pk().name
+                                                                     : f->name;
+    for (const TransformKind t : c.transforms)
+        name += "__" + std::string(transform_def(t).name);
+    return name;
+}
+
+// One value of a condition, prepared by the type it is compared with (dorm/core/coerce.hpp).
+DORM_INLINE Value prepare_condition_value(const Value& v, const Condition& c,
+                                          const LookupDef& lookup, const Query& q) {
+    auto name = [&] { return django_field_name(c); };
+    auto where = [&] { return condition_lookup_name(c, lookup, q); };
+    const FieldMeta* f = c.field();
+    const bool nullable = f && f->null() && c.transforms.empty();
+    return coerce(v, CoerceTarget{c.lhs_type, nullable, name, where});
+}
+
 // The right-hand side of in (a list) or range (two bounds): each value converted.
 DORM_INLINE void prepare_list_rhs(Condition& c, const LookupDef& lookup, const Arg& arg,
                                   const Query& q) {
@@ -608,7 +568,13 @@ DORM_INLINE void prepare_list_rhs(Condition& c, const LookupDef& lookup, const A
                 throw ValueError(what() + ": cannot use NULL as a bound");
             continue; // as Django: NULL never matches IN
         }
-        prepared.push_back(prepare_value(v, c.lhs_type, what));
+        Value p = prepare_condition_value(v, c, lookup, q);
+        if (p.is_null()) { // a nullable BooleanField's '': None, which never matches
+            if (lookup.shape == RhsShape::Pair)
+                throw ValueError(what() + ": cannot use NULL as a bound");
+            continue;
+        }
+        prepared.push_back(std::move(p));
     }
     c.rhs = std::move(prepared);
 }
@@ -659,8 +625,20 @@ DORM_INLINE void prepare_single_rhs(Condition& c, const LookupDef& lookup, const
         c.rhs = Value(true);
     } else if (lookup.shape == RhsShape::Pattern || c.lookup == LookupKind::IExact) {
         c.rhs = checked_pattern(*v, c, lookup, q);
+    } else if (c.lookup == LookupKind::IExact) { // not prepared (Django's prepare_rhs = False)
+        if (v->kind() != Value::Kind::Text)
+            throw ValueError(what() + " expects text value, got " +
+                             std::string(Value::kind_name(v->kind())) + " " + v->repr());
+        c.rhs = checked_text(*v, what);
     } else {
-        c.rhs = prepare_value(*v, c.lhs_type, what);
+        Value p = prepare_condition_value(*v, c, lookup, q);
+        if (p.is_null()) { // a nullable BooleanField's '' is None: exact=None is IS NULL
+            if (c.lookup != LookupKind::Exact)
+                throw ValueError(what() + ": cannot use None as a query value");
+            c.lookup = LookupKind::IsNull;
+            p = Value(true);
+        }
+        c.rhs = std::move(p);
     }
 }
 
