@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/core/to_python.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/config.hpp"
 
@@ -32,6 +33,7 @@ enum class FieldKind : std::uint8_t {
     ForeignKey, // ForeignKey: the target's primary key in a "<name>_id" column
     OneToOne,   // OneToOneField: a unique ForeignKey
     ManyToMany, // ManyToManyField: no column; rows of a join table
+    Time,       // TimeField: a dorm::Time member, text "HH:MM:SS[.ffffff]"
 };
 
 // What deleting a referenced row does to the rows that refer to it (Django's on_delete).
@@ -49,7 +51,19 @@ ValueType value_type_of(FieldKind k);
 
 // The C++ type of the member that holds the field.
 // Related: a ForeignKey<T> / OneToOne<T> member (its id is a Value); None: no column.
-enum class CType : std::uint8_t { I32, I64, F64, F32, Bool, String, Date, DateTime, Related, None };
+enum class CType : std::uint8_t {
+    I32,
+    I64,
+    F64,
+    F32,
+    Bool,
+    String,
+    Date,
+    DateTime,
+    Related,
+    None,
+    Time,
+};
 
 namespace detail {
 template <class M>
@@ -70,6 +84,8 @@ template <>
 struct ctype_of<dorm::Date> : std::integral_constant<CType, CType::Date> {};
 template <>
 struct ctype_of<dorm::DateTime> : std::integral_constant<CType, CType::DateTime> {};
+template <>
+struct ctype_of<dorm::Time> : std::integral_constant<CType, CType::Time> {};
 
 template <class M>
 struct member_traits {

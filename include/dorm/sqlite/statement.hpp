@@ -244,6 +244,14 @@ public:
                 bad_stored(f, col);
             return store(f, p, *dt);
         }
+        case CType::Time: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            auto t = Time::parse(text(col));
+            if (!t || !t->valid())
+                bad_stored(f, col);
+            return store(f, p, *t);
+        }
         }
     }
 
@@ -356,6 +364,8 @@ private:
             return f(std::string{});
         case CType::Date:
             return f(Date{});
+        case CType::Time:
+            return f(Time{});
         case CType::DateTime:
         case CType::Related:
         case CType::None:

@@ -15,9 +15,9 @@ DORM_INLINE FieldMeta::~FieldMeta() = default;
 
 DORM_INLINE std::string_view field_kind_name(FieldKind k) {
     constexpr std::string_view names[] = {
-        "AutoField",    "BigAutoField",  "IntegerField",   "BigIntegerField", "FloatField",
-        "BooleanField", "CharField",     "TextField",      "DateField",       "DateTimeField",
-        "ForeignKey",   "OneToOneField", "ManyToManyField"};
+        "AutoField",    "BigAutoField",  "IntegerField",    "BigIntegerField", "FloatField",
+        "BooleanField", "CharField",     "TextField",       "DateField",       "DateTimeField",
+        "ForeignKey",   "OneToOneField", "ManyToManyField", "TimeField"};
     return names[static_cast<int>(k)];
 }
 
@@ -45,6 +45,8 @@ DORM_INLINE ValueType value_type_of(FieldKind k) {
         return ValueType::Date;
     case FieldKind::DateTime:
         return ValueType::DateTime;
+    case FieldKind::Time:
+        return ValueType::Time;
     case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

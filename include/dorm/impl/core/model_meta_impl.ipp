@@ -139,6 +139,9 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     case CType::DateTime:
         f.kind = FieldKind::DateTime;
         break;
+    case CType::Time:
+        f.kind = FieldKind::Time;
+        break;
     }
     f.index = meta.fields.size();
     meta.fields.push_back(std::move(f));
@@ -398,10 +401,9 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
                                                   "remote; its own field '" +
                                                   f.name +
                                                   "' stays local (drop its dorm::remote(...))");
-    if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
-                                      [&](const FieldMeta& f) {
-                                          return own(f) && f.remote_mapped();
-                                      })) {
+    if (built.remote() ||
+        std::any_of(built.fields.begin(), built.fields.end(),
+                    [&](const FieldMeta& f) { return own(f) && f.remote_mapped(); })) {
         auto count = [&](RemoteRole r) {
             return std::count_if(built.fields.begin(), built.fields.end(),
                                  [&](const FieldMeta& f) { return f.remote_role == r; });
@@ -555,6 +557,13 @@ DORM_INLINE Date checked_date(const Value& v) {
     return d;
 }
 
+DORM_INLINE Time checked_time(const Value& v) {
+    const Time t = v.as_time();
+    if (std::string p = time_problem(t); !p.empty())
+        throw ValueError(p);
+    return t;
+}
+
 DORM_INLINE DateTime checked_datetime(const Value& v) {
     const DateTime dt = v.as_datetime();
     if (std::string p = datetime_problem(dt); !p.empty())
@@ -582,6 +591,8 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<Date>(p, optional);
     case CType::DateTime:
         return detail::get_member<DateTime>(p, optional);
+    case CType::Time:
+        return detail::get_member<Time>(p, optional);
     case CType::Related:
         return static_cast<const RelatedObject*>(p)->id();
     case CType::None:
@@ -645,6 +656,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::DateTime:
             detail::member_as<std::optional<DateTime>>(p).reset();
             break;
+        case CType::Time:
+            detail::member_as<std::optional<Time>>(p).reset();
+            break;
         case CType::Related:
         case CType::None:
             break;
@@ -677,6 +691,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::DateTime:
             detail::set_member(p, optional, detail::checked_datetime(v));
+            break;
+        case CType::Time:
+            detail::set_member(p, optional, detail::checked_time(v));
             break;
         case CType::Related:
         case CType::None:

@@ -236,6 +236,8 @@ DORM_INLINE Date Value::as_date() const {
 DORM_INLINE Time Value::as_time() const {
     if (auto p = std::get_if<Time>(&v_))
         return *p;
+    if (auto p = std::get_if<DateTime>(&v_)) // Django's TimeField takes a datetime's time
+        return p->time;
     if (auto p = std::get_if<std::string>(&v_))
         if (auto t = Time::parse(*p))
             return *t;

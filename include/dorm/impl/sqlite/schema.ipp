@@ -42,6 +42,8 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "date";
     case FieldKind::DateTime:
         return "datetime";
+    case FieldKind::Time:
+        return "time";
     case FieldKind::ForeignKey:
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

@@ -311,6 +311,9 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
     case CType::DateTime:
         bind_text(idx, static_cast<const DateTime*>(p)->iso());
         break;
+    case CType::Time:
+        bind_text(idx, static_cast<const Time*>(p)->iso());
+        break;
     case CType::Related: // bound above
     case CType::None:
         break;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/core/to_python.hpp"
 #include "dorm/detail/names.hpp"
 #include "dorm/detail/regex.hpp"
 #include "dorm/detail/unicode.hpp"
@@ -202,6 +203,16 @@ Value checked_calendar(const Value& given, Value converted, const What& what) {
     return converted;
 }
 
+// A time given as text, parsed as Django's TimeField does; its ValidationError names the field.
+template <class What>
+Time prepared_time(const std::string& text, const What& what) {
+    try {
+        return time_to_python(text);
+    } catch (const ValidationError& e) {
+        throw ValidationError(what() + ": " + e.what());
+    }
+}
+
 // Converts a query value to the type it is compared with; the message names the field.
 // what() gives that name; it is only called when there is an error to report.
 template <class What>
@@ -243,7 +254,9 @@ requires std::is_invocable_r_v<std::string, const What&>
                 return checked_calendar(v, Value(v.as_datetime()), what);
             return fail();
         case ValueType::Time:
-            if (v.kind() == Value::Kind::Time || v.kind() == Value::Kind::Text)
+            if (v.kind() == Value::Kind::Text) // Django's TimeField.to_python
+                return Value(prepared_time(v.as_text(), what));
+            if (v.kind() == Value::Kind::Time || v.kind() == Value::Kind::DateTime)
                 return checked_calendar(v, Value(v.as_time()), what);
             return fail();
         }

@@ -1,0 +1,188 @@
+// TimeField: the column, the stored text, query values coerced as Django's TimeField
+// (ValidationError with Django's messages), the hour/minute/second transforms, and OData
+// literals and JSON in both directions (V2 Edm.Time "PT10H30M00S", V4 Edm.TimeOfDay).
+#include <catch2/catch.hpp>
+#include <dorm/dorm.hpp>
+#include <dorm/remote/encode.hpp>
+#include <dorm/remote/parse.hpp>
+
+#include <optional>
+#include <string>
+
+using dorm::Time;
+using dorm::Value;
+using dorm::Values;
+namespace od = dorm::odata;
+
+namespace {
+
+struct Slot : dorm::Model<Slot> {
+    std::int64_t id = 0;
+    std::optional<std::string> key;
+    std::string name;
+    Time start;
+    std::optional<Time> finish;
+
+    static void define(dorm::ModelDef<Slot>& m) {
+        m.table("tj_slot").remote("Slots");
+        m.field("id", &Slot::id, dorm::auto_pk);
+        m.field("key", &Slot::key, dorm::max_length(36), dorm::remote_key("ID"));
+        m.field("name", &Slot::name, dorm::max_length(20), dorm::remote("name"));
+        m.field("start", &Slot::start, dorm::remote("start"));
+        m.field("finish", &Slot::finish, dorm::remote("finish"));
+    }
+};
+
+struct Db {
+    dorm::Database db;
+    Db() {
+        dorm::create_tables<Slot>(db);
+        add("a", {10, 30, 0, 0}, Time{11, 0, 0, 0});
+        add("b", {9, 5, 7, 250}, std::nullopt);
+        add("c", {23, 59, 59, 999999}, Time{0, 0, 0, 0});
+    }
+    void add(const char* name, Time start, std::optional<Time> finish) {
+        Slot s;
+        s.name = name;
+        s.start = start;
+        s.finish = finish;
+        s.save(db);
+    }
+    dorm::QuerySet<Slot> qs() { return Slot::objects().using_(db).order_by("id"); }
+    std::vector<std::string> names(const dorm::QuerySet<Slot>& q) {
+        std::vector<std::string> out;
+        for (const auto& s : q)
+            out.push_back(s.name);
+        return out;
+    }
+};
+
+using Names = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("TimeField: Django's column type, and its kind from a dorm::Time member", "[time]") {
+    const auto& f = *Slot::meta().find("start");
+    CHECK(f.kind == dorm::FieldKind::Time);
+    CHECK(dorm::field_kind_name(f.kind) == "TimeField");
+    CHECK(f.value_type() == dorm::ValueType::Time);
+    CHECK(dorm::sql::create_table_sql(Slot::meta()) ==
+          "CREATE TABLE \"tj_slot\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "
+          "\"key\" varchar(36) NULL, \"name\" varchar(20) NOT NULL, \"start\" time NOT NULL, "
+          "\"finish\" time NULL)");
+}
+
+TEST_CASE("TimeField: stored as Django's text, read back, NULL in an optional", "[time]") {
+    Db t;
+    auto rows = t.qs().values_list("start", "finish").rows();
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0][0] == Value(Time{10, 30, 0, 0}));
+    CHECK(rows[1][0] == Value(Time{9, 5, 7, 250}));
+    CHECK(rows[1][1].is_null());
+    const auto objs = t.qs().to_vector();
+    CHECK(objs[2].start == Time{23, 59, 59, 999999});
+    CHECK(objs[2].finish == Time{0, 0, 0, 0});
+    CHECK_FALSE(objs[1].finish.has_value());
+    // The column's text, as Python's str(time): seconds always, a fraction only when there
+    // is one.
+    std::string text;
+    dorm::Database::Lease st(t.db, "SELECT start || '/' || coalesce(finish, 'NULL') FROM "
+                                   "tj_slot ORDER BY id");
+    while (st->step())
+        text += std::string(st->text(0)) + ";";
+    CHECK(text == "10:30:00/11:00:00;09:05:07.000250/NULL;23:59:59.999999/00:00:00;");
+    // A stored text that is not a time is refused when read.
+    t.db.exec("UPDATE tj_slot SET start = '25:00:00' WHERE name = 'a'");
+    CHECK_THROWS_AS(t.qs().to_vector(), dorm::DatabaseError);
+}
+
+TEST_CASE("TimeField: comparisons, in, range, and the hour/minute/second transforms", "[time]") {
+    Db t;
+    CHECK(t.names(t.qs().filter("start", Time{10, 30})) == Names{"a"});
+    CHECK(t.names(t.qs().filter("start", "10:30")) == Names{"a"});
+    CHECK(t.names(t.qs().filter("start__lt", "10:00")) == Names{"b"});
+    CHECK(t.names(t.qs().filter("start__gte", "9:5:7.00025")) == Names{"a", "b", "c"});
+    CHECK(t.names(t.qs().filter("start__range", Values{"09:00", "11:00"})) == Names{"a", "b"});
+    CHECK(t.names(t.qs().filter("start__in", Values{"23:59:59.999999", Time{9, 5, 7, 250}})) ==
+          Names{"b", "c"});
+    CHECK(t.names(t.qs().filter("finish__isnull", true)) == Names{"b"});
+    CHECK(t.names(t.qs().filter("start__hour", 23)) == Names{"c"});
+    CHECK(t.names(t.qs().filter("start__minute__gte", 30)) == Names{"a", "c"});
+    CHECK(t.names(t.qs().filter("start__second", 7)) == Names{"b"});
+    CHECK(t.names(t.qs().filter("finish__hour", 0)) == Names{"c"});
+    // Django's time pattern is not anchored at the end: what follows a match is ignored.
+    CHECK(t.names(t.qs().filter("start", "10:30:00+02:00")) == Names{"a"});
+    // A datetime compared with a time field: its time (Django's to_python).
+    CHECK(t.names(t.qs().filter("start", dorm::DateTime(2020, 1, 1, 10, 30))) == Names{"a"});
+    // The bound value is the stored form.
+    const auto c = t.qs().filter("start", "9:5").sql();
+    CHECK(c.text.find("\"tj_slot\".\"start\" = ?") != std::string::npos);
+    CHECK(c.params == Values{Time{9, 5, 0, 0}});
+}
+
+TEST_CASE("TimeField: invalid text is Django's ValidationError, naming the field", "[time]") {
+    Db t;
+    try {
+        (void)t.qs().filter("start", "abc").count();
+        FAIL("no exception");
+    } catch (const dorm::ValidationError& e) {
+        CHECK(std::string(e.what()) ==
+              "Slot.start lookup 'exact': “abc” value has an invalid format. It must be in "
+              "HH:MM[:ss[.uuuuuu]] format.");
+    }
+    try {
+        (void)t.qs().filter("start__lt", "25:00").count();
+        FAIL("no exception");
+    } catch (const dorm::ValidationError& e) {
+        CHECK(std::string(e.what()) ==
+              "Slot.start lookup 'lt': “25:00” value has the correct format "
+              "(HH:MM[:ss[.uuuuuu]]) but it is an invalid time.");
+    }
+    for (const char* bad : {"", "10", "10:", ":30", "1030", "x10:30", "\xc3\xa4:00"})
+        CHECK_THROWS_AS(t.qs().filter("start", bad), dorm::ValidationError);
+    CHECK_THROWS_AS(t.qs().filter("start", 5), dorm::ValueError);
+    CHECK(dorm::detail::time_to_python("7:3:2,5") == Time{7, 3, 2, 500000});
+    CHECK(dorm::detail::time_to_python("07:03:02.1234567") == Time{7, 3, 2, 123456});
+    CHECK(dorm::detail::time_to_python("07:03:x") == Time{7, 3, 0, 0});
+}
+
+TEST_CASE("TimeField: OData literals, V2 Edm.Time and V4 Edm.TimeOfDay", "[time][odata]") {
+    const Value v(Time{10, 30, 0, 0});
+    CHECK(od::literal(v, od::odata_v2()) == "time'PT10H30M00S'");
+    CHECK(od::literal(v, od::crm2011()) == "time'PT10H30M00S'");
+    CHECK(od::literal(v, od::odata_v4()) == "10:30:00");
+    CHECK(od::literal(Value(Time{9, 5, 7, 250}), od::odata_v2()) == "time'PT09H05M07.000250S'");
+    CHECK(od::literal(Value(Time{9, 5, 7, 250}), od::odata_v4()) == "09:05:07.000250");
+    CHECK(od::json_value(v, od::Version::V2) == "PT10H30M00S");
+    CHECK(od::json_value(v, od::Version::V4) == "10:30:00");
+
+    CHECK(Slot::objects().filter("start__gte", "10:30").odata(od::odata_v2()).filter ==
+          "start ge time'PT10H30M00S'");
+    CHECK(Slot::objects().filter("start__gte", "10:30").odata(od::odata_v4()).filter ==
+          "start ge 10:30:00");
+    CHECK(Slot::objects().filter("start__hour", 10).odata(od::odata_v4()).filter ==
+          "hour(start) eq 10");
+}
+
+TEST_CASE("TimeField: the remote's time values parsed, refused when not a time of day",
+          "[time][odata]") {
+    using od::Version;
+    auto p = [](const char* s, Version v) {
+        return od::parse_value(nlohmann::json(s), dorm::ValueType::Time, v, "start");
+    };
+    CHECK(p("PT10H30M00S", Version::V2) == Value(Time{10, 30, 0, 0}));
+    CHECK(p("PT10H30M", Version::V2) == Value(Time{10, 30, 0, 0}));
+    CHECK(p("PT9H", Version::V2) == Value(Time{9, 0, 0, 0}));
+    CHECK(p("PT45S", Version::V2) == Value(Time{0, 0, 45, 0}));
+    CHECK(p("PT1H2M3.25S", Version::V2) == Value(Time{1, 2, 3, 250000}));
+    CHECK(p("10:30:00", Version::V4) == Value(Time{10, 30, 0, 0}));
+    CHECK(p("10:30:00.123", Version::V4) == Value(Time{10, 30, 0, 123000}));
+    CHECK(od::parse_value(nlohmann::json(nullptr), dorm::ValueType::Time, Version::V4, "start")
+              .is_null());
+    for (const char* bad : {"PT", "P1DT2H", "PT24H", "PT10M30H", "PT1.5H", "10:30", "PTxH", ""})
+        CHECK_THROWS_AS(p(bad, Version::V2), dorm::MalformedResponse);
+    for (const char* bad : {"25:00:00", "PT10H", "10", "x", ""})
+        CHECK_THROWS_AS(p(bad, Version::V4), dorm::MalformedResponse);
+    CHECK_THROWS_AS(od::parse_value(nlohmann::json(5), dorm::ValueType::Time, Version::V4, "s"),
+                    dorm::MalformedResponse);
+}
