@@ -424,7 +424,7 @@ out.append("""
 | `bulk_update`, `iterator()`, `union` / `intersection` / `difference`, `alias()`, `explain()` | ✘ | |
 | `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too: `NotSupportedError` with Django's message |
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
-| `DecimalField`, `DurationField`, `BinaryField`, `UUIDField`, `JSONField`; time zones | ✘ | |
+| `DecimalField`, `DurationField`, `BinaryField`, `UUIDField`; time zones | ✘ | |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |
 """)
 text = "\n".join(out)

@@ -30,6 +30,7 @@ struct Event : dorm::Model<Event> {
     std::string name;
     Time starts;
     std::optional<Time> ends;
+    std::optional<dorm::Json> payload;
 
     static void define(dorm::ModelDef<Event>& m) {
         m.table("sync_event").remote("Events");
@@ -39,6 +40,7 @@ struct Event : dorm::Model<Event> {
         m.field("name", &Event::name, dorm::max_length(80), dorm::remote("name"));
         m.field("starts", &Event::starts, dorm::remote("starts"));
         m.field("ends", &Event::ends, dorm::remote("ends"));
+        m.field("payload", &Event::payload, dorm::remote("payload"));
     }
 };
 
@@ -85,18 +87,29 @@ void reads(const dorm_test::Endpoint& e, const std::string& ge_literal) {
               Names{"lunch", "late", "it's"});
         REQUIRE(s.urls.size() == 1);
         CHECK(s.urls[0] == "GET /Events?$filter=starts%20ge%20" + ge_literal +
-                               "&$select=ID%2Cname%2Cstarts%2Cends");
+                               "&$select=ID%2Cname%2Cstarts%2Cends%2Cpayload");
         // What was read is stored as Django stores it, and read back as a dorm::Time.
         const Event late = Event::objects().skip_cdms().get("name", "late");
         CHECK(late.starts == Time{23, 59, 59, 0});
         CHECK(late.ends == Time{0, 0, 0, 0});
         CHECK_FALSE(Event::objects().skip_cdms().get("name", "lunch").ends.has_value());
+        // A JSONField: the remote's text, kept as Django would store it.
+        const Event standup = Event::objects().get("name", "standup"); // read from the remote
+        REQUIRE(standup.payload.has_value());
+        CHECK(standup.payload->dump() == R"({"room": "A", "n": 3})");
+        CHECK_FALSE(late.payload.has_value());
     }
     {
         Synced s(server, e);
         CHECK(names(Event::objects().filter("starts__hour", 23)) == Names{"late"});
         CHECK(names(Event::objects().filter("ends", Time{10, 30})) == Names{"it's"});
         CHECK(names(Event::objects().filter("ends__isnull", true)) == Names{"lunch"});
+        // A key of a JSON document is not sent: the remote gives every row, the local
+        // query decides.
+        s.urls.clear();
+        CHECK(names(Event::objects().filter("payload__room", "A")) == Names{"standup"});
+        REQUIRE(s.urls.size() == 1);
+        CHECK(s.urls[0].find("$filter") == std::string::npos);
     }
 }
 
@@ -107,16 +120,19 @@ void writes(const dorm_test::Endpoint& e, const std::string& key, const std::str
     ev.cdms_pk = key;
     ev.name = "retro";
     ev.starts = Time{8, 1, 2, 0};
+    ev.payload = dorm::Json(R"({"it's": ["ä", 1.5, null]})");
     ev.save();
     const auto r = dorm_test::http_get(server.base_v2() + "/Events(guid'" + key + "')");
     REQUIRE(r.status == 200);
     CHECK(r.json["d"]["starts"] == wire);
     CHECK(r.json["d"]["ends"].is_null());
+    CHECK(r.json["d"]["payload"] == R"({"it's": ["\u00e4", 1.5, null]})");
     // And read back through the engine from a new store.
     Synced fresh(server, e);
     const Event back = Event::objects().get("cdms_pk", key);
     CHECK(back.starts == Time{8, 1, 2, 0});
     CHECK_FALSE(back.ends.has_value());
+    CHECK(back.payload == dorm::Json(R"({"it's": ["ä", 1.5, null]})"));
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/core/json.hpp"
 #include "dorm/core/to_python.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/config.hpp"
@@ -34,13 +35,14 @@ enum class FieldKind : std::uint8_t {
     OneToOne,   // OneToOneField: a unique ForeignKey
     ManyToMany, // ManyToManyField: no column; rows of a join table
     Time,       // TimeField: a dorm::Time member, text "HH:MM:SS[.ffffff]"
+    Json,       // JSONField: a dorm::Json member, its canonical text
 };
 
 // What deleting a referenced row does to the rows that refer to it (Django's on_delete).
 enum class OnDelete : std::uint8_t { Cascade, Protect, Restrict, SetNull, SetDefault, DoNothing };
 
 // The type a value of the field (or of a transform of it) has in a query.
-enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time };
+enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time, Json };
 
 // "CharField" for FieldKind::Char (Django's class names).
 std::string_view field_kind_name(FieldKind k);
@@ -63,6 +65,7 @@ enum class CType : std::uint8_t {
     Related,
     None,
     Time,
+    Json,
 };
 
 namespace detail {
@@ -86,6 +89,8 @@ template <>
 struct ctype_of<dorm::DateTime> : std::integral_constant<CType, CType::DateTime> {};
 template <>
 struct ctype_of<dorm::Time> : std::integral_constant<CType, CType::Time> {};
+template <>
+struct ctype_of<dorm::Json> : std::integral_constant<CType, CType::Json> {};
 
 template <class M>
 struct member_traits {

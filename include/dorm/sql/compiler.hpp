@@ -121,6 +121,7 @@ private:
     void is_null(const Condition& c, const std::string& l, std::string& out) const;
     void regex(const Condition& c, const std::string& l, std::string& out, Values& params) const;
     void search(const Condition& c, const std::string& l, std::string& out, Values& params) const;
+    void json_condition(const Condition& c, std::string& out, Values& params) const;
 
     const Query& q_;
     const Operations& ops_;

@@ -252,6 +252,11 @@ public:
                 bad_stored(f, col);
             return store(f, p, *t);
         }
+        case CType::Json: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            return read_json(f, col, p);
+        }
         }
     }
 
@@ -343,6 +348,7 @@ private:
     }
     [[noreturn]] void bad_number(const FieldMeta& f, int col, const std::string& want) const;
     [[noreturn]] void bad_stored(const FieldMeta& f, int col) const;
+    void read_json(const FieldMeta& f, int col, void* p) const;
     template <class M>
     static const void* payload(const void* p) {
         return &**static_cast<const std::optional<M>*>(p);
@@ -366,6 +372,8 @@ private:
             return f(Date{});
         case CType::Time:
             return f(Time{});
+        case CType::Json:
+            return f(Json{});
         case CType::DateTime:
         case CType::Related:
         case CType::None:

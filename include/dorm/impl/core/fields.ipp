@@ -17,13 +17,13 @@ DORM_INLINE std::string_view field_kind_name(FieldKind k) {
     constexpr std::string_view names[] = {
         "AutoField",    "BigAutoField",  "IntegerField",    "BigIntegerField", "FloatField",
         "BooleanField", "CharField",     "TextField",       "DateField",       "DateTimeField",
-        "ForeignKey",   "OneToOneField", "ManyToManyField", "TimeField"};
+        "ForeignKey",   "OneToOneField", "ManyToManyField", "TimeField",       "JSONField"};
     return names[static_cast<int>(k)];
 }
 
 DORM_INLINE std::string_view value_type_name(ValueType t) {
     constexpr std::string_view names[] = {"integer", "real",     "boolean", "text",
-                                          "date",    "datetime", "time"};
+                                          "date",    "datetime", "time",    "json"};
     return names[static_cast<int>(t)];
 }
 
@@ -47,6 +47,8 @@ DORM_INLINE ValueType value_type_of(FieldKind k) {
         return ValueType::DateTime;
     case FieldKind::Time:
         return ValueType::Time;
+    case FieldKind::Json:
+        return ValueType::Json;
     case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

@@ -142,6 +142,9 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     case CType::Time:
         f.kind = FieldKind::Time;
         break;
+    case CType::Json:
+        f.kind = FieldKind::Json;
+        break;
     }
     f.index = meta.fields.size();
     meta.fields.push_back(std::move(f));
@@ -593,6 +596,12 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<DateTime>(p, optional);
     case CType::Time:
         return detail::get_member<Time>(p, optional);
+    case CType::Json:
+        if (optional) {
+            const auto& o = *static_cast<const std::optional<Json>*>(p);
+            return o ? Value(o->dump()) : Value();
+        }
+        return Value(static_cast<const Json*>(p)->dump());
     case CType::Related:
         return static_cast<const RelatedObject*>(p)->id();
     case CType::None:
@@ -659,6 +668,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::Time:
             detail::member_as<std::optional<Time>>(p).reset();
             break;
+        case CType::Json:
+            detail::member_as<std::optional<Json>>(p).reset();
+            break;
         case CType::Related:
         case CType::None:
             break;
@@ -694,6 +706,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::Time:
             detail::set_member(p, optional, detail::checked_time(v));
+            break;
+        case CType::Json: // JSON text (what the column holds)
+            detail::set_member(p, optional, Json(v.as_text()));
             break;
         case CType::Related:
         case CType::None:

@@ -227,6 +227,8 @@ DORM_INLINE Value parse_value(const nlohmann::json& j, ValueType t, Version v,
             return bad(v == Version::V2 ? "a /Date(ms)/ value" : "an ISO 8601 date");
         return t == ValueType::Date ? Value(dt->date) : Value(*dt);
     }
+    case ValueType::Json: // a JSONField: Edm.String holding the JSON text
+        return Value(j.is_string() ? j.get<std::string>() : j.dump());
     case ValueType::Time: {
         if (!j.is_string())
             return bad("a time of day");

@@ -44,6 +44,8 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "datetime";
     case FieldKind::Time:
         return "time";
+    case FieldKind::Json:
+        return "text";
     case FieldKind::ForeignKey:
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:
@@ -64,6 +66,10 @@ DORM_INLINE std::string column_definition(const FieldMeta& f) {
         d += f.null() ? " NULL" : " NOT NULL";
         if (f.unique)
             d += " UNIQUE";
+    }
+    if (f.kind == FieldKind::Json) { // Django's check on SQLite
+        const std::string c = quote(f.column);
+        d += " CHECK ((JSON_VALID(" + c + ") OR " + c + " IS NULL))";
     }
     if (f.is_foreign_key()) { // also a child's key, the pointer to its parent's row
         // Checked at COMMIT, as Django's: a transaction may hold a row before its target.
