@@ -146,6 +146,22 @@ TEST_CASE("TimeField: invalid text is Django's ValidationError, naming the field
     CHECK(dorm::detail::time_to_python("07:03:x") == Time{7, 3, 0, 0});
 }
 
+TEST_CASE("TimeField: text assigned to a member is parsed as Django's to_python", "[time]") {
+    Db t;
+    const Slot s = Slot::objects().using_(t.db).create({{"name", "d"}, {"start", "7:5"}});
+    CHECK(s.start == Time{7, 5, 0, 0});
+    CHECK(Slot::objects().using_(t.db).get("name", "d").start == Time{7, 5, 0, 0});
+    try {
+        (void)Slot::objects().using_(t.db).create({{"name", "e"}, {"start", "7h"}});
+        FAIL("no exception");
+    } catch (const dorm::ValidationError& e) {
+        CHECK(std::string(e.what()) == "Slot.start: “7h” value has an invalid format. It must be "
+                                       "in HH:MM[:ss[.uuuuuu]] format.");
+    }
+    CHECK_THROWS_AS(Slot::objects().using_(t.db).create({{"name", "f"}, {"finish", "24:00"}}),
+                    dorm::ValidationError);
+}
+
 TEST_CASE("TimeField: OData literals, V2 Edm.Time and V4 Edm.TimeOfDay", "[time][odata]") {
     const Value v(Time{10, 30, 0, 0});
     CHECK(od::literal(v, od::odata_v2()) == "time'PT10H30M00S'");

@@ -561,6 +561,8 @@ DORM_INLINE Date checked_date(const Value& v) {
 }
 
 DORM_INLINE Time checked_time(const Value& v) {
+    if (v.kind() == Value::Kind::Text) // Django's TimeField.to_python ("9:30", "10:30:00,5")
+        return time_to_python(v.as_text());
     const Time t = v.as_time();
     if (std::string p = time_problem(t); !p.empty())
         throw ValueError(p);
@@ -717,6 +719,8 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
     } catch (const ValueError& e) {
         throw ValueError(qualified_name() + " (" + std::string(field_kind_name(kind)) +
                          "): " + e.what());
+    } catch (const ValidationError& e) {
+        throw ValidationError(qualified_name() + ": " + e.what());
     }
 }
 
