@@ -438,7 +438,7 @@ out.append("""
 | `bulk_update`, `iterator()`, `union` / `intersection` / `difference`, `alias()`, `explain()` | ✘ | |
 | `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too: `NotSupportedError` with Django's message |
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
-| `DecimalField`, `TimeField`, `BinaryField`, `UUIDField`, `JSONField`; time zones | ✘ | `dorm::Time` exists as a query value for the `time` transform |
+| `DecimalField`, `DurationField`, `BinaryField`, `UUIDField`; time zones | ✘ | |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |
 """)
 text = "\n".join(out)

@@ -194,6 +194,8 @@ FIELD_TYPES = {
     'DateField': _simple('DateField'),
     'DateTimeField': _simple('DateTimeField'),
     'TimeField': _simple('TimeField'),
+    'DurationField': _simple('DurationField'),
+    'JSONField': _simple('JSONField'),
     'ForeignKey': _foreign_key,
     'OneToOneField': _one_to_one,
     'ManyToManyField': _many_to_many,

@@ -39,6 +39,12 @@ Value coerce_text(const Value& v, const CoerceTarget& t);     // str(value)
 Value coerce_date(const Value& v, const CoerceTarget& t);     // DateField.to_python
 Value coerce_datetime(const Value& v, const CoerceTarget& t); // DateTimeField.to_python
 Value coerce_time(const Value& v, const CoerceTarget& t);     // TimeField.to_python
+Value coerce_json(const Value& v, const CoerceTarget& t);     // JSONField: json.dumps text
+
+// A value as JSON text, as Django's JSONField.get_prep_value (json.dumps) writes it: of the
+// whole document, text is JSON text (parsed and written canonically); of a key, text is a JSON
+// string. A ValueError (through `where`) for what has no JSON form.
+std::string json_text(const Value& v, bool text_is_json, FunctionRef<std::string()> where);
 
 // Whether v already has the kind of values of type t (nothing to convert).
 bool of_type(const Value& v, ValueType t) noexcept;

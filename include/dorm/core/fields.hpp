@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/core/json.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/config.hpp"
 
@@ -40,13 +41,15 @@ enum class FieldKind : std::uint8_t {
     Email,                // EmailField: a CharField (max_length 254) of e-mail addresses
     URL,                  // URLField: a CharField (max_length 200) of URLs
     Slug,                 // SlugField: a CharField (max_length 50, indexed) of slugs
+    Time,                 // TimeField: a dorm::Time member, text "HH:MM:SS[.ffffff]"
+    Json,                 // JSONField: a dorm::Json member, its canonical text
 };
 
 // What deleting a referenced row does to the rows that refer to it (Django's on_delete).
 enum class OnDelete : std::uint8_t { Cascade, Protect, Restrict, SetNull, SetDefault, DoNothing };
 
 // The type a value of the field (or of a transform of it) has in a query.
-enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time };
+enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time, Json };
 
 // "CharField" for FieldKind::Char (Django's class names).
 std::string_view field_kind_name(FieldKind k);
@@ -69,6 +72,8 @@ enum class CType : std::uint8_t {
     Related,
     None,
     I16,
+    Time,
+    Json,
 };
 
 namespace detail {
@@ -92,6 +97,10 @@ template <>
 struct ctype_of<dorm::Date> : std::integral_constant<CType, CType::Date> {};
 template <>
 struct ctype_of<dorm::DateTime> : std::integral_constant<CType, CType::DateTime> {};
+template <>
+struct ctype_of<dorm::Time> : std::integral_constant<CType, CType::Time> {};
+template <>
+struct ctype_of<dorm::Json> : std::integral_constant<CType, CType::Json> {};
 
 template <class M>
 struct member_traits {

@@ -57,6 +57,7 @@ struct DateTime {
 };
 
 using Blob = std::vector<std::uint8_t>;
+class Json;
 
 class Value {
 public:
@@ -85,6 +86,7 @@ public:
     Value(Time t);
     Value(DateTime dt);
     Value(Blob b);
+    Value(const Json& j); // its canonical text
     template <class X>
     requires std::constructible_from<Value, const X&> Value(const std::optional<X>& o) {
         if (o)

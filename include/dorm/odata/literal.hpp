@@ -2,6 +2,7 @@
 // The one literal encoder of each dialect: every value that reaches an OData query goes
 // through here (strings quoted with '' doubled, booleans lower case, dates and datetimes as
 // UTC, GUIDs, null), so no value can change the structure of a filter.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,14 @@ bool is_guid(std::string_view s);
 // "2005-01-01T10:20:30" with ".ffffff" when there are microseconds. dorm's datetimes are
 // naive and are taken to be UTC.
 std::string iso_utc(const DateTime& dt);
+
+// A time of day as OData V2's Edm.Time (an xs:duration): "PT10H30M00S", with
+// ".ffffff" seconds when there are microseconds. The literal is time'<this>'.
+std::string v2_time(const Time& t);
+// A time of day as the remote sends it: V2 "PT10H30M[15[.25]S]" (any of H, M, S, each
+// optional), V4 Edm.TimeOfDay "10:30:00[.fff]". nullopt when it is neither or not a time
+// of day (24 hours or more).
+std::optional<Time> parse_time_of_day(std::string_view s, Version v);
 
 // A value as a literal of the dialect. `guid`: the value is a remote key (a GUID).
 std::string literal(const Value& v, const Dialect& d, bool guid = false);

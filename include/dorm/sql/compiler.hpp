@@ -123,6 +123,7 @@ private:
     void is_null(const Condition& c, const std::string& l, std::string& out) const;
     void regex(const Condition& c, const std::string& l, std::string& out, Values& params) const;
     void search(const Condition& c, const std::string& l, std::string& out, Values& params) const;
+    void json_condition(const Condition& c, std::string& out, Values& params) const;
 
     // An aggregate's filter (Django's filter=Q(...)): its condition, with annotations named
     // by alias when the aggregate's are (alias_refs_ is set while it is written).

@@ -81,6 +81,10 @@ struct Operations {
     void (*assign_expression)(std::string& out, std::string_view expr, const FieldMeta& f,
                               Values& params);
 
+    // --- JSON (JSONField key transforms and has_key) -------------------------------------
+    std::string_view json_extract; // f(document, path): the value at path ("JSON_EXTRACT")
+    std::string_view json_type;    // f(document, path): its type, NULL when absent ("JSON_TYPE")
+
     // --- schema ---------------------------------------------------------------------------
     std::string_view auto_key; // after PRIMARY KEY on an auto key: "AUTOINCREMENT"
 };

@@ -251,6 +251,19 @@ public:
                 bad_stored(f, col);
             return store(f, p, *dt);
         }
+        case CType::Time: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            auto t = Time::parse(text(col));
+            if (!t || !t->valid())
+                bad_stored(f, col);
+            return store(f, p, *t);
+        }
+        case CType::Json: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            return read_json(f, col, p);
+        }
         }
     }
 
@@ -342,6 +355,7 @@ private:
     }
     [[noreturn]] void bad_number(const FieldMeta& f, int col, const std::string& want) const;
     [[noreturn]] void bad_stored(const FieldMeta& f, int col) const;
+    void read_json(const FieldMeta& f, int col, void* p) const;
     template <class M>
     static const void* payload(const void* p) {
         return &**static_cast<const std::optional<M>*>(p);
@@ -365,6 +379,10 @@ private:
             return f(std::string{});
         case CType::Date:
             return f(Date{});
+        case CType::Time:
+            return f(Time{});
+        case CType::Json:
+            return f(Json{});
         case CType::DateTime:
         case CType::Related:
         case CType::None:

@@ -33,7 +33,12 @@ enum class LookupKind : std::uint8_t {
     IsNull,
     Regex,
     IRegex,
-    Search
+    Search,
+    // JSONField (resolved by their own rules, tree/resolve: Django's json.py)
+    HasKey,
+    HasKeys,
+    HasAnyKeys,
+    ContainedBy,
 };
 
 enum class TransformKind : std::uint8_t {
@@ -97,6 +102,10 @@ inline constexpr LookupDef lookup_defs[] = {
     {"regex", LookupKind::Regex, RhsShape::Pattern, detail::any_type},
     {"iregex", LookupKind::IRegex, RhsShape::Pattern, detail::any_type},
     {"search", LookupKind::Search, RhsShape::Pattern, detail::text_type},
+    {"has_key", LookupKind::HasKey, RhsShape::Single, detail::type_bit(ValueType::Json)},
+    {"has_keys", LookupKind::HasKeys, RhsShape::List, detail::type_bit(ValueType::Json)},
+    {"has_any_keys", LookupKind::HasAnyKeys, RhsShape::List, detail::type_bit(ValueType::Json)},
+    {"contained_by", LookupKind::ContainedBy, RhsShape::Single, detail::type_bit(ValueType::Json)},
 };
 
 struct TransformDef {

@@ -12,6 +12,7 @@
 #include "dorm/core/errors.hpp"
 #include "dorm/core/model.hpp"
 #include "dorm/core/value_impl.hpp"
+#include "dorm/detail/json.hpp"
 #include "dorm/detail/unicode.hpp"
 
 namespace dorm {
@@ -22,43 +23,6 @@ namespace detail {
 // Python's str(), repr(), int() and float()
 // ---------------------------------------------------------------------------------------------
 
-// repr(float): the shortest text that reads back as the same double, in Python's layout
-// ("1.0", "0.0001", "1e-05", "1e+16", "nan", "inf").
-DORM_INLINE std::string python_float_repr(double d) {
-    if (std::isnan(d))
-        return "nan";
-    if (std::isinf(d))
-        return d < 0 ? "-inf" : "inf";
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-    const std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
-    std::string out = s.starts_with('-') ? "-" : "";
-    const std::size_t e_at = s.find('e');
-    std::string digits;
-    for (char c : s.substr(0, e_at))
-        if (c >= '0' && c <= '9')
-            digits += c;
-    int exponent = 0;
-    const std::string_view e_text = s.substr(e_at + 1);
-    std::from_chars(e_text.data() + (e_text.starts_with('+') ? 1 : 0),
-                    e_text.data() + e_text.size(), exponent);
-    const int point = exponent + 1; // digits before the decimal point
-    const int n = static_cast<int>(digits.size());
-    if (point > -4 && point <= 16) {
-        if (point <= 0)
-            return out + "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
-        if (point >= n)
-            return out + digits + std::string(static_cast<std::size_t>(point - n), '0') + ".0";
-        return out + digits.substr(0, static_cast<std::size_t>(point)) + "." +
-               digits.substr(static_cast<std::size_t>(point));
-    }
-    out += digits.substr(0, 1);
-    if (n > 1)
-        out += "." + digits.substr(1);
-    char e[16];
-    std::snprintf(e, sizeof e, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
-    return out + e;
-}
 
 DORM_INLINE std::string python_str(const Value& v) {
     switch (v.kind()) {
@@ -700,6 +664,8 @@ DORM_INLINE Value coerce(const Value& v, const CoerceTarget& t) {
         return coerce_datetime(v, t);
     case ValueType::Time:
         return coerce_time(v, t);
+    case ValueType::Json:
+        return coerce_json(v, t);
     }
     wrong_kind(v, t);
 }
@@ -720,8 +686,43 @@ DORM_INLINE bool of_type(const Value& v, ValueType t) noexcept {
         return v.kind() == Value::Kind::DateTime;
     case ValueType::Time:
         return v.kind() == Value::Kind::Time;
+    case ValueType::Json: // text is parsed: it becomes the canonical text
+        return false;
     }
     return false;
+}
+
+DORM_INLINE std::string json_text(const Value& v, bool text_is_json,
+                                  FunctionRef<std::string()> what) {
+    switch (v.kind()) {
+    case Value::Kind::Text: {
+        std::string out, error;
+        if (text_is_json) {
+            if (!canonical_json(v.as_text(), out, error))
+                throw ValueError(what() + ": " + v.repr() + " is not JSON (" + error + ")");
+        } else if (!append_json_string(out, v.as_text())) {
+            throw ValueError(what() + ": " + utf8_problem(v.as_text()));
+        }
+        return out;
+    }
+    case Value::Kind::Integer:
+        return std::to_string(v.as_int());
+    case Value::Kind::Bool:
+        return v.as_bool() ? "true" : "false";
+    case Value::Kind::Real:
+        if (v.as_double() != v.as_double() || v.as_double() - v.as_double() != 0)
+            throw ValueError(what() + ": " + v.repr() + " has no JSON form");
+        return python_float_repr(v.as_double());
+    default:
+        throw ValueError(what() +
+                         " expects a JSON value (text, number, boolean, null, or a "
+                         "dorm::Json), got " +
+                         std::string(Value::kind_name(v.kind())) + " " + v.repr());
+    }
+}
+
+DORM_INLINE Value coerce_json(const Value& v, const CoerceTarget& t) {
+    return Value(json_text(v, true, t.where));
 }
 
 DORM_INLINE Value coerce_for_field(const Value& v, const FieldMeta& f) {

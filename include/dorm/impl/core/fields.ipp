@@ -33,7 +33,9 @@ DORM_INLINE std::string_view field_kind_name(FieldKind k) {
                                           "PositiveBigIntegerField",
                                           "EmailField",
                                           "URLField",
-                                          "SlugField"};
+                                          "SlugField",
+"TimeField",
+"JSONField"};
     return names[static_cast<int>(k)];
 }
 
@@ -69,7 +71,7 @@ DORM_INLINE Option validator(void (*check)(const Value&)) {
 
 DORM_INLINE std::string_view value_type_name(ValueType t) {
     constexpr std::string_view names[] = {"integer", "real",     "boolean", "text",
-                                          "date",    "datetime", "time"};
+                                          "date",    "datetime", "time",    "json"};
     return names[static_cast<int>(t)];
 }
 
@@ -98,6 +100,10 @@ DORM_INLINE ValueType value_type_of(FieldKind k) {
         return ValueType::Date;
     case FieldKind::DateTime:
         return ValueType::DateTime;
+    case FieldKind::Time:
+        return ValueType::Time;
+    case FieldKind::Json:
+        return ValueType::Json;
     case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

@@ -177,6 +177,12 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     case CType::DateTime:
         f.kind = FieldKind::DateTime;
         break;
+    case CType::Time:
+        f.kind = FieldKind::Time;
+        break;
+    case CType::Json:
+        f.kind = FieldKind::Json;
+        break;
     }
     f.index = meta.fields.size();
     meta.fields.push_back(std::move(f));
@@ -598,6 +604,13 @@ DORM_INLINE Date checked_date(const Value& v) {
     return d;
 }
 
+DORM_INLINE Time checked_time(const Value& v) {
+    const Time t = v.as_time();
+    if (std::string p = time_problem(t); !p.empty())
+        throw ValueError(p);
+    return t;
+}
+
 DORM_INLINE DateTime checked_datetime(const Value& v) {
     const DateTime dt = v.as_datetime();
     if (std::string p = datetime_problem(dt); !p.empty())
@@ -627,6 +640,14 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<Date>(p, optional);
     case CType::DateTime:
         return detail::get_member<DateTime>(p, optional);
+    case CType::Time:
+        return detail::get_member<Time>(p, optional);
+    case CType::Json:
+        if (optional) {
+            const auto& o = *static_cast<const std::optional<Json>*>(p);
+            return o ? Value(o->dump()) : Value();
+        }
+        return Value(static_cast<const Json*>(p)->dump());
     case CType::Related:
         return static_cast<const RelatedObject*>(p)->id();
     case CType::None:
@@ -687,6 +708,12 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::DateTime:
             detail::member_as<std::optional<DateTime>>(p).reset();
             break;
+        case CType::Time:
+            detail::member_as<std::optional<Time>>(p).reset();
+            break;
+        case CType::Json:
+            detail::member_as<std::optional<Json>>(p).reset();
+            break;
         case CType::Related:
         case CType::None:
             break;
@@ -724,6 +751,12 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::DateTime:
             detail::set_member(p, optional, detail::checked_datetime(c));
             break;
+        case CType::Time:
+            detail::set_member(p, optional, detail::checked_time(c));
+            break;
+        case CType::Json: // canonical JSON text (what the column holds)
+            detail::set_member(p, optional, Json(c.as_text()));
+            break;
         case CType::Related:
         case CType::None:
             break;
@@ -731,6 +764,8 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
     } catch (const ValueError& e) {
         throw ValueError(qualified_name() + " (" + std::string(field_kind_name(kind)) +
                          "): " + e.what());
+    } catch (const ValidationError& e) {
+        throw ValidationError(qualified_name() + ": " + e.what());
     }
 }
 

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "dorm/core/model.hpp"
+#include "dorm/detail/json.hpp"
 #include "dorm/detail/unicode.hpp"
 
 namespace dorm {
@@ -303,58 +304,7 @@ DORM_INLINE bool email_domain(std::string_view d) {
     }
 }
 
-// Python's str() of a float: repr, the shortest text that reads back.
-DORM_INLINE std::string python_float(double d) {
-    if (d != d)
-        return "nan";
-    if (d == std::numeric_limits<double>::infinity())
-        return "inf";
-    if (d == -std::numeric_limits<double>::infinity())
-        return "-inf";
-    char buf[40];
-    const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-    std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
-    std::string sign;
-    if (sci.front() == '-') {
-        sign = "-";
-        sci.remove_prefix(1);
-    }
-    const std::size_t e = sci.find('e');
-    std::string digits;
-    for (char c : sci.substr(0, e))
-        if (c != '.')
-            digits += c;
-    const int exp = std::atoi(std::string(sci.substr(e + 1)).c_str());
-    if (exp < -4 || exp >= 16) { // 1e+16, 1.5e-07
-        std::string out = sign + digits.substr(0, 1);
-        if (digits.size() > 1)
-            out += "." + digits.substr(1);
-        const int a = exp < 0 ? -exp : exp;
-        return out + (exp < 0 ? "e-" : "e+") + (a < 10 ? "0" : "") + std::to_string(a);
-    }
-    if (exp < 0)
-        return sign + "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
-    const auto point = static_cast<std::size_t>(exp) + 1;
-    if (digits.size() <= point)
-        return sign + digits + std::string(point - digits.size(), '0') + ".0";
-    return sign + digits.substr(0, point) + "." + digits.substr(point);
-}
 
-// Python's str() of a value (force_str in Django's messages and display).
-DORM_INLINE std::string python_str(const Value& v) {
-    switch (v.kind()) {
-    case Value::Kind::Null:
-        return "None";
-    case Value::Kind::Bool:
-        return v.as_bool() ? "True" : "False";
-    case Value::Kind::Real:
-        return python_float(v.as_double());
-    case Value::Kind::Text:
-        return v.as_text();
-    default:
-        return v.repr();
-    }
-}
 
 // Django's ngettext messages: "1 character", "2 characters".
 DORM_INLINE std::string characters(std::int64_t n) {
@@ -600,7 +550,7 @@ DORM_INLINE std::string display(const FieldMeta& f, const Value& v) {
     for (const Choice& c : f.choices)
         if (validation::same_choice(c.value, v))
             return c.label;
-    return validation::python_str(v);
+    return python_str(v);
 }
 
 DORM_INLINE void merge_errors(ValidationError::MessageDict& errors, const ValidationError& e) {

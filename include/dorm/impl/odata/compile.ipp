@@ -266,6 +266,8 @@ private:
             return {};
         if (!std::holds_alternative<Value>(c.rhs) && !std::holds_alternative<Values>(c.rhs))
             return {}; // F() or a subquery on the right
+        if (c.lhs_type == ValueType::Json)
+            return {}; // a JSON document is text on the remote: its keys are not reachable
         if (!c.transforms.empty())
             return transformed(c, *t);
         if (c.lhs_type == ValueType::DateTime && has_fraction(c))
@@ -330,6 +332,10 @@ private:
         case LookupKind::Regex:
         case LookupKind::IRegex:
         case LookupKind::Search:
+        case LookupKind::HasKey:
+        case LookupKind::HasKeys:
+        case LookupKind::HasAnyKeys:
+        case LookupKind::ContainedBy:
             return {};
         }
         return {};

@@ -122,6 +122,10 @@ DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
         if (const DateTime* dt = payload(f, p, DateTime{}))
             problem = detail::datetime_problem(*dt);
         break;
+    case CType::Time:
+        if (const Time* t = payload(f, p, Time{}))
+            problem = detail::time_problem(*t);
+        break;
     case CType::Related: {
         const Value id = f.get(obj);
         if (id.kind() == Value::Kind::Text)
@@ -141,6 +145,7 @@ DORM_INLINE void validate(const ModelMeta& m, const void* obj) {
         case CType::String:
         case CType::Date:
         case CType::DateTime:
+        case CType::Time:
         case CType::Related:
             validate_field(f, obj);
             break;

@@ -40,7 +40,7 @@ DORM_INLINE nlohmann::json json_value(const Value& v, Version version) {
     case Value::Kind::DateTime:
         return v2 ? v2_date(v.as_datetime()) : iso_utc(v.as_datetime()) + "Z";
     case Value::Kind::Time:
-        return v.as_time().iso();
+        return v2 ? v2_time(v.as_time()) : v.as_time().iso();
     case Value::Kind::Blob:
         break;
     }

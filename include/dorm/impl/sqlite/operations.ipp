@@ -186,6 +186,8 @@ DORM_INLINE const sql::Operations& operations() {
         .transform = &impl::transform,
         .truncate_date = &impl::truncate_date,
         .assign_expression = &impl::assign_expression,
+        .json_extract = "JSON_EXTRACT",
+        .json_type = "JSON_TYPE",
         .auto_key = "AUTOINCREMENT",
     };
     return ops;

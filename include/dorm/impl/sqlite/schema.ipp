@@ -53,6 +53,10 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "date";
     case FieldKind::DateTime:
         return "datetime";
+    case FieldKind::Time:
+        return "time";
+    case FieldKind::Json:
+        return "text";
     case FieldKind::ForeignKey:
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:
@@ -68,6 +72,10 @@ DORM_INLINE std::string column_check(const FieldMeta& f) {
     case FieldKind::PositiveSmallInteger:
     case FieldKind::PositiveBigInteger:
         return quote(f.column) + " >= 0";
+    case FieldKind::Json: {
+        const std::string c = quote(f.column);
+        return "(JSON_VALID(" + c + ") OR " + c + " IS NULL)";
+    }
     default:
         return {};
     }

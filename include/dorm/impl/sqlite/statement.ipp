@@ -314,6 +314,12 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
     case CType::DateTime:
         bind_text(idx, static_cast<const DateTime*>(p)->iso());
         break;
+    case CType::Time:
+        bind_text(idx, static_cast<const Time*>(p)->iso());
+        break;
+    case CType::Json:
+        bind_text(idx, static_cast<const Json*>(p)->dump());
+        break;
     case CType::Related: // bound above
     case CType::None:
         break;
@@ -364,6 +370,14 @@ DORM_INLINE void Statement::bad_stored(const FieldMeta& f, int col) const {
     throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds '" +
                         std::string(text(col)) + "', not a valid " +
                         std::string(field_kind_name(f.kind)) + " value");
+}
+
+DORM_INLINE void Statement::read_json(const FieldMeta& f, int col, void* p) const {
+    try {
+        store(f, p, Json(text(col)));
+    } catch (const ValueError&) {
+        bad_stored(f, col);
+    }
 }
 
 DORM_INLINE bool Statement::has_value(CType c, const void* p) {

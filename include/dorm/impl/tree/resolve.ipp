@@ -11,6 +11,8 @@
 
 #include "dorm/core/coerce.hpp"
 #include "dorm/core/errors.hpp"
+#include "dorm/core/json.hpp"
+#include "dorm/detail/json.hpp"
 #include "dorm/detail/names.hpp"
 #include "dorm/detail/regex.hpp"
 #include "dorm/detail/unicode.hpp"
@@ -661,6 +663,149 @@ DORM_INLINE WhereNode null_guarded(const Condition& c, const Query& q) {
     return guarded;
 }
 
+// ---- JSONField (Django's fields/json.py on SQLite) ----------------------------------------
+
+// The names after a JSONField that are lookups when they come last; any other name is a key.
+DORM_INLINE bool json_lookup_name(std::string_view n) {
+    static constexpr std::string_view names[] = {
+        "exact",     "iexact",       "in",           "gt",         "gte",         "lt",
+        "lte",       "contains",     "icontains",    "startswith", "istartswith", "endswith",
+        "iendswith", "regex",        "iregex",       "isnull",     "range",       "has_key",
+        "has_keys",  "has_any_keys", "contained_by", "search"};
+    for (auto x : names)
+        if (x == n)
+            return true;
+    return false;
+}
+
+// A query value as JSON text, as Django's JSONField.get_prep_value (json.dumps) writes it.
+// On the whole document, text is JSON text (a dorm::Json converts to its text); on a key,
+// text is a JSON string.
+template <class What>
+std::string json_text_of(const Value& v, bool text_is_json, const What& what) {
+    return json_text(v, text_is_json, what);
+}
+
+// A key named in has_key / has_keys: text (or an integer, an array index).
+template <class What>
+std::string json_key_of(const Value& v, const What& what) {
+    if (v.kind() == Value::Kind::Integer)
+        return std::to_string(v.as_int());
+    if (v.kind() != Value::Kind::Text)
+        throw ValueError(what() + " expects a key (text), got " + v.repr());
+    checked_text(v, what);
+    return v.as_text();
+}
+
+DORM_INLINE WhereNode resolve_json_condition(Condition c, const Query& q,
+                                             const std::vector<std::string_view>& parts,
+                                             const ConditionLhs& lhs, const Arg& arg,
+                                             bool negated) {
+    std::string_view name = "exact";
+    for (std::size_t i = lhs.first_lookup; i < parts.size(); ++i) {
+        if (i + 1 == parts.size() && json_lookup_name(parts[i]))
+            name = parts[i];
+        else
+            c.json_keys.emplace_back(parts[i]);
+    }
+    for (const auto& k : c.json_keys)
+        checked_text(Value(k), [&] { return condition_subject(c, q) + " key"; });
+    const bool on_key = !c.json_keys.empty();
+    auto what = [&] {
+        return condition_subject(c, q) + (on_key ? " key '" + join(c.json_keys, "__") + "'" : "") +
+               " lookup '" + std::string(name) + "'";
+    };
+    if (name == "contains" || name == "contained_by")
+        throw NotSupported(std::string(name) +
+                           " lookup is not supported on this database backend.");
+    if (name == "range" || name == "search" ||
+        (!on_key && name != "exact" && name != "isnull" && name != "in" &&
+         !name.starts_with("has_")))
+        throw FieldError("Unsupported lookup '" + std::string(name) + "' for " +
+                         condition_subject(c, q) +
+                         " (JSONField): the document takes exact, in, isnull, has_key, "
+                         "has_keys and has_any_keys; a key (data__owner__...) also takes "
+                         "iexact, gt, gte, lt, lte, icontains, startswith, istartswith, "
+                         "endswith, iendswith, regex and iregex");
+    const LookupDef* def = nullptr;
+    for (const auto& d : lookup_defs)
+        if (d.name == name)
+            def = &d;
+    c.lookup = def->kind;
+    c.lhs_type = ValueType::Json;
+    if (arg.expr() || arg.subquery())
+        throw ValueError(what() + " does not take an expression or a queryset");
+    const Value* v = arg.value();
+    const Values* list = arg.list();
+    switch (c.lookup) {
+    case LookupKind::HasKey: {
+        if (!v)
+            throw ValueError(what() + " expects one key");
+        auto keys = c.json_keys;
+        keys.push_back(json_key_of(*v, what));
+        c.rhs = Values{Value(json_path(keys))};
+        break;
+    }
+    case LookupKind::HasKeys:
+    case LookupKind::HasAnyKeys: {
+        if (!list)
+            throw ValueError(what() + " expects a list of keys");
+        Values paths;
+        for (const auto& k : *list) {
+            auto keys = c.json_keys;
+            keys.push_back(json_key_of(k, what));
+            paths.emplace_back(json_path(keys));
+        }
+        c.rhs = std::move(paths);
+        break;
+    }
+    case LookupKind::In: {
+        if (!list)
+            throw ValueError(what() + " expects a list of values");
+        Values texts;
+        for (const auto& x : *list)
+            if (!x.is_null()) // as Django: None is left out
+                texts.emplace_back(json_text_of(x, !on_key, what));
+        c.rhs = std::move(texts);
+        break;
+    }
+    case LookupKind::IsNull:
+        if (!v || (v->kind() != Value::Kind::Bool && v->kind() != Value::Kind::Integer))
+            throw ValueError(what() + " expects true or false");
+        c.rhs = Value(v->as_bool());
+        break;
+    case LookupKind::Exact: // None is JSON null here (Django's JSONExact)
+        if (!v)
+            throw ValueError(what() + " expects a single value, not a list");
+        c.rhs = v->is_null() ? Value() : Value(json_text_of(*v, !on_key, what));
+        break;
+    case LookupKind::Gt:
+    case LookupKind::Gte:
+    case LookupKind::Lt:
+    case LookupKind::Lte:
+        // The value itself (Django: json.loads of its dumps), compared with the extracted one.
+        if (!v || v->is_null() ||
+            !(v->kind() == Value::Kind::Text || v->kind() == Value::Kind::Integer ||
+              v->kind() == Value::Kind::Real || v->kind() == Value::Kind::Bool))
+            throw ValueError(what() + " expects text, a number or a boolean");
+        c.rhs = v->kind() == Value::Kind::Bool   ? Value(v->as_bool() ? 1 : 0)
+                : v->kind() == Value::Kind::Text ? checked_text(*v, what)
+                                                 : *v;
+        break;
+    default: // the text lookups on the extracted value
+        if (!v)
+            throw ValueError(what() + " expects a single value, not a list");
+        c.rhs = checked_pattern(*v, c, *def, q);
+        break;
+    }
+    // As Django: no IS NOT NULL beside a negated isnull, nor beside a comparison with JSON
+    // null (Django adds it only when the value is not None).
+    const bool json_null = c.lookup == LookupKind::Exact && c.value().is_null();
+    if (!negated || c.lookup == LookupKind::IsNull || json_null)
+        return WhereNode::leaf(std::move(c));
+    return null_guarded(c, q);
+}
+
 DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope) {
     const auto parts = split_path(kv.first);
     if (parts[0].empty())
@@ -677,6 +822,8 @@ DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated,
     c.lhs = std::move(lhs.expr);
     reject_extra_alias(c.lhs, q);
     c.lhs_type = c.lhs.type;
+    if (c.lhs_type == ValueType::Json && c.field())
+        return resolve_json_condition(std::move(c), q, parts, lhs, kv.second, negated);
     const LookupDef& lookup = resolve_lookup(c, q, parts, lhs, kv.first);
     c.lookup = lookup.kind;
 
