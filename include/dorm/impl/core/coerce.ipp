@@ -23,7 +23,6 @@ namespace detail {
 // Python's str(), repr(), int() and float()
 // ---------------------------------------------------------------------------------------------
 
-
 DORM_INLINE std::string python_str(const Value& v) {
     switch (v.kind()) {
     case Value::Kind::Null:
@@ -245,8 +244,8 @@ DORM_INLINE std::optional<double> python_float(std::string_view text) {
     const std::string clean = (whole.empty() ? "0" : whole) + "." + fraction + "e" +
                               (exponent_negative ? "-" : "") + (exponent.empty() ? "0" : exponent);
     double d = 0;
-    const auto r = std::from_chars(clean.data(), clean.data() + clean.size(), d);
-    if (r.ec == std::errc::result_out_of_range) {
+    const std::errc ec = parse_double(clean, d);
+    if (ec == std::errc::result_out_of_range) {
         // Too large is infinite, too small zero (as Python): compare the position of the
         // first significant digit with the exponent.
         const std::string all = whole + fraction;
@@ -255,7 +254,7 @@ DORM_INLINE std::optional<double> python_float(std::string_view text) {
         const long long e = exponent.size() > 6 ? 1000000 : std::stoll("0" + exponent);
         magnitude += exponent_negative ? -e : e;
         d = magnitude > 0 ? std::numeric_limits<double>::infinity() : 0.0;
-    } else if (r.ec != std::errc()) {
+    } else if (ec != std::errc()) {
         return std::nullopt;
     }
     return sign * d;

@@ -8,6 +8,7 @@
 
 #include "dorm/core/errors.hpp"
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/float_text.hpp"
 #include "dorm/odata/literal.hpp"
 
 namespace dorm {
@@ -199,8 +200,7 @@ DORM_INLINE Value parse_value(const nlohmann::json& j, ValueType t, Version v,
         if (j.is_string()) { // V2 decimals
             const std::string s = j.get<std::string>();
             double d = 0;
-            const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
-            if (r.ec == std::errc() && r.ptr == s.data() + s.size())
+            if (dorm::detail::parse_double(s, d) == std::errc())
                 return Value(d);
         }
         return bad("a number");
