@@ -17,6 +17,10 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+// GCC (12) takes a scoped enumerator for a declaration that shadows dorm::Decimal, dorm::Uuid
+// and dorm::Blob.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 // What the database sees (Django's field classes).
 enum class FieldKind : std::uint8_t {
     Auto,       // AutoField: integer primary key assigned by the database
@@ -32,13 +36,27 @@ enum class FieldKind : std::uint8_t {
     ForeignKey, // ForeignKey: the target's primary key in a "<name>_id" column
     OneToOne,   // OneToOneField: a unique ForeignKey
     ManyToMany, // ManyToManyField: no column; rows of a join table
+    Decimal,    // DecimalField(max_digits, decimal_places): a dorm::Decimal member
+    Uuid,       // UUIDField: a dorm::Uuid member
+    Binary,     // BinaryField: a dorm::Blob (std::vector<std::uint8_t>) member
 };
 
 // What deleting a referenced row does to the rows that refer to it (Django's on_delete).
 enum class OnDelete : std::uint8_t { Cascade, Protect, Restrict, SetNull, SetDefault, DoNothing };
 
 // The type a value of the field (or of a transform of it) has in a query.
-enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time };
+enum class ValueType : std::uint8_t {
+    Integer,
+    Real,
+    Bool,
+    Text,
+    Date,
+    DateTime,
+    Time,
+    Decimal,
+    Uuid,
+    Binary
+};
 
 // "CharField" for FieldKind::Char (Django's class names).
 std::string_view field_kind_name(FieldKind k);
@@ -49,7 +67,23 @@ ValueType value_type_of(FieldKind k);
 
 // The C++ type of the member that holds the field.
 // Related: a ForeignKey<T> / OneToOne<T> member (its id is a Value); None: no column.
-enum class CType : std::uint8_t { I32, I64, F64, F32, Bool, String, Date, DateTime, Related, None };
+enum class CType : std::uint8_t {
+    I32,
+    I64,
+    F64,
+    F32,
+    Bool,
+    String,
+    Date,
+    DateTime,
+    Related,
+    None,
+    Decimal,
+    Uuid,
+    Blob
+};
+
+#pragma GCC diagnostic pop
 
 namespace detail {
 template <class M>
@@ -70,6 +104,12 @@ template <>
 struct ctype_of<dorm::Date> : std::integral_constant<CType, CType::Date> {};
 template <>
 struct ctype_of<dorm::DateTime> : std::integral_constant<CType, CType::DateTime> {};
+template <>
+struct ctype_of<dorm::Decimal> : std::integral_constant<CType, CType::Decimal> {};
+template <>
+struct ctype_of<dorm::Uuid> : std::integral_constant<CType, CType::Uuid> {};
+template <>
+struct ctype_of<dorm::Blob> : std::integral_constant<CType, CType::Blob> {};
 
 template <class M>
 struct member_traits {
@@ -109,6 +149,8 @@ struct Option {
         DbTable,          // many-to-many: the name of the automatic join table
         Symmetrical,      // many-to-many to the same model: number 0 or 1
         Remote,           // the field's name on the remote (text); number: RemoteRole
+        MaxDigits,        // DecimalField: digits in all
+        DecimalPlaces,    // DecimalField: digits after the point
     };
     explicit Option(Tag t, std::int64_t n = 0, std::string s = {}, Value v = {},
                     const ModelMeta& (*m)() = nullptr)
@@ -131,6 +173,13 @@ inline Option max_length(std::int64_t n) {
 }
 inline Option db_column(std::string name) {
     return Option(Option::Tag::DbColumn, 0, std::move(name));
+}
+// DecimalField(max_digits=12, decimal_places=2): both are required on a dorm::Decimal member.
+inline Option max_digits(std::int64_t n) {
+    return Option(Option::Tag::MaxDigits, n);
+}
+inline Option decimal_places(std::int64_t n) {
+    return Option(Option::Tag::DecimalPlaces, n);
 }
 // The value a new instance made by dorm (create() with field values, get_or_create, ...)
 // starts with; a member initializer in the struct is the C++ way to say the same.
@@ -194,6 +243,8 @@ struct FieldMeta {
     bool unique = false;
     bool db_index = false;
     std::int64_t max_length = 0;
+    int max_digits = 0;     // DecimalField
+    int decimal_places = 0; // DecimalField
     std::optional<Value> default_value;
     std::size_t offset = 0; // of the member inside the model object
     std::size_t index = 0;  // position in ModelMeta::fields (or ModelMeta::many_to_many)
@@ -250,6 +301,32 @@ struct FieldMeta {
     std::string qualified_name() const;        // "Article.headline"
     std::string described_name() const;        // "Article.headline (CharField)"
 };
+
+namespace detail {
+// The values of DecimalField and UUIDField, as Django's field classes prepare them (the
+// query-value coercion calls these; a remote row and a stored column come through them too).
+
+// DecimalField.to_python: a Decimal as is, an integer or bool exactly, text as Python's
+// Decimal(text) reads it, a double rounded to max_digits digits
+// (Context(prec=max_digits).create_decimal_from_float). Anything else, NaN and the
+// infinities: ValidationError "“abc” value must be a decimal number.".
+Decimal decimal_to_python(const Value& v, const FieldMeta& f);
+Decimal decimal_to_python(const Value& v, int max_digits); // a query value: no field at hand
+// UUIDField.to_python: a Uuid as is, text in any form Uuid::parse accepts, a non-negative
+// integer as UUID(int=n). Else ValidationError "“abc” is not a valid UUID.".
+Uuid uuid_to_python(const Value& v);
+// What Django reads from a SQLite DecimalField column (its converter): the stored number to
+// 15 significant digits, then quantized to decimal_places. Text that is a number is read.
+Decimal decimal_from_store(const Value& stored, const FieldMeta& f);
+// What Django gives SQLite on save (adapt_decimalfield_value / format_number): the value
+// rounded half to even to decimal_places, in plain notation ("12.50"). A value with more than
+// max_digits digits once rounded is refused (ValueError; Django's decimal.InvalidOperation).
+std::string decimal_for_save(const Decimal& d, const FieldMeta& f);
+// DecimalValidator (full_clean): Django's messages, empty when the value fits:
+// "Ensure that there are no more than 5 digits in total.", "... no more than 2 decimal
+// places.", "... no more than 3 digits before the decimal point.".
+std::vector<std::string> decimal_problems(const Decimal& d, const FieldMeta& f);
+} // namespace detail
 
 } // namespace DORM_ABI
 } // namespace dorm

@@ -2,6 +2,7 @@
 // The one literal encoder of each dialect: every value that reaches an OData query goes
 // through here (strings quoted with '' doubled, booleans lower case, dates and datetimes as
 // UTC, GUIDs, null), so no value can change the structure of a filter.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,12 @@ bool is_guid(std::string_view s);
 // "2005-01-01T10:20:30" with ".ffffff" when there are microseconds. dorm's datetimes are
 // naive and are taken to be UTC.
 std::string iso_utc(const DateTime& dt);
+
+// Base64 of bytes (RFC 4648; `url`: the URL-safe alphabet, -_, as OData v4's binary'...'),
+// and back (either alphabet, padding optional); upper-case hex of bytes (V2's X'...').
+std::string base64(const Blob& b, bool url = false);
+std::optional<Blob> from_base64(std::string_view s);
+std::string hex_of(const Blob& b);
 
 // A value as a literal of the dialect. `guid`: the value is a remote key (a GUID).
 std::string literal(const Value& v, const Dialect& d, bool guid = false);

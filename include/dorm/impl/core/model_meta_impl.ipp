@@ -47,6 +47,20 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
         case Option::Tag::DbColumn:
             f.column = o.text;
             break;
+        case Option::Tag::MaxDigits:
+        case Option::Tag::DecimalPlaces:
+            if (f.ctype != CType::Decimal)
+                model_definition_error(meta, "field '" + f.name +
+                                                 "': max_digits and decimal_places apply to a "
+                                                 "dorm::Decimal member (DecimalField) only");
+            if (o.number < 0 || o.number > 1000)
+                model_definition_error(
+                    meta, "field '" + f.name + "': " +
+                              (o.tag == Option::Tag::MaxDigits ? "max_digits" : "decimal_places") +
+                              " must be a number from 0 to 1000");
+            (o.tag == Option::Tag::MaxDigits ? f.max_digits : f.decimal_places) =
+                static_cast<int>(o.number);
+            break;
         case Option::Tag::Default:
             f.default_value = o.value;
             break;
@@ -138,6 +152,28 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
         break;
     case CType::DateTime:
         f.kind = FieldKind::DateTime;
+        break;
+    case CType::Decimal:
+        // Django's checks (fields.E130-E134): both given, max_digits positive and not below
+        // decimal_places.
+        if (!has_option(opts, Option::Tag::MaxDigits) ||
+            !has_option(opts, Option::Tag::DecimalPlaces))
+            model_definition_error(meta, "DecimalField '" + f.name +
+                                             "' needs max_digits(n) and decimal_places(n)");
+        if (f.max_digits < 1)
+            model_definition_error(meta, "DecimalField '" + f.name +
+                                             "': max_digits must be a positive integer");
+        if (f.decimal_places > f.max_digits)
+            model_definition_error(meta, "DecimalField '" + f.name +
+                                             "': max_digits must be greater or equal to "
+                                             "decimal_places");
+        f.kind = FieldKind::Decimal;
+        break;
+    case CType::Uuid:
+        f.kind = FieldKind::Uuid;
+        break;
+    case CType::Blob:
+        f.kind = FieldKind::Binary;
         break;
     }
     f.index = meta.fields.size();
@@ -398,10 +434,9 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
                                                   "remote; its own field '" +
                                                   f.name +
                                                   "' stays local (drop its dorm::remote(...))");
-    if (built.remote() || std::any_of(built.fields.begin(), built.fields.end(),
-                                      [&](const FieldMeta& f) {
-                                          return own(f) && f.remote_mapped();
-                                      })) {
+    if (built.remote() ||
+        std::any_of(built.fields.begin(), built.fields.end(),
+                    [&](const FieldMeta& f) { return own(f) && f.remote_mapped(); })) {
         auto count = [&](RemoteRole r) {
             return std::count_if(built.fields.begin(), built.fields.end(),
                                  [&](const FieldMeta& f) { return f.remote_role == r; });
@@ -582,6 +617,12 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<Date>(p, optional);
     case CType::DateTime:
         return detail::get_member<DateTime>(p, optional);
+    case CType::Decimal:
+        return detail::get_member<Decimal>(p, optional);
+    case CType::Uuid:
+        return detail::get_member<Uuid>(p, optional);
+    case CType::Blob:
+        return detail::get_member<Blob>(p, optional);
     case CType::Related:
         return static_cast<const RelatedObject*>(p)->id();
     case CType::None:
@@ -645,6 +686,15 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::DateTime:
             detail::member_as<std::optional<DateTime>>(p).reset();
             break;
+        case CType::Decimal:
+            detail::member_as<std::optional<Decimal>>(p).reset();
+            break;
+        case CType::Uuid:
+            detail::member_as<std::optional<Uuid>>(p).reset();
+            break;
+        case CType::Blob:
+            detail::member_as<std::optional<Blob>>(p).reset();
+            break;
         case CType::Related:
         case CType::None:
             break;
@@ -677,6 +727,17 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::DateTime:
             detail::set_member(p, optional, detail::checked_datetime(v));
+            break;
+        case CType::Decimal: // a double read from the store: 15 digits, as Django reads it
+            detail::set_member(p, optional,
+                               v.kind() == Value::Kind::Real ? detail::decimal_from_store(v, *this)
+                                                             : v.as_decimal());
+            break;
+        case CType::Uuid:
+            detail::set_member(p, optional, v.as_uuid());
+            break;
+        case CType::Blob:
+            detail::set_member(p, optional, v.as_blob());
             break;
         case CType::Related:
         case CType::None:

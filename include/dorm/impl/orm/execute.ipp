@@ -264,6 +264,8 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
             throw ValueError(f.described_name() + ": " + e.what());
         }
     }
+    if (f.kind == FieldKind::Decimal) // stored as save() stores it: rounded, as text
+        return Expr::literal(Value(detail::decimal_for_save(prepared.as_decimal(), f)));
     if (f.kind == FieldKind::Char && f.max_length &&
         utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
         throw ValidationError(f.qualified_name() + ": ensure this value has at most " +

@@ -122,6 +122,10 @@ DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
         if (const DateTime* dt = payload(f, p, DateTime{}))
             problem = detail::datetime_problem(*dt);
         break;
+    case CType::Decimal: // what save() would give SQLite must fit max_digits
+        if (const Decimal* d = payload(f, p, Decimal{}))
+            detail::decimal_for_save(*d, f);
+        return;
     case CType::Related: {
         const Value id = f.get(obj);
         if (id.kind() == Value::Kind::Text)
@@ -141,6 +145,7 @@ DORM_INLINE void validate(const ModelMeta& m, const void* obj) {
         case CType::String:
         case CType::Date:
         case CType::DateTime:
+        case CType::Decimal:
         case CType::Related:
             validate_field(f, obj);
             break;

@@ -130,6 +130,15 @@ DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinSco
         case Value::Kind::Time:
             e.type = ValueType::Time;
             break;
+        case Value::Kind::Decimal:
+            e.type = ValueType::Decimal;
+            break;
+        case Value::Kind::Uuid:
+            e.type = ValueType::Uuid;
+            break;
+        case Value::Kind::Blob:
+            e.type = ValueType::Binary;
+            break;
         default:
             e.type = ValueType::Text;
             break;
@@ -245,6 +254,14 @@ requires std::is_invocable_r_v<std::string, const What&>
         case ValueType::Time:
             if (v.kind() == Value::Kind::Time || v.kind() == Value::Kind::Text)
                 return checked_calendar(v, Value(v.as_time()), what);
+            return fail();
+        case ValueType::Decimal: // Django's to_python: ValidationError for what is refused
+            return Value(decimal_to_python(v, 0));
+        case ValueType::Uuid:
+            return Value(uuid_to_python(v));
+        case ValueType::Binary: // Django binds bytes as they are
+            if (v.kind() == Value::Kind::Blob)
+                return v;
             return fail();
         }
     } catch (const ValueError& e) {
