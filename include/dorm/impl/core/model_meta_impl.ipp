@@ -445,11 +445,12 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
             model_definition_error(built, "fields are mapped to a remote but the model "
                                           "names no entity set (m.remote(\"...Set\"))");
         for (const auto& f : built.fields)
-            if (f.remote_role == RemoteRole::Key && f.ctype != CType::String)
+            if (f.remote_role == RemoteRole::Key && f.ctype != CType::String &&
+                f.ctype != CType::Uuid)
                 model_definition_error(
                     built, "the remote key field '" + f.name +
-                               "' must be a std::optional<std::string> (or std::string) "
-                               "member: it holds a GUID");
+                               "' must be a std::optional<std::string> (or std::string) or a "
+                               "dorm::Uuid member: it holds a GUID");
         if (count(RemoteRole::Key) != 1 || count(RemoteRole::Modified) > 1)
             model_definition_error(
                 built, "a remote model needs exactly one dorm::remote_key(...) field (the "

@@ -139,8 +139,8 @@ DORM_INLINE std::string literal(const Value& v, const Dialect& d, bool guid) {
         return v.as_decimal().str() + (v2 ? "M" : "");
     case Value::Kind::Uuid: // Edm.Guid
         return v2 ? "guid'" + v.as_uuid().str() + "'" : v.as_uuid().str();
-    case Value::Kind::Blob: // Edm.Binary: X'hex' on V2, binary'base64url' on V4
-        return v2 ? "X'" + hex_of(v.as_blob()) + "'" : "binary'" + base64(v.as_blob(), true) + "'";
+    case Value::Kind::Blob: // Edm.Binary: binary'hex' on V2, binary'base64url' on V4
+        return v2 ? "binary'" + hex_of(v.as_blob()) + "'" : "binary'" + base64(v.as_blob(), true) + "'";
     }
     throw ValueError("OData has no literal for this value");
 }

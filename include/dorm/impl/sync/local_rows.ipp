@@ -28,7 +28,10 @@ DORM_INLINE Value remote_key_text(const Value& v) {
 }
 
 DORM_INLINE Value key_of(const FieldMeta& key_field, const void* obj) {
-    return remote_key_text(key_field.get(obj));
+    const Value v = key_field.get(obj);
+    if (v.kind() == Value::Kind::Uuid && v.as_uuid() == Uuid{})
+        return Value(""); // a default-constructed Uuid: no key yet, as an empty text key
+    return remote_key_text(v);
 }
 
 DORM_INLINE Value key_param(const FieldMeta& key_field, const std::string& key) {

@@ -83,6 +83,9 @@ WriteBody::of_stored(const ModelMeta& m, const std::vector<const FieldMeta*>& fi
 DORM_INLINE void WriteBody::put(nlohmann::json& body, const FieldMeta& f, const Value& v) {
     if (f.is_foreign_key())
         put_lookup(body, f, v);
+    else if (f.kind == FieldKind::Decimal && !v.is_null()) // as the local store keeps it
+        body[f.remote_name] =
+            odata::json_value(Value(v.as_decimal().quantize(f.decimal_places)), d_.version);
     else
         body[f.remote_name] = odata::json_value(v, d_.version);
 }
