@@ -187,6 +187,46 @@ void reads(conf::Suite& s) {
     s.same(
         "values_list", [] { return conf::rows(P().values_list().order_by("id")); },
         "Product.objects.order_by('id').values_list()");
+    s.same(
+        "values_list_decimal_digits",
+        [] {
+            json out = json::array();
+            for (const dorm::Row& r : P().values("price", "cost").order_by("id"))
+                out.push_back(json::array({r[std::size_t{0}].as_decimal().str(),
+                                           r[std::size_t{1}].is_null()
+                                               ? json(nullptr)
+                                               : json(r[std::size_t{1}].as_decimal().str())}));
+            return out;
+        },
+        "[[str(r['price']), None if r['cost'] is None else str(r['cost'])] "
+        "for r in Product.objects.order_by('id').values('price', 'cost')]");
+}
+
+// DecimalValidator's messages (for model validation): dorm::detail::decimal_problems.
+void decimal_validation(conf::Suite& s) {
+    s.step(
+        "decimal_validator_messages",
+        [] {
+            json out = json::array();
+            for (const char* v :
+                 {"12.3456", "123.4", "99.999", "0.0001", "1E+2", "-12.345", "0", "0.00000"}) {
+                json messages = json::array();
+                for (const auto& m :
+                     dorm::detail::decimal_problems(dec(v), *Product::meta().find("cost")))
+                    messages.push_back(m);
+                out.push_back(messages);
+            }
+            return out;
+        },
+        "def msgs(f, v):\n"
+        "    from django.core.exceptions import ValidationError\n"
+        "    try:\n"
+        "        Product._meta.get_field(f).run_validators(Decimal(v))\n"
+        "        return []\n"
+        "    except ValidationError as e:\n"
+        "        return e.messages\n",
+        "[msgs('cost', v) for v in ['12.3456', '123.4', '99.999', '0.0001', '1E+2', '-12.345', "
+        "'0', '0.00000']]");
 }
 
 void decimal_lookups(conf::Suite& s) {
@@ -377,6 +417,7 @@ TEST_CASE("DecimalField, UUIDField and BinaryField agree with Django",
         conf::Suite s(db);
         writes(s);
         reads(s);
+        decimal_validation(s);
         decimal_lookups(s);
         uuid_lookups(s);
         binary_lookups(s);

@@ -376,7 +376,7 @@ TEST_CASE("Decimal: parse and str keep the digits, compare by value, quantize ha
     CHECK_THROWS_AS(Value(1.5).as_decimal(), dorm::ValueError);
 }
 
-TEST_CASE("Uuid: parse accepts Django's forms; hex() is the stored form, str() the canonical") {
+TEST_CASE("Uuid: parse accepts Django's forms, hex() is the stored form, str() the canonical one") {
     using dorm::Uuid;
     const Uuid u = Uuid::from_string("12345678-1234-5678-9abc-def012345678");
     CHECK(u.hex() == "12345678123456789abcdef012345678");

@@ -126,6 +126,14 @@ DORM_INLINE std::vector<Row> fetch_rows(const Query& q, const Evaluation& how) {
         vals.reserve(q.values.size());
         for (std::size_t i = 0; i < q.values.size(); ++i) {
             const Expr& e = q.values[i].expr;
+            if (e.op == Expr::Op::Field && e.field && e.field->kind == FieldKind::Decimal) {
+                // As Django's converter: 15 digits, quantized to the field's places.
+                const Value stored = cur.stmt().column(static_cast<int>(i));
+                vals.push_back(stored.is_null()
+                                   ? stored
+                                   : Value(detail::decimal_from_store(stored, *e.field)));
+                continue;
+            }
             vals.push_back(e.op == Expr::Op::Extra
                                ? cur.stmt().column(static_cast<int>(i))
                                : cur.stmt().column_as(static_cast<int>(i), e.type));
