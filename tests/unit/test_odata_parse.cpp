@@ -161,6 +161,11 @@ TEST_CASE("Edm.Decimal, Edm.Guid and Edm.Binary: JSON read exactly, literals per
     CHECK(dec(json::parse("-7"), Version::V4) == "-7");
     CHECK(dec(json::parse("18446744073709551615"), Version::V4) == "18446744073709551615");
     CHECK(dec("98765432109.87", Version::V4) == "98765432109.87"); // IEEE754Compatible
+    CHECK(dec(json::parse(R"({"__metadata": {"type": "Microsoft.Crm.Sdk.Data.Services.Money"},
+                              "Value": "1234.5000"})"),
+              Version::V2) == "1234.5000"); // CRM 2011's Money
+    CHECK(od::parse_value(json::parse(R"({"Value": null})"), ValueType::Decimal, Version::V2, "m")
+              .is_null());
     CHECK_THROWS_AS(dec("12,5", Version::V2), dorm::MalformedResponse);
     CHECK_THROWS_AS(dec(true, Version::V4), dorm::MalformedResponse);
 

@@ -232,7 +232,12 @@ DORM_INLINE Value parse_value(const nlohmann::json& j, ValueType t, Version v,
     case ValueType::Decimal:
         // V2 (and V4's IEEE754Compatible form): text, read exactly. V4: a number, read as
         // the shortest text that gives the same double (exact up to 15 significant digits).
-        if (j.is_string()) {
+        // CRM 2011's Money is an object {"Value": "12.50", "__metadata": ...}.
+        if (j.is_object() && v == Version::V2) {
+            const auto value = j.find("Value");
+            if (value != j.end() && !value->is_object())
+                return parse_value(*value, t, v, attribute);
+        } else if (j.is_string()) {
             if (auto d = Decimal::parse(j.get_ref<const std::string&>()))
                 return Value(*d);
         } else if (j.is_number_integer()) {
