@@ -49,6 +49,7 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "sqlgen": "tests/unit/test_sql_generation.cpp", "values": "tests/unit/test_values.cpp",
          "fold": "tests/unit/test_unicode_fold.cpp",
          "conf_lookups": "tests/conformance/django_lookups.cpp",
+         "conf_any": "tests/conformance/django_lookups_any_field.cpp",
          "conf_qs": "tests/conformance/django_querysets.cpp",
          "conf_w": "tests/conformance/django_writes.cpp",
          "conf_kinds": "tests/conformance/django_field_kinds.cpp",
@@ -57,6 +58,8 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "cascade": "tests/unit/test_delete_cascade.cpp",
          "relschema": "tests/unit/test_relation_schema.cpp",
          "conf_rel": "tests/conformance/django_relations.cpp",
+         "condagg": "tests/unit/test_conditional_aggregates.cpp",
+         "conf_condagg": "tests/conformance/django_conditional_aggregates.cpp",
          "conf_del": "tests/conformance/django_deletes.cpp",
          "odata": "tests/unit/test_odata_compile.cpp", "oparse": "tests/unit/test_odata_parse.cpp",
          "server": "tests/remote/test_odata_server.cpp",
@@ -71,6 +74,8 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "inherit": "tests/unit/test_inheritance.cpp",
          "spec": "tests/unit/test_specializations.cpp",
          "rtargs": "tests/unit/test_runtime_args.cpp",
+         "valid": "tests/unit/test_validation.cpp",
+         "conf_valid": "tests/conformance/django_validation.cpp",
          "demo": "examples/crm_sync.cpp"}
 
 def ref(stem, prefix, api):
@@ -134,7 +139,9 @@ section("Lookups", "Each lookup works in `filter`, `exclude`, `get`, `Q` and aft
     (f'{L}("f__iregex", v)', [("lookups", "regex and iregex"), ("conf_lookups", "lookups and transforms agree")], "ignores case as re.IGNORECASE (Unicode)"),
     (f'{L}("f__search", v)', [("lookups", "search matches rows"), ("conf_lookups", "lookups and transforms agree")], "every word contained, ignoring case"),
     ("wildcards and quotes in values are literal", [("lookups", "% and _ are literal"), ("lookups", "star, question mark and bracket are literal"), ("lookups", "every hostile string"), ("sqlgen", "hostile values never reach")], ""),
-    ("a lookup that does not apply to the field's type", [("errors", "a lookup or transform that does not apply")], "FieldError"),
+    ("a pattern lookup (iexact, contains, ..., regex) on a number, boolean, date or datetime", [("sqlgen", "pattern lookups on numbers, booleans and dates"), ("conf_any", "every lookup on every field"), ("odata", "pattern lookups on numbers, booleans and dates"), ("sreads", "a lookup on a field's text")], "the value's text (Python's str()) against the column's, as Django on SQLite; remote: narrowed locally"),
+    ("gt, gte, lt, lte, range on a boolean", [("sqlgen", "pattern lookups on numbers, booleans and dates"), ("conf_any", "every lookup on every field")], "false < true"),
+    ("a lookup that does not apply to the field's type", [("errors", "a lookup or transform that does not apply")], "FieldError (search on a non-text field, a transform of another type)"),
 ])
 section("Transforms", "Each transform is followed by a lookup (default `exact`) and can be chained.", [
     (f'{L}("f__date", d)', [("lookups", "datetime transforms: date and time"), ("conf_lookups", "lookups and transforms agree")], ""),
@@ -164,6 +171,7 @@ section("Conditions and expressions", "", [
     ('F("f") in update()', [("queryset", "update: values, F() arithmetic")], ""),
     ("Count, Sum, Avg, Min, Max (distinct Count)", [("queryset", "aggregate: Count, Sum"), ("conf_qs", "QuerySet methods agree")], ""),
     ("condition on an aggregate annotation (HAVING)", [("queryset", "annotate: per-object values"), ("conf_qs", "QuerySet methods agree")], ""),
+    ('conditional aggregates: Count("entry", Q(...)), Sum(f, true, Q(...))', [("condagg", "an aggregate's filter: FILTER (WHERE"), ("condagg", "FILTER and CASE WHEN give"), ("conf_condagg", "Conditional aggregates agree")], "Django's filter=Q(...); FILTER (WHERE) or CASE WHEN"),
     ("aggregate() over an aggregate annotation", [("queryset", "aggregate: over an aggregate annotation")], "Avg of a Count annotation, over a subquery"),
     ("extra(select) alias in a condition is refused", [("queryset", "extra: a select alias in a condition")], "FieldError, as Django"),
 ])
@@ -232,6 +240,12 @@ section("Models and instances", "", [
     ("SaveOptions: update_fields", [("model", "save: update_fields")], ""),
     ("obj.delete_()", [("model", "delete_: removes the row")], "resets an auto pk to 0"),
     ("obj.refresh_from_db([fields])", [("model", "refresh_from_db")], ""),
+    ("std::int16_t members (SmallIntegerField)", [("valid", "int16_t members are SmallIntegerFields")], ""),
+    ("dorm::positive (Positive*IntegerField)", [("conf_valid", "validation: the tables are Django's"), ("valid", "int16_t members are SmallIntegerFields")], "CHECK (col >= 0)"),
+    ("dorm::email_field, url_field, slug_field", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "field kinds: Django's defaults")], "validated CharFields"),
+    ("dorm::choices, obj.display(field)", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "display: the label")], "get_FOO_display()"),
+    ("dorm::blank, min_value, max_value, min_length, validator(fn)", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "full_clean: one error with every field's messages")], ""),
+    ("obj.full_clean(), clean_fields(), validate_unique()", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "full_clean: the model's clean()"), ("valid", "full_clean: exclude skips fields")], "ValidationError::message_dict()"),
     ("Klass::DoesNotExist, Klass::MultipleObjectsReturned per model", [("model", "DoesNotExist and MultipleObjectsReturned are per model"), ("errors", "get() of nothing")], ""),
 ])
 section("Database, transactions, schema", "", [
@@ -430,7 +444,7 @@ out.append("""
 | `bulk_update`, `iterator()`, `union` / `intersection` / `difference`, `alias()`, `explain()` | ✘ | |
 | `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too: `NotSupportedError` with Django's message |
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
-| `TimeField`, `JSONField`; time zones | ✘ | `dorm::Time` exists as a query value for the `time` transform |
+| `DurationField`; time zones | ✘ | |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |
 """)
 text = "\n".join(out)

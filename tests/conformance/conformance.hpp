@@ -151,6 +151,17 @@ dorm_test::OracleModel oracle_model() {
         of.unique = f.unique;
         of.db_index = f.db_index;
         of.max_length = static_cast<int>(f.max_length);
+        if (f.blank)
+            of.extra["blank"] = true;
+        for (const auto& c : f.choices)
+            of.extra["choices"].push_back(json::array({to_json(c.value), c.label}));
+        for (const auto& v : f.validators) {
+            static const char* const kinds[] = {"",           "min_value",  "max_value",
+                                                "min_length", "max_length", ""};
+            const char* kind = kinds[static_cast<int>(v.kind)];
+            if (*kind) // a custom validator has no Django twin
+                of.extra["validators"].push_back(json{{"kind", kind}, {"limit", to_json(v.limit)}});
+        }
         if (f.kind == dorm::FieldKind::Decimal) {
             of.extra["max_digits"] = f.max_digits;
             of.extra["decimal_places"] = f.decimal_places;
@@ -574,6 +585,10 @@ inline json error_json(const std::exception& e) {
         name = "FieldError";
     else if (dynamic_cast<const dorm::ValidationError*>(&e))
         name = "ValidationError";
+    else if (dynamic_cast<const dorm::TypeError*>(&e))
+        name = "TypeError";
+    else if (dynamic_cast<const dorm::OverflowError*>(&e))
+        name = "OverflowError";
     else if (dynamic_cast<const dorm::ValueError*>(&e))
         name = "ValueError";
     else if (dynamic_cast<const dorm::UsageError*>(&e))

@@ -191,6 +191,11 @@ FIELD_TYPES = {
     'BigIntegerField': _simple('BigIntegerField'),
     'SmallIntegerField': _simple('SmallIntegerField'),
     'PositiveIntegerField': _simple('PositiveIntegerField'),
+    'PositiveSmallIntegerField': _simple('PositiveSmallIntegerField'),
+    'PositiveBigIntegerField': _simple('PositiveBigIntegerField'),
+    'EmailField': _simple('EmailField'),
+    'URLField': _simple('URLField'),
+    'SlugField': _simple('SlugField'),
     'FloatField': _simple('FloatField'),
     'BooleanField': _simple('BooleanField'),
     'CharField': _char,
@@ -198,6 +203,8 @@ FIELD_TYPES = {
     'DateField': _simple('DateField'),
     'DateTimeField': _simple('DateTimeField'),
     'TimeField': _simple('TimeField'),
+    'DurationField': _simple('DurationField'),
+    'JSONField': _simple('JSONField'),
     'DecimalField': _decimal,
     'UUIDField': _simple('UUIDField'),
     'BinaryField': _simple('BinaryField'),
@@ -219,6 +226,19 @@ _COMMON_OPTIONS = {
 }
 
 
+def _validator(spec):
+    from django.core import validators
+    classes = {
+        'min_value': validators.MinValueValidator,
+        'max_value': validators.MaxValueValidator,
+        'min_length': validators.MinLengthValidator,
+        'max_length': validators.MaxLengthValidator,
+    }
+    if spec.get('kind') not in classes:
+        raise SpecError('unknown validator %r' % spec)
+    return classes[spec['kind']](spec['limit'])
+
+
 def build_field(spec):
     ftype = spec.get('type')
     builder = FIELD_TYPES.get(ftype)
@@ -232,6 +252,10 @@ def build_field(spec):
             if key == 'column' and spec[key] == '':
                 continue
             kw[django_key] = spec[key]
+    if spec.get('choices'):
+        kw['choices'] = [tuple(c) for c in spec['choices']]
+    if spec.get('validators'):
+        kw['validators'] = [_validator(v) for v in spec['validators']]
     # "extra" carries type-specific options straight to the field constructor
     # only for keys the builder does not interpret itself.
     extra = spec.get('extra') or {}

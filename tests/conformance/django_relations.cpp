@@ -644,6 +644,26 @@ void lookups(conf::Suite& s) {
     s.same_error(
         "lookup_on_relation_text", [] { return pks(E().filter("blog__contains", "x")); },
         "Entry.objects.filter(blog__contains='x')");
+    // A relation takes only the lookups that compare keys; a field of the related model,
+    // even its key reached through the relation, takes every lookup (as any field).
+    s.same_error(
+        "lookup_on_relation_iexact", [] { return pks(E().filter("blog__iexact", 1)); },
+        "Entry.objects.filter(blog__iexact=1)");
+    s.same_error(
+        "lookup_on_relation_regex", [] { return pks(E().filter("blog__regex", "1")); },
+        "Entry.objects.filter(blog__regex='1')");
+    s.same_error(
+        "lookup_on_relation_attname", [] { return pks(E().filter("blog_id__startswith", 1)); },
+        "Entry.objects.filter(blog_id__startswith=1)");
+    s.same_error(
+        "lookup_on_reverse_relation", [] { return pks(B().filter("entry__contains", 1)); },
+        "Blog.objects.filter(entry__contains=1)");
+    s.same(
+        "lookup_on_related_key", [] { return pks(E().filter("blog__id__contains", 1)); },
+        "Entry.objects.filter(blog__id__contains=1)");
+    s.same(
+        "lookup_on_relation_gt", [] { return pks(E().filter("blog__gt", 1)); },
+        "Entry.objects.filter(blog__gt=1)");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -504,6 +504,26 @@ TEST_CASE("regex, iregex and search cannot be said: no filter, a superset", "[od
     }
 }
 
+TEST_CASE("pattern lookups on numbers, booleans and dates, and ordered booleans, cannot be said",
+          "[odata][any_field]") {
+    // They compare the text of a non-text value (Django's str(), SQLite's text of the column),
+    // and OData orders no booleans: no filter, a superset narrowed locally.
+    EXPECT_ODATA(A().filter("employees__contains", 5), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("employees__iexact", 5), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("revenue__regex", "^4\\.0$"), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("founded__startswith", "2016-0"), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("modified__icontains", ".5"), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("active__endswith", "1"), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("active__gt", false), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("active__range", Values{false, true}), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("founded__year__startswith", 20), all({"", SUPERSET}));
+    EXPECT_ODATA(A().filter("employees__contains", 5).filter("active", true),
+                 all({"IsActive eq true", SUPERSET}));
+    // iexact=None is isnull on any field, said exactly.
+    EXPECT_ODATA(A().filter("employees__iexact", nullptr),
+                 all({"NumberOfEmployees eq null", EXACT}));
+}
+
 // ---- in, comparisons, null, literals --------------------------------------------------
 
 TEST_CASE("in: an in list where the dialect has one, else an OR chain, the empty list false",

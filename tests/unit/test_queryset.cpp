@@ -552,10 +552,11 @@ TEST_CASE_METHOD(Fixture, "create: from field values and from an object") {
     CHECK(created.id == 7);
     CHECK(objects().get("headline", "Eta").score == 9.5);
 
-    // A duplicate of a unique field, an unknown field and a wrong type are refused.
+    // A duplicate of a unique field, an unknown field and a value Django's get_prep_value
+    // refuses are refused (5 for a CharField is '5', as in Django).
     CHECK_THROWS_AS(objects().create({{"headline", "Alpha"}}), dorm::IntegrityError);
     CHECK_THROWS_AS(objects().create({{"headlin", "x"}}), dorm::FieldError);
-    CHECK_THROWS_AS(objects().create({{"headline", 5}}), dorm::ValueError);
+    CHECK_THROWS_AS(objects().create({{"headline", "Theta"}, {"score", "abc"}}), dorm::ValueError);
     CHECK(objects().count() == 7);
     // create() always INSERTs: an existing pk is an IntegrityError, not an UPDATE.
     Article dup = objects().get("pk", 1);

@@ -213,6 +213,70 @@ TEST_CASE("pattern lookups: GLOB for case-sensitive, folded LIKE for the i-looku
     CHECK(c.params == Values{"%foo%", "%50\\%%", "%bar%"});
 }
 
+TEST_CASE("pattern lookups on numbers, booleans and dates compare the value's text",
+          "[sql][escape][any_field]") {
+    const std::string P = R"("article"."published")";
+    struct Case {
+        std::string key;
+        Value value;
+        std::string sql;
+        Value param;
+    };
+    // The value's text is Python's str() of it (Django's prepare_rhs=False); the column is
+    // converted to text by SQLite itself (GLOB, LIKE and dorm_fold take text).
+    const std::vector<Case> cases = {
+        {"rating__contains", 1, R + " GLOB ?", "*1*"},
+        {"rating__contains", "*?[", R + " GLOB ?", "*[*][?][[]*"},
+        {"rating__startswith", 2.5, R + " GLOB ?", "2.5*"},
+        {"rating__endswith", 4.0, R + " GLOB ?", "*4.0"},
+        {"rating__endswith", -1e20, R + " GLOB ?", "*-1e+20"},
+        {"rating__contains", 1e-5, R + " GLOB ?", "*1e-05*"},
+        {"rating__contains", 0.1 + 0.2, R + " GLOB ?", "*0.30000000000000004*"},
+        {"rating__contains", 1e15, R + " GLOB ?", "*1000000000000000.0*"},
+        {"rating__contains", 1e16, R + " GLOB ?", "*1e+16*"},
+        {"rating__contains", 1e-4, R + " GLOB ?", "*0.0001*"},
+        {"rating__contains", -0.0, R + " GLOB ?", "*-0.0*"},
+        {"rating__contains", 123.456, R + " GLOB ?", "*123.456*"},
+        {"rating__contains", 1.5e300, R + " GLOB ?", "*1.5e+300*"},
+        {"rating__icontains", "1%_", "dorm_fold(" + R + ") LIKE ? ESCAPE '\\'", "%1\\%\\_%"},
+        {"rating__istartswith", "\\", "dorm_fold(" + R + ") LIKE ? ESCAPE '\\'", "\\\\%"},
+        {"rating__iexact", 3, "dorm_fold(" + R + ") = ?", "3"},
+        {"rating__iexact", "'3'", "dorm_fold(" + R + ") = ?", "'3'"},
+        {"published__contains", true, P + " GLOB ?", "*True*"},
+        {"published__iexact", false, "dorm_fold(" + P + ") = ?", "false"},
+        {"pub_date__startswith", Date{2005, 7, 29}, PUB + " GLOB ?", "2005-07-29*"},
+        {"pub_date__contains", DateTime(2005, 7, 29, 10, 30, 0, 250), PUB + " GLOB ?",
+         "*2005-07-29 10:30:00.000250*"},
+        {"pub_date__iendswith", Time(10, 30), "dorm_fold(" + PUB + ") LIKE ? ESCAPE '\\'",
+         "%10:30:00"},
+    };
+    for (const auto& k : cases) {
+        INFO(k.key << " " << k.value.repr());
+        const auto c = objects().filter(k.key, k.value).sql();
+        CHECK(c.text == where(k.sql));
+        CHECK(c.params == Values{k.param});
+    }
+
+    auto c = objects().filter("rating__regex", "^[45]$").sql();
+    CHECK(c.text == where("dorm_regexp(" + R + ", ?, 0)"));
+    CHECK(c.params == Values{"^[45]$"});
+    c = objects().filter("pub_date__year__startswith", 200).sql();
+    CHECK(c.text ==
+          where(transform_sql("dorm_extract", dorm::TransformKind::Year, PUB) + " GLOB ?"));
+    CHECK(c.params == Values{"200*"});
+    // iexact=None is IS NULL on any field.
+    c = objects().filter("rating__iexact", nullptr).sql();
+    CHECK(c.text == where(R + " IS NULL"));
+    CHECK(c.params.empty());
+    // Booleans are ordered (false < true), as Django's BooleanField.
+    c = objects().filter("published__gt", false).sql();
+    CHECK(c.text == where(P + " > ?"));
+    CHECK(c.params == Values{false});
+    c = objects().filter("published__range", Values{false, true}).sql();
+    CHECK(c.text == where(P + " BETWEEN ? AND ?"));
+    CHECK(c.params == Values{false, true});
+}
+
 TEST_CASE("in-lists, the empty list, and range", "[sql]") {
     auto c = objects().filter("id__in", {1, 2, 3}).sql();
     CHECK(c.text == where(ID + " IN (?, ?, ?)"));

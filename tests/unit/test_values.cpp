@@ -3,8 +3,10 @@
 // travel through SQLite.
 #include <catch2/catch.hpp>
 
+#include <dorm/core/coerce.hpp>
 #include <dorm/dorm.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -286,7 +288,8 @@ TEST_CASE("Date and DateTime: stored in Django's text formats and read back exac
           1);
     // A date given as text is parsed, and an invalid one is refused before SQL runs.
     CHECK(Stamp::objects().using_(db).filter("day", "2005-07-29").count() == 1);
-    CHECK_THROWS_AS(Stamp::objects().using_(db).filter("day", "2005-02-30"), dorm::ValueError);
+    CHECK_THROWS_AS(Stamp::objects().using_(db).filter("day", "2005-02-30"),
+                    dorm::ValidationError); // as Django's DateField.to_python
 }
 
 TEST_CASE("Date and DateTime: stored text that is not a valid date is a DatabaseError") {
@@ -395,4 +398,60 @@ TEST_CASE("Uuid: parse accepts Django's forms, hex() is the stored form, str() t
     CHECK(Value("{12345678-1234-5678-9abc-def012345678}").as_uuid() == u);
     CHECK(Value(u).repr() == "12345678-1234-5678-9abc-def012345678");
     CHECK(Uuid{} < u);
+}
+
+// What Django's get_prep_value builds on (dorm/core/coerce.hpp); each expected value is what
+// Python 3.11 gives.
+TEST_CASE("coercion: Python's str() of a double, int() and float() of text") {
+    using dorm::detail::python_float;
+    using dorm::detail::python_int;
+    using dorm::detail::python_str;
+    CHECK(python_str(Value(1.0)) == "1.0");
+    CHECK(python_str(Value(0.0001)) == "0.0001");
+    CHECK(python_str(Value(1e-05)) == "1e-05");
+    CHECK(python_str(Value(1e16)) == "1e+16");
+    CHECK(python_str(Value(1e15)) == "1000000000000000.0");
+    CHECK(python_str(Value(123456789012345678.0)) == "1.2345678901234568e+17");
+    CHECK(python_str(Value(-1.5e-7)) == "-1.5e-07");
+    CHECK(python_str(Value(-0.0)) == "-0.0");
+    CHECK(python_str(Value(0.1 + 0.2)) == "0.30000000000000004");
+    CHECK(python_str(Value(5e-324)) == "5e-324");
+    CHECK(python_str(Value(1.7976931348623157e308)) == "1.7976931348623157e+308");
+    CHECK(python_str(Value(std::numeric_limits<double>::infinity())) == "inf");
+    CHECK(python_str(Value(true)) == "True");
+    CHECK(python_str(Value(DateTime(2010, 1, 3, 4, 5, 6, 7))) == "2010-01-03 04:05:06.000007");
+
+    bool overflow = false;
+    CHECK(python_int(" 5\t", overflow) == 5);
+    CHECK(python_int("\u0663", overflow) == 3);             // Arabic-Indic three
+    CHECK(python_int("\u00a0-1_0\u3000", overflow) == -10); // no-break and ideographic spaces
+    CHECK(python_int("007", overflow) == 7);
+    CHECK(python_int("-9223372036854775808", overflow) == std::numeric_limits<std::int64_t>::min());
+    CHECK(python_int("9223372036854775807", overflow) == std::numeric_limits<std::int64_t>::max());
+    CHECK_FALSE(python_int("9223372036854775808", overflow));
+    CHECK(overflow);
+    for (const char* bad : {"", " ", "+", "5_", "_5", "1__0", "0x10", "1e3", "1.0", "1 0",
+                            "\x1c"
+                            "5",
+                            "five", "\xc3"}) {
+        INFO(bad);
+        CHECK_FALSE(python_int(bad, overflow));
+        CHECK_FALSE(overflow);
+    }
+
+    CHECK(python_float("1.5") == 1.5);
+    CHECK(python_float(" -1_0.2_5e1_0 ") == -10.25e10);
+    CHECK(python_float(".5") == 0.5);
+    CHECK(python_float("5.") == 5.0);
+    CHECK(python_float("\u0669") == 9.0);
+    CHECK(python_float("1e999") == std::numeric_limits<double>::infinity());
+    CHECK(python_float("-1e999") == -std::numeric_limits<double>::infinity());
+    CHECK(python_float("1e-999") == 0.0);
+    CHECK(python_float("-InFiNiTy") == -std::numeric_limits<double>::infinity());
+    CHECK(std::isnan(*python_float("NaN")));
+    for (const char* bad :
+         {"", ".", "e5", "1e", "1e+", "nan(1)", "0x10", "1_.5", "1._5", "--1", "infinit", "1.5x"}) {
+        INFO(bad);
+        CHECK_FALSE(python_float(bad));
+    }
 }

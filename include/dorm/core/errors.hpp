@@ -2,10 +2,13 @@
 // The exception hierarchy. Every error dorm throws derives from dorm::Error, and its message
 // names the model, the field and what was expected.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "dorm/detail/config.hpp"
 
@@ -54,11 +57,41 @@ struct FieldError : Error { // unknown field, lookup or transform; a path that d
 struct ValueError : Error { // a value of the wrong kind or shape for a field or lookup
     using Error::Error;
 };
+// A value of a kind the field cannot take at all, where Django raises Python's TypeError: a
+// date compared with an integer field, a number with a date field.
+struct TypeError : ValueError {
+    using ValueError::ValueError;
+};
+// A number too large for the database (Python's OverflowError): an integer beyond SQLite's
+// 64 bits, an infinite double given for an integer field.
+struct OverflowError : ValueError {
+    using ValueError::ValueError;
+};
 struct UsageError : Error { // an operation not allowed in this state (update of a slice, ...)
     using Error::Error;
 };
-struct ValidationError : Error { // a model instance that may not be saved (max_length, NULL)
+// A value or a model instance that is not valid (max_length, NULL, choices, full_clean()).
+struct ValidationError : Error {
     using Error::Error;
+    // Each field's messages, in field order (Django's message_dict; "__all__" for a model's
+    // clean()). What full_clean() raises has them; a single value's error has none.
+    using MessageDict = std::vector<std::pair<std::string, std::vector<std::string>>>;
+    ValidationError(const std::string& what, MessageDict messages)
+        : Error(what), dict_(std::make_shared<const MessageDict>(std::move(messages))) {}
+    const MessageDict& message_dict() const noexcept {
+        static const MessageDict none;
+        return dict_ ? *dict_ : none;
+    }
+    // The messages of one field (empty when it has none).
+    std::vector<std::string> messages(std::string_view field) const {
+        for (const auto& [name, list] : message_dict())
+            if (name == field)
+                return list;
+        return {};
+    }
+
+private:
+    std::shared_ptr<const MessageDict> dict_; // shared: copying an exception does not throw
 };
 struct NotSupported : Error { // a feature dorm or the database does not have
     using Error::Error;

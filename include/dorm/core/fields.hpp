@@ -9,8 +9,10 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/core/json.hpp"
 #include "dorm/core/value.hpp"
 #include "dorm/detail/config.hpp"
 
@@ -23,22 +25,31 @@ inline namespace DORM_ABI {
 #pragma GCC diagnostic ignored "-Wshadow"
 // What the database sees (Django's field classes).
 enum class FieldKind : std::uint8_t {
-    Auto,       // AutoField: integer primary key assigned by the database
-    BigAuto,    // BigAutoField
-    Integer,    // IntegerField (32-bit member)
-    BigInteger, // BigIntegerField (64-bit member)
-    Float,      // FloatField
-    Boolean,    // BooleanField
-    Char,       // CharField: text with max_length, checked on save
-    Text,       // TextField
-    Date,       // DateField
-    DateTime,   // DateTimeField (microseconds)
-    ForeignKey, // ForeignKey: the target's primary key in a "<name>_id" column
-    OneToOne,   // OneToOneField: a unique ForeignKey
-    ManyToMany, // ManyToManyField: no column; rows of a join table
-    Decimal,    // DecimalField(max_digits, decimal_places): a dorm::Decimal member
-    Uuid,       // UUIDField: a dorm::Uuid member
-    Binary,     // BinaryField: a dorm::Blob (std::vector<std::uint8_t>) member
+    Auto,                 // AutoField: integer primary key assigned by the database
+    BigAuto,              // BigAutoField
+    Integer,              // IntegerField (32-bit member)
+    BigInteger,           // BigIntegerField (64-bit member)
+    Float,                // FloatField
+    Boolean,              // BooleanField
+    Char,                 // CharField: text with max_length, checked on save
+    Text,                 // TextField
+    Date,                 // DateField
+    DateTime,             // DateTimeField (microseconds)
+    ForeignKey,           // ForeignKey: the target's primary key in a "<name>_id" column
+    OneToOne,             // OneToOneField: a unique ForeignKey
+    ManyToMany,           // ManyToManyField: no column; rows of a join table
+    SmallInteger,         // SmallIntegerField (16-bit member)
+    PositiveInteger,      // PositiveIntegerField: an int32_t member with dorm::positive
+    PositiveSmallInteger, // PositiveSmallIntegerField: an int16_t member with dorm::positive
+    PositiveBigInteger,   // PositiveBigIntegerField: an int64_t member with dorm::positive
+    Email,                // EmailField: a CharField (max_length 254) of e-mail addresses
+    URL,                  // URLField: a CharField (max_length 200) of URLs
+    Slug,                 // SlugField: a CharField (max_length 50, indexed) of slugs
+    Time,                 // TimeField: a dorm::Time member, text "HH:MM:SS[.ffffff]"
+    Json,                 // JSONField: a dorm::Json member, its canonical text
+    Decimal,              // DecimalField(max_digits, decimal_places): a dorm::Decimal member
+    Uuid,                 // UUIDField: a dorm::Uuid member
+    Binary,               // BinaryField: a dorm::Blob (std::vector<std::uint8_t>) member
 };
 
 // What deleting a referenced row does to the rows that refer to it (Django's on_delete).
@@ -53,6 +64,7 @@ enum class ValueType : std::uint8_t {
     Date,
     DateTime,
     Time,
+    Json,
     Decimal,
     Uuid,
     Binary
@@ -78,6 +90,9 @@ enum class CType : std::uint8_t {
     DateTime,
     Related,
     None,
+    I16,
+    Time,
+    Json,
     Decimal,
     Uuid,
     Blob
@@ -90,6 +105,8 @@ template <class M>
 struct ctype_of;
 template <>
 struct ctype_of<std::int32_t> : std::integral_constant<CType, CType::I32> {};
+template <>
+struct ctype_of<std::int16_t> : std::integral_constant<CType, CType::I16> {};
 template <>
 struct ctype_of<std::int64_t> : std::integral_constant<CType, CType::I64> {};
 template <>
@@ -104,6 +121,10 @@ template <>
 struct ctype_of<dorm::Date> : std::integral_constant<CType, CType::Date> {};
 template <>
 struct ctype_of<dorm::DateTime> : std::integral_constant<CType, CType::DateTime> {};
+template <>
+struct ctype_of<dorm::Time> : std::integral_constant<CType, CType::Time> {};
+template <>
+struct ctype_of<dorm::Json> : std::integral_constant<CType, CType::Json> {};
 template <>
 struct ctype_of<dorm::Decimal> : std::integral_constant<CType, CType::Decimal> {};
 template <>
@@ -130,6 +151,22 @@ concept field_member = requires {
 
 struct ModelMeta;
 
+// One of the values a field with choices may take, and its label (Django's choices, a CRM
+// OptionSet's options): {1, "Active"}.
+struct Choice {
+    Value value;
+    std::string label;
+};
+
+// A check full_clean() runs on a field's non-empty value (Django's validators=[...]).
+struct Validator {
+    enum class Kind : std::uint8_t { None, MinValue, MaxValue, MinLength, MaxLength, Custom };
+    Kind kind = Kind::None;
+    Value limit; // MinValue, MaxValue: the bound; MinLength, MaxLength: the length
+    // Custom: throws dorm::ValidationError with the message to report for the field.
+    void (*check)(const Value&) = nullptr;
+};
+
 // One field option; combine several in a field declaration.
 struct Option {
     enum class Tag : std::uint8_t {
@@ -149,6 +186,11 @@ struct Option {
         DbTable,          // many-to-many: the name of the automatic join table
         Symmetrical,      // many-to-many to the same model: number 0 or 1
         Remote,           // the field's name on the remote (text); number: RemoteRole
+        Blank,            // full_clean() accepts the empty value
+        Positive,         // an integer field of values >= 0 (PositiveIntegerField, ...)
+        Kind,             // a CharField of a kind with a validator: number is the FieldKind
+        Choices,          // the values the field may take, with their labels (choices)
+        Validator,        // a validator full_clean() runs (validator)
         MaxDigits,        // DecimalField: digits in all
         DecimalPlaces,    // DecimalField: digits after the point
     };
@@ -160,6 +202,8 @@ struct Option {
     std::string text;
     Value value;
     const ModelMeta& (*model)();
+    std::shared_ptr<const std::vector<Choice>> choices; // Tag::Choices
+    Validator validator;                                // Tag::Validator
 };
 
 inline const Option primary_key{Option::Tag::PrimaryKey};
@@ -186,6 +230,27 @@ inline Option decimal_places(std::int64_t n) {
 inline Option default_(Value v) {
     return Option(Option::Tag::Default, 0, {}, std::move(v));
 }
+
+// full_clean() accepts the empty value (NULL, "") for the field (Django's blank=True).
+inline const Option blank{Option::Tag::Blank};
+// An integer field whose values are >= 0 (PositiveIntegerField, PositiveSmallIntegerField,
+// PositiveBigIntegerField for an int32_t, int16_t, int64_t member): a CHECK constraint.
+inline const Option positive{Option::Tag::Positive};
+// Text fields of a kind that full_clean() validates (EmailField, URLField, SlugField): a
+// CharField of Django's default max_length (254, 200, 50) unless max_length() is given.
+inline const Option email_field{Option::Tag::Kind, static_cast<int>(FieldKind::Email)};
+inline const Option url_field{Option::Tag::Kind, static_cast<int>(FieldKind::URL)};
+inline const Option slug_field{Option::Tag::Kind, static_cast<int>(FieldKind::Slug)};
+// The values the field may take, and their labels: choices({{1, "Active"}, {2, "Inactive"}}).
+// full_clean() refuses other values; obj.display("field") gives the label.
+Option choices(std::vector<Choice> list);
+// Validators full_clean() runs on a non-empty value (Django's MinValueValidator, ...):
+// min_value(0), max_value(100), min_length(2), and validator(fn) where fn throws
+// dorm::ValidationError("message") for a value it refuses.
+Option min_value(Value limit);
+Option max_value(Value limit);
+Option min_length(std::int64_t n);
+Option validator(void (*check)(const Value&));
 
 // on_delete of a ForeignKey or OneToOneField; cascade when none is given.
 inline const Option cascade{Option::Tag::OnDelete, static_cast<int>(OnDelete::Cascade)};
@@ -242,12 +307,15 @@ struct FieldMeta {
     bool primary_key = false;
     bool unique = false;
     bool db_index = false;
+    bool blank = false; // full_clean() accepts NULL and "" (Django's blank=True)
     std::int64_t max_length = 0;
     int max_digits = 0;     // DecimalField
     int decimal_places = 0; // DecimalField
     std::optional<Value> default_value;
-    std::size_t offset = 0; // of the member inside the model object
-    std::size_t index = 0;  // position in ModelMeta::fields (or ModelMeta::many_to_many)
+    std::vector<Choice> choices;       // empty: any value
+    std::vector<Validator> validators; // full_clean()'s checks beyond the field kind's
+    std::size_t offset = 0;            // of the member inside the model object
+    std::size_t index = 0;             // position in ModelMeta::fields (or ModelMeta::many_to_many)
     const ModelMeta* model = nullptr;
 
     // Relations (ForeignKey, OneToOne, ManyToMany).

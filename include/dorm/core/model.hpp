@@ -413,6 +413,17 @@ public:
     DeleteResult delete_(SkipCdms);
     void refresh_from_db(std::vector<std::string> fields = {});
 
+    // Django's model validation: each field's checks (null, blank, choices, max_length, the
+    // validators of its kind and its own, a ForeignKey's row), the model's own `void clean()`
+    // when it has one, then the unique checks; one dorm::ValidationError whose
+    // message_dict() has every field's messages. Nothing is written.
+    void full_clean(const std::vector<std::string>& exclude = {}, bool validate_unique = true);
+    void clean_fields(const std::vector<std::string>& exclude = {}) const;
+    void validate_unique(const std::vector<std::string>& exclude = {}) const;
+    // The label of a field's value among its choices (Django's get_FOO_display()); the value
+    // as text when it is not one of them.
+    std::string display(std::string_view field) const;
+
     Value pk() const { return meta().pk().get(static_cast<const T*>(this)); }
     // A value computed by annotate() or extra(select=...); NULL when absent.
     Value annotation(std::string_view alias) const {

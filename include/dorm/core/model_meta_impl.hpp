@@ -133,6 +133,7 @@ std::int64_t checked_int(const Value& v, CType ct);
 // A float member holds a double only up to FLT_MAX (converting a larger one is undefined).
 float checked_float(const Value& v);
 Date checked_date(const Value& v);
+Time checked_time(const Value& v);
 DateTime checked_datetime(const Value& v);
 } // namespace detail
 

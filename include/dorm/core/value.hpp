@@ -58,6 +58,7 @@ struct DateTime {
 };
 
 using Blob = std::vector<std::uint8_t>;
+class Json;
 
 // An exact decimal number (Python's decimal.Decimal, Django's DecimalField): a sign, the
 // digits of the coefficient and a power of ten, so "12.50" keeps its two places and no value
@@ -165,6 +166,7 @@ public:
     Value(Time t);
     Value(DateTime dt);
     Value(Blob b);
+    Value(const Json& j); // its canonical text
     Value(Decimal d);
     Value(Uuid u);
     template <class X>

@@ -122,6 +122,14 @@ struct utf8_decoded {
 /// are not encodable and are written as U+FFFD REPLACEMENT CHARACTER.
 void append_utf8(std::string& out, char32_t cp);
 
+/// The value of a decimal digit of any script (Unicode category Nd: '٣' is 3, as Python's
+/// int() and the regular expression \d read it), or -1.
+[[nodiscard]] int decimal_digit_value(char32_t cp) noexcept;
+
+/// Python's str.isspace() for a code point above U+007F (U+00A0, U+2000..U+200A, U+3000...):
+/// int() and float() skip these around a number as they skip ASCII white space.
+[[nodiscard]] bool is_unicode_space(char32_t cp) noexcept;
+
 /// Simple-case-folds UTF-8 text.  Bytes that are not part of a well-formed
 /// UTF-8 sequence are copied through unchanged, one at a time, so no input is
 /// ever lost; the only possible exception is std::bad_alloc.

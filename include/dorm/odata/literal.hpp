@@ -22,6 +22,13 @@ bool is_guid(std::string_view s);
 // naive and are taken to be UTC.
 std::string iso_utc(const DateTime& dt);
 
+// A time of day as OData V2's Edm.Time (an xs:duration): "PT10H30M00S", with
+// ".ffffff" seconds when there are microseconds. The literal is time'<this>'.
+std::string v2_time(const Time& t);
+// A time of day as the remote sends it: V2 "PT10H30M[15[.25]S]" (any of H, M, S, each
+// optional), V4 Edm.TimeOfDay "10:30:00[.fff]". nullopt when it is neither or not a time
+// of day (24 hours or more).
+std::optional<Time> parse_time_of_day(std::string_view s, Version v);
 // Base64 of bytes (RFC 4648; `url`: the URL-safe alphabet, -_, as OData v4's binary'...'),
 // and back (either alphabet, padding optional); upper-case hex of bytes (V2's X'...').
 std::string base64(const Blob& b, bool url = false);

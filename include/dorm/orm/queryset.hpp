@@ -10,6 +10,7 @@
 
 #include "dorm/detail/config.hpp"
 #include "dorm/orm/execute.hpp"
+#include "dorm/orm/full_clean.hpp"
 #include "dorm/orm/prefetch.hpp"
 #include "dorm/orm/sync_read.hpp"
 #include "dorm/orm/values.hpp"
@@ -487,6 +488,41 @@ U ModelApi<T>::child() const {
     static_assert(std::is_base_of_v<T, U>, "dorm: child<U>(): U must extend this model");
     Database& db = state().db ? *state().db : default_database();
     return U::objects().using_(db).get("pk", pk());
+}
+
+template <class T>
+void ModelApi<T>::full_clean(const std::vector<std::string>& exclude, bool validate_unique) {
+    Database& db = state().db ? *state().db : default_database();
+    T* self = static_cast<T*>(this);
+    detail::full_clean(db, meta(), self, state().adding, exclude, validate_unique, [self] {
+        if constexpr (requires { self->clean(); })
+            self->clean();
+    });
+}
+
+template <class T>
+std::string ModelApi<T>::display(std::string_view field) const {
+    const FieldMeta& f = meta().field(field);
+    return detail::display(f, f.get(static_cast<const T*>(this)));
+}
+
+template <class T>
+void ModelApi<T>::clean_fields(const std::vector<std::string>& exclude) const {
+    Database& db = state().db ? *state().db : default_database();
+    ValidationError::MessageDict errors;
+    detail::clean_fields(db, meta(), static_cast<const T*>(this), exclude, errors);
+    if (!errors.empty())
+        detail::raise_validation(meta(), std::move(errors));
+}
+
+template <class T>
+void ModelApi<T>::validate_unique(const std::vector<std::string>& exclude) const {
+    Database& db = state().db ? *state().db : default_database();
+    ValidationError::MessageDict errors;
+    detail::validate_unique(db, meta(), static_cast<const T*>(this), state().adding, exclude,
+                            errors);
+    if (!errors.empty())
+        detail::raise_validation(meta(), std::move(errors));
 }
 
 template <class T>

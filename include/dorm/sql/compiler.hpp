@@ -67,6 +67,8 @@ public:
     // A bound parameter: its placeholder, and v among the parameters.
     void param(std::string& out, Values& params, const Value& v) const;
 
+    // alias_refs: an annotation is named by its alias (a column of a subquery, or ORDER BY)
+    // rather than written out.
     void expr(const Expr& e, std::string& out, Values& params, bool alias_refs = false) const;
 
     void lhs(const Condition& c, std::string& out, Values& params) const;
@@ -121,9 +123,16 @@ private:
     void is_null(const Condition& c, const std::string& l, std::string& out) const;
     void regex(const Condition& c, const std::string& l, std::string& out, Values& params) const;
     void search(const Condition& c, const std::string& l, std::string& out, Values& params) const;
+    void json_condition(const Condition& c, std::string& out, Values& params) const;
+
+    // An aggregate's filter (Django's filter=Q(...)): its condition, with annotations named
+    // by alias when the aggregate's are (alias_refs_ is set while it is written).
+    void aggregate_filter(const WhereNode& n, std::string& out, Values& params,
+                          bool alias_refs) const;
 
     const Query& q_;
     const Operations& ops_;
+    mutable bool alias_refs_ = false;
     const QuotedNames& names_;
     const std::string& table_;
 };

@@ -44,6 +44,10 @@ struct Operations {
     // Appends the LIMIT / OFFSET clause (with its leading space) of a slice; nothing for
     // neither. offset 0 means no offset.
     void (*limit_offset)(std::string& out, std::optional<std::int64_t> limit, std::int64_t offset);
+    // An aggregate's filter is written FILTER (WHERE condition) after it (Django's
+    // supports_aggregate_filter_clause); without, its argument becomes CASE WHEN condition
+    // THEN argument ELSE NULL END, Django's fallback.
+    bool aggregate_filter_clause;
 
     // --- case folding and patterns ---------------------------------------------------------
     // Appends operand case-folded as detail::fold_case() folds a value (iexact compares
@@ -76,6 +80,10 @@ struct Operations {
     // cannot hold the result, where the database would not refuse it itself.
     void (*assign_expression)(std::string& out, std::string_view expr, const FieldMeta& f,
                               Values& params);
+
+    // --- JSON (JSONField key transforms and has_key) -------------------------------------
+    std::string_view json_extract; // f(document, path): the value at path ("JSON_EXTRACT")
+    std::string_view json_type;    // f(document, path): its type, NULL when absent ("JSON_TYPE")
 
     // --- schema ---------------------------------------------------------------------------
     std::string_view auto_key; // after PRIMARY KEY on an auto key: "AUTOINCREMENT"

@@ -188,6 +188,13 @@ public:
                 return read_null(f, obj);
             return store(f, p, *v);
         }
+        case CType::I16: {
+            const auto v = read_int(col, f, std::numeric_limits<std::int16_t>::min(),
+                                    std::numeric_limits<std::int16_t>::max());
+            if (!v)
+                return read_null(f, obj);
+            return store(f, p, static_cast<std::int16_t>(*v));
+        }
         case CType::F64: {
             const double v = sqlite3_column_double(stmt_, col);
             if (v == 0 && is_null(col))
@@ -243,6 +250,19 @@ public:
             if (!dt)
                 bad_stored(f, col);
             return store(f, p, *dt);
+        }
+        case CType::Time: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            auto t = Time::parse(text(col));
+            if (!t || !t->valid())
+                bad_stored(f, col);
+            return store(f, p, *t);
+        }
+        case CType::Json: {
+            if (!sqlite3_column_text(stmt_, col) && is_null(col))
+                return read_null(f, obj);
+            return read_json(f, col, p);
         }
         case CType::Decimal:
         case CType::Uuid:
@@ -347,6 +367,7 @@ private:
     }
     [[noreturn]] void bad_number(const FieldMeta& f, int col, const std::string& want) const;
     [[noreturn]] void bad_stored(const FieldMeta& f, int col) const;
+    void read_json(const FieldMeta& f, int col, void* p) const;
     template <class M>
     static const void* payload(const void* p) {
         return &**static_cast<const std::optional<M>*>(p);
@@ -358,6 +379,8 @@ private:
             return f(std::int32_t{});
         case CType::I64:
             return f(std::int64_t{});
+        case CType::I16:
+            return f(std::int16_t{});
         case CType::F64:
             return f(double{});
         case CType::F32:
@@ -368,6 +391,10 @@ private:
             return f(std::string{});
         case CType::Date:
             return f(Date{});
+        case CType::Time:
+            return f(Time{});
+        case CType::Json:
+            return f(Json{});
         case CType::Decimal:
             return f(Decimal{});
         case CType::Uuid:

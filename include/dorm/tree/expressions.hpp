@@ -13,6 +13,9 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+class Q;          // dorm/tree/q.hpp
+struct WhereNode; // dorm/tree/where.hpp
+
 // How deeply expressions may nest: F("a") + 1 is 1 level, (F("a") + 1) * 2 is 2. SQLite's
 // parser overflows its stack on about 29 nested parenthesised operands, and a deep
 // expression may stand inside a deep Q (see max_q_depth), so dorm stops at 12; building a
@@ -38,12 +41,16 @@ struct Expr {
         Max,
     };
     Op op = Op::Literal;
-    std::string name;                    // Field / Annotation / Extra: the name; "*" for Count("*")
-    const FieldMeta* field = nullptr;    // Field, once resolved
-    std::uint16_t alias = 0;             // Field: the table it is read from (0: the model's)
-    Value value;                         // Literal
-    std::vector<Expr> args;              // operands, or the aggregate's argument
-    bool distinct = false;               // Count(..., distinct)
+    std::string name;                 // Field / Annotation / Extra: the name; "*" for Count("*")
+    const FieldMeta* field = nullptr; // Field, once resolved
+    std::uint16_t alias = 0;          // Field: the table it is read from (0: the model's)
+    Value value;                      // Literal
+    std::vector<Expr> args;           // operands, or the aggregate's argument
+    bool distinct = false;            // Count(..., distinct)
+    // An aggregate's filter (Django's filter=Q(...)): the rows it reads. As given, then
+    // resolved against the query (resolve_expr), which adds the joins it needs.
+    std::shared_ptr<const Q> filter;
+    std::shared_ptr<const WhereNode> filter_where;
     ValueType type = ValueType::Integer; // result type, once resolved
     std::uint32_t depth = 0;             // operator levels below and at this one
 
@@ -94,6 +101,8 @@ Expr operator*(Value a, Expr b);
 Expr operator/(Value a, Expr b);
 
 // distinct: Django's distinct=True, which Count, Sum and Avg allow (Min and Max do not).
+// Each also takes a filter, Django's filter=Q(...) (declared in dorm/tree/q.hpp):
+// Count("entry", Q("entry__rating__gt", 3)), Count("entry", true, Q(...)).
 Expr Count(std::string field = "*", bool distinct = false);
 Expr Sum(std::string field, bool distinct = false);
 Expr Avg(std::string field, bool distinct = false);

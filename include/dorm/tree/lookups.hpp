@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dorm/core/fields.hpp"
+#include "dorm/core/value.hpp"
 #include "dorm/detail/config.hpp"
 
 namespace dorm {
@@ -32,7 +33,12 @@ enum class LookupKind : std::uint8_t {
     IsNull,
     Regex,
     IRegex,
-    Search
+    Search,
+    // JSONField (resolved by their own rules, tree/resolve: Django's json.py)
+    HasKey,
+    HasKeys,
+    HasAnyKeys,
+    ContainedBy,
 };
 
 enum class TransformKind : std::uint8_t {
@@ -66,9 +72,6 @@ constexpr unsigned type_bit(ValueType t) {
 }
 constexpr unsigned any_type = (1u << (static_cast<unsigned>(ValueType::Binary) + 1)) - 1;
 constexpr unsigned text_type = type_bit(ValueType::Text);
-// Bytes are compared for equality only (exact, in, isnull).
-constexpr unsigned ordered_types =
-    any_type & ~type_bit(ValueType::Bool) & ~type_bit(ValueType::Binary);
 constexpr unsigned date_types = type_bit(ValueType::Date) | type_bit(ValueType::DateTime);
 constexpr unsigned time_types = type_bit(ValueType::DateTime) | type_bit(ValueType::Time);
 } // namespace detail
@@ -82,23 +85,27 @@ struct LookupDef {
 
 inline constexpr LookupDef lookup_defs[] = {
     {"exact", LookupKind::Exact, RhsShape::Single, detail::any_type},
-    {"iexact", LookupKind::IExact, RhsShape::Single, detail::text_type},
-    {"contains", LookupKind::Contains, RhsShape::Pattern, detail::text_type},
-    {"icontains", LookupKind::IContains, RhsShape::Pattern, detail::text_type},
+    {"iexact", LookupKind::IExact, RhsShape::Single, detail::any_type},
+    {"contains", LookupKind::Contains, RhsShape::Pattern, detail::any_type},
+    {"icontains", LookupKind::IContains, RhsShape::Pattern, detail::any_type},
     {"in", LookupKind::In, RhsShape::List, detail::any_type},
-    {"gt", LookupKind::Gt, RhsShape::Single, detail::ordered_types},
-    {"gte", LookupKind::Gte, RhsShape::Single, detail::ordered_types},
-    {"lt", LookupKind::Lt, RhsShape::Single, detail::ordered_types},
-    {"lte", LookupKind::Lte, RhsShape::Single, detail::ordered_types},
-    {"startswith", LookupKind::StartsWith, RhsShape::Pattern, detail::text_type},
-    {"istartswith", LookupKind::IStartsWith, RhsShape::Pattern, detail::text_type},
-    {"endswith", LookupKind::EndsWith, RhsShape::Pattern, detail::text_type},
-    {"iendswith", LookupKind::IEndsWith, RhsShape::Pattern, detail::text_type},
-    {"range", LookupKind::Range, RhsShape::Pair, detail::ordered_types},
+    {"gt", LookupKind::Gt, RhsShape::Single, detail::any_type},
+    {"gte", LookupKind::Gte, RhsShape::Single, detail::any_type},
+    {"lt", LookupKind::Lt, RhsShape::Single, detail::any_type},
+    {"lte", LookupKind::Lte, RhsShape::Single, detail::any_type},
+    {"startswith", LookupKind::StartsWith, RhsShape::Pattern, detail::any_type},
+    {"istartswith", LookupKind::IStartsWith, RhsShape::Pattern, detail::any_type},
+    {"endswith", LookupKind::EndsWith, RhsShape::Pattern, detail::any_type},
+    {"iendswith", LookupKind::IEndsWith, RhsShape::Pattern, detail::any_type},
+    {"range", LookupKind::Range, RhsShape::Pair, detail::any_type},
     {"isnull", LookupKind::IsNull, RhsShape::Flag, detail::any_type},
-    {"regex", LookupKind::Regex, RhsShape::Pattern, detail::text_type},
-    {"iregex", LookupKind::IRegex, RhsShape::Pattern, detail::text_type},
+    {"regex", LookupKind::Regex, RhsShape::Pattern, detail::any_type},
+    {"iregex", LookupKind::IRegex, RhsShape::Pattern, detail::any_type},
     {"search", LookupKind::Search, RhsShape::Pattern, detail::text_type},
+    {"has_key", LookupKind::HasKey, RhsShape::Single, detail::type_bit(ValueType::Json)},
+    {"has_keys", LookupKind::HasKeys, RhsShape::List, detail::type_bit(ValueType::Json)},
+    {"has_any_keys", LookupKind::HasAnyKeys, RhsShape::List, detail::type_bit(ValueType::Json)},
+    {"contained_by", LookupKind::ContainedBy, RhsShape::Single, detail::type_bit(ValueType::Json)},
 };
 
 struct TransformDef {
@@ -133,6 +140,12 @@ const TransformDef* find_transform(std::string_view name, ValueType t);
 inline const TransformDef& transform_def(TransformKind k) {
     return transform_defs[static_cast<int>(k)];
 }
+
+// The text Django's pattern lookups (iexact, contains, startswith, ...) compare a value as,
+// on any field: Python's str() of it ("5", "4.0", "1e+20", "True", "2005-07-29",
+// "2005-07-29 10:30:00.000250"); nullopt for NULL and bytes. The regexp function gives a
+// column's REAL values the same text ("4.0", as Django's _sqlite_regexp sees them).
+std::optional<std::string> lookup_text(const Value& v);
 
 // The lookups and transforms valid after a value of type t, for error messages.
 std::vector<std::string> lookup_choices(ValueType t);

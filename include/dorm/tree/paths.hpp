@@ -21,6 +21,10 @@ struct ReverseRelation; // dorm/core/reverse_relations.hpp
 struct JoinScope {
     std::vector<std::uint16_t> reusable; // multi-valued joins made by this filter() call
     bool reuse_all = false;
+    // A negated condition across a multi-valued relation becomes a subquery (exclude()'s
+    // "no related row matches"); not in an aggregate's filter, which speaks of the joined
+    // row itself (Django's split_subq=False).
+    bool split_subq = true;
 };
 
 // One step across a relation from a model: the joins it takes (one, or two through a join

@@ -250,6 +250,22 @@ private:
     bool negated_ = false;
 };
 
+// Conditional aggregation, Django's filter=Q(...): the aggregate reads only the rows the
+// condition holds for, COUNT(...) FILTER (WHERE ...) (CASE WHEN on SQLite before 3.30.1).
+// The condition may cross relations (the joins are added as LEFT OUTER JOINs, so that it
+// drops no row of the query) and compare with F(); Q() is no filter. Count("*") takes none
+// (ValueError, as Django): name a field.
+//   Count("entry", Q("entry__rating__gt", 3))         Count(..., filter=Q(...))
+//   Count("entry", true, Q("entry__rating__gt", 3))   Count(..., distinct=True, filter=...)
+Expr Count(std::string field, const Q& filter);
+Expr Count(std::string field, bool distinct, const Q& filter);
+Expr Sum(std::string field, const Q& filter);
+Expr Sum(std::string field, bool distinct, const Q& filter);
+Expr Avg(std::string field, const Q& filter);
+Expr Avg(std::string field, bool distinct, const Q& filter);
+Expr Min(std::string field, const Q& filter);
+Expr Max(std::string field, const Q& filter);
+
 } // namespace DORM_ABI
 } // namespace dorm
 

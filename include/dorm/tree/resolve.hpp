@@ -29,6 +29,8 @@ Expr resolve_expr(const Expr& in, const Query& q);
 Expr resolve_expr(const Expr& in, Query& q, JoinScope& scope);
 
 std::string aggregate_name(Expr::Op op);
+// "Count('entry')", for messages.
+std::string aggregate_call(const Expr& e);
 
 // Converts a query value to the type it is compared with; the message names the field
 // (`what`). Text must be UTF-8, and a Date, DateTime or Time must be on the calendar.

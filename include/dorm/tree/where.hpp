@@ -17,6 +17,9 @@ inline namespace DORM_ABI {
 struct Condition {
     Expr lhs; // a Field (or an Annotation / Extra alias), before transforms
     std::vector<TransformKind> transforms;
+    // A JSONField's key transforms ("owner", "tags", "0"): the condition is on the value at
+    // that path (lhs_type is Json). Empty: on the whole document.
+    std::vector<std::string> json_keys;
     ValueType lhs_type = ValueType::Text; // after the transforms
     LookupKind lookup = LookupKind::Exact;
     // Value (Single, Pattern, Flag as Bool), Values (List, Pair), Expr, or Subquery.

@@ -14,17 +14,66 @@ DORM_INLINE FieldMeta& FieldMeta::operator=(FieldMeta&&) noexcept = default;
 DORM_INLINE FieldMeta::~FieldMeta() = default;
 
 DORM_INLINE std::string_view field_kind_name(FieldKind k) {
-    constexpr std::string_view names[] = {
-        "AutoField",       "BigAutoField",  "IntegerField", "BigIntegerField",
-        "FloatField",      "BooleanField",  "CharField",    "TextField",
-        "DateField",       "DateTimeField", "ForeignKey",   "OneToOneField",
-        "ManyToManyField", "DecimalField",  "UUIDField",    "BinaryField"};
+    constexpr std::string_view names[] = {"AutoField",
+                                          "BigAutoField",
+                                          "IntegerField",
+                                          "BigIntegerField",
+                                          "FloatField",
+                                          "BooleanField",
+                                          "CharField",
+                                          "TextField",
+                                          "DateField",
+                                          "DateTimeField",
+                                          "ForeignKey",
+                                          "OneToOneField",
+                                          "ManyToManyField",
+                                          "SmallIntegerField",
+                                          "PositiveIntegerField",
+                                          "PositiveSmallIntegerField",
+                                          "PositiveBigIntegerField",
+                                          "EmailField",
+                                          "URLField",
+                                          "SlugField",
+"TimeField",
+"JSONField",
+"DecimalField",
+"UUIDField",
+"BinaryField"};
     return names[static_cast<int>(k)];
 }
 
+DORM_INLINE Option choices(std::vector<Choice> list) {
+    Option o(Option::Tag::Choices);
+    o.choices = std::make_shared<const std::vector<Choice>>(std::move(list));
+    return o;
+}
+
+namespace detail {
+DORM_INLINE Option validator_option(Validator::Kind kind, Value limit) {
+    Option o(Option::Tag::Validator);
+    o.validator.kind = kind;
+    o.validator.limit = std::move(limit);
+    return o;
+}
+} // namespace detail
+
+DORM_INLINE Option min_value(Value limit) {
+    return detail::validator_option(Validator::Kind::MinValue, std::move(limit));
+}
+DORM_INLINE Option max_value(Value limit) {
+    return detail::validator_option(Validator::Kind::MaxValue, std::move(limit));
+}
+DORM_INLINE Option min_length(std::int64_t n) {
+    return detail::validator_option(Validator::Kind::MinLength, n);
+}
+DORM_INLINE Option validator(void (*check)(const Value&)) {
+    Option o = detail::validator_option(Validator::Kind::Custom, {});
+    o.validator.check = check;
+    return o;
+}
+
 DORM_INLINE std::string_view value_type_name(ValueType t) {
-    constexpr std::string_view names[] = {"integer",  "real", "boolean", "text", "date",
-                                          "datetime", "time", "decimal", "uuid", "binary"};
+    constexpr std::string_view names[] = {"integer", "real", "boolean", "text", "date", "datetime", "time", "json", "decimal", "uuid", "binary"};
     return names[static_cast<int>(t)];
 }
 
@@ -34,6 +83,10 @@ DORM_INLINE ValueType value_type_of(FieldKind k) {
     case FieldKind::BigAuto:
     case FieldKind::Integer:
     case FieldKind::BigInteger:
+    case FieldKind::SmallInteger:
+    case FieldKind::PositiveInteger:
+    case FieldKind::PositiveSmallInteger:
+    case FieldKind::PositiveBigInteger:
         return ValueType::Integer;
     case FieldKind::Float:
         return ValueType::Real;
@@ -41,11 +94,18 @@ DORM_INLINE ValueType value_type_of(FieldKind k) {
         return ValueType::Bool;
     case FieldKind::Char:
     case FieldKind::Text:
+    case FieldKind::Email:
+    case FieldKind::URL:
+    case FieldKind::Slug:
         return ValueType::Text;
     case FieldKind::Date:
         return ValueType::Date;
     case FieldKind::DateTime:
         return ValueType::DateTime;
+    case FieldKind::Time:
+        return ValueType::Time;
+    case FieldKind::Json:
+        return ValueType::Json;
     case FieldKind::Decimal:
         return ValueType::Decimal;
     case FieldKind::Uuid:

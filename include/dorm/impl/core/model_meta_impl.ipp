@@ -1,6 +1,7 @@
 #pragma once
 // Bodies of dorm/core/model_meta_impl.hpp: inline in header-only mode, compiled into the
 // library otherwise (dorm/detail/config.hpp).
+#include "dorm/core/coerce.hpp"
 #include "dorm/core/model_meta_impl.hpp"
 
 #include <algorithm>
@@ -19,6 +20,8 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     const bool integral = f.ctype == CType::I32 || f.ctype == CType::I64;
     bool auto_field = false;
     bool big_auto = false;
+    bool positive = false;
+    std::optional<FieldKind> text_kind; // email_field, url_field, slug_field
     for (const Option& o : opts) {
         switch (o.tag) {
         case Option::Tag::PrimaryKey:
@@ -92,8 +95,37 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
             model_definition_error(meta, "field '" + f.name +
                                              "' is not a ManyToMany: through and "
                                              "db_table apply to many-to-many only");
+        case Option::Tag::Blank:
+            f.blank = true;
+            break;
+        case Option::Tag::Positive:
+            positive = true;
+            break;
+        case Option::Tag::Kind:
+            text_kind = static_cast<FieldKind>(o.number);
+            break;
+        case Option::Tag::Choices:
+            f.choices = *o.choices;
+            break;
+        case Option::Tag::Validator:
+            f.validators.push_back(o.validator);
+            break;
         }
     }
+    if (positive && (!(f.ctype == CType::I16 || integral) || auto_field))
+        model_definition_error(meta, "field '" + f.name +
+                                         "': positive applies to an integer field (an int16_t, "
+                                         "int32_t or int64_t member) that is not an auto key");
+    if (text_kind && f.ctype != CType::String)
+        model_definition_error(meta, "field '" + f.name +
+                                         "': " + std::string(field_kind_name(*text_kind)) +
+                                         " needs a std::string member");
+    if (text_kind && !f.max_length) // Django's defaults
+        f.max_length = *text_kind == FieldKind::Email ? 254
+                       : *text_kind == FieldKind::URL ? 200
+                                                      : 50;
+    if (text_kind == FieldKind::Slug && !has_option(opts, Option::Tag::DbIndex))
+        f.db_index = !f.unique && !f.primary_key; // SlugField(db_index=True) by default
     if (f.is_relation()) {
         // A relation member says itself whether it may be NULL.
         f.optional = f.optional || has_option(opts, Option::Tag::Null);
@@ -133,9 +165,15 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     case CType::None:
         break; // the kind was set by the declaration
     case CType::I32:
+        f.kind = auto_field ? (big_auto ? FieldKind::BigAuto : FieldKind::Auto)
+                            : (positive ? FieldKind::PositiveInteger : FieldKind::Integer);
+        break;
     case CType::I64:
         f.kind = auto_field ? (big_auto ? FieldKind::BigAuto : FieldKind::Auto)
-                            : (f.ctype == CType::I32 ? FieldKind::Integer : FieldKind::BigInteger);
+                            : (positive ? FieldKind::PositiveBigInteger : FieldKind::BigInteger);
+        break;
+    case CType::I16:
+        f.kind = positive ? FieldKind::PositiveSmallInteger : FieldKind::SmallInteger;
         break;
     case CType::F64:
     case CType::F32:
@@ -145,13 +183,19 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
         f.kind = FieldKind::Boolean;
         break;
     case CType::String:
-        f.kind = f.max_length ? FieldKind::Char : FieldKind::Text;
+        f.kind = text_kind ? *text_kind : f.max_length ? FieldKind::Char : FieldKind::Text;
         break;
     case CType::Date:
         f.kind = FieldKind::Date;
         break;
     case CType::DateTime:
         f.kind = FieldKind::DateTime;
+        break;
+    case CType::Time:
+        f.kind = FieldKind::Time;
+        break;
+    case CType::Json:
+        f.kind = FieldKind::Json;
         break;
     case CType::Decimal:
         // Django's checks (fields.E130-E134): both given, max_digits positive and not below
@@ -238,6 +282,9 @@ DORM_INLINE void add_many_to_many(ModelMeta& meta, FieldMeta f, const ModelMeta&
             break;
         case Option::Tag::DbTable:
             f.m2m_table = o.text;
+            break;
+        case Option::Tag::Blank:
+            f.blank = true;
             break;
         case Option::Tag::Symmetrical:
             if (o.number && !f.symmetrical)
@@ -574,6 +621,9 @@ DORM_INLINE std::int64_t checked_int(const Value& v, CType ct) {
                              i > std::numeric_limits<std::int32_t>::max()))
         throw ValueError("value " + std::to_string(i) +
                          " does not fit int32 (-2147483648..2147483647)");
+    if (ct == CType::I16 && (i < std::numeric_limits<std::int16_t>::min() ||
+                             i > std::numeric_limits<std::int16_t>::max()))
+        throw ValueError("value " + std::to_string(i) + " does not fit int16 (-32768..32767)");
     return i;
 }
 
@@ -591,6 +641,13 @@ DORM_INLINE Date checked_date(const Value& v) {
     return d;
 }
 
+DORM_INLINE Time checked_time(const Value& v) {
+    const Time t = v.as_time();
+    if (std::string p = time_problem(t); !p.empty())
+        throw ValueError(p);
+    return t;
+}
+
 DORM_INLINE DateTime checked_datetime(const Value& v) {
     const DateTime dt = v.as_datetime();
     if (std::string p = datetime_problem(dt); !p.empty())
@@ -606,6 +663,8 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<std::int32_t>(p, optional);
     case CType::I64:
         return detail::get_member<std::int64_t>(p, optional);
+    case CType::I16:
+        return detail::get_member<std::int16_t>(p, optional);
     case CType::F64:
         return detail::get_member<double>(p, optional);
     case CType::F32:
@@ -618,6 +677,14 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<Date>(p, optional);
     case CType::DateTime:
         return detail::get_member<DateTime>(p, optional);
+    case CType::Time:
+        return detail::get_member<Time>(p, optional);
+    case CType::Json:
+        if (optional) {
+            const auto& o = *static_cast<const std::optional<Json>*>(p);
+            return o ? Value(o->dump()) : Value();
+        }
+        return Value(static_cast<const Json*>(p)->dump());
     case CType::Decimal:
         return detail::get_member<Decimal>(p, optional);
     case CType::Uuid:
@@ -634,22 +701,20 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
 
 DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
     void* p = member(obj);
+    if (ctype == CType::None)
+        throw ValueError(qualified_name() + " is a many-to-many relation: use related()");
+    // As Django's get_prep_value: "3" for an integer field is 3, 100 for a CharField '100'
+    // (dorm/core/coerce.hpp); a nullable BooleanField's '' is None.
+    const bool as_is = v.is_null() || detail::of_type(v, value_type());
+    const Value converted = as_is ? Value() : detail::coerce_for_field(v, *this);
+    const Value& c = as_is ? v : converted;
+    if (c.is_null() && !optional)
+        throw ValueError(qualified_name() + " may not be NULL");
     if (ctype == CType::Related) {
-        if (v.is_null() && !optional)
-            throw ValueError(qualified_name() + " may not be NULL");
-        Value id = v;
-        if (!v.is_null()) {
+        Value id = c;
+        if (!c.is_null() && value_type() == ValueType::Integer) {
             try {
-                switch (value_type()) {
-                case ValueType::Integer:
-                    id = Value(detail::checked_int(v, value_ctype()));
-                    break;
-                case ValueType::Text:
-                    id = Value(v.as_text());
-                    break;
-                default:
-                    break;
-                }
+                id = Value(detail::checked_int(c, value_ctype()));
             } catch (const ValueError& e) {
                 throw ValueError(described_name() + ": " + e.what());
             }
@@ -657,17 +722,16 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         static_cast<RelatedObject*>(p)->set_id(std::move(id));
         return;
     }
-    if (ctype == CType::None)
-        throw ValueError(qualified_name() + " is a many-to-many relation: use related()");
-    if (v.is_null()) {
-        if (!optional)
-            throw ValueError(qualified_name() + " may not be NULL");
+    if (c.is_null()) {
         switch (ctype) {
         case CType::I32:
             detail::member_as<std::optional<std::int32_t>>(p).reset();
             break;
         case CType::I64:
             detail::member_as<std::optional<std::int64_t>>(p).reset();
+            break;
+        case CType::I16:
+            detail::member_as<std::optional<std::int16_t>>(p).reset();
             break;
         case CType::F64:
             detail::member_as<std::optional<double>>(p).reset();
@@ -686,6 +750,12 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::DateTime:
             detail::member_as<std::optional<DateTime>>(p).reset();
+            break;
+        case CType::Time:
+            detail::member_as<std::optional<Time>>(p).reset();
+            break;
+        case CType::Json:
+            detail::member_as<std::optional<Json>>(p).reset();
             break;
         case CType::Decimal:
             detail::member_as<std::optional<Decimal>>(p).reset();
@@ -706,39 +776,49 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         switch (ctype) {
         case CType::I32:
             detail::set_member(p, optional,
-                               static_cast<std::int32_t>(detail::checked_int(v, ctype)));
+                               static_cast<std::int32_t>(detail::checked_int(c, ctype)));
             break;
         case CType::I64:
-            detail::set_member(p, optional, v.as_int());
+            detail::set_member(p, optional, c.as_int());
+            break;
+        case CType::I16:
+            detail::set_member(p, optional,
+                               static_cast<std::int16_t>(detail::checked_int(v, ctype)));
             break;
         case CType::F64:
-            detail::set_member(p, optional, v.as_double());
+            detail::set_member(p, optional, c.as_double());
             break;
         case CType::F32:
-            detail::set_member(p, optional, detail::checked_float(v));
+            detail::set_member(p, optional, detail::checked_float(c));
             break;
         case CType::Bool:
-            detail::set_member(p, optional, v.as_bool());
+            detail::set_member(p, optional, c.as_bool());
             break;
         case CType::String:
-            detail::set_member(p, optional, v.as_text());
+            detail::set_member(p, optional, c.as_text());
             break;
         case CType::Date:
-            detail::set_member(p, optional, detail::checked_date(v));
+            detail::set_member(p, optional, detail::checked_date(c));
             break;
         case CType::DateTime:
-            detail::set_member(p, optional, detail::checked_datetime(v));
+            detail::set_member(p, optional, detail::checked_datetime(c));
+            break;
+        case CType::Time:
+            detail::set_member(p, optional, detail::checked_time(c));
+            break;
+        case CType::Json: // canonical JSON text (what the column holds)
+            detail::set_member(p, optional, Json(c.as_text()));
             break;
         case CType::Decimal: // a double read from the store: 15 digits, as Django reads it
             detail::set_member(p, optional,
                                v.kind() == Value::Kind::Real ? detail::decimal_from_store(v, *this)
-                                                             : v.as_decimal());
+                                                             : c.as_decimal());
             break;
         case CType::Uuid:
-            detail::set_member(p, optional, v.as_uuid());
+            detail::set_member(p, optional, c.as_uuid());
             break;
         case CType::Blob:
-            detail::set_member(p, optional, v.as_blob());
+            detail::set_member(p, optional, c.as_blob());
             break;
         case CType::Related:
         case CType::None:
@@ -747,6 +827,8 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
     } catch (const ValueError& e) {
         throw ValueError(qualified_name() + " (" + std::string(field_kind_name(kind)) +
                          "): " + e.what());
+    } catch (const ValidationError& e) {
+        throw ValidationError(qualified_name() + ": " + e.what());
     }
 }
 

@@ -11,6 +11,7 @@
 #include <ostream>
 
 #include "dorm/core/errors.hpp"
+#include "dorm/core/json.hpp"
 #include "dorm/detail/calendar.hpp"
 
 namespace dorm {
@@ -459,6 +460,7 @@ DORM_INLINE Value::Value(double d) : v_(std::in_place_index<2>, d) {}
 DORM_INLINE Value::Value(const char* s) : v_(std::in_place_index<3>, s) {}
 DORM_INLINE Value::Value(std::string s) : v_(std::in_place_index<3>, std::move(s)) {}
 DORM_INLINE Value::Value(std::string_view s) : v_(std::in_place_index<3>, s) {}
+DORM_INLINE Value::Value(const Json& j) : v_(std::in_place_index<3>, j.dump()) {}
 DORM_INLINE Value::Value(Date d) : v_(std::in_place_index<5>, d) {}
 DORM_INLINE Value::Value(Time t) : v_(std::in_place_index<6>, t) {}
 DORM_INLINE Value::Value(DateTime dt) : v_(std::in_place_index<7>, dt) {}
@@ -521,6 +523,8 @@ DORM_INLINE Date Value::as_date() const {
 DORM_INLINE Time Value::as_time() const {
     if (auto p = std::get_if<Time>(&v_))
         return *p;
+    if (auto p = std::get_if<DateTime>(&v_)) // Django's TimeField takes a datetime's time
+        return p->time;
     if (auto p = std::get_if<std::string>(&v_))
         if (auto t = Time::parse(*p))
             return *t;

@@ -266,6 +266,8 @@ private:
             return {};
         if (!std::holds_alternative<Value>(c.rhs) && !std::holds_alternative<Values>(c.rhs))
             return {}; // F() or a subquery on the right
+        if (c.lhs_type == ValueType::Json)
+            return {}; // a JSON document is text on the remote: its keys are not reachable
         if (!c.transforms.empty())
             return transformed(c, *t);
         if (c.lhs_type == ValueType::DateTime && has_fraction(c))
@@ -298,15 +300,18 @@ private:
         case LookupKind::Lte: {
             // Text order follows the server's collation: only a case-sensitive server orders
             // as SQLite does (by code point). A remote key is text here too: Dynamics orders
-            // its GUIDs as SQL Server's uniqueidentifier, not as text.
-            if (c.lhs_type == ValueType::Text && d_.case_insensitive)
+            // its GUIDs as SQL Server's uniqueidentifier, not as text. Booleans have no order
+            // in OData (active__gt=False is Django's active > 0): narrowed locally.
+            if ((c.lhs_type == ValueType::Text && d_.case_insensitive) ||
+                c.lhs_type == ValueType::Bool)
                 return {};
             static const char* ops[] = {" gt ", " ge ", " lt ", " le "};
             const int i = static_cast<int>(c.lookup) - static_cast<int>(LookupKind::Gt);
             return {K::Exact, F + ops[i] + lit(c.value())};
         }
         case LookupKind::Range: {
-            if (c.lhs_type == ValueType::Text && d_.case_insensitive)
+            if ((c.lhs_type == ValueType::Text && d_.case_insensitive) ||
+                c.lhs_type == ValueType::Bool)
                 return {};
             return {K::Exact, "(" + F + " ge " + lit(c.values()[0]) + " and " + F + " le " +
                                   lit(c.values()[1]) + ")"};
@@ -333,10 +338,16 @@ private:
         case LookupKind::IStartsWith:
         case LookupKind::EndsWith:
         case LookupKind::IEndsWith:
+            // On another type they compare the value's text (Django's str() of it, SQLite's
+            // text of the column), which OData cannot say: narrowed locally.
             return text ? pattern(c, F) : LeafTranslation{};
         case LookupKind::Regex:
         case LookupKind::IRegex:
         case LookupKind::Search:
+        case LookupKind::HasKey:
+        case LookupKind::HasKeys:
+        case LookupKind::HasAnyKeys:
+        case LookupKind::ContainedBy:
             return {};
         }
         return {};

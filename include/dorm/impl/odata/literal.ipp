@@ -101,6 +101,67 @@ DORM_INLINE std::string iso_utc(const DateTime& dt) {
     return s;
 }
 
+DORM_INLINE std::string v2_time(const Time& t) {
+    std::string iso = t.iso(); // "HH:MM:SS[.ffffff]"
+    return "PT" + iso.substr(0, 2) + "H" + iso.substr(3, 2) + "M" + iso.substr(6) + "S";
+}
+
+DORM_INLINE std::optional<Time> parse_time_of_day(std::string_view s, Version v) {
+    if (v != Version::V2) {
+        auto t = Time::parse(s);
+        if (!t || !t->valid())
+            return std::nullopt;
+        return t;
+    }
+    if (!s.starts_with("PT") || s.size() < 4)
+        return std::nullopt;
+    s.remove_prefix(2);
+    Time t;
+    // Each of H, M and S at most once and in that order; only the seconds have a fraction.
+    const char units[] = {'H', 'M', 'S'};
+    std::size_t next = 0;
+    while (!s.empty()) {
+        std::size_t n = 0;
+        long long whole = 0;
+        while (n < s.size() && s[n] >= '0' && s[n] <= '9' && n < 9)
+            whole = whole * 10 + (s[n++] - '0');
+        if (n == 0)
+            return std::nullopt;
+        int micro = 0;
+        if (n < s.size() && s[n] == '.') {
+            ++n;
+            int digits = 0;
+            while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
+                if (digits < 6) {
+                    micro = micro * 10 + (s[n] - '0');
+                    ++digits;
+                }
+                ++n;
+            }
+            if (digits == 0)
+                return std::nullopt;
+            for (; digits < 6; ++digits)
+                micro *= 10;
+        }
+        if (n >= s.size())
+            return std::nullopt;
+        const char unit = s[n];
+        while (next < 3 && units[next] != unit)
+            ++next;
+        if (next == 3 || (micro && unit != 'S'))
+            return std::nullopt;
+        const int value = static_cast<int>(whole > 99 ? 99 : whole);
+        (unit == 'H' ? t.hour : unit == 'M' ? t.minute : t.second) = value;
+        if (unit == 'S')
+            t.microsecond = micro;
+        ++next;
+        s.remove_prefix(n + 1);
+    }
+    if (!t.valid())
+        return std::nullopt;
+    return t;
+}
+
 DORM_INLINE std::string literal(const Value& v, const Dialect& d, bool guid) {
     const bool v2 = d.version == Version::V2;
     switch (v.kind()) {
@@ -132,9 +193,7 @@ DORM_INLINE std::string literal(const Value& v, const Dialect& d, bool guid) {
     case Value::Kind::DateTime:
         return v2 ? "datetime'" + iso_utc(v.as_datetime()) + "'" : iso_utc(v.as_datetime()) + "Z";
     case Value::Kind::Time:
-        if (v2)
-            throw ValueError("OData v2 has no time-of-day literal");
-        return v.as_time().iso();
+        return v2 ? "time'" + v2_time(v.as_time()) + "'" : v.as_time().iso();
     case Value::Kind::Decimal: // Edm.Decimal: 12.50M on V2, bare on V4
         return v.as_decimal().str() + (v2 ? "M" : "");
     case Value::Kind::Uuid: // Edm.Guid

@@ -2,6 +2,8 @@
 // Bodies of dorm/orm/execute.hpp (dorm/detail/config.hpp).
 #include "dorm/orm/execute.hpp"
 
+#include "dorm/core/coerce.hpp"
+
 #include <algorithm>
 
 #include "dorm/sqlite/transaction.hpp"
@@ -253,16 +255,18 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
     const Value* v = arg.value();
     if (!v)
         throw ValueError(f.qualified_name() + ": update() takes a value or an expression");
-    if (v->is_null()) {
+    // As Django's get_prep_value: update(rank="3") writes 3 (dorm/core/coerce.hpp).
+    Value prepared = v->is_null() ? Value() : detail::coerce_for_field(*v, f);
+    if (prepared.is_null()) {
         if (!f.null())
             throw IntegrityError(f.qualified_name() + " may not be NULL");
         return Expr::literal(Value());
     }
-    Value prepared = detail::prepare_value(*v, f.value_type(), f.qualified_name());
-    // As create(): an int32 or float member refuses what it cannot hold (SQLite would
+    // As create(): an int16, int32 or float member refuses what it cannot hold (SQLite would
     // store it, and every later read of the row would fail).
     const CType ct = f.value_ctype();
-    if ((prepared.kind() == Value::Kind::Integer && ct == CType::I32) || ct == CType::F32) {
+    if ((prepared.kind() == Value::Kind::Integer && (ct == CType::I32 || ct == CType::I16)) ||
+        ct == CType::F32) {
         try {
             if (ct == CType::F32)
                 detail::checked_float(prepared);
@@ -274,7 +278,7 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
     }
     if (f.kind == FieldKind::Decimal) // stored as save() stores it: rounded, as text
         return Expr::literal(Value(detail::decimal_for_save(prepared.as_decimal(), f)));
-    if (f.kind == FieldKind::Char && f.max_length &&
+    if (f.max_length && // text fields only
         utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
         throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
                               std::to_string(f.max_length) + " characters");

@@ -102,7 +102,7 @@ DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
             problem = detail::utf8_problem(*text);
             break;
         }
-        if (f.kind != FieldKind::Char || !f.max_length)
+        if (!f.max_length)
             return;
         // A character takes at least one byte: short values need no counting.
         if (text->size() <= static_cast<std::size_t>(f.max_length))
@@ -121,6 +121,10 @@ DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
     case CType::DateTime:
         if (const DateTime* dt = payload(f, p, DateTime{}))
             problem = detail::datetime_problem(*dt);
+        break;
+    case CType::Time:
+        if (const Time* t = payload(f, p, Time{}))
+            problem = detail::time_problem(*t);
         break;
     case CType::Decimal: // what save() would give SQLite must fit max_digits
         if (const Decimal* d = payload(f, p, Decimal{}))
@@ -145,6 +149,7 @@ DORM_INLINE void validate(const ModelMeta& m, const void* obj) {
         case CType::String:
         case CType::Date:
         case CType::DateTime:
+        case CType::Time:
         case CType::Decimal:
         case CType::Related:
             validate_field(f, obj);

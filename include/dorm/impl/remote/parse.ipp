@@ -227,8 +227,16 @@ DORM_INLINE Value parse_value(const nlohmann::json& j, ValueType t, Version v,
             return bad(v == Version::V2 ? "a /Date(ms)/ value" : "an ISO 8601 date");
         return t == ValueType::Date ? Value(dt->date) : Value(*dt);
     }
-    case ValueType::Time:
-        break;
+    case ValueType::Json: // a JSONField: Edm.String holding the JSON text
+        return Value(j.is_string() ? j.get<std::string>() : j.dump());
+    case ValueType::Time: {
+        if (!j.is_string())
+            return bad("a time of day");
+        if (auto tod = parse_time_of_day(j.get_ref<const std::string&>(), v))
+            return Value(*tod);
+        return bad(v == Version::V2 ? "an Edm.Time value (PT10H30M00S)"
+                                    : "an Edm.TimeOfDay value (10:30:00)");
+    }
     case ValueType::Decimal:
         // V2 (and V4's IEEE754Compatible form): text, read exactly. V4: a number, read as
         // the shortest text that gives the same double (exact up to 15 significant digits).

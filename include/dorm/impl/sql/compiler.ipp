@@ -145,8 +145,25 @@ DORM_INLINE void Compiler::param(std::string& out, Values& params, const Value& 
     params.push_back(v);
 }
 
+DORM_INLINE void Compiler::aggregate_filter(const WhereNode& n, std::string& out, Values& params,
+                                            bool alias_refs) const {
+    const bool outer = alias_refs_;
+    alias_refs_ = alias_refs;
+    try {
+        if (!where(n, out, params)) { // says nothing: every row
+            out += "NOT ";
+            out += ops_.false_literal;
+        }
+    } catch (...) {
+        alias_refs_ = outer;
+        throw;
+    }
+    alias_refs_ = outer;
+}
+
 DORM_INLINE void Compiler::expr(const Expr& e, std::string& out, Values& params,
                                 bool alias_refs) const {
+    alias_refs = alias_refs || alias_refs_;
     switch (e.op) {
     case Expr::Op::Field:
         append_column(out, e.alias, *e.field);
@@ -191,11 +208,27 @@ DORM_INLINE void Compiler::expr(const Expr& e, std::string& out, Values& params,
         out += fns[static_cast<int>(e.op) - static_cast<int>(Expr::Op::Count)];
         if (e.distinct)
             out += "DISTINCT ";
+        // With a filter (never on Count("*")), as Django: the argument where the condition
+        // holds, else NULL, when the backend has no FILTER clause. The parameters follow the
+        // text: the condition's before the argument's there, after them in FILTER (WHERE).
+        const bool case_when = e.filter_where && !ops_.aggregate_filter_clause;
+        if (case_when) {
+            out += "CASE WHEN ";
+            aggregate_filter(*e.filter_where, out, params, alias_refs);
+            out += " THEN ";
+        }
         if (e.args.empty())
             out += '*';
         else
             expr(e.args[0], out, params, alias_refs);
+        if (case_when)
+            out += " ELSE NULL END";
         out += ')';
+        if (e.filter_where && !case_when) {
+            out += " FILTER (WHERE ";
+            aggregate_filter(*e.filter_where, out, params, alias_refs);
+            out += ')';
+        }
         return;
     }
     }
@@ -213,7 +246,122 @@ DORM_INLINE void Compiler::lhs(const Condition& c, std::string& out, Values& par
     out += inner;
 }
 
+// A JSONField condition, as Django's json.py writes it for SQLite: a key is
+// JSON_EXTRACT(doc, path) (the path bound), compared with JSON_EXTRACT(json_text, '$') for
+// exact and in; JSON null is JSON_TYPE(...) = 'null'; has_key and isnull on a key ask
+// JSON_TYPE(doc, path) for NULL (no such key).
+DORM_INLINE void Compiler::json_condition(const Condition& c, std::string& out,
+                                          Values& params) const {
+    const bool on_key = !c.json_keys.empty();
+    auto call = [&](std::string& s, std::string_view fn, const Value& path) {
+        s += fn;
+        s += '(';
+        expr(c.lhs, s, params);
+        s += ", ";
+        param(s, params, path);
+        s += ')';
+    };
+    const Value path(on_key ? detail::json_path(c.json_keys) : std::string("$"));
+    auto json_param = [&](std::string& s, const Value& text) {
+        if (!on_key)
+            return param(s, params, text);
+        s += ops_.json_extract;
+        s += '(';
+        param(s, params, text);
+        s += ", '$')";
+    };
+    switch (c.lookup) {
+    case LookupKind::HasKey:
+    case LookupKind::HasKeys:
+    case LookupKind::HasAnyKeys: {
+        const Values& paths = c.values();
+        if (paths.size() > 1)
+            out += '(';
+        for (std::size_t i = 0; i < paths.size(); ++i) {
+            if (i)
+                out += c.lookup == LookupKind::HasAnyKeys ? " OR " : " AND ";
+            call(out, ops_.json_type, paths[i]);
+            out += " IS NOT NULL";
+        }
+        if (paths.size() > 1)
+            out += ')';
+        if (paths.empty())
+            out += c.lookup == LookupKind::HasAnyKeys ? ops_.false_literal : "1";
+        return;
+    }
+    case LookupKind::IsNull:
+        if (!on_key)
+            break;
+        call(out, ops_.json_type, path);
+        out += c.value().as_bool() ? " IS NULL" : " IS NOT NULL";
+        return;
+    case LookupKind::Exact:
+        if (c.value().is_null()) { // JSON null
+            call(out, ops_.json_type, path);
+            out += " = ";
+            param(out, params, Value("null"));
+            return;
+        }
+        if (on_key)
+            call(out, ops_.json_extract, path);
+        else
+            expr(c.lhs, out, params);
+        out += " = ";
+        json_param(out, c.value());
+        return;
+    case LookupKind::In: {
+        const Values& vs = c.values();
+        if (vs.empty()) {
+            out += ops_.false_literal;
+            return;
+        }
+        if (on_key)
+            call(out, ops_.json_extract, path);
+        else
+            expr(c.lhs, out, params);
+        out += " IN (";
+        for (std::size_t i = 0; i < vs.size(); ++i) {
+            if (i)
+                out += ", ";
+            json_param(out, vs[i]);
+        }
+        out += ')';
+        return;
+    }
+    default:
+        break;
+    }
+    std::string l;
+    if (on_key)
+        call(l, ops_.json_extract, path);
+    else
+        expr(c.lhs, l, params);
+    switch (c.lookup) {
+    case LookupKind::Gt:
+    case LookupKind::Gte:
+    case LookupKind::Lt:
+    case LookupKind::Lte: {
+        static constexpr std::string_view ops[] = {" > ", " >= ", " < ", " <= "};
+        out += l;
+        out += ops[static_cast<int>(c.lookup) - static_cast<int>(LookupKind::Gt)];
+        param(out, params, c.value());
+        return;
+    }
+    case LookupKind::IsNull:
+        return is_null(c, l, out);
+    case LookupKind::IExact:
+        return iexact(c, l, out, params);
+    case LookupKind::Regex:
+    case LookupKind::IRegex:
+        return regex(c, l, out, params);
+    default:
+        return pattern(c, l, out, params);
+    }
+}
+
 DORM_INLINE void Compiler::condition(const Condition& c, std::string& out, Values& params) const {
+    if (c.lhs_type == ValueType::Json)
+        return json_condition(c, out, params);
     // The comparisons write straight into out (no temporary for the left side).
     switch (c.lookup) {
     case LookupKind::Exact:
@@ -258,6 +406,11 @@ DORM_INLINE void Compiler::condition(const Condition& c, std::string& out, Value
         return regex(c, l, out, params);
     case LookupKind::Search:
         return search(c, l, out, params);
+    case LookupKind::HasKey: // JSONField: written by json_condition
+    case LookupKind::HasKeys:
+    case LookupKind::HasAnyKeys:
+    case LookupKind::ContainedBy:
+        return json_condition(c, out, params);
     }
 }
 

@@ -66,7 +66,12 @@ DORM_INLINE void regexp(sqlite3_context* ctx, int, sqlite3_value** argv) {
             if (!re)
                 return sqlite3_result_error_nomem(ctx);
         }
-        const std::string_view text = arg_text(argv[0]);
+        // A REAL is searched as Python's str() gives it ("4.0", "1e+20"), as Django's
+        // _sqlite_regexp does; SQLite's own text of it differs ("1.0e+20").
+        std::optional<std::string> real;
+        if (sqlite3_value_type(argv[0]) == SQLITE_FLOAT)
+            real = lookup_text(Value(sqlite3_value_double(argv[0])));
+        const std::string_view text = real ? std::string_view(*real) : arg_text(argv[0]);
         try {
             sqlite3_result_int(ctx, re->search(text) ? 1 : 0);
         } catch (const detail::RegexError& e) {

@@ -2,6 +2,8 @@
 // Bodies of dorm/sqlite/operations.hpp (dorm/detail/config.hpp).
 #include "dorm/sqlite/operations.hpp"
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -175,6 +177,8 @@ DORM_INLINE const sql::Operations& operations() {
         .random_order = "RANDOM()",
         .quote_into = &sql::quote_into,
         .limit_offset = &impl::limit_offset,
+        // As Django 3.2: SQLite has FILTER on aggregates since 3.30.0, trusted from 3.30.1.
+        .aggregate_filter_clause = sqlite3_libversion_number() >= 3030001,
         .fold = &impl::fold,
         .pattern_value = &impl::pattern_value,
         .pattern_expr = &impl::pattern_expr,
@@ -182,6 +186,8 @@ DORM_INLINE const sql::Operations& operations() {
         .transform = &impl::transform,
         .truncate_date = &impl::truncate_date,
         .assign_expression = &impl::assign_expression,
+        .json_extract = "JSON_EXTRACT",
+        .json_type = "JSON_TYPE",
         .auto_key = "AUTOINCREMENT",
     };
     return ops;

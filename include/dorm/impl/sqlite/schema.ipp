@@ -30,11 +30,22 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "integer";
     case FieldKind::BigInteger:
         return "bigint";
+    case FieldKind::SmallInteger:
+        return "smallint";
+    case FieldKind::PositiveInteger:
+        return "integer unsigned";
+    case FieldKind::PositiveSmallInteger:
+        return "smallint unsigned";
+    case FieldKind::PositiveBigInteger:
+        return "bigint unsigned";
     case FieldKind::Float:
         return "real";
     case FieldKind::Boolean:
         return "bool";
     case FieldKind::Char:
+    case FieldKind::Email:
+    case FieldKind::URL:
+    case FieldKind::Slug:
         return "varchar(" + std::to_string(f.max_length) + ")";
     case FieldKind::Text:
         return "text";
@@ -42,6 +53,10 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "date";
     case FieldKind::DateTime:
         return "datetime";
+    case FieldKind::Time:
+        return "time";
+    case FieldKind::Json:
+        return "text";
     case FieldKind::Decimal: // Django's SQLite column types; "decimal" has NUMERIC affinity
         return "decimal";
     case FieldKind::Uuid:
@@ -54,6 +69,22 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         break;
     }
     return "text";
+}
+
+// The column's CHECK constraint, as Django's data_type_check_constraints; empty for none.
+DORM_INLINE std::string column_check(const FieldMeta& f) {
+    switch (f.kind) {
+    case FieldKind::PositiveInteger:
+    case FieldKind::PositiveSmallInteger:
+    case FieldKind::PositiveBigInteger:
+        return quote(f.column) + " >= 0";
+    case FieldKind::Json: {
+        const std::string c = quote(f.column);
+        return "(JSON_VALID(" + c + ") OR " + c + " IS NULL)";
+    }
+    default:
+        return {};
+    }
 }
 
 DORM_INLINE std::string column_definition(const FieldMeta& f) {
@@ -69,6 +100,8 @@ DORM_INLINE std::string column_definition(const FieldMeta& f) {
         if (f.unique)
             d += " UNIQUE";
     }
+    if (std::string check = column_check(f); !check.empty())
+        d += " CHECK (" + check + ")";
     if (f.is_foreign_key()) { // also a child's key, the pointer to its parent's row
         // Checked at COMMIT, as Django's: a transaction may hold a row before its target.
         const ModelMeta& target = f.related_model();

@@ -298,6 +298,9 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
     case CType::I64:
         sqlite3_bind_int64(stmt_, idx, *static_cast<const std::int64_t*>(p));
         break;
+    case CType::I16:
+        sqlite3_bind_int(stmt_, idx, *static_cast<const std::int16_t*>(p));
+        break;
     case CType::F64:
         sqlite3_bind_double(stmt_, idx, *static_cast<const double*>(p));
         break;
@@ -317,6 +320,12 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
         break;
     case CType::DateTime:
         bind_text(idx, static_cast<const DateTime*>(p)->iso());
+        break;
+    case CType::Time:
+        bind_text(idx, static_cast<const Time*>(p)->iso());
+        break;
+    case CType::Json:
+        bind_text(idx, static_cast<const Json*>(p)->dump());
         break;
     case CType::Decimal:
         bind_text(idx, detail::decimal_for_save(*static_cast<const Decimal*>(p), f));
@@ -411,6 +420,14 @@ DORM_INLINE void Statement::bad_stored(const FieldMeta& f, int col) const {
     throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds '" +
                         std::string(text(col)) + "', not a valid " +
                         std::string(field_kind_name(f.kind)) + " value");
+}
+
+DORM_INLINE void Statement::read_json(const FieldMeta& f, int col, void* p) const {
+    try {
+        store(f, p, Json(text(col)));
+    } catch (const ValueError&) {
+        bad_stored(f, col);
+    }
 }
 
 DORM_INLINE bool Statement::has_value(CType c, const void* p) {

@@ -37,6 +37,19 @@ DORM_INLINE bool uses_aggregate(const WhereNode& n, const Query& q) {
     return false;
 }
 
+// The deepest expression the conditions of a tree compare, as written.
+DORM_INLINE std::uint32_t written_depth(const WhereNode& n, const Query& q) {
+    std::uint32_t d = 0;
+    if (n.kind == WhereNode::Kind::Leaf) {
+        d = written_depth(n.cond->lhs, q);
+        if (const Expr* rhs = std::get_if<Expr>(&n.cond->rhs))
+            d = std::max(d, written_depth(*rhs, q));
+    }
+    for (const auto& c : n.children)
+        d = std::max(d, written_depth(c, q));
+    return d;
+}
+
 DORM_INLINE std::uint32_t written_depth(const Expr& e, const Query& q) {
     if (e.op == Expr::Op::Annotation) {
         const SelectItem* a = q.annotation(e.name);
@@ -45,7 +58,20 @@ DORM_INLINE std::uint32_t written_depth(const Expr& e, const Query& q) {
     std::uint32_t d = 0;
     for (const auto& a : e.args)
         d = std::max(d, written_depth(a, q) + 1);
+    // An aggregate's filter: its levels (e.depth) and what its conditions compare.
+    if (e.filter_where)
+        d = std::max(d, e.depth + written_depth(*e.filter_where, q));
     return d;
+}
+
+// An aggregate whose filter names an aggregate annotation (an aggregate inside an aggregate).
+DORM_INLINE const Expr* filter_on_aggregate(const Expr& e, const Query& q) {
+    if (e.filter_where && uses_aggregate(*e.filter_where, q))
+        return &e;
+    for (const auto& a : e.args)
+        if (const Expr* found = filter_on_aggregate(a, q))
+            return found;
+    return nullptr;
 }
 
 DORM_INLINE void uncounted_depth(const WhereNode& n, const Query& q, UncountedDepth& out) {
@@ -153,6 +179,10 @@ DORM_INLINE void add_annotation(Query& q, std::string alias, const Expr& e) {
     JoinScope scope; // an annotation shares the joins made before it (filter-then-annotate)
     scope.reuse_all = true;
     Expr resolved = resolve_expr(e, q, scope);
+    if (const Expr* bad = filter_on_aggregate(resolved, q))
+        throw FieldError("Cannot compute " + aggregate_call(*bad) + " of " + q.model->name +
+                         " in annotation '" + alias +
+                         "': its filter refers to an aggregate annotation");
     // An annotation named in another is written out in it: the two depths add up.
     if (const std::uint32_t written = written_depth(resolved, q); written > max_expr_depth)
         throw ValueError("Expression nesting depth " + std::to_string(written) +

@@ -173,7 +173,9 @@ DORM_INLINE std::string Expr::default_alias() const {
     }
     if (name == "*")
         return std::string("__") + suffix;
-    if (args.size() == 1 && args[0].op == Op::Field)
+    // With a filter, Django counts the filter among the aggregate's source expressions:
+    // "Complex aggregates require an alias".
+    if (args.size() == 1 && args[0].op == Op::Field && !filter)
         return args[0].name + "__" + suffix;
     return {};
 }

@@ -3,6 +3,12 @@
 // otherwise (dorm/detail/config.hpp).
 #include "dorm/tree/lookups.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "dorm/detail/json.hpp"
+
 namespace dorm {
 inline namespace DORM_ABI {
 
@@ -18,6 +24,33 @@ DORM_INLINE const TransformDef* find_transform(std::string_view name, ValueType 
         if (d.name == name && (d.input_types & detail::type_bit(t)))
             return &d;
     return nullptr;
+}
+
+DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
+    switch (v.kind()) {
+    case Value::Kind::Null:
+    case Value::Kind::Blob:
+        return std::nullopt;
+    case Value::Kind::Text:
+        return v.as_text();
+    case Value::Kind::Integer:
+        return std::to_string(v.as_int());
+    case Value::Kind::Real:
+        return detail::python_float_repr(v.as_double());
+    case Value::Kind::Bool:
+        return v.as_bool() ? "True" : "False";
+    case Value::Kind::Date:
+        return v.as_date().iso();
+    case Value::Kind::Time:
+        return v.as_time().iso();
+    case Value::Kind::DateTime:
+        return v.as_datetime().iso();
+    case Value::Kind::Decimal: // str(Decimal): its digits as held
+        return v.as_decimal().str();
+    case Value::Kind::Uuid: // Django's UUIDTextMixin compares without hyphens
+        return v.as_uuid().hex();
+    }
+    return std::nullopt;
 }
 
 DORM_INLINE std::vector<std::string> lookup_choices(ValueType t) {

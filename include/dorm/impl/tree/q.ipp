@@ -2,6 +2,7 @@
 // Bodies of dorm/tree/q.hpp: inline in header-only mode, compiled into the library
 // otherwise (dorm/detail/config.hpp).
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -118,6 +119,53 @@ DORM_INLINE void Q::add(Q other, Connector c) {
         children_.push_back(std::move(other));
     }
     base_ = base;
+}
+
+namespace detail {
+// An aggregate with Django's filter=Q(...). The condition is written inside the aggregate
+// (FILTER (WHERE ...)): its levels count toward the expression's depth (max_expr_depth).
+DORM_INLINE Expr filtered_aggregate(Expr::Op op, std::string field, bool distinct,
+                                    const Q& filter) {
+    if (op == Expr::Op::Count && field.size() == 1 && field.front() == '*')
+        throw ValueError("Star cannot be used with filter. Please specify a field.");
+    Expr e = aggregate(op, std::move(field), distinct);
+    if (filter.empty()) // Q() is no filter, as in Django
+        return e;
+    const std::uint32_t d = filter.depth() + 1;
+    if (d > max_expr_depth)
+        throw ValueError("Expression nesting depth " + std::to_string(d) +
+                         " of the aggregate of '" + e.args.front().name +
+                         "' with its filter exceeds the maximum of " +
+                         std::to_string(max_expr_depth) + " (dorm::max_expr_depth)");
+    e.depth = d;
+    e.filter = std::make_shared<const Q>(filter);
+    return e;
+}
+} // namespace detail
+
+DORM_INLINE Expr Count(std::string field, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Count, std::move(field), false, filter);
+}
+DORM_INLINE Expr Count(std::string field, bool distinct, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Count, std::move(field), distinct, filter);
+}
+DORM_INLINE Expr Sum(std::string field, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Sum, std::move(field), false, filter);
+}
+DORM_INLINE Expr Sum(std::string field, bool distinct, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Sum, std::move(field), distinct, filter);
+}
+DORM_INLINE Expr Avg(std::string field, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Avg, std::move(field), false, filter);
+}
+DORM_INLINE Expr Avg(std::string field, bool distinct, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Avg, std::move(field), distinct, filter);
+}
+DORM_INLINE Expr Min(std::string field, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Min, std::move(field), false, filter);
+}
+DORM_INLINE Expr Max(std::string field, const Q& filter) {
+    return detail::filtered_aggregate(Expr::Op::Max, std::move(field), false, filter);
 }
 
 } // namespace DORM_ABI

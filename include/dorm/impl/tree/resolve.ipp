@@ -9,7 +9,10 @@
 #include <variant>
 #include <vector>
 
+#include "dorm/core/coerce.hpp"
 #include "dorm/core/errors.hpp"
+#include "dorm/core/json.hpp"
+#include "dorm/detail/json.hpp"
 #include "dorm/detail/names.hpp"
 #include "dorm/detail/regex.hpp"
 #include "dorm/detail/unicode.hpp"
@@ -72,6 +75,59 @@ DORM_INLINE std::string aggregate_name(Expr::Op op) {
     default:
         return "an expression";
     }
+}
+
+// Does a resolved condition hold an aggregate expression itself (not through an annotation)?
+DORM_INLINE bool holds_aggregate(const WhereNode& n) {
+    if (n.kind == WhereNode::Kind::Leaf) {
+        if (n.cond->lhs.contains_aggregate())
+            return true;
+        const Expr* rhs = std::get_if<Expr>(&n.cond->rhs);
+        return rhs && rhs->contains_aggregate();
+    }
+    for (const auto& c : n.children)
+        if (holds_aggregate(c))
+            return true;
+    return false;
+}
+
+// "Count('entry')", for messages.
+DORM_INLINE std::string aggregate_call(const Expr& e) {
+    return aggregate_name(e.op) + "('" + (e.args.empty() ? std::string("*") : e.args[0].name) +
+           "')";
+}
+
+// An aggregate's filter (Django's filter=Q(...)), resolved as Django resolves a Q used as an
+// expression: its names may cross relations, whose joins are added to the query and left
+// optional (not required: a join that may find no row stays a LEFT OUTER JOIN, so that the
+// condition drops no row of the query); a negated condition across a multi-valued relation
+// stays on the join (no subquery); and it holds no aggregate. Without a query to add joins
+// to (mq == nullptr), a name across a relation is refused, as other joined references are.
+DORM_INLINE std::shared_ptr<const WhereNode> resolve_aggregate_filter(const Expr& e, const Query& q,
+                                                                      Query* mq, JoinScope* scope) {
+    WhereNode w;
+    if (mq) {
+        JoinScope fs = *scope;
+        fs.split_subq = false;
+        w = resolve_q(*e.filter, *mq, false, fs);
+        scope->reusable = std::move(fs.reusable);
+    } else {
+        Query copy = q;
+        JoinScope fs;
+        fs.reuse_all = true;
+        fs.split_subq = false;
+        w = resolve_q(*e.filter, copy, false, fs);
+        if (copy.joins.size() != q.joins.size())
+            throw FieldError("Joined field references are not permitted in this query: the "
+                             "filter of " +
+                             aggregate_call(e) + " of " + q.model->name);
+    }
+    if (holds_aggregate(w))
+        throw FieldError("Cannot compute " + aggregate_call(e) + " of " + q.model->name +
+                         ": its filter holds an aggregate");
+    if (w.empty())
+        return nullptr;
+    return std::make_shared<const WhereNode>(std::move(w));
 }
 
 DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinScope* scope) {
@@ -159,6 +215,8 @@ DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinSco
         if (e.is_aggregate() && a.contains_aggregate())
             throw FieldError("Cannot compute an aggregate of an aggregate ('" + a.name + "')");
     }
+    if (e.filter && !e.filter_where)
+        e.filter_where = resolve_aggregate_filter(e, q, mq, scope);
     switch (e.op) {
     case Expr::Op::Count:
         e.type = ValueType::Integer;
@@ -198,83 +256,11 @@ const Value& checked_text(const Value& v, const What& what) {
     return v;
 }
 
-// A Date, DateTime or Time that is not on the calendar (2021-02-30, 25:00) matches nothing
-// and cannot be stored: refused as Django's to_python refuses it ("invalid date").
-// given: the value as the user gave it (a DateTime compared as a date is checked whole).
-template <class What>
-Value checked_calendar(const Value& given, Value converted, const What& what) {
-    std::string p = calendar_problem(given);
-    if (p.empty())
-        p = calendar_problem(converted);
-    if (!p.empty())
-        throw ValueError(what() + ": " + p);
-    return converted;
-}
-
-// Converts a query value to the type it is compared with; the message names the field.
-// what() gives that name; it is only called when there is an error to report.
-template <class What>
-requires std::is_invocable_r_v<std::string, const What&>
-    Value prepare_value(const Value& v, ValueType t, const What& what) {
-    auto fail = [&]() -> Value {
-        throw ValueError(what() + " expects " + std::string(value_type_name(t)) + " value, got " +
-                         std::string(Value::kind_name(v.kind())) + " " + v.repr());
-    };
-    try {
-        switch (t) {
-        case ValueType::Integer:
-            if (v.kind() == Value::Kind::Integer)
-                return v;
-            if (v.kind() == Value::Kind::Real)
-                if (const auto i = whole_int64(v.as_double()))
-                    return Value(*i);
-            return fail();
-        case ValueType::Real:
-            if (v.kind() == Value::Kind::Integer || v.kind() == Value::Kind::Real)
-                return Value(v.as_double());
-            return fail();
-        case ValueType::Bool:
-            if (v.kind() == Value::Kind::Bool || v.kind() == Value::Kind::Integer)
-                return Value(v.as_bool());
-            return fail();
-        case ValueType::Text:
-            if (v.kind() == Value::Kind::Text)
-                return checked_text(v, what);
-            return fail();
-        case ValueType::Date:
-            if (v.kind() == Value::Kind::Date || v.kind() == Value::Kind::Text ||
-                v.kind() == Value::Kind::DateTime)
-                return checked_calendar(v, Value(v.as_date()), what);
-            return fail();
-        case ValueType::DateTime:
-            if (v.kind() == Value::Kind::DateTime || v.kind() == Value::Kind::Date ||
-                v.kind() == Value::Kind::Text)
-                return checked_calendar(v, Value(v.as_datetime()), what);
-            return fail();
-        case ValueType::Time:
-            if (v.kind() == Value::Kind::Time || v.kind() == Value::Kind::Text)
-                return checked_calendar(v, Value(v.as_time()), what);
-            return fail();
-        case ValueType::Decimal: // Django's to_python: ValidationError for what is refused
-            return Value(decimal_to_python(v, 0));
-        case ValueType::Uuid:
-            return Value(uuid_to_python(v));
-        case ValueType::Binary: // Django binds bytes as they are
-            if (v.kind() == Value::Kind::Blob)
-                return v;
-            return fail();
-        }
-    } catch (const ValueError& e) {
-        const std::string name = what();
-        if (std::string_view(e.what()).starts_with(name))
-            throw;
-        throw ValueError(name + ": " + e.what());
-    }
-    return fail();
-}
-
+// Converts a query value to the type it is compared with, as Django's get_prep_value
+// (dorm/core/coerce.hpp); the message names `what`.
 DORM_INLINE Value prepare_value(const Value& v, ValueType t, const std::string& what) {
-    return prepare_value(v, t, [&] { return what; });
+    auto where = [&] { return what; };
+    return coerce(v, CoerceTarget{t, false, where, where});
 }
 
 DORM_INLINE bool expr_nullable(const Expr& e, const Query& q) {
@@ -402,6 +388,38 @@ DORM_INLINE std::string condition_lookup_name(const Condition& c, const LookupDe
            std::string(lookup.name) + "'";
 }
 
+// Does the condition compare a relation ("blog", "blog_id", a child's "pk", a reverse
+// relation), not a field of the related model ("blog__id", "blog__pk": the same column)? As
+// Django's related fields, it takes only the lookups that compare keys; the text lookups
+// every other field has (contains, regex...) are FieldErrors there.
+DORM_INLINE bool on_relation(const Condition& c, const ConditionLhs& lhs,
+                             const std::vector<std::string_view>& parts) {
+    if (lhs.at_relation)
+        return true;
+    const FieldMeta* f = c.field();
+    if (!f || !f->is_foreign_key() || lhs.first_lookup == 0)
+        return false;
+    const std::string_view last = parts[lhs.first_lookup - 1];
+    if (lhs.first_lookup == 1)
+        return true; // "blog_id", or "pk" of a model whose key is its parent link
+    return last != "pk" && last != f->related_model().pk().name;
+}
+DORM_INLINE bool relation_lookup(LookupKind k) {
+    switch (k) {
+    case LookupKind::Exact:
+    case LookupKind::In:
+    case LookupKind::Gt:
+    case LookupKind::Gte:
+    case LookupKind::Lt:
+    case LookupKind::Lte:
+    case LookupKind::Range:
+    case LookupKind::IsNull:
+        return true;
+    default:
+        return false;
+    }
+}
+
 // The transforms and the lookup that follow the names of a condition's path ("year",
 // "gte"): the transforms are added to c and c.lhs_type becomes their output type. A path
 // that names no lookup means exact.
@@ -411,8 +429,14 @@ DORM_INLINE const LookupDef& resolve_lookup(Condition& c, const Query& q,
     for (std::size_t i = lhs.first_lookup; i < parts.size(); ++i) {
         const bool last = i + 1 == parts.size();
         if (last)
-            if (const LookupDef* lookup = find_lookup(parts[i], c.lhs_type))
+            if (const LookupDef* lookup = find_lookup(parts[i], c.lhs_type)) {
+                if (c.transforms.empty() && on_relation(c, lhs, parts) &&
+                    !relation_lookup(lookup->kind))
+                    throw FieldError("Related Field got invalid lookup: " + std::string(parts[i]) +
+                                     " (" + condition_subject(c, q) +
+                                     " is a relation: exact, in, gt, gte, lt, lte, range, isnull)");
                 return *lookup;
+            }
         if (auto t = find_transform(parts[i], c.lhs_type)) {
             c.transforms.push_back(t->kind);
             c.lhs_type = t->output;
@@ -515,6 +539,29 @@ DORM_INLINE void prepare_subquery_rhs(Condition& c, const LookupDef& lookup, con
         c.rhs = Values{};
 }
 
+// Django's name of what the lookup compares with, for "Field 'rank' expected a number":
+// the field ("rank"; a ForeignKey's target key, "id"), or the path of a transform
+// ("day__year", where Django says 'None').
+DORM_INLINE std::string django_field_name(const Condition& c) {
+    const FieldMeta* f = c.field();
+    std::string name = !f                                            ? c.lhs.name
+                       : f->is_foreign_key() && c.transforms.empty() ? f->related_model().pk().name
+                                                                     : f->name;
+    for (const TransformKind t : c.transforms)
+        name += "__" + std::string(transform_def(t).name);
+    return name;
+}
+
+// One value of a condition, prepared by the type it is compared with (dorm/core/coerce.hpp).
+DORM_INLINE Value prepare_condition_value(const Value& v, const Condition& c,
+                                          const LookupDef& lookup, const Query& q) {
+    auto name = [&] { return django_field_name(c); };
+    auto where = [&] { return condition_lookup_name(c, lookup, q); };
+    const FieldMeta* f = c.field();
+    const bool nullable = f && f->null() && c.transforms.empty();
+    return coerce(v, CoerceTarget{c.lhs_type, nullable, name, where});
+}
+
 // The right-hand side of in (a list) or range (two bounds): each value converted.
 DORM_INLINE void prepare_list_rhs(Condition& c, const LookupDef& lookup, const Arg& arg,
                                   const Query& q) {
@@ -532,29 +579,41 @@ DORM_INLINE void prepare_list_rhs(Condition& c, const LookupDef& lookup, const A
                 throw ValueError(what() + ": cannot use NULL as a bound");
             continue; // as Django: NULL never matches IN
         }
-        prepared.push_back(prepare_value(v, c.lhs_type, what));
+        Value p = prepare_condition_value(v, c, lookup, q);
+        if (p.is_null()) { // a nullable BooleanField's '': None, which never matches
+            if (lookup.shape == RhsShape::Pair)
+                throw ValueError(what() + ": cannot use NULL as a bound");
+            continue;
+        }
+        prepared.push_back(std::move(p));
     }
     c.rhs = std::move(prepared);
 }
 
-// The text of contains, startswith, regex, ...: UTF-8, and a regular expression that
-// compiles.
+// The text of iexact, contains, startswith, regex, ...: UTF-8, and a regular expression
+// that compiles. As Django (prepare_rhs=False), iexact, contains and the others compare the
+// text of any value (lookup_text: 5 is "5", on any field); a regular expression must be text.
 DORM_INLINE Value checked_pattern(const Value& v, const Condition& c, const LookupDef& lookup,
                                   const Query& q) {
     auto what = [&] { return condition_lookup_name(c, lookup, q); };
-    if (v.kind() != Value::Kind::Text)
+    const bool text_only = c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex ||
+                           c.lookup == LookupKind::Search;
+    const std::optional<std::string> text =
+        text_only && v.kind() != Value::Kind::Text ? std::nullopt : lookup_text(v);
+    if (!text)
         throw ValueError(what() + " expects text, got " + std::string(Value::kind_name(v.kind())) +
                          " " + v.repr());
-    checked_text(v, what);
+    Value out(*text);
+    checked_text(out, what);
     if (c.lookup == LookupKind::Regex || c.lookup == LookupKind::IRegex) {
         try {
-            const Regex checked(v.as_text(), c.lookup == LookupKind::IRegex);
+            const Regex checked(*text, c.lookup == LookupKind::IRegex);
         } catch (const RegexError& err) {
             throw ValueError(what() + ": invalid regular expression " + v.repr() + " (" +
                              err.what() + ")");
         }
     }
-    return v;
+    return out;
 }
 
 // The right-hand side of a lookup that takes one value: a flag (isnull), NULL (exact=None
@@ -575,10 +634,22 @@ DORM_INLINE void prepare_single_rhs(Condition& c, const LookupDef& lookup, const
             throw ValueError(what() + ": cannot use NULL as a query value (use isnull)");
         c.lookup = LookupKind::IsNull; // as Django: exact=None means IS NULL
         c.rhs = Value(true);
-    } else if (lookup.shape == RhsShape::Pattern) {
+    } else if (lookup.shape == RhsShape::Pattern || c.lookup == LookupKind::IExact) {
         c.rhs = checked_pattern(*v, c, lookup, q);
+    } else if (c.lookup == LookupKind::IExact) { // not prepared (Django's prepare_rhs = False)
+        if (v->kind() != Value::Kind::Text)
+            throw ValueError(what() + " expects text value, got " +
+                             std::string(Value::kind_name(v->kind())) + " " + v->repr());
+        c.rhs = checked_text(*v, what);
     } else {
-        c.rhs = prepare_value(*v, c.lhs_type, what);
+        Value p = prepare_condition_value(*v, c, lookup, q);
+        if (p.is_null()) { // a nullable BooleanField's '' is None: exact=None is IS NULL
+            if (c.lookup != LookupKind::Exact)
+                throw ValueError(what() + ": cannot use None as a query value");
+            c.lookup = LookupKind::IsNull;
+            p = Value(true);
+        }
+        c.rhs = std::move(p);
     }
 }
 
@@ -601,6 +672,149 @@ DORM_INLINE WhereNode null_guarded(const Condition& c, const Query& q) {
     return guarded;
 }
 
+// ---- JSONField (Django's fields/json.py on SQLite) ----------------------------------------
+
+// The names after a JSONField that are lookups when they come last; any other name is a key.
+DORM_INLINE bool json_lookup_name(std::string_view n) {
+    static constexpr std::string_view names[] = {
+        "exact",     "iexact",       "in",           "gt",         "gte",         "lt",
+        "lte",       "contains",     "icontains",    "startswith", "istartswith", "endswith",
+        "iendswith", "regex",        "iregex",       "isnull",     "range",       "has_key",
+        "has_keys",  "has_any_keys", "contained_by", "search"};
+    for (auto x : names)
+        if (x == n)
+            return true;
+    return false;
+}
+
+// A query value as JSON text, as Django's JSONField.get_prep_value (json.dumps) writes it.
+// On the whole document, text is JSON text (a dorm::Json converts to its text); on a key,
+// text is a JSON string.
+template <class What>
+std::string json_text_of(const Value& v, bool text_is_json, const What& what) {
+    return json_text(v, text_is_json, what);
+}
+
+// A key named in has_key / has_keys: text (or an integer, an array index).
+template <class What>
+std::string json_key_of(const Value& v, const What& what) {
+    if (v.kind() == Value::Kind::Integer)
+        return std::to_string(v.as_int());
+    if (v.kind() != Value::Kind::Text)
+        throw ValueError(what() + " expects a key (text), got " + v.repr());
+    checked_text(v, what);
+    return v.as_text();
+}
+
+DORM_INLINE WhereNode resolve_json_condition(Condition c, const Query& q,
+                                             const std::vector<std::string_view>& parts,
+                                             const ConditionLhs& lhs, const Arg& arg,
+                                             bool negated) {
+    std::string_view name = "exact";
+    for (std::size_t i = lhs.first_lookup; i < parts.size(); ++i) {
+        if (i + 1 == parts.size() && json_lookup_name(parts[i]))
+            name = parts[i];
+        else
+            c.json_keys.emplace_back(parts[i]);
+    }
+    for (const auto& k : c.json_keys)
+        checked_text(Value(k), [&] { return condition_subject(c, q) + " key"; });
+    const bool on_key = !c.json_keys.empty();
+    auto what = [&] {
+        return condition_subject(c, q) + (on_key ? " key '" + join(c.json_keys, "__") + "'" : "") +
+               " lookup '" + std::string(name) + "'";
+    };
+    if (name == "contains" || name == "contained_by")
+        throw NotSupported(std::string(name) +
+                           " lookup is not supported on this database backend.");
+    if (name == "range" || name == "search" ||
+        (!on_key && name != "exact" && name != "isnull" && name != "in" &&
+         !name.starts_with("has_")))
+        throw FieldError("Unsupported lookup '" + std::string(name) + "' for " +
+                         condition_subject(c, q) +
+                         " (JSONField): the document takes exact, in, isnull, has_key, "
+                         "has_keys and has_any_keys; a key (data__owner__...) also takes "
+                         "iexact, gt, gte, lt, lte, icontains, startswith, istartswith, "
+                         "endswith, iendswith, regex and iregex");
+    const LookupDef* def = nullptr;
+    for (const auto& d : lookup_defs)
+        if (d.name == name)
+            def = &d;
+    c.lookup = def->kind;
+    c.lhs_type = ValueType::Json;
+    if (arg.expr() || arg.subquery())
+        throw ValueError(what() + " does not take an expression or a queryset");
+    const Value* v = arg.value();
+    const Values* list = arg.list();
+    switch (c.lookup) {
+    case LookupKind::HasKey: {
+        if (!v)
+            throw ValueError(what() + " expects one key");
+        auto keys = c.json_keys;
+        keys.push_back(json_key_of(*v, what));
+        c.rhs = Values{Value(json_path(keys))};
+        break;
+    }
+    case LookupKind::HasKeys:
+    case LookupKind::HasAnyKeys: {
+        if (!list)
+            throw ValueError(what() + " expects a list of keys");
+        Values paths;
+        for (const auto& k : *list) {
+            auto keys = c.json_keys;
+            keys.push_back(json_key_of(k, what));
+            paths.emplace_back(json_path(keys));
+        }
+        c.rhs = std::move(paths);
+        break;
+    }
+    case LookupKind::In: {
+        if (!list)
+            throw ValueError(what() + " expects a list of values");
+        Values texts;
+        for (const auto& x : *list)
+            if (!x.is_null()) // as Django: None is left out
+                texts.emplace_back(json_text_of(x, !on_key, what));
+        c.rhs = std::move(texts);
+        break;
+    }
+    case LookupKind::IsNull:
+        if (!v || (v->kind() != Value::Kind::Bool && v->kind() != Value::Kind::Integer))
+            throw ValueError(what() + " expects true or false");
+        c.rhs = Value(v->as_bool());
+        break;
+    case LookupKind::Exact: // None is JSON null here (Django's JSONExact)
+        if (!v)
+            throw ValueError(what() + " expects a single value, not a list");
+        c.rhs = v->is_null() ? Value() : Value(json_text_of(*v, !on_key, what));
+        break;
+    case LookupKind::Gt:
+    case LookupKind::Gte:
+    case LookupKind::Lt:
+    case LookupKind::Lte:
+        // The value itself (Django: json.loads of its dumps), compared with the extracted one.
+        if (!v || v->is_null() ||
+            !(v->kind() == Value::Kind::Text || v->kind() == Value::Kind::Integer ||
+              v->kind() == Value::Kind::Real || v->kind() == Value::Kind::Bool))
+            throw ValueError(what() + " expects text, a number or a boolean");
+        c.rhs = v->kind() == Value::Kind::Bool   ? Value(v->as_bool() ? 1 : 0)
+                : v->kind() == Value::Kind::Text ? checked_text(*v, what)
+                                                 : *v;
+        break;
+    default: // the text lookups on the extracted value
+        if (!v)
+            throw ValueError(what() + " expects a single value, not a list");
+        c.rhs = checked_pattern(*v, c, *def, q);
+        break;
+    }
+    // As Django: no IS NOT NULL beside a negated isnull, nor beside a comparison with JSON
+    // null (Django adds it only when the value is not None).
+    const bool json_null = c.lookup == LookupKind::Exact && c.value().is_null();
+    if (!negated || c.lookup == LookupKind::IsNull || json_null)
+        return WhereNode::leaf(std::move(c));
+    return null_guarded(c, q);
+}
+
 DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated, JoinScope& scope) {
     const auto parts = split_path(kv.first);
     if (parts[0].empty())
@@ -608,7 +822,8 @@ DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated,
     const bool own_name = names_field(*q.model, parts[0]);
     if (!own_name && !q.annotation(parts[0]) && !q.extra(parts[0]))
         unknown_name(q, parts[0]);
-    if (own_name && negated && parts.size() > 1 && crosses_multi_valued(q, parts, kv.first))
+    if (own_name && negated && parts.size() > 1 && scope.split_subq &&
+        crosses_multi_valued(q, parts, kv.first))
         return related_rows_subquery(kv, q);
     ConditionLhs lhs = resolve_condition_lhs(q, parts, own_name, scope, kv.first);
 
@@ -616,6 +831,8 @@ DORM_INLINE WhereNode resolve_condition(const Kwarg& kv, Query& q, bool negated,
     c.lhs = std::move(lhs.expr);
     reject_extra_alias(c.lhs, q);
     c.lhs_type = c.lhs.type;
+    if (c.lhs_type == ValueType::Json && c.field())
+        return resolve_json_condition(std::move(c), q, parts, lhs, kv.second, negated);
     const LookupDef& lookup = resolve_lookup(c, q, parts, lhs, kv.first);
     c.lookup = lookup.kind;
 

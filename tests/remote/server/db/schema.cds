@@ -48,3 +48,14 @@ entity Products {
       data       : Binary(64);
       modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now;
 }
+
+// TimeField (Edm.TimeOfDay on V4, Edm.Time on V2) and a JSONField as the text of a
+// LargeString: tests/sync/test_sync_time_json.cpp.
+@cds.query.limit: { default: 50, max: 1000 }
+entity Events {
+  key ID     : UUID;
+      name   : String(80) @cds.collate: false;
+      starts : Time;
+      ends   : Time;
+      payload : LargeString;
+}

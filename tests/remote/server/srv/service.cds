@@ -7,4 +7,5 @@ service CrmService {
   entity Contacts as projection on db.Contacts;
   entity Rows     as projection on db.Rows; // bench/sync_bench.cpp only
   entity Products as projection on db.Products; // tests/sync/test_sync_field_kinds.cpp
+  entity Events   as projection on db.Events; // tests/sync/test_sync_time_json.cpp
 }
