@@ -97,6 +97,10 @@ std::string show(const Value& v) {
         return "time(" + v.as_time().iso() + ")";
     case Value::Kind::DateTime:
         return "datetime(" + v.as_datetime().iso() + ")";
+    case Value::Kind::Decimal:
+        return "Decimal('" + v.as_decimal().str() + "')";
+    case Value::Kind::Uuid:
+        return "UUID('" + v.as_uuid().str() + "')";
     case Value::Kind::Blob:
         break;
     }

@@ -29,6 +29,11 @@ std::string v2_time(const Time& t);
 // optional), V4 Edm.TimeOfDay "10:30:00[.fff]". nullopt when it is neither or not a time
 // of day (24 hours or more).
 std::optional<Time> parse_time_of_day(std::string_view s, Version v);
+// Base64 of bytes (RFC 4648; `url`: the URL-safe alphabet, -_, as OData v4's binary'...'),
+// and back (either alphabet, padding optional); upper-case hex of bytes (V2's X'...').
+std::string base64(const Blob& b, bool url = false);
+std::optional<Blob> from_base64(std::string_view s);
+std::string hex_of(const Blob& b);
 
 // A value as a literal of the dialect. `guid`: the value is a remote key (a GUID).
 std::string literal(const Value& v, const Dialect& d, bool guid = false);

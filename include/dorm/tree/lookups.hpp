@@ -70,7 +70,7 @@ namespace detail {
 constexpr unsigned type_bit(ValueType t) {
     return 1u << static_cast<unsigned>(t);
 }
-constexpr unsigned any_type = 0x7f;
+constexpr unsigned any_type = (1u << (static_cast<unsigned>(ValueType::Binary) + 1)) - 1;
 constexpr unsigned text_type = type_bit(ValueType::Text);
 constexpr unsigned date_types = type_bit(ValueType::Date) | type_bit(ValueType::DateTime);
 constexpr unsigned time_types = type_bit(ValueType::DateTime) | type_bit(ValueType::Time);

@@ -26,9 +26,6 @@ DORM_INLINE const TransformDef* find_transform(std::string_view name, ValueType 
     return nullptr;
 }
 
-namespace detail {
-} // namespace detail
-
 DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
     switch (v.kind()) {
     case Value::Kind::Null:
@@ -48,6 +45,10 @@ DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
         return v.as_time().iso();
     case Value::Kind::DateTime:
         return v.as_datetime().iso();
+    case Value::Kind::Decimal: // str(Decimal): its digits as held
+        return v.as_decimal().str();
+    case Value::Kind::Uuid: // Django's UUIDTextMixin compares without hyphens
+        return v.as_uuid().hex();
     }
     return std::nullopt;
 }
