@@ -2,6 +2,7 @@
 // Field kinds, field options and the runtime description of one field (FieldMeta).
 // A field is reached through its byte offset and its C++ type code, so reading and writing
 // fields costs no template instantiation per field: one switch per C++ type serves all.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -43,13 +44,24 @@ enum class FieldKind : std::uint8_t {
     Slug,                 // SlugField: a CharField (max_length 50, indexed) of slugs
     Time,                 // TimeField: a dorm::Time member, text "HH:MM:SS[.ffffff]"
     Json,                 // JSONField: a dorm::Json member, its canonical text
+    Duration,             // DurationField: a std::chrono::microseconds member, bigint microseconds
 };
 
 // What deleting a referenced row does to the rows that refer to it (Django's on_delete).
 enum class OnDelete : std::uint8_t { Cascade, Protect, Restrict, SetNull, SetDefault, DoNothing };
 
 // The type a value of the field (or of a transform of it) has in a query.
-enum class ValueType : std::uint8_t { Integer, Real, Bool, Text, Date, DateTime, Time, Json };
+enum class ValueType : std::uint8_t {
+    Integer,
+    Real,
+    Bool,
+    Text,
+    Date,
+    DateTime,
+    Time,
+    Json,
+    Duration
+};
 
 // "CharField" for FieldKind::Char (Django's class names).
 std::string_view field_kind_name(FieldKind k);
@@ -74,6 +86,7 @@ enum class CType : std::uint8_t {
     I16,
     Time,
     Json,
+    Duration,
 };
 
 namespace detail {
@@ -101,6 +114,8 @@ template <>
 struct ctype_of<dorm::Time> : std::integral_constant<CType, CType::Time> {};
 template <>
 struct ctype_of<dorm::Json> : std::integral_constant<CType, CType::Json> {};
+template <>
+struct ctype_of<std::chrono::microseconds> : std::integral_constant<CType, CType::Duration> {};
 
 template <class M>
 struct member_traits {

@@ -264,6 +264,13 @@ public:
                 return read_null(f, obj);
             return read_json(f, col, p);
         }
+        case CType::Duration: { // Django's bigint microseconds
+            const auto v = read_int(col, f, std::numeric_limits<std::int64_t>::min(),
+                                    std::numeric_limits<std::int64_t>::max());
+            if (!v)
+                return read_null(f, obj);
+            return store(f, p, std::chrono::microseconds(*v));
+        }
         }
     }
 
@@ -308,6 +315,8 @@ public:
             return Value(v.as_datetime());
         case ValueType::Time:
             return Value(v.as_time());
+        case ValueType::Duration:
+            return Value(v.as_duration());
         default:
             return v;
         }
@@ -383,6 +392,8 @@ private:
             return f(Time{});
         case CType::Json:
             return f(Json{});
+        case CType::Duration:
+            return f(std::chrono::microseconds{});
         case CType::DateTime:
         case CType::Related:
         case CType::None:

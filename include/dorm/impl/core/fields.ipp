@@ -34,8 +34,9 @@ DORM_INLINE std::string_view field_kind_name(FieldKind k) {
                                           "EmailField",
                                           "URLField",
                                           "SlugField",
-"TimeField",
-"JSONField"};
+                                          "TimeField",
+                                          "JSONField",
+                                          "DurationField"};
     return names[static_cast<int>(k)];
 }
 
@@ -70,8 +71,8 @@ DORM_INLINE Option validator(void (*check)(const Value&)) {
 }
 
 DORM_INLINE std::string_view value_type_name(ValueType t) {
-    constexpr std::string_view names[] = {"integer", "real",     "boolean", "text",
-                                          "date",    "datetime", "time",    "json"};
+    constexpr std::string_view names[] = {"integer",  "real", "boolean", "text",    "date",
+                                          "datetime", "time", "json",    "duration"};
     return names[static_cast<int>(t)];
 }
 
@@ -104,6 +105,8 @@ DORM_INLINE ValueType value_type_of(FieldKind k) {
         return ValueType::Time;
     case FieldKind::Json:
         return ValueType::Json;
+    case FieldKind::Duration:
+        return ValueType::Duration;
     case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

@@ -183,6 +183,9 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     case CType::Json:
         f.kind = FieldKind::Json;
         break;
+    case CType::Duration:
+        f.kind = FieldKind::Duration;
+        break;
     }
     f.index = meta.fields.size();
     meta.fields.push_back(std::move(f));
@@ -648,6 +651,8 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
             return o ? Value(o->dump()) : Value();
         }
         return Value(static_cast<const Json*>(p)->dump());
+    case CType::Duration:
+        return detail::get_member<std::chrono::microseconds>(p, optional);
     case CType::Related:
         return static_cast<const RelatedObject*>(p)->id();
     case CType::None:
@@ -714,6 +719,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::Json:
             detail::member_as<std::optional<Json>>(p).reset();
             break;
+        case CType::Duration:
+            detail::member_as<std::optional<std::chrono::microseconds>>(p).reset();
+            break;
         case CType::Related:
         case CType::None:
             break;
@@ -756,6 +764,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::Json: // canonical JSON text (what the column holds)
             detail::set_member(p, optional, Json(c.as_text()));
+            break;
+        case CType::Duration: // a duration, or the column's integer microseconds
+            detail::set_member(p, optional, c.as_duration());
             break;
         case CType::Related:
         case CType::None:

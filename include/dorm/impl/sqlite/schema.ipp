@@ -57,6 +57,8 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "time";
     case FieldKind::Json:
         return "text";
+    case FieldKind::Duration: // microseconds
+        return "bigint";
     case FieldKind::ForeignKey:
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

@@ -268,6 +268,9 @@ DORM_INLINE void Statement::bind(int idx, const Value& v) {
         rc = sqlite3_bind_blob64(stmt_, idx, b.data(), b.size(), SQLITE_TRANSIENT);
         break;
     }
+    case Value::Kind::Duration: // Django's duration_microseconds
+        rc = sqlite3_bind_int64(stmt_, idx, v.as_duration().count());
+        break;
     }
     if (rc != SQLITE_OK)
         throw_sqlite(db_, rc, "binding parameter " + std::to_string(idx));
@@ -319,6 +322,9 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
         break;
     case CType::Json:
         bind_text(idx, static_cast<const Json*>(p)->dump());
+        break;
+    case CType::Duration:
+        sqlite3_bind_int64(stmt_, idx, static_cast<const std::chrono::microseconds*>(p)->count());
         break;
     case CType::Related: // bound above
     case CType::None:

@@ -97,6 +97,8 @@ DORM_INLINE bool WriteBody::same(const FieldMeta& f, const Value& stored, const 
         return stored.as_datetime() == now.as_datetime();
     case ValueType::Bool:
         return stored.as_bool() == now.as_bool();
+    case ValueType::Duration: // the store gives integer microseconds
+        return stored.as_duration() == now.as_duration();
     default:
         return stored == now;
     }

@@ -26,8 +26,7 @@ DORM_INLINE const TransformDef* find_transform(std::string_view name, ValueType 
     return nullptr;
 }
 
-namespace detail {
-} // namespace detail
+namespace detail {} // namespace detail
 
 DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
     switch (v.kind()) {
@@ -48,6 +47,8 @@ DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
         return v.as_time().iso();
     case Value::Kind::DateTime:
         return v.as_datetime().iso();
+    case Value::Kind::Duration: // str(timedelta), as Django's prep_for_like_query
+        return duration_str(v.as_duration());
     }
     return std::nullopt;
 }

@@ -186,6 +186,9 @@ DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinSco
         case Value::Kind::Time:
             e.type = ValueType::Time;
             break;
+        case Value::Kind::Duration:
+            e.type = ValueType::Duration;
+            break;
         default:
             e.type = ValueType::Text;
             break;
