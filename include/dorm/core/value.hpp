@@ -77,14 +77,14 @@ namespace detail {
 // does not fit 64 bits (what Django stores on SQLite), or for NaN.
 template <class Rep, class Period>
 std::chrono::microseconds to_microseconds(std::chrono::duration<Rep, Period> d) {
-    using namespace std::chrono;
     constexpr auto lo = std::numeric_limits<std::int64_t>::min();
     constexpr auto hi = std::numeric_limits<std::int64_t>::max();
     if constexpr (std::is_floating_point_v<Rep>) {
-        const long double us = duration<long double, std::micro>(d).count();
+        const long double us = std::chrono::duration<long double, std::micro>(d).count();
         if (!(us >= static_cast<long double>(lo) && us < static_cast<long double>(hi)))
             duration_overflow("the duration does not fit 64-bit microseconds");
-        return round<microseconds>(duration<long double, std::micro>(us));
+        return std::chrono::round<std::chrono::microseconds>(
+            std::chrono::duration<long double, std::micro>(us));
     } else {
         using R = std::ratio_divide<Period, std::micro>;
         static_assert(std::is_integral_v<Rep>, "a duration of an arithmetic type");
@@ -97,7 +97,7 @@ std::chrono::microseconds to_microseconds(std::chrono::duration<Rep, Period> d) 
         if (__builtin_mul_overflow(n, static_cast<std::int64_t>(R::num), &scaled))
             duration_overflow("the duration does not fit 64-bit microseconds");
         if constexpr (R::den == 1) {
-            return microseconds(scaled);
+            return std::chrono::microseconds(scaled);
         } else {
             constexpr auto den = static_cast<std::int64_t>(R::den);
             std::int64_t q = scaled / den;
@@ -106,7 +106,7 @@ std::chrono::microseconds to_microseconds(std::chrono::duration<Rep, Period> d) 
             const std::int64_t twice = (r < 0 ? -r : r) * 2;
             if (twice > den || (twice == den && q % 2 != 0))
                 q += r < 0 ? -1 : 1;
-            return microseconds(q);
+            return std::chrono::microseconds(q);
         }
     }
 }
