@@ -52,6 +52,8 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "conf_any": "tests/conformance/django_lookups_any_field.cpp",
          "conf_qs": "tests/conformance/django_querysets.cpp",
          "conf_w": "tests/conformance/django_writes.cpp",
+         "conf_kinds": "tests/conformance/django_field_kinds.cpp",
+         "skinds": "tests/sync/test_sync_field_kinds.cpp",
          "rel": "tests/unit/test_relations.cpp", "load": "tests/unit/test_related_loading.cpp",
          "cascade": "tests/unit/test_delete_cascade.cpp",
          "relschema": "tests/unit/test_relation_schema.cpp",
@@ -229,6 +231,9 @@ section("Models and instances", "", [
     ("std::optional members (NULL)", [("model", "std::optional of every kind")], ""),
     ("float, double and bool members", [("model", "float and bool members")], ""),
     ("Date and DateTime members (Django's formats)", [("values", "Date and DateTime: stored in Django's text formats"), ("conf_w", "writes agree with Django")], ""),
+    ("dorm::Decimal members: DecimalField (dorm::max_digits, dorm::decimal_places)", [("values", "Decimal: "), ("conf_kinds", "DecimalField, UUIDField and BinaryField agree")], "exact; stored and read as Django stores and reads it"),
+    ("dorm::Uuid members: UUIDField", [("values", "Uuid: "), ("conf_kinds", "DecimalField, UUIDField and BinaryField agree")], "char(32) hex, as Django"),
+    ("dorm::Blob members: BinaryField", [("conf_kinds", "DecimalField, UUIDField and BinaryField agree")], "exact, in, isnull"),
     ("Meta: table, ordering, get_latest_by", [("queryset", "order_by: several fields"), ("queryset", "latest and earliest")], ""),
     ("model definition errors", [("errors", "a wrong model definition")], "FieldError"),
     ("obj.save(): INSERT when pk unset, else UPDATE then INSERT", [("model", "save: pk 0 INSERTs"), ("model", "save: an existing primary key"), ("model", "save: an explicit primary key"), ("conf_w", "writes agree with Django")], ""),
@@ -369,6 +374,7 @@ section("Errors", "", [
 
 R, W = "sreads", "swrites"
 sync_row("Klass.objects().filter(...) (iterate, size)", [(R, "a filtered queryset gives the seed's answer from an empty local store V4"), (R, "a filtered queryset gives the seed's answer from an empty local store crm2011")], [(R, "skip_cdms reads the local store alone")], "the remote may over-match; the local query decides")
+sync_row("Decimal, Guid and Binary attributes; a dorm::Uuid remote key", [("skinds", "Decimal, UUID and Binary attributes through the sync engine")], None, "12.50M and guid'...' on V2; exact both ways")
 sync_row("count(), exists()", [(R, "all() reads every page once"), (R, "exists() asks the remote for one row"), (R, "count() of a filter the remote cannot say")], [(R, "skip_cdms reads the local store alone")], "")
 sync_row("none(), filter(\"f__in\", {})", [(R, "none() and an empty __in list ask the remote nothing")], [(R, "skip_cdms reads the local store alone")], "no request")
 sync_row("all() with sync_limit(n)", [(R, "sync_limit reads the most recently modified rows first"), (R, "sync_limit with an explicit order_by")], [(R, "skip_cdms reads the local store alone")], "most recently modified first")
@@ -441,7 +447,7 @@ out.append("""
 | `bulk_update`, `iterator()`, `union` / `intersection` / `difference`, `alias()`, `explain()` | ✘ | |
 | `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too: `NotSupportedError` with Django's message |
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
-| `DecimalField`, `BinaryField`, `UUIDField`; time zones | ✘ | |
+| time zones (aware datetimes) | ✘ | |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |
 """)
 text = "\n".join(out)

@@ -162,6 +162,10 @@ dorm_test::OracleModel oracle_model() {
             if (*kind) // a custom validator has no Django twin
                 of.extra["validators"].push_back(json{{"kind", kind}, {"limit", to_json(v.limit)}});
         }
+        if (f.kind == dorm::FieldKind::Decimal) {
+            of.extra["max_digits"] = f.max_digits;
+            of.extra["decimal_places"] = f.decimal_places;
+        }
         if (f.is_foreign_key()) {
             if (f.column == f.name + "_id")
                 of.column.clear(); // Django's default column
@@ -407,6 +411,10 @@ inline json to_json(const dorm::Value& v) {
         }
         return out;
     }
+    case K::Decimal: // the oracle normalizes a Decimal to a float
+        return v.as_decimal().to_double();
+    case K::Uuid:
+        return v.as_uuid().str();
     }
     return nullptr;
 }
@@ -538,9 +546,17 @@ inline json dump_table(const std::string& path, const std::string& table, const 
                 row.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i)),
                                           static_cast<std::size_t>(sqlite3_column_bytes(st, i))));
                 break;
-            case SQLITE_BLOB:
-                row.push_back("<blob>");
+            case SQLITE_BLOB: { // the oracle's bytes(value).hex()
+                const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(st, i));
+                static const char* hex = "0123456789abcdef";
+                std::string text;
+                for (int k = 0; k < sqlite3_column_bytes(st, i); ++k) {
+                    text += hex[b[k] >> 4];
+                    text += hex[b[k] & 15];
+                }
+                row.push_back(text);
                 break;
+            }
             default:
                 row.push_back(nullptr);
             }

@@ -125,6 +125,15 @@ def _char(spec, kw):
     return models.CharField(**kw)
 
 
+def _decimal(spec, kw):
+    from django.db import models
+    for key in ('max_digits', 'decimal_places'):
+        if spec.get(key) is None:
+            raise SpecError('DecimalField %r needs %s' % (spec.get('name'), key))
+        kw[key] = spec[key]
+    return models.DecimalField(**kw)
+
+
 _ON_DELETE = ('CASCADE', 'PROTECT', 'RESTRICT', 'SET_NULL', 'SET_DEFAULT', 'DO_NOTHING')
 
 
@@ -196,6 +205,9 @@ FIELD_TYPES = {
     'TimeField': _simple('TimeField'),
     'DurationField': _simple('DurationField'),
     'JSONField': _simple('JSONField'),
+    'DecimalField': _decimal,
+    'UUIDField': _simple('UUIDField'),
+    'BinaryField': _simple('BinaryField'),
     'ForeignKey': _foreign_key,
     'OneToOneField': _one_to_one,
     'ManyToManyField': _many_to_many,
@@ -381,6 +393,7 @@ def make_namespace(model_classes):
         'time': _dt.time,
         'timedelta': _dt.timedelta,
         'Decimal': decimal.Decimal,
+        'UUID': uuid.UUID,
         'connection': connection,
         'transaction': transaction,
         'fields_of': fields_of,

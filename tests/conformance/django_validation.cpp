@@ -25,6 +25,7 @@ struct Account : dorm::Model<Account> {
     std::string code = "gb";
     std::optional<std::string> note;
     std::int32_t score = 0;
+    dorm::Decimal balance;
 
     static void define(dorm::ModelDef<Account>& m) {
         m.table("conf_account");
@@ -43,6 +44,7 @@ struct Account : dorm::Model<Account> {
                 dorm::choices({{"gb", "United Kingdom"}, {"fr", "France"}, {"O'B", "O'Brien"}}));
         m.field("note", &Account::note, dorm::blank, dorm::min_length(3));
         m.field("score", &Account::score, dorm::min_value(-5), dorm::max_value(5));
+        m.field("balance", &Account::balance, dorm::max_digits(6), dorm::decimal_places(2));
     }
 };
 
@@ -94,7 +96,8 @@ def mdict(o, exclude=None):
         return e.message_dict
 def acc(**kw):
     base = dict(name='New', status=1, rank=0, seats=0, floor=0, budget=0,
-                email='a@example.com', website='', slug='new', code='gb', score=0)
+                email='a@example.com', website='', slug='new', code='gb', score=0,
+                balance=Decimal('0'))
     base.update(kw)
     return Account(**base)
 )";

@@ -44,7 +44,28 @@ int main() {
     expect_eq(std::format("{}", dorm::Value()), "NULL", "Value NULL");
     expect_eq(std::format("{} {}", dorm::Value(3), dorm::Value(d)),
               streamed(dorm::Value(3)) + " " + streamed(dorm::Value(d)), "Values as <<");
+    // libc++ 19 has no floating-point from_chars: dorm reads doubles with strtod there.
+    auto parsed = [](const char* text) {
+        double v = -1;
+        const std::errc ec = dorm::detail::parse_double(text, v);
+        return ec == std::errc() ? std::format("{}", v)
+                                 : ec == std::errc::result_out_of_range ? "out of range"
+                                                                        : "invalid";
+    };
+    expect_eq(parsed("1.5"), "1.5", "parse_double 1.5");
+    expect_eq(parsed("-2.5e-3"), "-0.0025", "parse_double exponent");
+    expect_eq(parsed("5e-324"), "5e-324", "parse_double subnormal");
+    expect_eq(parsed("1e999"), "out of range", "parse_double overflow");
+    expect_eq(parsed("1.5x"), "invalid", "parse_double trailing text");
+    expect_eq(parsed(" 1"), "invalid", "parse_double leading space");
+    expect_eq(dorm::detail::python_float_repr(0.1 + 0.2), "0.30000000000000004", "repr");
+    // A filter value in text reaches the query as the field's number (Python's float()).
+    expect_eq(std::format("{}", dorm::detail::coerce(dorm::Value(" 1e3 "),
+                                                     {dorm::ValueType::Real, false,
+                                                      [] { return std::string("x"); },
+                                                      [] { return std::string("x"); }})),
+              "1000", "float() of text");
     if (failures == 0)
-        std::cout << "std::format of Date, Time, DateTime and Value: ok\n";
+        std::cout << "std::format of Date, Time, DateTime and Value, and doubles read: ok\n";
     return failures == 0 ? 0 : 1;
 }

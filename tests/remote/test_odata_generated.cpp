@@ -99,6 +99,10 @@ std::string show(const Value& v) {
         return "datetime(" + v.as_datetime().iso() + ")";
     case Value::Kind::Duration:
         return "duration(" + std::to_string(v.as_duration().count()) + "us)";
+    case Value::Kind::Decimal:
+        return "Decimal('" + v.as_decimal().str() + "')";
+    case Value::Kind::Uuid:
+        return "UUID('" + v.as_uuid().str() + "')";
     case Value::Kind::Blob:
         break;
     }

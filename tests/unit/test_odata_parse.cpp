@@ -2,6 +2,7 @@
 // pages of both protocols, error bodies, and MalformedResponse for what OData does not send.
 #include <catch2/catch.hpp>
 #include <dorm/dorm.hpp>
+#include <dorm/remote/encode.hpp>
 #include <dorm/remote/parse.hpp>
 
 #include <string>
@@ -57,7 +58,8 @@ TEST_CASE("V4 ISO 8601: Z, offsets converted to UTC, 7 fraction digits, dates", 
     }
 }
 
-TEST_CASE("pages: V2 d.results, __next, __count, then V4 value, nextLink, count", "[odata][parse]") {
+TEST_CASE("pages: V2 d.results, __next, __count, then V4 value, nextLink, count",
+          "[odata][parse]") {
     auto p2 = dorm::odata::parse_page(
         json::parse(
             R"({"d":{"results":[{"Name":"a"},{"Name":"b"}],)"
@@ -142,4 +144,60 @@ TEST_CASE("error bodies: V2 and V4 shapes, and text that is not JSON", "[odata][
     auto [c0, m0] = dorm::odata::parse_error("<html>502 Bad Gateway</html>");
     CHECK(c0.empty());
     CHECK(m0 == "<html>502 Bad Gateway</html>");
+}
+
+TEST_CASE("Edm.Decimal, Edm.Guid and Edm.Binary: JSON read exactly, literals per version") {
+    namespace od = dorm::odata;
+    using dorm::Decimal;
+    const auto dec = [](const json& j, Version v) {
+        return od::parse_value(j, ValueType::Decimal, v, "price").as_decimal().str();
+    };
+    // V2 sends decimals as strings: every digit kept, no double in between.
+    CHECK(dec("12345678901234567890.123456789", Version::V2) == "12345678901234567890.123456789");
+    CHECK(dec("0.10", Version::V2) == "0.10");
+    // V4 sends numbers: the shortest text of the double (exact up to 15 digits).
+    CHECK(dec(json::parse("12345678901.23"), Version::V4) == "12345678901.23");
+    CHECK(dec(json::parse("0.1"), Version::V4) == "0.1");
+    CHECK(dec(json::parse("-7"), Version::V4) == "-7");
+    CHECK(dec(json::parse("18446744073709551615"), Version::V4) == "18446744073709551615");
+    CHECK(dec("98765432109.87", Version::V4) == "98765432109.87"); // IEEE754Compatible
+    CHECK(dec(json::parse(R"({"__metadata": {"type": "Microsoft.Crm.Sdk.Data.Services.Money"},
+                              "Value": "1234.5000"})"),
+              Version::V2) == "1234.5000"); // CRM 2011's Money
+    CHECK(od::parse_value(json::parse(R"({"Value": null})"), ValueType::Decimal, Version::V2, "m")
+              .is_null());
+    CHECK_THROWS_AS(dec("12,5", Version::V2), dorm::MalformedResponse);
+    CHECK_THROWS_AS(dec(true, Version::V4), dorm::MalformedResponse);
+
+    const auto u =
+        od::parse_value("6B3F2C1E-8A4D-4E0B-9C57-0D1E2F3A4B5C", ValueType::Uuid, Version::V4, "ID");
+    CHECK(u.as_uuid().str() == "6b3f2c1e-8a4d-4e0b-9c57-0d1e2f3a4b5c");
+    CHECK_THROWS_AS(od::parse_value("nope", ValueType::Uuid, Version::V4, "ID"),
+                    dorm::MalformedResponse);
+
+    const dorm::Blob b{0x00, 0x01, 0xff, 0x27, 0x5c, 0x67};
+    CHECK(od::parse_value("AAH_J1xn", ValueType::Binary, Version::V4, "data").as_blob() == b);
+    CHECK(od::parse_value("AAH/J1xn", ValueType::Binary, Version::V2, "data").as_blob() == b);
+    CHECK(od::parse_value("eA==", ValueType::Binary, Version::V2, "data").as_blob() ==
+          dorm::Blob{'x'});
+    CHECK_THROWS_AS(od::parse_value("e A", ValueType::Binary, Version::V4, "data"),
+                    dorm::MalformedResponse);
+
+    // Written back: V2 decimals as strings, V4 as numbers (beyond 15 digits: a string).
+    CHECK(od::json_value(Value(Decimal::from_string("12.50")), Version::V2) == "12.50");
+    CHECK(od::json_value(Value(Decimal::from_string("12.50")), Version::V4).dump() == "12.5");
+    CHECK(od::json_value(Value(Decimal::from_string("1234567890123456.78")), Version::V4) ==
+          "1234567890123456.78");
+    CHECK(od::json_value(Value(b), Version::V4) == "AAH/J1xn");
+    CHECK(od::json_value(Value(u), Version::V2) == "6b3f2c1e-8a4d-4e0b-9c57-0d1e2f3a4b5c");
+
+    // Literals: the M suffix and guid'...' on V2, bare on V4.
+    const auto v2 = od::odata_v2(), v4 = od::odata_v4();
+    CHECK(od::literal(Value(Decimal::from_string("12.50")), v2) == "12.50M");
+    CHECK(od::literal(Value(Decimal::from_string("-0.001")), v4) == "-0.001");
+    CHECK(od::literal(Value(Decimal::from_string("1e3")), v4) == "1000");
+    CHECK(od::literal(u, v2) == "guid'6b3f2c1e-8a4d-4e0b-9c57-0d1e2f3a4b5c'");
+    CHECK(od::literal(u, v4) == "6b3f2c1e-8a4d-4e0b-9c57-0d1e2f3a4b5c");
+    CHECK(od::literal(Value(b), v4) == "binary'AAH_J1xn'");
+    CHECK(od::literal(Value(b), v2) == "binary'0001FF275C67'");
 }

@@ -698,3 +698,53 @@ TEST_CASE("hostile values round-trip through a real database", "[sql][escape]") 
     CHECK(r.qs().exclude("headline__in", {"\" OR 1=1 --"}).count() == 2);
     CHECK(r.qs().count() == 3); // the table is still there, with every row
 }
+
+namespace {
+struct Priced : dorm::Model<Priced> {
+    std::int64_t id = 0;
+    dorm::Decimal price;
+    std::optional<dorm::Uuid> uid;
+    dorm::Blob data;
+    static void define(dorm::ModelDef<Priced>& m) {
+        m.table("priced");
+        m.field("id", &Priced::id, dorm::auto_pk);
+        m.field("price", &Priced::price, dorm::max_digits(8), dorm::decimal_places(2));
+        m.field("uid", &Priced::uid);
+        m.field("data", &Priced::data);
+    }
+};
+} // namespace
+
+TEST_CASE("decimal, UUID and binary fields: Django's columns, values converted and bound",
+          "[sql]") {
+    using dorm::sql::column_definition;
+    const dorm::ModelMeta& m = Priced::meta();
+    CHECK(column_definition(*m.find("price")) == R"("price" decimal NOT NULL)");
+    CHECK(column_definition(*m.find("uid")) == R"("uid" char(32) NULL)");
+    CHECK(column_definition(*m.find("data")) == R"("data" BLOB NOT NULL)");
+
+    const std::string select =
+        R"(SELECT "priced"."id", "priced"."price", "priced"."uid", "priced"."data" FROM "priced")";
+    auto c = Priced::objects().filter("price__gte", " 12.50 ").sql();
+    CHECK(c.text == select + R"( WHERE "priced"."price" >= ?)");
+    CHECK(c.params == Values{dorm::Decimal::from_string("12.50")});
+    CHECK(c.params[0].repr() == "12.50"); // bound as the text Python's str(Decimal) gives
+
+    c = Priced::objects().filter("price__range", Values{1, "2e1"}).sql();
+    CHECK(c.text == select + R"( WHERE "priced"."price" BETWEEN ? AND ?)");
+    CHECK(c.params == Values{dorm::Decimal(1), dorm::Decimal(20)});
+
+    c = Priced::objects().filter("uid", "{12345678-1234-5678-1234-56781234567A}").sql();
+    CHECK(c.text == select + R"( WHERE "priced"."uid" = ?)");
+    CHECK(c.params == Values{dorm::Uuid::from_string("1234567812345678123456781234567a")});
+
+    c = Priced::objects().filter("data__in", Values{dorm::Blob{'x', 0}, dorm::Blob{}}).sql();
+    CHECK(c.text == select + R"( WHERE "priced"."data" IN (?, ?))");
+    CHECK(c.params == Values{dorm::Blob{'x', 0}, dorm::Blob{}});
+
+    // Hostile text is refused before any SQL is made, with Django's ValidationError.
+    CHECK_THROWS_WITH(Priced::objects().filter("price", "1'; DROP TABLE priced; --"),
+                      "\u201c1'; DROP TABLE priced; --\u201d value must be a decimal number.");
+    CHECK_THROWS_AS(Priced::objects().filter("uid", "' OR 1=1 --"), dorm::ValidationError);
+    CHECK_THROWS_AS(Priced::objects().filter("data", "x"), dorm::ValueError);
+}

@@ -127,16 +127,16 @@ TEST_CASE("TimeField: invalid text is Django's ValidationError, naming the field
         FAIL("no exception");
     } catch (const dorm::ValidationError& e) {
         CHECK(std::string(e.what()) ==
-              "Slot.start lookup 'exact': “abc” value has an invalid format. It must be in "
-              "HH:MM[:ss[.uuuuuu]] format.");
+              "“abc” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format. "
+              "(Slot.start lookup 'exact')");
     }
     try {
         (void)t.qs().filter("start__lt", "25:00").count();
         FAIL("no exception");
     } catch (const dorm::ValidationError& e) {
         CHECK(std::string(e.what()) ==
-              "Slot.start lookup 'lt': “25:00” value has the correct format "
-              "(HH:MM[:ss[.uuuuuu]]) but it is an invalid time.");
+              "“25:00” value has the correct format (HH:MM[:ss[.uuuuuu]]) but it is an invalid "
+              "time. (Slot.start lookup 'lt')");
     }
     for (const char* bad : {"", "10", "10:", ":30", "1030", "x10:30", "\xc3\xa4:00"})
         CHECK_THROWS_AS(t.qs().filter("start", bad), dorm::ValidationError);
@@ -161,8 +161,8 @@ TEST_CASE("TimeField: text assigned to a member is parsed as Django's to_python"
         (void)Slot::objects().using_(t.db).create({{"name", "e"}, {"start", "7h"}});
         FAIL("no exception");
     } catch (const dorm::ValidationError& e) {
-        CHECK(std::string(e.what()) == "Slot.start: “7h” value has an invalid format. It must be "
-                                       "in HH:MM[:ss[.uuuuuu]] format.");
+        CHECK(std::string(e.what()) == "“7h” value has an invalid format. It must be in "
+                                       "HH:MM[:ss[.uuuuuu]] format. (Slot.start (TimeField))");
     }
     CHECK_THROWS_AS(Slot::objects().using_(t.db).create({{"name", "f"}, {"finish", "24:00"}}),
                     dorm::ValidationError);

@@ -328,6 +328,78 @@ TEST_CASE("Value, Date, Time and DateTime print with <<", "[values]") {
           "2005-07-29 | 10:30:00.000250 | 2005-07-29 10:30:00 | 'Zoë' | NULL | 224.99");
 }
 
+TEST_CASE("Decimal: parse and str keep the digits, compare by value, quantize half to even") {
+    using dorm::Decimal;
+    CHECK(Decimal::from_string("12.50").str() == "12.50");
+    CHECK(Decimal::from_string("-0.001").str() == "-0.001");
+    CHECK(Decimal::from_string("+.5").str() == "0.5");
+    CHECK(Decimal::from_string("5.").str() == "5");
+    CHECK(Decimal::from_string("1e3").str() == "1000");
+    CHECK(Decimal::from_string("1.5E-3").str() == "0.0015");
+    CHECK(Decimal::from_string(" 1_000.5 ").str() == "1000.5");
+    CHECK(Decimal::from_string("007.10").str() == "7.10");
+    CHECK(Decimal::from_string("12345678901234567890.123456789").str() ==
+          "12345678901234567890.123456789");
+    CHECK(Decimal(std::int64_t{-9223372036854775807} - 1).str() == "-9223372036854775808");
+    for (const char* bad : {"", "abc", "1,5", "1.2.3", "e5", "1e", "NaN", "Infinity", "--1", "1__0",
+                            "_1", "1_", "0x10", "1 2", "'1'"})
+        CHECK_FALSE(Decimal::parse(bad));
+    CHECK_THROWS_AS(Decimal::from_string("1,5"), dorm::ValueError);
+
+    CHECK(Decimal::from_string("12.5") == Decimal::from_string("12.50"));
+    CHECK(Decimal::from_string("0") == Decimal::from_string("-0.00"));
+    CHECK(Decimal::from_string("-1") < Decimal::from_string("-0.5"));
+    CHECK(Decimal::from_string("99.99") < Decimal(100));
+    CHECK(Decimal::from_string("1e2") == Decimal(100));
+    CHECK(Decimal::from_string("0.0001") > Decimal::from_string("-1000"));
+
+    CHECK(Decimal::from_string("2.675").quantize(2).str() == "2.68");  // half to even: up
+    CHECK(Decimal::from_string("2.665").quantize(2).str() == "2.66");  // half to even: down
+    CHECK(Decimal::from_string("2.6651").quantize(2).str() == "2.67"); // above half
+    CHECK(Decimal::from_string("-99.995").quantize(2).str() == "-100.00");
+    CHECK(Decimal::from_string("7").quantize(2).str() == "7.00");
+    CHECK(Decimal::from_string("0.004").quantize(2).str() == "0.00");
+    CHECK(Decimal::from_string("0.5").quantize(0).str() == "0");
+    CHECK(Decimal::from_string("1.5").quantize(0).str() == "2");
+    CHECK(Decimal::from_string("1E+3").quantize(1).str() == "1000.0");
+
+    // A double as Python's Context(prec).create_decimal_from_float gives it.
+    CHECK(Decimal::from_double(12.5, 5)->str() == "12.5");
+    CHECK(Decimal::from_double(1.1, 5)->str() == "1.1000");
+    CHECK(Decimal::from_double(12345678901.23, 15)->str() == "12345678901.2300");
+    CHECK(Decimal::from_double(0.1, 17)->str() == "0.10000000000000001");
+    CHECK_FALSE(Decimal::from_double(std::numeric_limits<double>::infinity()));
+    CHECK(Decimal::from_string("98765432109.87").to_double() == 98765432109.87);
+
+    const Value v(Decimal::from_string("1.50"));
+    CHECK(v.kind() == Value::Kind::Decimal);
+    CHECK(v.repr() == "1.50");
+    CHECK(Value(7).as_decimal() == Decimal(7));
+    CHECK(Value("3.25").as_decimal().str() == "3.25");
+    CHECK_THROWS_AS(Value(1.5).as_decimal(), dorm::ValueError);
+}
+
+TEST_CASE("Uuid: parse accepts Django's forms, hex() is the stored form, str() the canonical one") {
+    using dorm::Uuid;
+    const Uuid u = Uuid::from_string("12345678-1234-5678-9abc-def012345678");
+    CHECK(u.hex() == "12345678123456789abcdef012345678");
+    CHECK(u.str() == "12345678-1234-5678-9abc-def012345678");
+    for (const char* form :
+         {"12345678123456789abcdef012345678", "{12345678-1234-5678-9ABC-DEF012345678}",
+          "urn:uuid:12345678-1234-5678-9abc-def012345678",
+          "1234-5678-1234-5678-9abc-def0-1234-5678"})
+        CHECK(Uuid::parse(form) == u);
+    for (const char* bad :
+         {"", "nope", "12345678123456789abcdef01234567", "12345678123456789abcdef0123456789",
+          "URN:UUID:12345678123456789abcdef012345678", "12345678-1234-5678-9abc-def01234567g"})
+        CHECK_FALSE(Uuid::parse(bad));
+    CHECK_THROWS_AS(Uuid::from_string("x'y"), dorm::ValueError);
+    CHECK(Value(u).as_uuid() == u);
+    CHECK(Value("{12345678-1234-5678-9abc-def012345678}").as_uuid() == u);
+    CHECK(Value(u).repr() == "12345678-1234-5678-9abc-def012345678");
+    CHECK(Uuid{} < u);
+}
+
 // What Django's get_prep_value builds on (dorm/core/coerce.hpp); each expected value is what
 // Python 3.11 gives.
 TEST_CASE("coercion: Python's str() of a double, int() and float() of text") {

@@ -24,6 +24,7 @@ struct CoerceTarget {
     bool null;                        // nullable: a BooleanField then reads '' as None
     FunctionRef<std::string()> name;  // Django's: "rank" in "Field 'rank' expected a number"
     FunctionRef<std::string()> where; // dorm's: "Item.rank lookup 'exact'"
+    int max_digits = 0;               // a DecimalField's (its to_python rounds to it); 0: none
 };
 
 // Django's get_prep_value for t.type. The result has the kind of the type (Integer, Real,
@@ -40,6 +41,8 @@ Value coerce_date(const Value& v, const CoerceTarget& t);     // DateField.to_py
 Value coerce_datetime(const Value& v, const CoerceTarget& t); // DateTimeField.to_python
 Value coerce_time(const Value& v, const CoerceTarget& t);     // TimeField.to_python
 Value coerce_json(const Value& v, const CoerceTarget& t);     // JSONField: json.dumps text
+Value coerce_decimal(const Value& v, const CoerceTarget& t);  // DecimalField.to_python
+Value coerce_uuid(const Value& v, const CoerceTarget& t);     // UUIDField.to_python
 Value coerce_duration(const Value& v, const CoerceTarget& t); // DurationField: a duration only
 
 // A value as JSON text, as Django's JSONField.get_prep_value (json.dumps) writes it: of the

@@ -20,6 +20,10 @@
 namespace dorm {
 inline namespace DORM_ABI {
 
+// GCC (12) takes a scoped enumerator for a declaration that shadows dorm::Decimal, dorm::Uuid
+// and dorm::Blob.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 // What the database sees (Django's field classes).
 enum class FieldKind : std::uint8_t {
     Auto,                 // AutoField: integer primary key assigned by the database
@@ -44,6 +48,9 @@ enum class FieldKind : std::uint8_t {
     Slug,                 // SlugField: a CharField (max_length 50, indexed) of slugs
     Time,                 // TimeField: a dorm::Time member, text "HH:MM:SS[.ffffff]"
     Json,                 // JSONField: a dorm::Json member, its canonical text
+    Decimal,              // DecimalField(max_digits, decimal_places): a dorm::Decimal member
+    Uuid,                 // UUIDField: a dorm::Uuid member
+    Binary,               // BinaryField: a dorm::Blob (std::vector<std::uint8_t>) member
     Duration,             // DurationField: a std::chrono::microseconds member, bigint microseconds
 };
 
@@ -60,6 +67,9 @@ enum class ValueType : std::uint8_t {
     DateTime,
     Time,
     Json,
+    Decimal,
+    Uuid,
+    Binary,
     Duration
 };
 
@@ -86,8 +96,13 @@ enum class CType : std::uint8_t {
     I16,
     Time,
     Json,
+    Decimal,
+    Uuid,
+    Blob,
     Duration,
 };
+
+#pragma GCC diagnostic pop
 
 namespace detail {
 template <class M>
@@ -114,6 +129,12 @@ template <>
 struct ctype_of<dorm::Time> : std::integral_constant<CType, CType::Time> {};
 template <>
 struct ctype_of<dorm::Json> : std::integral_constant<CType, CType::Json> {};
+template <>
+struct ctype_of<dorm::Decimal> : std::integral_constant<CType, CType::Decimal> {};
+template <>
+struct ctype_of<dorm::Uuid> : std::integral_constant<CType, CType::Uuid> {};
+template <>
+struct ctype_of<dorm::Blob> : std::integral_constant<CType, CType::Blob> {};
 template <>
 struct ctype_of<std::chrono::microseconds> : std::integral_constant<CType, CType::Duration> {};
 
@@ -176,6 +197,8 @@ struct Option {
         Kind,             // a CharField of a kind with a validator: number is the FieldKind
         Choices,          // the values the field may take, with their labels (choices)
         Validator,        // a validator full_clean() runs (validator)
+        MaxDigits,        // DecimalField: digits in all
+        DecimalPlaces,    // DecimalField: digits after the point
     };
     explicit Option(Tag t, std::int64_t n = 0, std::string s = {}, Value v = {},
                     const ModelMeta& (*m)() = nullptr)
@@ -200,6 +223,13 @@ inline Option max_length(std::int64_t n) {
 }
 inline Option db_column(std::string name) {
     return Option(Option::Tag::DbColumn, 0, std::move(name));
+}
+// DecimalField(max_digits=12, decimal_places=2): both are required on a dorm::Decimal member.
+inline Option max_digits(std::int64_t n) {
+    return Option(Option::Tag::MaxDigits, n);
+}
+inline Option decimal_places(std::int64_t n) {
+    return Option(Option::Tag::DecimalPlaces, n);
 }
 // The value a new instance made by dorm (create() with field values, get_or_create, ...)
 // starts with; a member initializer in the struct is the C++ way to say the same.
@@ -285,6 +315,8 @@ struct FieldMeta {
     bool db_index = false;
     bool blank = false; // full_clean() accepts NULL and "" (Django's blank=True)
     std::int64_t max_length = 0;
+    int max_digits = 0;     // DecimalField
+    int decimal_places = 0; // DecimalField
     std::optional<Value> default_value;
     std::vector<Choice> choices;       // empty: any value
     std::vector<Validator> validators; // full_clean()'s checks beyond the field kind's
@@ -343,6 +375,32 @@ struct FieldMeta {
     std::string qualified_name() const;        // "Article.headline"
     std::string described_name() const;        // "Article.headline (CharField)"
 };
+
+namespace detail {
+// The values of DecimalField and UUIDField, as Django's field classes prepare them (the
+// query-value coercion calls these; a remote row and a stored column come through them too).
+
+// DecimalField.to_python: a Decimal as is, an integer or bool exactly, text as Python's
+// Decimal(text) reads it, a double rounded to max_digits digits
+// (Context(prec=max_digits).create_decimal_from_float). Anything else, NaN and the
+// infinities: ValidationError "“abc” value must be a decimal number.".
+Decimal decimal_to_python(const Value& v, const FieldMeta& f);
+Decimal decimal_to_python(const Value& v, int max_digits); // a query value: no field at hand
+// UUIDField.to_python: a Uuid as is, text in any form Uuid::parse accepts, a non-negative
+// integer as UUID(int=n). Else ValidationError "“abc” is not a valid UUID.".
+Uuid uuid_to_python(const Value& v);
+// What Django reads from a SQLite DecimalField column (its converter): the stored number to
+// 15 significant digits, then quantized to decimal_places. Text that is a number is read.
+Decimal decimal_from_store(const Value& stored, const FieldMeta& f);
+// What Django gives SQLite on save (adapt_decimalfield_value / format_number): the value
+// rounded half to even to decimal_places, in plain notation ("12.50"). A value with more than
+// max_digits digits once rounded is refused (ValueError; Django's decimal.InvalidOperation).
+std::string decimal_for_save(const Decimal& d, const FieldMeta& f);
+// DecimalValidator (full_clean): Django's messages, empty when the value fits:
+// "Ensure that there are no more than 5 digits in total.", "... no more than 2 decimal
+// places.", "... no more than 3 digits before the decimal point.".
+std::vector<std::string> decimal_problems(const Decimal& d, const FieldMeta& f);
+} // namespace detail
 
 } // namespace DORM_ABI
 } // namespace dorm

@@ -2,6 +2,7 @@
 // Value: the one currency between models, queries and back ends. Date, Time and DateTime
 // are naive (no time zone), stored in SQLite as text in Django's formats; a duration is
 // std::chrono::microseconds (Python's timedelta), stored as integer microseconds.
+#include <array>
 #include <chrono>
 #include <compare>
 #include <concepts>
@@ -111,6 +112,72 @@ std::chrono::microseconds to_microseconds(std::chrono::duration<Rep, Period> d) 
     }
 }
 } // namespace detail
+// An exact decimal number (Python's decimal.Decimal, Django's DecimalField): a sign, the
+// digits of the coefficient and a power of ten, so "12.50" keeps its two places and no value
+// passes through a double. Comparisons are numeric (12.5 == 12.50); str() gives the digits.
+class Decimal {
+public:
+    Decimal() = default; // 0
+    template <std::integral I>
+    requires(!std::same_as<I, bool> && !std::same_as<I, char>) Decimal(I i)
+        : Decimal(IntTag{}, static_cast<std::int64_t>(i)) {}
+    // Python's Decimal(text): "12.50", "-3", "+.5", "1e3", "1_000.5", surrounding spaces.
+    // NaN and the infinities are refused (nullopt), as text that is not a number.
+    static std::optional<Decimal> parse(std::string_view s);
+    // The value of text that parse() accepts; ValueError otherwise.
+    static Decimal from_string(std::string_view s);
+    // A double rounded to `significant` digits, half to even (Python's
+    // Context(prec).create_decimal_from_float); nullopt for NaN and the infinities.
+    static std::optional<Decimal> from_double(double d, int significant = 17);
+
+    // Plain notation, never an exponent (Python's format(d, 'f')): "12.50", "-0.001", "1000".
+    std::string str() const;
+    bool negative() const noexcept { return negative_; }
+    bool is_zero() const noexcept { return digits_ == "0"; }
+    // The digits of the coefficient ("1250" for 12.50) and its power of ten (-2).
+    const std::string& digits() const noexcept { return digits_; }
+    int exponent() const noexcept { return exponent_; }
+    // Digits after the decimal point (2 for 12.50, 0 for 1E+3), as Django's DecimalValidator
+    // counts them; digits before it (2 for 12.50, 4 for 1E+3, 0 for 0.5).
+    int places() const noexcept { return exponent_ < 0 ? -exponent_ : 0; }
+    int whole_digits() const noexcept;
+    // Rounded (half to even) or padded to `places` digits after the point (Python's
+    // quantize(Decimal(1).scaleb(-places))).
+    Decimal quantize(int places) const;
+    // The nearest double (for F() arithmetic and FloatField comparisons).
+    double to_double() const;
+
+    friend bool operator==(const Decimal& a, const Decimal& b) noexcept {
+        return compare(a, b) == 0;
+    }
+    friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
+        return compare(a, b) <=> 0;
+    }
+
+private:
+    struct IntTag {};
+    Decimal(IntTag, std::int64_t i);
+    static int compare(const Decimal& a, const Decimal& b) noexcept;
+    void normalize_zero() noexcept;
+
+    bool negative_ = false;
+    std::string digits_ = "0"; // no leading zeros ("0" for zero)
+    int exponent_ = 0;
+};
+
+// A UUID (Python's uuid.UUID, Django's UUIDField): 16 bytes. Django stores it on SQLite as
+// 32 lower-case hex digits (hex()); str() is the canonical form with dashes.
+struct Uuid {
+    std::array<std::uint8_t, 16> bytes{};
+
+    auto operator<=>(const Uuid&) const = default;
+    // Python's UUID(hex=...): 32 hex digits, with or without dashes, braces, "urn:uuid:".
+    static std::optional<Uuid> parse(std::string_view s);
+    // The value of text that parse() accepts; ValueError otherwise.
+    static Uuid from_string(std::string_view s);
+    std::string hex() const; // "12345678123456781234567812345678"
+    std::string str() const; // "12345678-1234-5678-1234-567812345678"
+};
 
 class Value {
 public:
@@ -127,6 +194,8 @@ public:
         Time,
         DateTime,
         Blob,
+        Decimal,
+        Uuid,
         Duration
     };
 #pragma GCC diagnostic pop
@@ -151,6 +220,8 @@ public:
     Value(DateTime dt);
     Value(Blob b);
     Value(const Json& j); // its canonical text
+    Value(Decimal d);
+    Value(Uuid u);
     Value(std::chrono::microseconds d);
     // Any other std::chrono::duration: as microseconds (detail::to_microseconds: rounded half
     // to even below a microsecond, as Python's timedelta; OverflowError beyond 64 bits).
@@ -185,6 +256,8 @@ public:
     Time as_time() const;
     DateTime as_datetime() const; // a Date widens to midnight
     const Blob& as_blob() const;
+    Decimal as_decimal() const; // integers and text ("12.50") accepted
+    Uuid as_uuid() const;       // text in any form Uuid::parse accepts
     // A duration; an integer is microseconds (what the column of a DurationField holds).
     std::chrono::microseconds as_duration() const;
 
@@ -206,7 +279,7 @@ private:
     static bool less(const Value& a, const Value& b);
 
     std::variant<std::monostate, std::int64_t, double, std::string, bool, Date, Time, DateTime,
-                 Blob, std::chrono::microseconds>
+                 Blob, Decimal, Uuid, std::chrono::microseconds>
         v_;
 };
 
@@ -268,6 +341,8 @@ inline std::chrono::microseconds Value::as_duration() const {
 std::ostream& operator<<(std::ostream& os, const Date& d);
 std::ostream& operator<<(std::ostream& os, const Time& t);
 std::ostream& operator<<(std::ostream& os, const DateTime& dt);
+std::ostream& operator<<(std::ostream& os, const Decimal& d);
+std::ostream& operator<<(std::ostream& os, const Uuid& u);
 std::ostream& operator<<(std::ostream& os, const Value& v);
 
 } // namespace DORM_ABI

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dorm/detail/config.hpp"
+#include "dorm/detail/float_text.hpp"
 
 namespace dorm {
 inline namespace DORM_ABI {
@@ -22,10 +23,6 @@ bool canonical_json(std::string_view text, std::string& out, std::string& error)
 
 // json.dumps(s) of a UTF-8 string (ensure_ascii); false when s is not UTF-8.
 bool append_json_string(std::string& out, std::string_view s);
-
-// Python's repr() (and str()) of a double: "1.0", "0.0001", "1e-05", "1e+16", "nan", "inf";
-// the one writer of Python's float text in dorm (JSON, str() in lookups and messages).
-std::string python_float_repr(double d);
 
 // Django's compile_json_path: "$" then [n] for a key that is an integer, ."<json.dumps(key)>"
 // for any other ("$.\"owner\".\"name\"", "$.\"tags\"[0]").

@@ -30,6 +30,11 @@ std::string v2_time(const Time& t);
 // optional), V4 Edm.TimeOfDay "10:30:00[.fff]". nullopt when it is neither or not a time
 // of day (24 hours or more).
 std::optional<Time> parse_time_of_day(std::string_view s, Version v);
+// Base64 of bytes (RFC 4648; `url`: the URL-safe alphabet, -_, as OData v4's binary'...'),
+// and back (either alphabet, padding optional); upper-case hex of bytes (V2's X'...').
+std::string base64(const Blob& b, bool url = false);
+std::optional<Blob> from_base64(std::string_view s);
+std::string hex_of(const Blob& b);
 
 // A duration as ISO 8601 / xs:duration text (OData V4's Edm.Duration, V2's Edm.Time):
 // "P1DT2H3M4.5S", "-PT0.000001S", "PT0S"; days, hours, minutes and seconds only, each

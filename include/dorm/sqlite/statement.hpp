@@ -271,6 +271,10 @@ public:
                 return read_null(f, obj);
             return store(f, p, std::chrono::microseconds(*v));
         }
+        case CType::Decimal:
+        case CType::Uuid:
+        case CType::Blob:
+            return read_other(col, f, obj);
         }
     }
 
@@ -317,6 +321,12 @@ public:
             return Value(v.as_time());
         case ValueType::Duration:
             return Value(v.as_duration());
+        case ValueType::Decimal: // Django's converter reads 15 digits of a stored double
+            return v.kind() == Value::Kind::Real
+                       ? Value(Decimal::from_double(v.as_double(), 15).value_or(Decimal()))
+                       : Value(v.as_decimal());
+        case ValueType::Uuid:
+            return Value(v.as_uuid());
         default:
             return v;
         }
@@ -330,6 +340,8 @@ public:
 
 private:
     void read_null(const FieldMeta& f, void* obj) const;
+    // DecimalField, UUIDField and BinaryField columns (Django's converters).
+    void read_other(int col, const FieldMeta& f, void* obj) const;
     template <class M>
     static void store(const FieldMeta& f, void* p, const M& v) {
         if (f.optional)
@@ -394,6 +406,12 @@ private:
             return f(Json{});
         case CType::Duration:
             return f(std::chrono::microseconds{});
+        case CType::Decimal:
+            return f(Decimal{});
+        case CType::Uuid:
+            return f(Uuid{});
+        case CType::Blob:
+            return f(Blob{});
         case CType::DateTime:
         case CType::Related:
         case CType::None:

@@ -36,6 +36,14 @@ struct RemoteRow {
 
 // The field holding the remote key; a SyncError when the model has none.
 const FieldMeta& remote_key_field(const ModelMeta& m);
+// A remote key as the text the remote knows it by: a Uuid (a dorm::Uuid remote_key member)
+// in its canonical form with dashes; text and NULL as they are.
+Value remote_key_text(const Value& v);
+// The remote key of obj, as remote_key_text; a nil Uuid (a default-constructed dorm::Uuid
+// member) is "" (no key yet: a create gives it a new GUID).
+Value key_of(const FieldMeta& key_field, const void* obj);
+// A remote key as the key column is compared with in SQL (a Uuid for a UUIDField).
+Value key_param(const FieldMeta& key_field, const std::string& key);
 
 // The field holding the remote's stamp (remote_modified), or nullptr.
 const FieldMeta* remote_modified_field(const ModelMeta& m);

@@ -71,7 +71,8 @@ constexpr unsigned type_bit(ValueType t) {
     return 1u << static_cast<unsigned>(t);
 }
 // Every type but Json (whose lookups resolve by their own rules, tree/resolve).
-constexpr unsigned any_type = 0x7f | type_bit(ValueType::Duration);
+constexpr unsigned any_type =
+    ((1u << (static_cast<unsigned>(ValueType::Duration) + 1)) - 1) & ~type_bit(ValueType::Json);
 constexpr unsigned text_type = type_bit(ValueType::Text);
 constexpr unsigned date_types = type_bit(ValueType::Date) | type_bit(ValueType::DateTime);
 constexpr unsigned time_types = type_bit(ValueType::DateTime) | type_bit(ValueType::Time);

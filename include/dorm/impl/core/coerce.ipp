@@ -259,8 +259,8 @@ DORM_INLINE std::optional<double> python_float(std::string_view text) {
     const std::string clean = (whole.empty() ? "0" : whole) + "." + fraction + "e" +
                               (exponent_negative ? "-" : "") + (exponent.empty() ? "0" : exponent);
     double d = 0;
-    const auto r = std::from_chars(clean.data(), clean.data() + clean.size(), d);
-    if (r.ec == std::errc::result_out_of_range) {
+    const std::errc ec = parse_double(clean, d);
+    if (ec == std::errc::result_out_of_range) {
         // Too large is infinite, too small zero (as Python): compare the position of the
         // first significant digit with the exponent.
         const std::string all = whole + fraction;
@@ -269,7 +269,7 @@ DORM_INLINE std::optional<double> python_float(std::string_view text) {
         const long long e = exponent.size() > 6 ? 1000000 : std::stoll("0" + exponent);
         magnitude += exponent_negative ? -e : e;
         d = magnitude > 0 ? std::numeric_limits<double>::infinity() : 0.0;
-    } else if (r.ec != std::errc()) {
+    } else if (ec != std::errc()) {
         return std::nullopt;
     }
     return sign * d;
@@ -477,12 +477,25 @@ DORM_INLINE Value coerce_integer(const Value& v, const CoerceTarget& t) {
                                 " is too large for SQLite's INTEGER" + coerce_where(t));
         throw ValueError(expected_number(v, t));
     }
+    case Value::Kind::Decimal: { // int(Decimal): a whole number; a fraction as a double's
+        const Decimal d = v.as_decimal();
+        bool overflow = false;
+        if (d.quantize(0) == d)
+            if (const auto i = python_int(d.quantize(0).str(), overflow))
+                return Value(*i);
+        if (overflow || d.quantize(0) == d)
+            throw OverflowError("Field '" + t.name() + "': " + python_repr(v) +
+                                " is too large for SQLite's INTEGER" + coerce_where(t));
+        throw ValueError(wrong_kind_message(v, t) +
+                         " (not a whole number; Django would truncate it)");
+    }
     case Value::Kind::Date:
     case Value::Kind::DateTime:
     case Value::Kind::Time:
     case Value::Kind::Duration:
         throw TypeError(expected_number(v, t));
     case Value::Kind::Blob:
+    case Value::Kind::Uuid:
         break;
     }
     wrong_kind(v, t);
@@ -502,12 +515,15 @@ DORM_INLINE Value coerce_real(const Value& v, const CoerceTarget& t) {
         if (const auto d = python_float(v.as_text()))
             return Value(*d);
         throw ValueError(expected_number(v, t));
+    case Value::Kind::Decimal: // float(Decimal)
+        return Value(v.as_decimal().to_double());
     case Value::Kind::Date:
     case Value::Kind::DateTime:
     case Value::Kind::Time:
     case Value::Kind::Duration:
         throw TypeError(expected_number(v, t));
     case Value::Kind::Blob:
+    case Value::Kind::Uuid:
         break;
     }
     wrong_kind(v, t);
@@ -697,6 +713,14 @@ DORM_INLINE Value coerce(const Value& v, const CoerceTarget& t) {
         return coerce_time(v, t);
     case ValueType::Json:
         return coerce_json(v, t);
+    case ValueType::Decimal:
+        return coerce_decimal(v, t);
+    case ValueType::Uuid:
+        return coerce_uuid(v, t);
+    case ValueType::Binary: // Django binds bytes as they are
+        if (v.kind() == Value::Kind::Blob || v.is_null())
+            return v;
+        wrong_kind(v, t);
     case ValueType::Duration:
         return coerce_duration(v, t);
     }
@@ -721,6 +745,12 @@ DORM_INLINE bool of_type(const Value& v, ValueType t) noexcept {
         return v.kind() == Value::Kind::Time;
     case ValueType::Json: // text is parsed: it becomes the canonical text
         return false;
+    case ValueType::Decimal:
+        return v.kind() == Value::Kind::Decimal;
+    case ValueType::Uuid:
+        return v.kind() == Value::Kind::Uuid;
+    case ValueType::Binary:
+        return v.kind() == Value::Kind::Blob;
     case ValueType::Duration:
         return v.kind() == Value::Kind::Duration;
     }
@@ -756,6 +786,28 @@ DORM_INLINE std::string json_text(const Value& v, bool text_is_json,
     }
 }
 
+// Django's DecimalField.to_python and UUIDField.to_python (dorm/core/fields.hpp): their
+// ValidationError, with where the value was met.
+DORM_INLINE Value coerce_decimal(const Value& v, const CoerceTarget& t) {
+    if (v.is_null())
+        return v;
+    try {
+        return Value(decimal_to_python(v, t.max_digits));
+    } catch (const ValidationError& e) {
+        throw ValidationError(e.what() + coerce_where(t));
+    }
+}
+
+DORM_INLINE Value coerce_uuid(const Value& v, const CoerceTarget& t) {
+    if (v.is_null())
+        return v;
+    try {
+        return Value(uuid_to_python(v));
+    } catch (const ValidationError& e) {
+        throw ValidationError(e.what() + coerce_where(t));
+    }
+}
+
 DORM_INLINE Value coerce_json(const Value& v, const CoerceTarget& t) {
     return Value(json_text(v, true, t.where));
 }
@@ -764,7 +816,8 @@ DORM_INLINE Value coerce_for_field(const Value& v, const FieldMeta& f) {
     // A ForeignKey prepares its value with the target's key (Django: "Field 'id' ...").
     auto name = [&] { return f.is_foreign_key() ? f.related_model().pk().name : f.name; };
     auto where = [&] { return f.described_name(); };
-    return coerce(v, CoerceTarget{f.value_type(), f.null(), name, where});
+    return coerce(v, CoerceTarget{f.value_type(), f.null(), name, where,
+                                  static_cast<int>(f.is_foreign_key() ? 0 : f.max_digits)});
 }
 
 } // namespace detail

@@ -50,6 +50,20 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
         case Option::Tag::DbColumn:
             f.column = o.text;
             break;
+        case Option::Tag::MaxDigits:
+        case Option::Tag::DecimalPlaces:
+            if (f.ctype != CType::Decimal)
+                model_definition_error(meta, "field '" + f.name +
+                                                 "': max_digits and decimal_places apply to a "
+                                                 "dorm::Decimal member (DecimalField) only");
+            if (o.number < 0 || o.number > 1000)
+                model_definition_error(
+                    meta, "field '" + f.name + "': " +
+                              (o.tag == Option::Tag::MaxDigits ? "max_digits" : "decimal_places") +
+                              " must be a number from 0 to 1000");
+            (o.tag == Option::Tag::MaxDigits ? f.max_digits : f.decimal_places) =
+                static_cast<int>(o.number);
+            break;
         case Option::Tag::Default:
             f.default_value = o.value;
             break;
@@ -182,6 +196,28 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
         break;
     case CType::Json:
         f.kind = FieldKind::Json;
+        break;
+    case CType::Decimal:
+        // Django's checks (fields.E130-E134): both given, max_digits positive and not below
+        // decimal_places.
+        if (!has_option(opts, Option::Tag::MaxDigits) ||
+            !has_option(opts, Option::Tag::DecimalPlaces))
+            model_definition_error(meta, "DecimalField '" + f.name +
+                                             "' needs max_digits(n) and decimal_places(n)");
+        if (f.max_digits < 1)
+            model_definition_error(meta, "DecimalField '" + f.name +
+                                             "': max_digits must be a positive integer");
+        if (f.decimal_places > f.max_digits)
+            model_definition_error(meta, "DecimalField '" + f.name +
+                                             "': max_digits must be greater or equal to "
+                                             "decimal_places");
+        f.kind = FieldKind::Decimal;
+        break;
+    case CType::Uuid:
+        f.kind = FieldKind::Uuid;
+        break;
+    case CType::Blob:
+        f.kind = FieldKind::Binary;
         break;
     case CType::Duration:
         f.kind = FieldKind::Duration;
@@ -459,11 +495,12 @@ DORM_INLINE void complete_meta(ModelMeta& built) {
             model_definition_error(built, "fields are mapped to a remote but the model "
                                           "names no entity set (m.remote(\"...Set\"))");
         for (const auto& f : built.fields)
-            if (f.remote_role == RemoteRole::Key && f.ctype != CType::String)
+            if (f.remote_role == RemoteRole::Key && f.ctype != CType::String &&
+                f.ctype != CType::Uuid)
                 model_definition_error(
                     built, "the remote key field '" + f.name +
-                               "' must be a std::optional<std::string> (or std::string) "
-                               "member: it holds a GUID");
+                               "' must be a std::optional<std::string> (or std::string) or a "
+                               "dorm::Uuid member: it holds a GUID");
         if (count(RemoteRole::Key) != 1 || count(RemoteRole::Modified) > 1)
             model_definition_error(
                 built, "a remote model needs exactly one dorm::remote_key(...) field (the "
@@ -651,6 +688,12 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
             return o ? Value(o->dump()) : Value();
         }
         return Value(static_cast<const Json*>(p)->dump());
+    case CType::Decimal:
+        return detail::get_member<Decimal>(p, optional);
+    case CType::Uuid:
+        return detail::get_member<Uuid>(p, optional);
+    case CType::Blob:
+        return detail::get_member<Blob>(p, optional);
     case CType::Duration:
         return detail::get_member<std::chrono::microseconds>(p, optional);
     case CType::Related:
@@ -719,6 +762,15 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::Json:
             detail::member_as<std::optional<Json>>(p).reset();
             break;
+        case CType::Decimal:
+            detail::member_as<std::optional<Decimal>>(p).reset();
+            break;
+        case CType::Uuid:
+            detail::member_as<std::optional<Uuid>>(p).reset();
+            break;
+        case CType::Blob:
+            detail::member_as<std::optional<Blob>>(p).reset();
+            break;
         case CType::Duration:
             detail::member_as<std::optional<std::chrono::microseconds>>(p).reset();
             break;
@@ -764,6 +816,17 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::Json: // canonical JSON text (what the column holds)
             detail::set_member(p, optional, Json(c.as_text()));
+            break;
+        case CType::Decimal: // a double read from the store: 15 digits, as Django reads it
+            detail::set_member(p, optional,
+                               v.kind() == Value::Kind::Real ? detail::decimal_from_store(v, *this)
+                                                             : c.as_decimal());
+            break;
+        case CType::Uuid:
+            detail::set_member(p, optional, c.as_uuid());
+            break;
+        case CType::Blob:
+            detail::set_member(p, optional, c.as_blob());
             break;
         case CType::Duration: // a duration, or the column's integer microseconds
             detail::set_member(p, optional, c.as_duration());

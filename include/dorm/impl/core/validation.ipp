@@ -337,6 +337,9 @@ DORM_INLINE void run_validators(const FieldMeta& f, const Value& v, std::vector<
         out.emplace_back("Enter a valid email address.");
     if (text && f.kind == FieldKind::URL && !valid_url(v.as_text()))
         out.emplace_back("Enter a valid URL.");
+    if (f.kind == FieldKind::Decimal && v.kind() == Value::Kind::Decimal) // DecimalValidator
+        for (std::string& m : decimal_problems(v.as_decimal(), f))
+            out.push_back(std::move(m));
     if (text && f.kind == FieldKind::Slug && !valid_slug(v.as_text()))
         out.emplace_back("Enter a valid \u201cslug\u201d consisting of letters, numbers, "
                          "underscores or hyphens.");

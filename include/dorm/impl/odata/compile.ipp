@@ -273,6 +273,18 @@ private:
         if (c.lhs_type == ValueType::DateTime && has_fraction(c))
             return whole_seconds(c, t->name);
         const bool text = c.lhs_type == ValueType::Text && !t->guid;
+        // Bytes on V2: binary'hex' is the standard's literal, but servers read it otherwise
+        // (CAP's V2 adapter passes it on as V4's base64): asked for as a superset.
+        if (c.lhs_type == ValueType::Binary && c.lookup != LookupKind::IsNull &&
+            d_.version == Version::V2)
+            return {};
+        // UUIDs in order: Django orders the hex text, SQL Server (Dynamics) orders its
+        // uniqueidentifiers by byte groups: asked for as a superset.
+        if (c.lhs_type == ValueType::Uuid &&
+            (c.lookup == LookupKind::Gt || c.lookup == LookupKind::Gte ||
+             c.lookup == LookupKind::Lt || c.lookup == LookupKind::Lte ||
+             c.lookup == LookupKind::Range))
+            return {};
         auto lit = [&](const Value& v) { return literal(v, d_, t->guid); };
         const std::string& F = t->name;
         // Text compared for equality on a server that ignores case: it may match more.

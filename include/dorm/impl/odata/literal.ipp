@@ -34,6 +34,66 @@ DORM_INLINE bool is_guid(std::string_view s) {
     return true;
 }
 
+DORM_INLINE std::string base64(const Blob& b, bool url) {
+    const char* table = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                            : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((b.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < b.size(); i += 3) {
+        const std::uint32_t n = (std::uint32_t{b[i]} << 16) |
+                                (i + 1 < b.size() ? std::uint32_t{b[i + 1]} << 8 : 0u) |
+                                (i + 2 < b.size() ? std::uint32_t{b[i + 2]} : 0u);
+        out += table[(n >> 18) & 63];
+        out += table[(n >> 12) & 63];
+        out += i + 1 < b.size() ? table[(n >> 6) & 63] : '=';
+        out += i + 2 < b.size() ? table[n & 63] : '=';
+    }
+    return out;
+}
+
+DORM_INLINE std::optional<Blob> from_base64(std::string_view s) {
+    Blob out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    std::size_t i = 0;
+    for (; i < s.size() && s[i] != '='; ++i) {
+        const char c = s[i];
+        int v = 0;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '+' || c == '-')
+            v = 62;
+        else if (c == '/' || c == '_')
+            v = 63;
+        else
+            return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xff));
+        }
+    }
+    for (; i < s.size(); ++i)
+        if (s[i] != '=')
+            return std::nullopt;
+    return out;
+}
+
+DORM_INLINE std::string hex_of(const Blob& b) {
+    constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    for (const std::uint8_t c : b) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
 DORM_INLINE std::string iso_utc(const DateTime& dt) {
     std::string s = dt.iso(); // "YYYY-MM-DD HH:MM:SS[.ffffff]"
     if (s.size() > 10 && s[10] == ' ')
@@ -246,10 +306,14 @@ DORM_INLINE std::string literal(const Value& v, const Dialect& d, bool guid) {
         return v2 ? "time'" + v2_time(v.as_time()) + "'" : v.as_time().iso();
     case Value::Kind::Duration: // V4 Edm.Duration; V2's Edm.Time is an xs:duration
         return (v2 ? "time'" : "duration'") + iso_duration(v.as_duration()) + "'";
-    case Value::Kind::Blob:
-        break;
+    case Value::Kind::Decimal: // Edm.Decimal: 12.50M on V2, bare on V4
+        return v.as_decimal().str() + (v2 ? "M" : "");
+    case Value::Kind::Uuid: // Edm.Guid
+        return v2 ? "guid'" + v.as_uuid().str() + "'" : v.as_uuid().str();
+    case Value::Kind::Blob: // Edm.Binary: binary'hex' on V2, binary'base64url' on V4
+        return v2 ? "binary'" + hex_of(v.as_blob()) + "'" : "binary'" + base64(v.as_blob(), true) + "'";
     }
-    throw ValueError("OData has no literal for a binary value");
+    throw ValueError("OData has no literal for this value");
 }
 
 DORM_INLINE std::string like_escaped(std::string_view s) {

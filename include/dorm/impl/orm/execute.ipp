@@ -128,6 +128,14 @@ DORM_INLINE std::vector<Row> fetch_rows(const Query& q, const Evaluation& how) {
         vals.reserve(q.values.size());
         for (std::size_t i = 0; i < q.values.size(); ++i) {
             const Expr& e = q.values[i].expr;
+            if (e.op == Expr::Op::Field && e.field && e.field->kind == FieldKind::Decimal) {
+                // As Django's converter: 15 digits, quantized to the field's places.
+                const Value stored = cur.stmt().column(static_cast<int>(i));
+                vals.push_back(stored.is_null()
+                                   ? stored
+                                   : Value(detail::decimal_from_store(stored, *e.field)));
+                continue;
+            }
             vals.push_back(e.op == Expr::Op::Extra
                                ? cur.stmt().column(static_cast<int>(i))
                                : cur.stmt().column_as(static_cast<int>(i), e.type));
@@ -268,6 +276,8 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
             throw ValueError(f.described_name() + ": " + e.what());
         }
     }
+    if (f.kind == FieldKind::Decimal) // stored as save() stores it: rounded, as text
+        return Expr::literal(Value(detail::decimal_for_save(prepared.as_decimal(), f)));
     if (f.max_length && // text fields only
         utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
         throw ValidationError(f.qualified_name() + ": ensure this value has at most " +

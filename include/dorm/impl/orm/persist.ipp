@@ -126,6 +126,10 @@ DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
         if (const Time* t = payload(f, p, Time{}))
             problem = detail::time_problem(*t);
         break;
+    case CType::Decimal: // what save() would give SQLite must fit max_digits
+        if (const Decimal* d = payload(f, p, Decimal{}))
+            detail::decimal_for_save(*d, f);
+        return;
     case CType::Related: {
         const Value id = f.get(obj);
         if (id.kind() == Value::Kind::Text)
@@ -146,6 +150,7 @@ DORM_INLINE void validate(const ModelMeta& m, const void* obj) {
         case CType::Date:
         case CType::DateTime:
         case CType::Time:
+        case CType::Decimal:
         case CType::Related:
             validate_field(f, obj);
             break;

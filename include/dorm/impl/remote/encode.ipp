@@ -43,10 +43,21 @@ DORM_INLINE nlohmann::json json_value(const Value& v, Version version) {
         return v2 ? v2_time(v.as_time()) : v.as_time().iso();
     case Value::Kind::Duration: // V4 Edm.Duration, V2 Edm.Time: "P1DT2H3M4.5S"
         return iso_duration(v.as_duration());
-    case Value::Kind::Blob:
-        break;
+    case Value::Kind::Decimal: {
+        // Edm.Decimal: V2 sends it as a string; V4 as a number, which a double carries
+        // exactly up to 15 significant digits; beyond, as a string (the IEEE754Compatible
+        // form), so that no digit is lost.
+        const Decimal d = v.as_decimal();
+        if (v2 || d.digits().size() > 15)
+            return d.str();
+        return nlohmann::json(d.to_double());
     }
-    throw NotSupported("binary values are not sent to the remote");
+    case Value::Kind::Uuid:
+        return v.as_uuid().str();
+    case Value::Kind::Blob: // Edm.Binary: base64 in both versions
+        return base64(v.as_blob());
+    }
+    throw NotSupported("this value is not sent to the remote");
 }
 
 namespace detail {

@@ -8,6 +8,7 @@
 
 #include "dorm/core/errors.hpp"
 #include "dorm/detail/calendar.hpp"
+#include "dorm/detail/float_text.hpp"
 #include "dorm/odata/literal.hpp"
 
 namespace dorm {
@@ -199,8 +200,7 @@ DORM_INLINE Value parse_value(const nlohmann::json& j, ValueType t, Version v,
         if (j.is_string()) { // V2 decimals
             const std::string s = j.get<std::string>();
             double d = 0;
-            const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
-            if (r.ec == std::errc() && r.ptr == s.data() + s.size())
+            if (dorm::detail::parse_double(s, d) == std::errc())
                 return Value(d);
         }
         return bad("a number");
@@ -244,6 +244,38 @@ DORM_INLINE Value parse_value(const nlohmann::json& j, ValueType t, Version v,
             return Value(*d);
         return bad("an ISO 8601 duration (P1DT2H3M4.5S)");
     }
+    case ValueType::Decimal:
+        // V2 (and V4's IEEE754Compatible form): text, read exactly. V4: a number, read as
+        // the shortest text that gives the same double (exact up to 15 significant digits).
+        // CRM 2011's Money is an object {"Value": "12.50", "__metadata": ...}.
+        if (j.is_object() && v == Version::V2) {
+            const auto value = j.find("Value");
+            if (value != j.end() && !value->is_object())
+                return parse_value(*value, t, v, attribute);
+        } else if (j.is_string()) {
+            if (auto d = Decimal::parse(j.get_ref<const std::string&>()))
+                return Value(*d);
+        } else if (j.is_number_integer()) {
+            return j.is_number_unsigned() ? Value(Decimal::from_string(j.dump()))
+                                          : Value(Decimal(j.get<std::int64_t>()));
+        } else if (j.is_number_float()) {
+            char buf[32];
+            const auto r = std::to_chars(buf, buf + sizeof buf, j.get<double>());
+            if (auto d =
+                    Decimal::parse(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf))))
+                return Value(*d);
+        }
+        return bad("a decimal number");
+    case ValueType::Uuid:
+        if (j.is_string())
+            if (auto u = Uuid::parse(j.get_ref<const std::string&>()))
+                return Value(*u);
+        return bad("a GUID");
+    case ValueType::Binary:
+        if (j.is_string())
+            if (auto b = from_base64(j.get_ref<const std::string&>()))
+                return Value(std::move(*b));
+        return bad("base64 text");
     }
     return bad("a supported value");
 }

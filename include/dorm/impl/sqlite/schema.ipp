@@ -59,6 +59,12 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "text";
     case FieldKind::Duration: // microseconds
         return "bigint";
+    case FieldKind::Decimal: // Django's SQLite column types; "decimal" has NUMERIC affinity
+        return "decimal";
+    case FieldKind::Uuid:
+        return "char(32)";
+    case FieldKind::Binary:
+        return "BLOB";
     case FieldKind::ForeignKey:
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

@@ -264,12 +264,19 @@ DORM_INLINE void Statement::bind(int idx, const Value& v) {
         rc = bind_text(idx, v.as_datetime().iso());
         break;
     case Value::Kind::Blob: {
-        const auto& b = v.as_blob();
-        rc = sqlite3_bind_blob64(stmt_, idx, b.data(), b.size(), SQLITE_TRANSIENT);
+        const auto& b = v.as_blob(); // an empty blob is X'', not NULL (no data pointer)
+        rc = b.empty() ? sqlite3_bind_zeroblob(stmt_, idx, 0)
+                       : sqlite3_bind_blob64(stmt_, idx, b.data(), b.size(), SQLITE_TRANSIENT);
         break;
     }
     case Value::Kind::Duration: // Django's duration_microseconds
         rc = sqlite3_bind_int64(stmt_, idx, v.as_duration().count());
+        break;
+    case Value::Kind::Decimal: // Django binds str(Decimal); NUMERIC affinity converts it
+        rc = bind_text(idx, v.as_decimal().str());
+        break;
+    case Value::Kind::Uuid: // Django's UUIDField on SQLite: 32 hex digits, no dashes
+        rc = bind_text(idx, v.as_uuid().hex());
         break;
     }
     if (rc != SQLITE_OK)
@@ -326,6 +333,20 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
     case CType::Duration:
         sqlite3_bind_int64(stmt_, idx, static_cast<const std::chrono::microseconds*>(p)->count());
         break;
+    case CType::Decimal:
+        bind_text(idx, detail::decimal_for_save(*static_cast<const Decimal*>(p), f));
+        break;
+    case CType::Uuid:
+        bind_text(idx, static_cast<const Uuid*>(p)->hex());
+        break;
+    case CType::Blob: {
+        const auto& b = *static_cast<const Blob*>(p);
+        if (b.empty())
+            sqlite3_bind_zeroblob(stmt_, idx, 0);
+        else
+            sqlite3_bind_blob64(stmt_, idx, b.data(), b.size(), SQLITE_STATIC);
+        break;
+    }
     case CType::Related: // bound above
     case CType::None:
         break;
@@ -370,6 +391,35 @@ DORM_INLINE int Statement::bind_text(int idx, const std::string& s) {
 DORM_INLINE void Statement::bad_number(const FieldMeta& f, int col, const std::string& want) const {
     throw DatabaseError("column " + f.column + " of " + f.qualified_name() + " holds " +
                         column(col).repr() + ", which does not fit " + want);
+}
+
+DORM_INLINE void Statement::read_other(int col, const FieldMeta& f, void* obj) const {
+    void* p = f.member(obj);
+    const Value v = column(col);
+    if (v.is_null())
+        return read_null(f, obj);
+    switch (f.ctype) {
+    case CType::Decimal:
+        return store(f, p, detail::decimal_from_store(v, f));
+    case CType::Uuid: {
+        if (v.kind() != Value::Kind::Text)
+            bad_stored(f, col);
+        auto u = Uuid::parse(v.as_text());
+        if (!u)
+            bad_stored(f, col);
+        return store(f, p, *u);
+    }
+    case CType::Blob:
+        if (v.kind() == Value::Kind::Blob)
+            return store(f, p, v.as_blob());
+        if (v.kind() == Value::Kind::Text) { // Python's sqlite3 gives bytes of stored text too
+            const std::string& t = v.as_text();
+            return store(f, p, Blob(t.begin(), t.end()));
+        }
+        bad_stored(f, col);
+    default:
+        return;
+    }
 }
 
 DORM_INLINE void Statement::bad_stored(const FieldMeta& f, int col) const {

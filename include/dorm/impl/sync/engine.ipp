@@ -124,7 +124,7 @@ DORM_INLINE void Engine::save(Database& db, const ModelMeta& m, void* obj,
                               detail::FunctionRef<void()> local) {
     const FieldMeta& key_field = remote_key_field(m);
     const FieldMeta* mod = remote_modified_field(m);
-    Value key = key_field.get(obj);
+    Value key = key_of(key_field, obj);
     // A create retried after an attempt whose outcome is unknown: the remote's row, when the
     // attempt was applied, is its answer.
     std::optional<nlohmann::json> created;
@@ -210,13 +210,13 @@ DORM_INLINE void Engine::saved_locally(const ModelMeta& m, void* obj) {
     if (const FieldMeta* mod = remote_modified_field(m))
         mod->set(obj, Value(utc_now()));
     // The next get() must read the remote's version to compare (no If-None-Match).
-    if (const Value key = remote_key_field(m).get(obj); !key.is_null())
+    if (const Value key = key_of(remote_key_field(m), obj); !key.is_null())
         ETags::mark_local_change(db_, m, key.as_text());
 }
 
 DORM_INLINE void Engine::remove(Database& db, const ModelMeta& m, const void* obj,
                                 detail::FunctionRef<void()> local) {
-    const Value key = remote_key_field(m).get(obj);
+    const Value key = key_of(remote_key_field(m), obj);
     if (!key.is_null() && !key.as_text().empty())
         if (auto entries = unresolved(journal_.of(m.remote_entity_set, key.as_text()));
             !entries.empty())
@@ -254,7 +254,7 @@ DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
     check_batch_size(m, objs.size());
     settle(m);
     for (void* obj : objs) {
-        const Value key = key_field.get(obj);
+        const Value key = key_of(key_field, obj);
         if (key.is_null() || key.as_text().empty())
             key_field.set(obj, Value(new_guid()));
     }
@@ -274,7 +274,7 @@ DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
             WriteBody body(db, dialect());
             for (void* obj : objs) {
                 nlohmann::json b = body.of(m, obj, nullptr);
-                keys.push_back(key_field.get(obj).as_text());
+                keys.push_back(key_of(key_field, obj).as_text());
                 entries.push_back(entry(m, keys.back(), "create", &b, std::nullopt));
                 ops.push_back(odata::BatchOperation::create(m.remote_entity_set, std::move(b)));
             }
@@ -290,7 +290,7 @@ DORM_INLINE void Engine::bulk_create(Database& db, const ModelMeta& m,
             db.on_commit([this, n = ops.size()] { counters_.writes += n; });
             for (std::size_t i = 0; i < objs.size(); ++i) {
                 const Value stamp =
-                    store_answer(db, m, m.pk().get(objs[i]), key_field.get(objs[i]).as_text(),
+                    store_answer(db, m, m.pk().get(objs[i]), key_of(key_field, objs[i]).as_text(),
                                  results[i].entity, results[i].etag);
                 if (!stamp.is_null())
                     mod->set(objs[i], stamp);
@@ -1084,7 +1084,7 @@ Engine::local_keys(Database& db, const Query& q, std::optional<std::int64_t> at_
     detail::set_values(lq, {"pk", remote_key_field(*q.model).name});
     std::vector<std::pair<Value, Value>> out;
     for (const Row& row : sql::fetch_rows(lq, Evaluation::on(db)))
-        out.emplace_back(row[std::size_t{0}], row[std::size_t{1}]);
+        out.emplace_back(row[std::size_t{0}], remote_key_text(row[std::size_t{1}]));
     return out;
 }
 

@@ -23,6 +23,24 @@ DORM_INLINE const FieldMeta& remote_key_field(const ModelMeta& m) {
     return *k;
 }
 
+DORM_INLINE Value remote_key_text(const Value& v) {
+    return v.kind() == Value::Kind::Uuid ? Value(v.as_uuid().str()) : v;
+}
+
+DORM_INLINE Value key_of(const FieldMeta& key_field, const void* obj) {
+    const Value v = key_field.get(obj);
+    if (v.kind() == Value::Kind::Uuid && v.as_uuid() == Uuid{})
+        return Value(""); // a default-constructed Uuid: no key yet, as an empty text key
+    return remote_key_text(v);
+}
+
+DORM_INLINE Value key_param(const FieldMeta& key_field, const std::string& key) {
+    if (key_field.kind == FieldKind::Uuid)
+        if (auto u = Uuid::parse(key))
+            return Value(*u);
+    return Value(key);
+}
+
 DORM_INLINE const FieldMeta* remote_modified_field(const ModelMeta& m) {
     for (const auto& f : m.fields)
         if (f.remote_role == RemoteRole::Modified)
@@ -47,6 +65,7 @@ DORM_INLINE RemoteRow decode(const ModelMeta& m, const nlohmann::json& row,
         const ValueType t = f.is_foreign_key() ? ValueType::Text : f.value_type();
         Value v = odata::parse_value(*it, t, d.version, attr);
         if (&f == &key) {
+            v = remote_key_text(v);
             if (v.kind() != Value::Kind::Text || v.as_text().empty())
                 throw MalformedResponse(m.remote_entity_set + ": a row without its key " + attr);
             out.key = v.as_text();
@@ -132,7 +151,7 @@ DORM_INLINE std::optional<LocalRows::Found> LocalRows::find(const ModelMeta& m,
         sql = "SELECT " + sql::quote(m.pk().column) +
               (mod ? ", " + sql::quote(mod->column) : std::string()) + " FROM " +
               sql::quote(m.table) + " WHERE " + sql::quote(remote_key_field(m).column) + " = ?";
-    sql::Cursor cur(db_, sql, {Value(key)});
+    sql::Cursor cur(db_, sql, {key_param(remote_key_field(m), key)});
     if (!cur.next())
         return std::nullopt;
     Found f{cur.stmt().column(0), mod ? cur.stmt().column(1) : Value()};

@@ -83,6 +83,9 @@ WriteBody::of_stored(const ModelMeta& m, const std::vector<const FieldMeta*>& fi
 DORM_INLINE void WriteBody::put(nlohmann::json& body, const FieldMeta& f, const Value& v) {
     if (f.is_foreign_key())
         put_lookup(body, f, v);
+    else if (f.kind == FieldKind::Decimal && !v.is_null()) // as the local store keeps it
+        body[f.remote_name] =
+            odata::json_value(Value(v.as_decimal().quantize(f.decimal_places)), d_.version);
     else
         body[f.remote_name] = odata::json_value(v, d_.version);
 }
@@ -99,6 +102,10 @@ DORM_INLINE bool WriteBody::same(const FieldMeta& f, const Value& stored, const 
         return stored.as_bool() == now.as_bool();
     case ValueType::Duration: // the store gives integer microseconds
         return stored.as_duration() == now.as_duration();
+    case ValueType::Decimal:
+        return detail::decimal_from_store(stored, f) == detail::decimal_from_store(now, f);
+    case ValueType::Uuid:
+        return stored.as_uuid() == now.as_uuid();
     default:
         return stored == now;
     }
@@ -114,7 +121,11 @@ DORM_INLINE void WriteBody::put_lookup(nlohmann::json& body, const FieldMeta& fk
     if (!cur.next() || cur.stmt().column(0).is_null())
         throw SyncError(fk.qualified_name() + ": the " + parent.name + " " + pk.repr() +
                         " has no remote key (save it with sync first)");
-    const std::string key = cur.stmt().column(0).as_text();
+    const FieldMeta& key_field = remote_key_field(parent);
+    const Value stored = cur.stmt().column(0);
+    const std::string key = key_field.kind == FieldKind::Uuid
+                                ? stored.as_uuid().str() // stored as 32 hex digits
+                                : stored.as_text();
     // A lookup is written as the dialect spells ForeignKeys (odata::LookupForm).
     if (d_.lookups == odata::LookupForm::ValueAttribute) { // Dataverse
         body[fk.remote_name + "@odata.bind"] = "/" + parent.remote_entity_set + "(" + key + ")";

@@ -26,8 +26,6 @@ DORM_INLINE const TransformDef* find_transform(std::string_view name, ValueType 
     return nullptr;
 }
 
-namespace detail {} // namespace detail
-
 DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
     switch (v.kind()) {
     case Value::Kind::Null:
@@ -47,6 +45,10 @@ DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
         return v.as_time().iso();
     case Value::Kind::DateTime:
         return v.as_datetime().iso();
+    case Value::Kind::Decimal: // str(Decimal): its digits as held
+        return v.as_decimal().str();
+    case Value::Kind::Uuid: // Django's UUIDTextMixin compares without hyphens
+        return v.as_uuid().hex();
     case Value::Kind::Duration: // str(timedelta), as Django's prep_for_like_query
         return duration_str(v.as_duration());
     }

@@ -186,6 +186,15 @@ DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinSco
         case Value::Kind::Time:
             e.type = ValueType::Time;
             break;
+        case Value::Kind::Decimal:
+            e.type = ValueType::Decimal;
+            break;
+        case Value::Kind::Uuid:
+            e.type = ValueType::Uuid;
+            break;
+        case Value::Kind::Blob:
+            e.type = ValueType::Binary;
+            break;
         case Value::Kind::Duration:
             e.type = ValueType::Duration;
             break;

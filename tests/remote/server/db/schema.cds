@@ -38,6 +38,17 @@ entity Rows {
       modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now  @odata.etag;
 }
 
+// The field kinds of CRM data (tests/sync/test_sync_field_kinds.cpp): a UUID key, Edm.Decimal
+// (V2 sends it as a string, V4 as a number) and Edm.Binary (base64). Stamped by the server.
+@cds.query.limit: { default: 50, max: 1000 }
+entity Products {
+  key ID         : UUID;
+      name       : String(64) @cds.collate: false;
+      price      : Decimal(15, 2);
+      data       : Binary(64);
+      modifiedOn : Timestamp @cds.on.insert: $now  @cds.on.update: $now;
+}
+
 // TimeField (Edm.TimeOfDay on V4, Edm.Time on V2) and a JSONField as the text of a
 // LargeString: tests/sync/test_sync_time_json.cpp.
 @cds.query.limit: { default: 50, max: 1000 }
