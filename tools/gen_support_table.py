@@ -76,6 +76,8 @@ STEMS = {"queryset": "tests/unit/test_queryset.cpp", "lookups": "tests/unit/test
          "rtargs": "tests/unit/test_runtime_args.cpp",
          "valid": "tests/unit/test_validation.cpp",
          "conf_valid": "tests/conformance/django_validation.cpp",
+         "duration": "tests/unit/test_duration.cpp",
+         "conf_duration": "tests/conformance/django_duration.cpp",
          "demo": "examples/crm_sync.cpp"}
 
 def ref(stem, prefix, api):
@@ -243,6 +245,7 @@ section("Models and instances", "", [
     ("std::int16_t members (SmallIntegerField)", [("valid", "int16_t members are SmallIntegerFields")], ""),
     ("dorm::positive (Positive*IntegerField)", [("conf_valid", "validation: the tables are Django's"), ("valid", "int16_t members are SmallIntegerFields")], "CHECK (col >= 0)"),
     ("dorm::email_field, url_field, slug_field", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "field kinds: Django's defaults")], "validated CharFields"),
+    ("std::chrono::microseconds members (DurationField)", [("conf_duration", "duration fields: the rows Django writes"), ("conf_duration", "duration fields: lookups"), ("duration", "DurationField: stored as Django's integer microseconds")], "bigint microseconds; any std::chrono::duration as a value"),
     ("dorm::choices, obj.display(field)", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "display: the label")], "get_FOO_display()"),
     ("dorm::blank, min_value, max_value, min_length, validator(fn)", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "full_clean: one error with every field's messages")], ""),
     ("obj.full_clean(), clean_fields(), validate_unique()", [("conf_valid", "validation: full_clean() and display() agree with Django"), ("valid", "full_clean: the model's clean()"), ("valid", "full_clean: exclude skips fields")], "ValidationError::message_dict()"),
@@ -444,7 +447,7 @@ out.append("""
 | `bulk_update`, `iterator()`, `union` / `intersection` / `difference`, `alias()`, `explain()` | ✘ | |
 | `distinct("f")` (field names) | ✘ | PostgreSQL only in Django too: `NotSupportedError` with Django's message |
 | database functions (`Lower`, `Concat`, `Coalesce`, ...), `Case` / `When`, `Subquery` / `OuterRef` / `Exists` expressions | ✘ | |
-| `DurationField`; time zones | ✘ | |
+| time zones (aware datetimes) | ✘ | |
 | migrations | ✘ | `create_tables` creates tables and adds nullable columns only |
 """)
 text = "\n".join(out)

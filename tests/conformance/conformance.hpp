@@ -400,6 +400,8 @@ inline json to_json(const dorm::Value& v) {
         return v.as_time().iso();
     case K::DateTime:
         return v.as_datetime().iso();
+    case K::Duration: // the oracle's timedelta: total seconds
+        return static_cast<double>(v.as_duration().count()) / 1e6;
     case K::Blob: {
         static const char* hex = "0123456789abcdef";
         std::string out;

@@ -97,6 +97,8 @@ std::string show(const Value& v) {
         return "time(" + v.as_time().iso() + ")";
     case Value::Kind::DateTime:
         return "datetime(" + v.as_datetime().iso() + ")";
+    case Value::Kind::Duration:
+        return "duration(" + std::to_string(v.as_duration().count()) + "us)";
     case Value::Kind::Decimal:
         return "Decimal('" + v.as_decimal().str() + "')";
     case Value::Kind::Uuid:

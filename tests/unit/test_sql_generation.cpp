@@ -744,7 +744,8 @@ TEST_CASE("decimal, UUID and binary fields: Django's columns, values converted a
 
     // Hostile text is refused before any SQL is made, with Django's ValidationError.
     CHECK_THROWS_WITH(Priced::objects().filter("price", "1'; DROP TABLE priced; --"),
-                      "\u201c1'; DROP TABLE priced; --\u201d value must be a decimal number.");
+                      "\u201c1'; DROP TABLE priced; --\u201d value must be a decimal number. "
+                      "(Priced.price lookup 'exact')");
     CHECK_THROWS_AS(Priced::objects().filter("uid", "' OR 1=1 --"), dorm::ValidationError);
     CHECK_THROWS_AS(Priced::objects().filter("data", "x"), dorm::ValueError);
 }

@@ -28,8 +28,8 @@ struct CoerceTarget {
 };
 
 // Django's get_prep_value for t.type. The result has the kind of the type (Integer, Real,
-// Bool, Text, Date, DateTime, Time), or is NULL (a nullable BooleanField given ''). Throws
-// ValueError, TypeError, OverflowError or ValidationError as Django does; a non-integral
+// Bool, Text, Date, DateTime, Time, Duration), or is NULL (a nullable BooleanField given '').
+// Throws ValueError, TypeError, OverflowError or ValidationError as Django does; a non-integral
 // double for an integer field is a ValueError (Django truncates 12.5 to 12).
 Value coerce(const Value& v, const CoerceTarget& t);
 
@@ -43,6 +43,7 @@ Value coerce_time(const Value& v, const CoerceTarget& t);     // TimeField.to_py
 Value coerce_json(const Value& v, const CoerceTarget& t);     // JSONField: json.dumps text
 Value coerce_decimal(const Value& v, const CoerceTarget& t);  // DecimalField.to_python
 Value coerce_uuid(const Value& v, const CoerceTarget& t);     // UUIDField.to_python
+Value coerce_duration(const Value& v, const CoerceTarget& t); // DurationField: a duration only
 
 // A value as JSON text, as Django's JSONField.get_prep_value (json.dumps) writes it: of the
 // whole document, text is JSON text (parsed and written canonically); of a key, text is a JSON

@@ -2,6 +2,7 @@
 // Field kinds, field options and the runtime description of one field (FieldMeta).
 // A field is reached through its byte offset and its C++ type code, so reading and writing
 // fields costs no template instantiation per field: one switch per C++ type serves all.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,7 @@ enum class FieldKind : std::uint8_t {
     Decimal,              // DecimalField(max_digits, decimal_places): a dorm::Decimal member
     Uuid,                 // UUIDField: a dorm::Uuid member
     Binary,               // BinaryField: a dorm::Blob (std::vector<std::uint8_t>) member
+    Duration,             // DurationField: a std::chrono::microseconds member, bigint microseconds
 };
 
 // What deleting a referenced row does to the rows that refer to it (Django's on_delete).
@@ -67,7 +69,8 @@ enum class ValueType : std::uint8_t {
     Json,
     Decimal,
     Uuid,
-    Binary
+    Binary,
+    Duration
 };
 
 // "CharField" for FieldKind::Char (Django's class names).
@@ -95,7 +98,8 @@ enum class CType : std::uint8_t {
     Json,
     Decimal,
     Uuid,
-    Blob
+    Blob,
+    Duration,
 };
 
 #pragma GCC diagnostic pop
@@ -131,6 +135,8 @@ template <>
 struct ctype_of<dorm::Uuid> : std::integral_constant<CType, CType::Uuid> {};
 template <>
 struct ctype_of<dorm::Blob> : std::integral_constant<CType, CType::Blob> {};
+template <>
+struct ctype_of<std::chrono::microseconds> : std::integral_constant<CType, CType::Duration> {};
 
 template <class M>
 struct member_traits {

@@ -288,8 +288,10 @@ public:
     template <class M, class... Opts>
     ModelDef& field(std::string field_name, M T::*member, const Opts&... opts) {
         static_assert(detail::field_member<M>,
-                      "dorm: unsupported member type; use int32_t, int64_t, double, float, bool, "
-                      "std::string, dorm::Date, dorm::DateTime or std::optional of one of them");
+                      "dorm: unsupported member type; use int16_t, int32_t, int64_t, double, "
+                      "float, bool, std::string, dorm::Date, dorm::DateTime, dorm::Time, "
+                      "dorm::Decimal, dorm::Uuid, dorm::Blob, dorm::Json, "
+                      "std::chrono::microseconds or std::optional of one of them");
         static_assert((std::is_same_v<Opts, Option> && ...),
                       "dorm: field options are dorm::Option");
         // Else only the static_assert above reports, not a cascade of errors below it.

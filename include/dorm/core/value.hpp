@@ -1,14 +1,19 @@
 #pragma once
 // Value: the one currency between models, queries and back ends. Date, Time and DateTime
-// are naive (no time zone), stored in SQLite as text in Django's formats.
+// are naive (no time zone), stored in SQLite as text in Django's formats; a duration is
+// std::chrono::microseconds (Python's timedelta), stored as integer microseconds.
 #include <array>
+#include <chrono>
 #include <compare>
 #include <concepts>
 #include <cstdint>
 #include <iosfwd>
+#include <limits>
 #include <optional>
+#include <ratio>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -60,6 +65,53 @@ struct DateTime {
 using Blob = std::vector<std::uint8_t>;
 class Json;
 
+// A duration as Python's str(timedelta) writes it: "1 day, 2:03:04.500000", "0:00:00",
+// "-1 day, 23:59:59.999999" (the days are floored, the rest is positive).
+std::string duration_str(std::chrono::microseconds d);
+
+namespace detail {
+[[noreturn]] void duration_overflow(std::string_view what);
+
+// Any std::chrono::duration as whole microseconds: a coarser one exactly, a finer or
+// floating-point one rounded half to even, as Python's timedelta rounds
+// (timedelta(microseconds=1.5) == timedelta(microseconds=2)). OverflowError when the result
+// does not fit 64 bits (what Django stores on SQLite), or for NaN.
+template <class Rep, class Period>
+std::chrono::microseconds to_microseconds(std::chrono::duration<Rep, Period> d) {
+    constexpr auto lo = std::numeric_limits<std::int64_t>::min();
+    constexpr auto hi = std::numeric_limits<std::int64_t>::max();
+    if constexpr (std::is_floating_point_v<Rep>) {
+        const long double us = std::chrono::duration<long double, std::micro>(d).count();
+        if (!(us >= static_cast<long double>(lo) && us < static_cast<long double>(hi)))
+            duration_overflow("the duration does not fit 64-bit microseconds");
+        return std::chrono::round<std::chrono::microseconds>(
+            std::chrono::duration<long double, std::micro>(us));
+    } else {
+        using R = std::ratio_divide<Period, std::micro>;
+        static_assert(std::is_integral_v<Rep>, "a duration of an arithmetic type");
+        if constexpr (std::is_unsigned_v<Rep>) {
+            if (d.count() > static_cast<std::make_unsigned_t<std::int64_t>>(hi))
+                duration_overflow("the duration does not fit 64-bit microseconds");
+        }
+        const auto n = static_cast<std::int64_t>(d.count());
+        std::int64_t scaled = 0;
+        if (__builtin_mul_overflow(n, static_cast<std::int64_t>(R::num), &scaled))
+            duration_overflow("the duration does not fit 64-bit microseconds");
+        if constexpr (R::den == 1) {
+            return std::chrono::microseconds(scaled);
+        } else {
+            constexpr auto den = static_cast<std::int64_t>(R::den);
+            std::int64_t q = scaled / den;
+            const std::int64_t r = scaled % den;
+            // Half to even: compare 2|r| with den.
+            const std::int64_t twice = (r < 0 ? -r : r) * 2;
+            if (twice > den || (twice == den && q % 2 != 0))
+                q += r < 0 ? -1 : 1;
+            return std::chrono::microseconds(q);
+        }
+    }
+}
+} // namespace detail
 // An exact decimal number (Python's decimal.Decimal, Django's DecimalField): a sign, the
 // digits of the coefficient and a power of ten, so "12.50" keeps its two places and no value
 // passes through a double. Comparisons are numeric (12.5 == 12.50); str() gives the digits.
@@ -143,7 +195,8 @@ public:
         DateTime,
         Blob,
         Decimal,
-        Uuid
+        Uuid,
+        Duration
     };
 #pragma GCC diagnostic pop
 
@@ -169,6 +222,13 @@ public:
     Value(const Json& j); // its canonical text
     Value(Decimal d);
     Value(Uuid u);
+    Value(std::chrono::microseconds d);
+    // Any other std::chrono::duration: as microseconds (detail::to_microseconds: rounded half
+    // to even below a microsecond, as Python's timedelta; OverflowError beyond 64 bits).
+    template <class Rep, class Period>
+    requires(!std::same_as<std::chrono::duration<Rep, Period>, std::chrono::microseconds>)
+        Value(std::chrono::duration<Rep, Period> d)
+        : Value(detail::to_microseconds(d)) {}
     template <class X>
     requires std::constructible_from<Value, const X&> Value(const std::optional<X>& o) {
         if (o)
@@ -198,6 +258,8 @@ public:
     const Blob& as_blob() const;
     Decimal as_decimal() const; // integers and text ("12.50") accepted
     Uuid as_uuid() const;       // text in any form Uuid::parse accepts
+    // A duration; an integer is microseconds (what the column of a DurationField holds).
+    std::chrono::microseconds as_duration() const;
 
     // A short description for error messages: 'O''Brien' (text), 42, NULL, ...
     std::string repr() const;
@@ -217,7 +279,7 @@ private:
     static bool less(const Value& a, const Value& b);
 
     std::variant<std::monostate, std::int64_t, double, std::string, bool, Date, Time, DateTime,
-                 Blob, Decimal, Uuid>
+                 Blob, Decimal, Uuid, std::chrono::microseconds>
         v_;
 };
 
@@ -264,6 +326,14 @@ inline const Blob& Value::as_blob() const {
     if (auto p = std::get_if<Blob>(&v_))
         return *p;
     detail::value_kind_error(*this, "blob");
+}
+
+inline std::chrono::microseconds Value::as_duration() const {
+    if (auto p = std::get_if<std::chrono::microseconds>(&v_))
+        return *p;
+    if (auto i = std::get_if<std::int64_t>(&v_))
+        return std::chrono::microseconds(*i);
+    detail::value_kind_error(*this, "duration");
 }
 
 // Printing: `std::cout << date` writes its iso() text ("2005-07-29", "10:30:00",

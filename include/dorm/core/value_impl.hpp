@@ -22,6 +22,9 @@ void append_2(std::string& out, int v);
 // other double, NaN included, to int64 is undefined). -2^63 and 2^63 are exact doubles.
 std::optional<std::int64_t> whole_int64(double d) noexcept;
 
+// Python's divmod(us, 86400 * 10**6): the days (floored) and the microseconds of the day.
+void split_duration(std::int64_t us, std::int64_t& days, std::int64_t& rest);
+
 // Empty when the value is a real calendar date (time of day); else what is wrong, for an
 // error message: "2021-02-30 is not a valid date". The numbers are printed as given.
 std::string date_problem(const Date& d);

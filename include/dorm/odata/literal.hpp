@@ -2,6 +2,7 @@
 // The one literal encoder of each dialect: every value that reaches an OData query goes
 // through here (strings quoted with '' doubled, booleans lower case, dates and datetimes as
 // UTC, GUIDs, null), so no value can change the structure of a filter.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,16 @@ std::optional<Time> parse_time_of_day(std::string_view s, Version v);
 std::string base64(const Blob& b, bool url = false);
 std::optional<Blob> from_base64(std::string_view s);
 std::string hex_of(const Blob& b);
+
+// A duration as ISO 8601 / xs:duration text (OData V4's Edm.Duration, V2's Edm.Time):
+// "P1DT2H3M4.5S", "-PT0.000001S", "PT0S"; days, hours, minutes and seconds only, each
+// omitted when zero, the seconds' fraction without trailing zeros. The literal is
+// duration'<this>' on V4 and time'<this>' on V2.
+std::string iso_duration(std::chrono::microseconds d);
+// The inverse: [+-]P[nD][T[nH][nM][n[.f]S]], at least one part; a fraction finer than a
+// microsecond rounded half to even. nullopt for other text (years, months and weeks have no
+// fixed length) or beyond 64-bit microseconds.
+std::optional<std::chrono::microseconds> parse_iso_duration(std::string_view s);
 
 // A value as a literal of the dialect. `guid`: the value is a remote key (a GUID).
 std::string literal(const Value& v, const Dialect& d, bool guid = false);

@@ -264,6 +264,13 @@ public:
                 return read_null(f, obj);
             return read_json(f, col, p);
         }
+        case CType::Duration: { // Django's bigint microseconds
+            const auto v = read_int(col, f, std::numeric_limits<std::int64_t>::min(),
+                                    std::numeric_limits<std::int64_t>::max());
+            if (!v)
+                return read_null(f, obj);
+            return store(f, p, std::chrono::microseconds(*v));
+        }
         case CType::Decimal:
         case CType::Uuid:
         case CType::Blob:
@@ -312,6 +319,8 @@ public:
             return Value(v.as_datetime());
         case ValueType::Time:
             return Value(v.as_time());
+        case ValueType::Duration:
+            return Value(v.as_duration());
         case ValueType::Decimal: // Django's converter reads 15 digits of a stored double
             return v.kind() == Value::Kind::Real
                        ? Value(Decimal::from_double(v.as_double(), 15).value_or(Decimal()))
@@ -395,6 +404,8 @@ private:
             return f(Time{});
         case CType::Json:
             return f(Json{});
+        case CType::Duration:
+            return f(std::chrono::microseconds{});
         case CType::Decimal:
             return f(Decimal{});
         case CType::Uuid:

@@ -70,7 +70,9 @@ namespace detail {
 constexpr unsigned type_bit(ValueType t) {
     return 1u << static_cast<unsigned>(t);
 }
-constexpr unsigned any_type = (1u << (static_cast<unsigned>(ValueType::Binary) + 1)) - 1;
+// Every type but Json (whose lookups resolve by their own rules, tree/resolve).
+constexpr unsigned any_type =
+    ((1u << (static_cast<unsigned>(ValueType::Duration) + 1)) - 1) & ~type_bit(ValueType::Json);
 constexpr unsigned text_type = type_bit(ValueType::Text);
 constexpr unsigned date_types = type_bit(ValueType::Date) | type_bit(ValueType::DateTime);
 constexpr unsigned time_types = type_bit(ValueType::DateTime) | type_bit(ValueType::Time);

@@ -33,6 +33,8 @@ DORM_INLINE std::string python_str(const Value& v) {
         return v.as_bool() ? "True" : "False";
     case Value::Kind::Text:
         return v.as_text();
+    case Value::Kind::Duration: // str(timedelta): "1 day, 2:03:04.500000"
+        return duration_str(v.as_duration());
     default: // an integer; a date, time or datetime in ISO form, as Python's str()
         return v.repr();
     }
@@ -104,6 +106,19 @@ DORM_INLINE std::string python_repr(const Value& v) {
     }
     case Value::Kind::Time:
         return "datetime.time(" + time_args(v.as_time()) + ")";
+    case Value::Kind::Duration: { // datetime.timedelta(days=1, seconds=7384, microseconds=5)
+        std::int64_t days = 0, rest = 0;
+        split_duration(v.as_duration().count(), days, rest);
+        std::string args;
+        const auto arg = [&](const char* name, std::int64_t n) {
+            if (n != 0)
+                args += (args.empty() ? "" : ", ") + std::string(name) + "=" + std::to_string(n);
+        };
+        arg("days", days);
+        arg("seconds", rest / 1'000'000);
+        arg("microseconds", rest % 1'000'000);
+        return "datetime.timedelta(" + (args.empty() ? std::string("0") : args) + ")";
+    }
     default:
         return python_str(v);
     }
@@ -477,6 +492,7 @@ DORM_INLINE Value coerce_integer(const Value& v, const CoerceTarget& t) {
     case Value::Kind::Date:
     case Value::Kind::DateTime:
     case Value::Kind::Time:
+    case Value::Kind::Duration:
         throw TypeError(expected_number(v, t));
     case Value::Kind::Blob:
     case Value::Kind::Uuid:
@@ -504,6 +520,7 @@ DORM_INLINE Value coerce_real(const Value& v, const CoerceTarget& t) {
     case Value::Kind::Date:
     case Value::Kind::DateTime:
     case Value::Kind::Time:
+    case Value::Kind::Duration:
         throw TypeError(expected_number(v, t));
     case Value::Kind::Blob:
     case Value::Kind::Uuid:
@@ -663,6 +680,21 @@ DORM_INLINE Value coerce_time(const Value& v, const CoerceTarget& t) {
     }
 }
 
+// Django 3.2's DurationField prepares a value with duration_microseconds(value) alone (its
+// get_prep_value does not call to_python): anything but a timedelta fails there
+// (AttributeError "'int' object has no attribute 'days'"). dorm raises TypeError.
+DORM_INLINE Value coerce_duration(const Value& v, const CoerceTarget& t) {
+    switch (v.kind()) {
+    case Value::Kind::Null:
+    case Value::Kind::Duration:
+        return v;
+    default:
+        throw TypeError("Field '" + t.name() +
+                        "' expected a duration (a std::chrono::duration) but got " +
+                        python_repr(v) + "." + coerce_where(t));
+    }
+}
+
 DORM_INLINE Value coerce(const Value& v, const CoerceTarget& t) {
     switch (t.type) {
     case ValueType::Integer:
@@ -689,6 +721,8 @@ DORM_INLINE Value coerce(const Value& v, const CoerceTarget& t) {
         if (v.kind() == Value::Kind::Blob || v.is_null())
             return v;
         wrong_kind(v, t);
+    case ValueType::Duration:
+        return coerce_duration(v, t);
     }
     wrong_kind(v, t);
 }
@@ -717,6 +751,8 @@ DORM_INLINE bool of_type(const Value& v, ValueType t) noexcept {
         return v.kind() == Value::Kind::Uuid;
     case ValueType::Binary:
         return v.kind() == Value::Kind::Blob;
+    case ValueType::Duration:
+        return v.kind() == Value::Kind::Duration;
     }
     return false;
 }

@@ -38,7 +38,8 @@ DORM_INLINE std::string_view field_kind_name(FieldKind k) {
 "JSONField",
 "DecimalField",
 "UUIDField",
-"BinaryField"};
+"BinaryField",
+"DurationField"};
     return names[static_cast<int>(k)];
 }
 
@@ -73,7 +74,7 @@ DORM_INLINE Option validator(void (*check)(const Value&)) {
 }
 
 DORM_INLINE std::string_view value_type_name(ValueType t) {
-    constexpr std::string_view names[] = {"integer", "real", "boolean", "text", "date", "datetime", "time", "json", "decimal", "uuid", "binary"};
+    constexpr std::string_view names[] = {"integer", "real", "boolean", "text", "date", "datetime", "time", "json", "decimal", "uuid", "binary", "duration"};
     return names[static_cast<int>(t)];
 }
 
@@ -112,6 +113,8 @@ DORM_INLINE ValueType value_type_of(FieldKind k) {
         return ValueType::Uuid;
     case FieldKind::Binary:
         return ValueType::Binary;
+    case FieldKind::Duration:
+        return ValueType::Duration;
     case FieldKind::ForeignKey: // the target's key type; FieldMeta::value_type() knows it
     case FieldKind::OneToOne:
     case FieldKind::ManyToMany:

@@ -219,6 +219,9 @@ DORM_INLINE void add_field(ModelMeta& meta, FieldMeta f, std::initializer_list<O
     case CType::Blob:
         f.kind = FieldKind::Binary;
         break;
+    case CType::Duration:
+        f.kind = FieldKind::Duration;
+        break;
     }
     f.index = meta.fields.size();
     meta.fields.push_back(std::move(f));
@@ -691,6 +694,8 @@ DORM_INLINE Value FieldMeta::get(const void* obj) const {
         return detail::get_member<Uuid>(p, optional);
     case CType::Blob:
         return detail::get_member<Blob>(p, optional);
+    case CType::Duration:
+        return detail::get_member<std::chrono::microseconds>(p, optional);
     case CType::Related:
         return static_cast<const RelatedObject*>(p)->id();
     case CType::None:
@@ -766,6 +771,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
         case CType::Blob:
             detail::member_as<std::optional<Blob>>(p).reset();
             break;
+        case CType::Duration:
+            detail::member_as<std::optional<std::chrono::microseconds>>(p).reset();
+            break;
         case CType::Related:
         case CType::None:
             break;
@@ -819,6 +827,9 @@ DORM_INLINE void FieldMeta::set(void* obj, const Value& v) const {
             break;
         case CType::Blob:
             detail::set_member(p, optional, c.as_blob());
+            break;
+        case CType::Duration: // a duration, or the column's integer microseconds
+            detail::set_member(p, optional, c.as_duration());
             break;
         case CType::Related:
         case CType::None:

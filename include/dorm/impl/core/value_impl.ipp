@@ -447,6 +447,41 @@ DORM_INLINE std::string calendar_problem(const Value& v) {
 } // namespace detail
 
 namespace detail {
+[[noreturn]] DORM_INLINE void duration_overflow(std::string_view what) {
+    throw OverflowError(std::string(what));
+}
+
+// Python's divmod of microseconds into days (floored) and the microseconds of the day.
+DORM_INLINE void split_duration(std::int64_t us, std::int64_t& days, std::int64_t& rest) {
+    constexpr std::int64_t day = 86'400'000'000;
+    days = us / day;
+    rest = us % day;
+    if (rest < 0) {
+        rest += day;
+        --days;
+    }
+}
+} // namespace detail
+
+DORM_INLINE std::string duration_str(std::chrono::microseconds d) {
+    std::int64_t days = 0, rest = 0;
+    detail::split_duration(d.count(), days, rest);
+    const std::int64_t micro = rest % 1'000'000, secs = rest / 1'000'000;
+    std::string out;
+    if (days != 0)
+        out = std::to_string(days) + (days == 1 || days == -1 ? " day, " : " days, ");
+    out += std::to_string(secs / 3600) + ':';
+    detail::append_2(out, static_cast<int>(secs / 60 % 60));
+    out += ':';
+    detail::append_2(out, static_cast<int>(secs % 60));
+    if (micro != 0) {
+        std::string f = std::to_string(micro);
+        out += '.' + std::string(6 - f.size(), '0') + f;
+    }
+    return out;
+}
+
+namespace detail {
 [[noreturn]] DORM_INLINE void value_kind_error(const Value& have, std::string_view want) {
     throw ValueError("expected " + std::string(want) + ", got " +
                      std::string(Value::kind_name(have.kind())) + " " + have.repr());
@@ -467,6 +502,8 @@ DORM_INLINE Value::Value(DateTime dt) : v_(std::in_place_index<7>, dt) {}
 DORM_INLINE Value::Value(Blob b) : v_(std::in_place_index<8>, std::move(b)) {}
 DORM_INLINE Value::Value(Decimal d) : v_(std::in_place_index<9>, std::move(d)) {}
 DORM_INLINE Value::Value(Uuid u) : v_(std::in_place_index<10>, u) {}
+DORM_INLINE Value::Value(std::chrono::microseconds d)
+    : v_(std::in_place_type<std::chrono::microseconds>, d) {}
 DORM_INLINE Value::Value(const Value&) = default;
 DORM_INLINE Value::Value(Value&&) noexcept = default;
 DORM_INLINE Value& Value::operator=(const Value&) = default;
@@ -505,6 +542,8 @@ DORM_INLINE std::string_view Value::kind_name(Kind k) {
         return "decimal";
     case Kind::Uuid:
         return "uuid";
+    case Kind::Duration:
+        return "duration";
     }
     return "?";
 }
@@ -596,6 +635,8 @@ DORM_INLINE std::string Value::repr() const {
         return std::get<Decimal>(v_).str();
     case Kind::Uuid:
         return std::get<Uuid>(v_).str();
+    case Kind::Duration:
+        return duration_str(std::get<std::chrono::microseconds>(v_));
     }
     return "?";
 }

@@ -162,6 +162,116 @@ DORM_INLINE std::optional<Time> parse_time_of_day(std::string_view s, Version v)
     return t;
 }
 
+DORM_INLINE std::string iso_duration(std::chrono::microseconds d) {
+    const std::int64_t us = d.count();
+    // |us| as unsigned: -2^63 has no positive int64.
+    std::uint64_t rest =
+        us < 0 ? static_cast<std::uint64_t>(-(us + 1)) + 1 : static_cast<std::uint64_t>(us);
+    const std::uint64_t days = rest / 86'400'000'000, micro = rest % 1'000'000;
+    rest = rest % 86'400'000'000 / 1'000'000; // whole seconds of the day
+    std::string out = us < 0 ? "-P" : "P";
+    if (days)
+        out += std::to_string(days) + "D";
+    const std::uint64_t h = rest / 3600, m = rest / 60 % 60, sec = rest % 60;
+    if (h || m || sec || micro || !days) {
+        out += 'T';
+        if (h)
+            out += std::to_string(h) + "H";
+        if (m)
+            out += std::to_string(m) + "M";
+        if (sec || micro || (!h && !m)) {
+            out += std::to_string(sec);
+            if (micro) {
+                std::string f = std::to_string(micro);
+                f = std::string(6 - f.size(), '0') + f;
+                f.erase(f.find_last_not_of('0') + 1);
+                out += '.' + f;
+            }
+            out += 'S';
+        }
+    }
+    return out;
+}
+
+DORM_INLINE std::optional<std::chrono::microseconds> parse_iso_duration(std::string_view s) {
+    bool negative = false;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+        negative = s[0] == '-';
+        s.remove_prefix(1);
+    }
+    if (!s.starts_with('P'))
+        return std::nullopt;
+    s.remove_prefix(1);
+    std::int64_t total = 0; // microseconds, with the sign
+    bool any = false, in_time = false;
+    const std::string_view units = "DTHMS"; // in this order, each at most once
+    std::size_t next = 0;
+    while (!s.empty()) {
+        if (s[0] == 'T') {
+            if (in_time || next > 1)
+                return std::nullopt;
+            in_time = true;
+            next = 2;
+            s.remove_prefix(1);
+            if (s.empty())
+                return std::nullopt; // "P1DT": T needs a part
+            continue;
+        }
+        std::size_t n = 0;
+        std::int64_t whole = 0;
+        while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
+            if (__builtin_mul_overflow(whole, std::int64_t{10}, &whole) ||
+                __builtin_add_overflow(whole, std::int64_t{s[n] - '0'}, &whole))
+                return std::nullopt;
+            ++n;
+        }
+        if (n == 0)
+            return std::nullopt;
+        std::int64_t micro = 0;
+        if (n < s.size() && (s[n] == '.' || s[n] == ',')) {
+            std::size_t digits = 0;
+            int first_dropped = -1;
+            bool sticky = false;
+            for (++n; n < s.size() && s[n] >= '0' && s[n] <= '9'; ++n, ++digits) {
+                if (digits < 6)
+                    micro = micro * 10 + (s[n] - '0');
+                else if (digits == 6)
+                    first_dropped = s[n] - '0';
+                else if (s[n] != '0')
+                    sticky = true;
+            }
+            if (digits == 0)
+                return std::nullopt;
+            for (std::size_t i = digits; i < 6; ++i)
+                micro *= 10;
+            if (first_dropped > 5 || (first_dropped == 5 && (sticky || micro % 2 == 1)))
+                ++micro; // half to even; 1000000 carries into the seconds below
+        }
+        if (n >= s.size())
+            return std::nullopt;
+        const char unit = s[n];
+        const std::size_t at = units.find(unit);
+        if (at == std::string_view::npos || at == 1 || at < next || (unit == 'D' && in_time) ||
+            (unit != 'D' && !in_time) || (micro && unit != 'S'))
+            return std::nullopt;
+        next = at + 1;
+        static constexpr std::int64_t scale[] = {86'400'000'000, 0, 3'600'000'000, 60'000'000,
+                                                 1'000'000};
+        std::int64_t part = 0;
+        // Summed with the sign, so that -2^63 microseconds (no positive int64) reads back.
+        if (__builtin_mul_overflow(whole, scale[at], &part) ||
+            __builtin_add_overflow(part, micro, &part) ||
+            (negative ? __builtin_sub_overflow(total, part, &total)
+                      : __builtin_add_overflow(total, part, &total)))
+            return std::nullopt;
+        any = true;
+        s.remove_prefix(n + 1);
+    }
+    if (!any)
+        return std::nullopt;
+    return std::chrono::microseconds(total);
+}
+
 DORM_INLINE std::string literal(const Value& v, const Dialect& d, bool guid) {
     const bool v2 = d.version == Version::V2;
     switch (v.kind()) {
@@ -194,6 +304,8 @@ DORM_INLINE std::string literal(const Value& v, const Dialect& d, bool guid) {
         return v2 ? "datetime'" + iso_utc(v.as_datetime()) + "'" : iso_utc(v.as_datetime()) + "Z";
     case Value::Kind::Time:
         return v2 ? "time'" + v2_time(v.as_time()) + "'" : v.as_time().iso();
+    case Value::Kind::Duration: // V4 Edm.Duration; V2's Edm.Time is an xs:duration
+        return (v2 ? "time'" : "duration'") + iso_duration(v.as_duration()) + "'";
     case Value::Kind::Decimal: // Edm.Decimal: 12.50M on V2, bare on V4
         return v.as_decimal().str() + (v2 ? "M" : "");
     case Value::Kind::Uuid: // Edm.Guid

@@ -41,6 +41,8 @@ DORM_INLINE nlohmann::json json_value(const Value& v, Version version) {
         return v2 ? v2_date(v.as_datetime()) : iso_utc(v.as_datetime()) + "Z";
     case Value::Kind::Time:
         return v2 ? v2_time(v.as_time()) : v.as_time().iso();
+    case Value::Kind::Duration: // V4 Edm.Duration, V2 Edm.Time: "P1DT2H3M4.5S"
+        return iso_duration(v.as_duration());
     case Value::Kind::Decimal: {
         // Edm.Decimal: V2 sends it as a string; V4 as a number, which a double carries
         // exactly up to 15 significant digits; beyond, as a string (the IEEE754Compatible

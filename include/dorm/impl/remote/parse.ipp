@@ -237,6 +237,13 @@ DORM_INLINE Value parse_value(const nlohmann::json& j, ValueType t, Version v,
         return bad(v == Version::V2 ? "an Edm.Time value (PT10H30M00S)"
                                     : "an Edm.TimeOfDay value (10:30:00)");
     }
+    case ValueType::Duration: { // V4 Edm.Duration, V2 Edm.Time: "P1DT2H3M4.5S"
+        if (!j.is_string())
+            return bad("a duration");
+        if (auto d = parse_iso_duration(j.get_ref<const std::string&>()))
+            return Value(*d);
+        return bad("an ISO 8601 duration (P1DT2H3M4.5S)");
+    }
     case ValueType::Decimal:
         // V2 (and V4's IEEE754Compatible form): text, read exactly. V4: a number, read as
         // the shortest text that gives the same double (exact up to 15 significant digits).

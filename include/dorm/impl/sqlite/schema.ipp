@@ -57,6 +57,8 @@ DORM_INLINE std::string column_type(const FieldMeta& f) {
         return "time";
     case FieldKind::Json:
         return "text";
+    case FieldKind::Duration: // microseconds
+        return "bigint";
     case FieldKind::Decimal: // Django's SQLite column types; "decimal" has NUMERIC affinity
         return "decimal";
     case FieldKind::Uuid:

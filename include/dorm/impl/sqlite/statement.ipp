@@ -269,6 +269,9 @@ DORM_INLINE void Statement::bind(int idx, const Value& v) {
                        : sqlite3_bind_blob64(stmt_, idx, b.data(), b.size(), SQLITE_TRANSIENT);
         break;
     }
+    case Value::Kind::Duration: // Django's duration_microseconds
+        rc = sqlite3_bind_int64(stmt_, idx, v.as_duration().count());
+        break;
     case Value::Kind::Decimal: // Django binds str(Decimal); NUMERIC affinity converts it
         rc = bind_text(idx, v.as_decimal().str());
         break;
@@ -326,6 +329,9 @@ DORM_INLINE void Statement::bind_member(int idx, const FieldMeta& f, const void*
         break;
     case CType::Json:
         bind_text(idx, static_cast<const Json*>(p)->dump());
+        break;
+    case CType::Duration:
+        sqlite3_bind_int64(stmt_, idx, static_cast<const std::chrono::microseconds*>(p)->count());
         break;
     case CType::Decimal:
         bind_text(idx, detail::decimal_for_save(*static_cast<const Decimal*>(p), f));

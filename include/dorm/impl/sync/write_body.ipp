@@ -100,6 +100,8 @@ DORM_INLINE bool WriteBody::same(const FieldMeta& f, const Value& stored, const 
         return stored.as_datetime() == now.as_datetime();
     case ValueType::Bool:
         return stored.as_bool() == now.as_bool();
+    case ValueType::Duration: // the store gives integer microseconds
+        return stored.as_duration() == now.as_duration();
     case ValueType::Decimal:
         return detail::decimal_from_store(stored, f) == detail::decimal_from_store(now, f);
     case ValueType::Uuid:

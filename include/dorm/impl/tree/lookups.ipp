@@ -49,6 +49,8 @@ DORM_INLINE std::optional<std::string> lookup_text(const Value& v) {
         return v.as_decimal().str();
     case Value::Kind::Uuid: // Django's UUIDTextMixin compares without hyphens
         return v.as_uuid().hex();
+    case Value::Kind::Duration: // str(timedelta), as Django's prep_for_like_query
+        return duration_str(v.as_duration());
     }
     return std::nullopt;
 }

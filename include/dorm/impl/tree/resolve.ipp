@@ -195,6 +195,9 @@ DORM_INLINE Expr resolve_expr(const Expr& in, const Query& q, Query* mq, JoinSco
         case Value::Kind::Blob:
             e.type = ValueType::Binary;
             break;
+        case Value::Kind::Duration:
+            e.type = ValueType::Duration;
+            break;
         default:
             e.type = ValueType::Text;
             break;
