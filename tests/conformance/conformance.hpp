@@ -370,6 +370,19 @@ private:
 };
 
 // A seeded database file, closed (so its WAL is checkpointed into the file).
+// The statements Django's schema editor writes for the oracle's models (CREATE TABLE, CREATE
+// INDEX), each without its final ';', in Django's order.
+inline std::vector<std::string> django_ddl(dorm_test::DjangoOracle& oracle, const TempDir& dir) {
+    oracle.collect_schema_sql();
+    std::vector<std::string> out;
+    for (auto sql : oracle.run(dir.file("ddl.sqlite3")).schema_sql()) {
+        if (!sql.empty() && sql.back() == ';')
+            sql.pop_back();
+        out.push_back(std::move(sql));
+    }
+    return out;
+}
+
 inline std::string make_seeded_file(const TempDir& dir, const std::string& name = "seed.sqlite3") {
     const std::string path = dir.file(name);
     dorm::Database db(path);

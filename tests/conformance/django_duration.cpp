@@ -197,14 +197,7 @@ void duration_cases(conf::Suite& s) {
 TEST_CASE("duration fields: the table is Django's", "[conformance][django][duration]") {
     conf::TempDir dir;
     auto oracle = make_oracle();
-    oracle.collect_schema_sql();
-    const auto res = oracle.run(dir.file("oracle.sqlite3"));
-    std::vector<std::string> django;
-    for (auto sql : res.schema_sql()) {
-        if (!sql.empty() && sql.back() == ';')
-            sql.pop_back();
-        django.push_back(sql);
-    }
+    const std::vector<std::string> django = conf::django_ddl(oracle, dir);
     REQUIRE(django.size() == 1);
     CHECK(dorm::sql::create_table_sql(Run::meta()) == django[0]);
 }

@@ -838,13 +838,9 @@ TEST_CASE("inheritance: the tables are Django's", "[conformance][django][inherit
     conf::TempDir dir;
     // The CREATE TABLE text Django's schema editor writes for the twins.
     auto oracle = make_oracle();
-    oracle.collect_schema_sql();
-    const auto res = oracle.run(dir.file("oracle.sqlite3"));
     std::map<std::string, std::string> django;
     Strings django_other;
-    for (auto sql : res.schema_sql()) {
-        if (!sql.empty() && sql.back() == ';')
-            sql.pop_back();
+    for (const auto& sql : conf::django_ddl(oracle, dir)) {
         if (sql.rfind("CREATE TABLE", 0) == 0)
             django[table_of(sql)] = sql;
         else

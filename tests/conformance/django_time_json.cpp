@@ -349,14 +349,7 @@ TEST_CASE("json fields: the rows Django writes are the rows dorm writes",
 TEST_CASE("time and json fields: the tables are Django's", "[conformance][django][time]") {
     conf::TempDir dir;
     auto oracle = make_oracle();
-    oracle.collect_schema_sql();
-    const auto res = oracle.run(dir.file("oracle.sqlite3"));
-    std::vector<std::string> django;
-    for (auto sql : res.schema_sql()) {
-        if (!sql.empty() && sql.back() == ';')
-            sql.pop_back();
-        django.push_back(sql);
-    }
+    const std::vector<std::string> django = conf::django_ddl(oracle, dir);
     REQUIRE(django.size() == 2);
     CHECK(dorm::sql::create_table_sql(Event::meta()) == django[0]);
     CHECK(dorm::sql::create_table_sql(Doc::meta()) == django[1]);

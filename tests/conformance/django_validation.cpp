@@ -269,8 +269,9 @@ void formats(conf::Suite& s) {
         std::string label;
         for (int i = 0; i < k; ++i)
             label += i % 3 ? "\xc3\xa4" : "b"; // "bää..."
-        email("a@" + label + ".com", "'a@' + ''.join('b' if i % 3 == 0 else '\\u00e4' for i in range(" +
-                                         std::to_string(k) + ")) + '.com'");
+        email("a@" + label + ".com",
+              "'a@' + ''.join('b' if i % 3 == 0 else '\\u00e4' for i in range(" +
+                  std::to_string(k) + ")) + '.com'");
     }
 
     n = 0;
@@ -396,12 +397,8 @@ void writes(conf::Suite& s) {
 TEST_CASE("validation: the tables are Django's", "[conformance][django][validation]") {
     conf::TempDir dir;
     auto oracle = make_oracle();
-    oracle.collect_schema_sql();
-    const auto res = oracle.run(dir.file("oracle.sqlite3"));
     std::map<std::string, std::string> django;
-    for (auto sql : res.schema_sql()) {
-        if (!sql.empty() && sql.back() == ';')
-            sql.pop_back();
+    for (const auto& sql : conf::django_ddl(oracle, dir)) {
         if (sql.rfind("CREATE TABLE", 0) == 0)
             django[sql.substr(14, sql.find('"', 14) - 14)] = sql;
     }

@@ -114,6 +114,19 @@ struct utf8_decoded {
     return std::string_view::npos;
 }
 
+/// The number of characters of UTF-8 text (code points, as Python's len() and Django's
+/// max_length count them): the bytes that do not continue a sequence.
+[[nodiscard]] constexpr std::size_t utf8_length(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (const char c : s)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+/// The code points of UTF-8 text; a byte that does not start a well-formed sequence is
+/// U+FFFD.
+[[nodiscard]] std::u32string utf8_code_points(std::string_view s);
+
 /// Empty when `s` is well-formed UTF-8; else what is wrong, for an error message:
 /// "text is not valid UTF-8 (byte 0xff at offset 3)".
 [[nodiscard]] std::string utf8_problem(std::string_view s);

@@ -32,9 +32,6 @@ struct ModelStatements {
 
 const ModelStatements& statements_for(const ModelMeta& m);
 
-// The length of UTF-8 text in characters (as Django counts max_length).
-std::size_t utf8_length(std::string_view s);
-
 // Checks what the database would not: max_length (in characters, as Django counts them),
 // text that is not UTF-8, dates and times that are not on the calendar (a stored
 // 2021-02-30 would break every later read of the row). Runs before anything is written.

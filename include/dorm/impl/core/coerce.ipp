@@ -286,13 +286,7 @@ struct DateCodePoints {
     std::u32string s;
     std::size_t pos = 0;
 
-    explicit DateCodePoints(std::string_view utf8) {
-        for (std::size_t i = 0; i < utf8.size();) {
-            const utf8_decoded d = decode_utf8(utf8, i);
-            s += d.length ? d.code_point : U'\uFFFD';
-            i += d.length ? d.length : 1;
-        }
-    }
+    explicit DateCodePoints(std::string_view utf8) : s(utf8_code_points(utf8)) {}
     bool peek(char32_t c) const { return pos < s.size() && s[pos] == c; }
     bool take(char32_t c) {
         if (!peek(c))

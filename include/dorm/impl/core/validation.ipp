@@ -24,32 +24,6 @@ DORM_INLINE bool ascii_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-// Characters of UTF-8 text (Python's len()).
-DORM_INLINE std::size_t char_count(std::string_view s) {
-    std::size_t n = 0;
-    for (char c : s)
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-}
-
-// The code points of UTF-8 text (validated on the way in: a bad byte is U+FFFD).
-DORM_INLINE std::u32string code_points(std::string_view s) {
-    std::u32string out;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto d = decode_utf8(s, i);
-        out += d.length ? static_cast<char32_t>(d.code_point) : U'\uFFFD';
-        i += d.length ? d.length : 1;
-    }
-    return out;
-}
-
-// Python's str.isspace() for the characters a URL may not hold (\s of re).
-DORM_INLINE bool unicode_space(char32_t c) {
-    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
-           c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-           c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
 // A decimal number of `digits`, 0..max, without leading zeros when `strict`.
 DORM_INLINE bool small_number(std::string_view s, unsigned max, bool strict) {
     if (s.empty() || s.size() > 3 || (strict && s.size() > 1 && s[0] == '0'))
@@ -221,7 +195,7 @@ DORM_INLINE bool email_user(std::string_view u) {
 // gives a domain that is not ASCII; the code points are case-folded first (nameprep's main
 // mapping).
 DORM_INLINE std::size_t idna_length(std::string_view label) {
-    std::u32string cps = code_points(label);
+    std::u32string cps = utf8_code_points(label);
     for (char32_t& c : cps)
         c = fold_code_point(c);
     constexpr std::size_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
@@ -304,8 +278,6 @@ DORM_INLINE bool email_domain(std::string_view d) {
     }
 }
 
-
-
 // Django's ngettext messages: "1 character", "2 characters".
 DORM_INLINE std::string characters(std::int64_t n) {
     return std::to_string(n) + (n == 1 ? " character" : " characters");
@@ -355,7 +327,7 @@ DORM_INLINE void run_validators(const FieldMeta& f, const Value& v, std::vector<
             break;
         case Validator::Kind::MinLength:
         case Validator::Kind::MaxLength: {
-            const auto n = static_cast<std::int64_t>(text ? char_count(v.as_text()) : 0);
+            const auto n = static_cast<std::int64_t>(text ? utf8_length(v.as_text()) : 0);
             const std::int64_t limit = val.limit.as_int();
             if (val.kind == Validator::Kind::MinLength ? n < limit : n > limit)
                 out.push_back(std::string("Ensure this value has ") +
@@ -376,7 +348,7 @@ DORM_INLINE void run_validators(const FieldMeta& f, const Value& v, std::vector<
         }
     }
     if (text && f.max_length) {
-        const auto n = static_cast<std::int64_t>(char_count(v.as_text()));
+        const auto n = static_cast<std::int64_t>(utf8_length(v.as_text()));
         if (n > f.max_length)
             out.push_back("Ensure this value has at most " + characters(f.max_length) +
                           " (it has " + std::to_string(n) + ").");
@@ -459,12 +431,12 @@ DORM_INLINE bool valid_url(std::string_view s) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (scheme != "http" && scheme != "https" && scheme != "ftp" && scheme != "ftps")
         return false;
-    const std::u32string rest = code_points(s.substr(sep + 3));
+    const std::u32string rest = utf8_code_points(s.substr(sep + 3));
     std::u32string_view r = rest;
     const std::size_t end = r.find_first_of(U"/?#");
     std::u32string_view netloc = r.substr(0, end);
     for (char32_t c : r)
-        if (unicode_space(c))
+        if (c < 0x80 ? (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) : is_unicode_space(c))
             return false;
     if (netloc.size() > 253)
         return false;

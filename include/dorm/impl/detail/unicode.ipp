@@ -67,6 +67,16 @@ DORM_INLINE bool is_unicode_space(char32_t cp) noexcept {
            cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
+DORM_INLINE std::u32string utf8_code_points(std::string_view s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const utf8_decoded d = decode_utf8(s, i);
+        out += d.length ? d.code_point : U'\uFFFD';
+        i += d.length ? d.length : 1;
+    }
+    return out;
+}
+
 DORM_INLINE std::string utf8_problem(std::string_view s) {
     const std::size_t at = invalid_utf8_at(s);
     if (at == std::string_view::npos) {

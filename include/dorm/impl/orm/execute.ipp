@@ -279,7 +279,7 @@ DORM_INLINE Expr update_value(const Query& q, const FieldMeta& f, const Arg& arg
     if (f.kind == FieldKind::Decimal) // stored as save() stores it: rounded, as text
         return Expr::literal(Value(detail::decimal_for_save(prepared.as_decimal(), f)));
     if (f.max_length && // text fields only
-        utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
+        detail::utf8_length(prepared.as_text()) > static_cast<std::size_t>(f.max_length))
         throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
                               std::to_string(f.max_length) + " characters");
     return Expr::literal(std::move(prepared));

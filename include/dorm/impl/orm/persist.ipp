@@ -59,13 +59,6 @@ DORM_INLINE const ModelStatements& statements_for(const ModelMeta& m) {
     return s;
 }
 
-DORM_INLINE std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (const char c : s)
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-}
-
 // Whether every byte of s is below 0x80, eight at a time: such text is UTF-8 with no
 // decoding, and most text is.
 DORM_INLINE bool all_ascii(std::string_view s) noexcept {
@@ -107,7 +100,7 @@ DORM_INLINE void validate_field(const FieldMeta& f, const void* obj) {
         // A character takes at least one byte: short values need no counting.
         if (text->size() <= static_cast<std::size_t>(f.max_length))
             return;
-        const std::size_t len = utf8_length(*text);
+        const std::size_t len = detail::utf8_length(*text);
         if (len > static_cast<std::size_t>(f.max_length))
             throw ValidationError(f.qualified_name() + ": ensure this value has at most " +
                                   std::to_string(f.max_length) + " characters (it has " +

@@ -690,14 +690,6 @@ DORM_INLINE bool json_lookup_name(std::string_view n) {
     return false;
 }
 
-// A query value as JSON text, as Django's JSONField.get_prep_value (json.dumps) writes it.
-// On the whole document, text is JSON text (a dorm::Json converts to its text); on a key,
-// text is a JSON string.
-template <class What>
-std::string json_text_of(const Value& v, bool text_is_json, const What& what) {
-    return json_text(v, text_is_json, what);
-}
-
 // A key named in has_key / has_keys: text (or an integer, an array index).
 template <class What>
 std::string json_key_of(const Value& v, const What& what) {
@@ -777,7 +769,7 @@ DORM_INLINE WhereNode resolve_json_condition(Condition c, const Query& q,
         Values texts;
         for (const auto& x : *list)
             if (!x.is_null()) // as Django: None is left out
-                texts.emplace_back(json_text_of(x, !on_key, what));
+                texts.emplace_back(json_text(x, !on_key, what));
         c.rhs = std::move(texts);
         break;
     }
@@ -789,7 +781,7 @@ DORM_INLINE WhereNode resolve_json_condition(Condition c, const Query& q,
     case LookupKind::Exact: // None is JSON null here (Django's JSONExact)
         if (!v)
             throw ValueError(what() + " expects a single value, not a list");
-        c.rhs = v->is_null() ? Value() : Value(json_text_of(*v, !on_key, what));
+        c.rhs = v->is_null() ? Value() : Value(json_text(*v, !on_key, what));
         break;
     case LookupKind::Gt:
     case LookupKind::Gte:
